@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Data flows one way: each target depends only on targets listed before it
+// (see Docs/Architecture.md). No package dependencies by design.
+let package = Package(
+    name: "Rounds",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rounds", targets: ["rounds"]),
+        .executable(name: "rounds-sandbox", targets: ["rounds-sandbox"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
+        .target(name: "Clinical"),
+        .target(name: "FHIRAdapters", dependencies: ["Clinical"]),
+        .target(name: "FHIRClient", dependencies: ["FHIRAdapters", "Clinical"]),
+        .target(name: "Store", dependencies: ["Clinical", "CSQLite", "CCrypto"]),
+        .target(name: "RoundsCore", dependencies: ["Clinical", "FHIRAdapters", "FHIRClient", "Store"]),
+        .target(name: "ScreenKit"),
+        .target(name: "TUI", dependencies: ["RoundsCore", "ScreenKit"]),
+        .target(name: "CursesBackend", dependencies: ["ScreenKit", "CNCurses"]),
+        .target(name: "Sandbox", dependencies: ["FHIRAdapters", "Clinical", "CCrypto"]),
+        .executableTarget(name: "rounds", dependencies: ["RoundsCore", "TUI", "CursesBackend", "FHIRClient", "FHIRAdapters", "Store", "Clinical", "ScreenKit"]),
+        .executableTarget(name: "rounds-sandbox", dependencies: ["Sandbox"]),
+        .target(name: "TestSupport", dependencies: ["Clinical", "FHIRAdapters"], path: "Tests/TestSupport"),
+        .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
+        .testTarget(name: "FHIRAdaptersTests", dependencies: ["FHIRAdapters", "Clinical", "TestSupport"]),
+        .testTarget(name: "FHIRClientTests", dependencies: ["TestSupport", "FHIRClient", "FHIRAdapters", "Clinical", "Sandbox"]),
+        .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store", "Clinical", "CSQLite"]),
+        .testTarget(name: "RoundsCoreTests", dependencies: ["TestSupport", "RoundsCore", "Store", "Clinical", "Sandbox", "FHIRClient"]),
+        .testTarget(name: "ScreenKitTests", dependencies: ["ScreenKit"]),
+        .testTarget(name: "TUITests", dependencies: ["TestSupport", "TUI", "ScreenKit", "RoundsCore", "Clinical", "Store"], exclude: ["Snapshots"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Store", "CSQLite"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

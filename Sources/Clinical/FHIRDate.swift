@@ -1,0 +1,174 @@
+import Foundation
+
+/// A FHIR date or dateTime that keeps the precision it was sent with.
+///
+/// Servers send `2000`, `2019-12`, `1951-08-23`, `2026-11-25T07:45:00-05:00`, and sometimes text
+/// such as `09/17/2018 1:00:00 PM`. Unparsable values are kept verbatim (`precision == .unparsed`)
+/// so they can be shown as sent instead of being dropped.
+public struct FHIRDate: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// How much of the date the source gave.
+    public enum Precision: String, Sendable, Hashable, Codable {
+        case year, yearMonth, date, dateTime, unparsed
+    }
+
+    /// The value exactly as the server sent it.
+    public let raw: String
+    public let precision: Precision
+    public let year: Int?
+    public let month: Int?
+    public let day: Int?
+    public let hour: Int?
+    public let minute: Int?
+    public let second: Double?
+    /// Offset from UTC in seconds; `nil` for a dateTime sent without a zone (or a plain date).
+    public let utcOffsetSeconds: Int?
+
+    /// Parses a FHIR date/dateTime; anything else becomes an `.unparsed` value holding the text.
+    public init(_ raw: String) {
+        self.raw = raw
+        if let p = FHIRDate.parse(raw) {
+            precision = p.precision; year = p.year; month = p.month; day = p.day
+            hour = p.hour; minute = p.minute; second = p.second; utcOffsetSeconds = p.offset
+        } else {
+            precision = .unparsed; year = nil; month = nil; day = nil
+            hour = nil; minute = nil; second = nil; utcOffsetSeconds = nil
+        }
+    }
+
+    /// A date-time at an exact instant, written in UTC.
+    public init(instant: Date) {
+        self.init(FHIRDate.iso8601(instant))
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        self.init(try c.decode(String.self))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(raw)
+    }
+
+    public var description: String { raw }
+
+    /// True when the text could not be read as a FHIR date.
+    public var isUnparsed: Bool { precision == .unparsed }
+
+    /// The earliest instant this value can denote. A dateTime without a zone and a plain date are
+    /// read as UTC: good enough for ordering, never shown as a time of day.
+    public var instant: Date? {
+        guard let year else { return nil }
+        var comps = DateComponents()
+        comps.year = year; comps.month = month ?? 1; comps.day = day ?? 1
+        comps.hour = hour ?? 0; comps.minute = minute ?? 0
+        let whole = Int(second ?? 0)
+        comps.second = whole
+        comps.nanosecond = Int(((second ?? 0) - Double(whole)) * 1_000_000_000)
+        comps.timeZone = TimeZone(secondsFromGMT: utcOffsetSeconds ?? 0)
+        return FHIRDate.gregorianUTC.date(from: comps)
+    }
+
+    /// Completed years of age on `reference` (in the given calendar's zone).
+    ///
+    /// A partial birth date gives the age its precision allows: born `1990-07` is counted from
+    /// the first of July, born `1990` from the first of January. 29 February counts as passed on
+    /// 1 March of a common year.
+    public func age(on reference: Date, calendar: Calendar = FHIRDate.gregorianUTC) -> Int? {
+        guard let year else { return nil }
+        let now = calendar.dateComponents([.year, .month, .day], from: reference)
+        guard let ny = now.year, let nm = now.month, let nd = now.day else { return nil }
+        var age = ny - year
+        let bm = month ?? 1, bd = day ?? 1
+        if (nm, nd) < (bm, bd) { age -= 1 }
+        return age >= 0 ? age : nil
+    }
+
+    /// A calendar fixed to UTC, so results never depend on the machine's zone.
+    public static let gregorianUTC: Calendar = {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = TimeZone(secondsFromGMT: 0) ?? c.timeZone
+        return c
+    }()
+
+    /// `2026-11-25T13:00:00Z` for an instant.
+    public static func iso8601(_ date: Date) -> String {
+        let c = gregorianUTC.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0,
+                      c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+    }
+
+    private struct Parts {
+        var precision: Precision; var year: Int; var month: Int?; var day: Int?
+        var hour: Int?; var minute: Int?; var second: Double?; var offset: Int?
+    }
+
+    private static func parse(_ s: String) -> Parts? {
+        let b = Array(s.utf8)
+        var i = 0
+        func digits(_ n: Int) -> Int? {
+            guard i + n <= b.count else { return nil }
+            var v = 0
+            for k in i..<(i + n) {
+                guard b[k] >= 48, b[k] <= 57 else { return nil }
+                v = v * 10 + Int(b[k] - 48)
+            }
+            i += n
+            return v
+        }
+        func expect(_ ch: UInt8) -> Bool {
+            guard i < b.count, b[i] == ch else { return false }
+            i += 1; return true
+        }
+        guard let y = digits(4), y > 0 else { return nil }
+        if i == b.count { return Parts(precision: .year, year: y) }
+        guard expect(45), let m = digits(2), (1...12).contains(m) else { return nil }
+        if i == b.count { return Parts(precision: .yearMonth, year: y, month: m) }
+        guard expect(45), let d = digits(2), d >= 1, d <= daysIn(month: m, year: y) else { return nil }
+        if i == b.count { return Parts(precision: .date, year: y, month: m, day: d) }
+        guard expect(84), let hh = digits(2), hh < 24, expect(58), let mm = digits(2), mm < 60 else { return nil }
+        var sec: Double? = nil
+        if expect(58) {
+            guard let ss = digits(2), ss < 61 else { return nil }
+            var fraction = 0.0, scale = 0.1
+            if expect(46) {
+                var any = false
+                while i < b.count, b[i] >= 48, b[i] <= 57 { fraction += Double(b[i] - 48) * scale; scale /= 10; i += 1; any = true }
+                guard any else { return nil }
+            }
+            sec = Double(ss) + fraction
+        }
+        var offset: Int? = nil
+        if i < b.count {
+            if expect(90) { offset = 0 } else {
+                guard i < b.count, b[i] == 43 || b[i] == 45 else { return nil }
+                let sign = b[i] == 45 ? -1 : 1
+                i += 1
+                guard let oh = digits(2), oh <= 14, expect(58), let om = digits(2), om < 60 else { return nil }
+                offset = sign * (oh * 3600 + om * 60)
+            }
+        }
+        guard i == b.count else { return nil }
+        return Parts(precision: .dateTime, year: y, month: m, day: d, hour: hh, minute: mm, second: sec, offset: offset)
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}
+
+extension FHIRDate {
+    /// Orders by instant; values without one (unparsed text) sort before every real date,
+    /// so "latest" never picks a value nobody can read as a date.
+    public static func isEarlier(_ a: FHIRDate?, _ b: FHIRDate?) -> Bool {
+        switch (a?.instant, b?.instant) {
+        case let (x?, y?): return x < y
+        case (nil, _?): return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,100 @@
+/// One vital-sign reading: a quantity, a panel of components (blood pressure), or a value that is
+/// not a number (kept as `text`).
+public struct VitalSign: Sendable, Hashable, Codable {
+    /// The LOINC code when one was sent, else the first code.
+    public var code: String
+    public var display: String?
+    public var value: Double?
+    /// The UCUM code (`Cel`, `mm[Hg]`) when sent, else the unit text.
+    public var unit: String?
+    /// A value that is not a quantity, or why it is absent (`dataAbsentReason`).
+    public var text: String?
+    public var effective: FHIRDate?
+    public var components: [VitalComponent]
+
+    public init(code: String, display: String? = nil, value: Double? = nil, unit: String? = nil,
+                text: String? = nil, effective: FHIRDate? = nil, components: [VitalComponent] = []) {
+        self.code = code; self.display = display; self.value = value; self.unit = unit
+        self.text = text; self.effective = effective; self.components = components
+    }
+
+    /// What this reading measures, when Rounds knows the code.
+    public var kind: VitalKind? { VitalKind(loinc: code) }
+
+    /// A short human label: the known name, else the sent display, else the code.
+    public var label: String { kind?.label ?? display ?? code }
+
+    /// The value as a nurse reads it: `118 /min`, `92/58 mmHg`, `37.2 °C`, or the text as sent.
+    public var formatted: String {
+        if kind == .bloodPressure, let bp = bloodPressure {
+            return "\(bp.systolic.map(VitalSign.number) ?? "?")/\(bp.diastolic.map(VitalSign.number) ?? "?") mmHg"
+        }
+        if let value {
+            let u = Units.display(unit)
+            return u.isEmpty ? VitalSign.number(value) : "\(VitalSign.number(value)) \(u)"
+        }
+        if let text { return text }
+        if !components.isEmpty {
+            return components.map { c in
+                c.value.map { "\(VitalSign.number($0)) \(Units.display(c.unit))".trimmingSpaces } ?? (c.text ?? "—")
+            }.joined(separator: " / ")
+        }
+        return "—"
+    }
+
+    /// Systolic and diastolic, from a panel's components or (for a lone systolic/diastolic reading)
+    /// from the value itself.
+    public var bloodPressure: (systolic: Double?, diastolic: Double?)? {
+        guard kind == .bloodPressure else { return nil }
+        let s = components.first { $0.code == VitalKind.systolic.loinc }?.value
+        let d = components.first { $0.code == VitalKind.diastolic.loinc }?.value
+        if s == nil && d == nil { return nil }
+        return (s, d)
+    }
+
+    /// `118`, `36.8`, `36.56` — no trailing zeros, at most two decimals.
+    public static func number(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e12 { return String(Int(v)) }
+        var s = String(format: "%.2f", v)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+}
+
+/// One part of a panel (systolic in a blood-pressure panel).
+public struct VitalComponent: Sendable, Hashable, Codable {
+    public var code: String
+    public var display: String?
+    public var value: Double?
+    public var unit: String?
+    public var text: String?
+    public init(code: String, display: String? = nil, value: Double? = nil, unit: String? = nil, text: String? = nil) {
+        self.code = code; self.display = display; self.value = value; self.unit = unit; self.text = text
+    }
+}
+
+extension String {
+    var trimmingSpaces: String { trimmingCharacters(in: .whitespaces) }
+}
+import Foundation
+
+// Absent values are written as null so `--json` readers can rely on every key.
+extension VitalSign {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code); try c.encode(display, forKey: .display)
+        try c.encode(value, forKey: .value); try c.encode(unit, forKey: .unit)
+        try c.encode(text, forKey: .text); try c.encode(effective, forKey: .effective)
+        try c.encode(components, forKey: .components)
+    }
+}
+
+// Absent values are written as null so `--json` readers can rely on every key.
+extension VitalComponent {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code); try c.encode(display, forKey: .display)
+        try c.encode(value, forKey: .value); try c.encode(unit, forKey: .unit); try c.encode(text, forKey: .text)
+    }
+}

@@ -1,0 +1,70 @@
+import Clinical
+
+extension Patient {
+    /// Reads a Patient resource of any release. `fallbackId` names a patient that came without `id`.
+    public init(fhir r: JSONValue, fallbackId: String, context ctx: MappingContext) {
+        let id = r["id"]?.text ?? fallbackId
+        self.init(id: id)
+        name = Patient.chooseName(r["name"], context: ctx)
+        if let g = r["gender"] {
+            gender = ctx.string(g, path: "Patient.gender")
+        }
+        birthDate = ctx.date(r["birthDate"], path: "Patient.birthDate")
+        mrn = Patient.mrn(r["identifier"]?.list ?? [])
+        let gp = r["generalPractitioner"] ?? r["careProvider"]
+        generalPractitioner = (gp?.list ?? []).compactMap { Datatypes.referenceDisplay($0, in: r, context: ctx) }
+    }
+
+    /// `official`, then `usual`, then the first name that has any content.
+    static func chooseName(_ v: JSONValue?, context ctx: MappingContext) -> PersonName? {
+        let names = (v?.list ?? []).compactMap { n -> PersonName? in
+            guard case .object = n else { ctx.warn("Patient.name", n, "a name must be an object"); return nil }
+            return personName(n, context: ctx)
+        }.filter { $0.family != nil || !$0.given.isEmpty || $0.text != nil }
+        return names.first { $0.use == "official" } ?? names.first { $0.use == "usual" } ?? names.first
+    }
+
+    static func personName(_ n: JSONValue, context ctx: MappingContext) -> PersonName {
+        // DSTU2 family is an array of strings; STU3/R4 a single string. Read either in any release.
+        let family: String?
+        switch n["family"] {
+        case .array(let parts)?: family = parts.compactMap(\.string).joined(separator: " ").nilIfEmpty
+        case .string(let s)?: family = s.nilIfEmpty
+        case nil, .null?: family = nil
+        case let other?: ctx.warn("Patient.name.family", other, "expected text"); family = nil
+        }
+        func strings(_ key: String) -> [String] { (n[key]?.list ?? []).compactMap { $0.string?.nilIfEmpty } }
+        return PersonName(family: family, given: strings("given"), prefix: strings("prefix"), suffix: strings("suffix"),
+                          use: n["use"]?.string, text: n["text"]?.string?.nilIfEmpty)
+    }
+
+    /// The medical record number: an identifier typed `MR`, else one whose system or type says
+    /// MRN / medical record, else the first identifier with a value. Never an SSN when an MR exists.
+    static func mrn(_ ids: [JSONValue]) -> String? {
+        func value(_ i: JSONValue) -> String? {
+            // Cerner sends a zero-padded rendering in a primitive extension next to the value.
+            i["value"]?.text?.nilIfEmpty
+        }
+        let typed = ids.first { i in (i["type"]?["coding"]?.list ?? []).contains { $0["code"]?.string == "MR" } && value(i) != nil }
+        if let typed { return value(typed) }
+        let named = ids.first { i in
+            let hay = [i["system"]?.string, Datatypes.conceptText(i["type"])].compactMap { $0?.lowercased() }.joined(separator: " ")
+            return (hay.contains("mrn") || hay.contains("medical record") || hay.contains("medical-record")) && value(i) != nil
+        }
+        if let named { return value(named) }
+        let notSSN = ids.first { i in
+            let codes = (i["type"]?["coding"]?.list ?? []).compactMap { $0["code"]?.string }
+            let system = i["system"]?.string ?? ""
+            return value(i) != nil && !codes.contains("SS") && !codes.contains("SB") && !system.contains("us-ssn")
+        }
+        return notSSN.flatMap(value) ?? ids.first.flatMap(value)
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? {
+        let t = trimmingCharacters(in: .whitespacesAndNewlines)
+        return t.isEmpty ? nil : self
+    }
+}
+import Foundation

@@ -1,0 +1,74 @@
+import Clinical
+
+/// What a server declares in its Conformance / CapabilityStatement (`GET /metadata`).
+public struct ServerCapabilities: Sendable, Equatable, Codable {
+    /// `fhirVersion` exactly as declared (may be empty).
+    public var declaredVersion: String
+    /// The release Rounds will speak, or `nil` when the declared version is not one Rounds supports.
+    public var release: FHIRRelease?
+    public var resourceType: String
+    public var software: String?
+    /// Resource type → interactions declared for it (`read`, `search-type`…).
+    public var resources: [String: [String]]
+    /// Whole-system interactions (`batch`, `transaction`…).
+    public var systemInteractions: [String]
+    public var tokenURL: String?
+    public var authorizeURL: String?
+    public var securityServices: [String]
+
+    public var supportsBatch: Bool { systemInteractions.contains("batch") }
+
+    /// Whether `type` is listed; a server that lists no resources at all is taken at its word
+    /// that it lists nothing, i.e. no restriction is known.
+    public func supports(_ type: String) -> Bool { resources.isEmpty || resources[type] != nil }
+
+    /// Reads a capability resource of any release; never throws for a well-formed object.
+    public init(json r: JSONValue) {
+        declaredVersion = r["fhirVersion"]?.text ?? ""
+        resourceType = r["resourceType"]?.string ?? ""
+        software = r["software"]?["name"]?.string.map { n in
+            [n, r["software"]?["version"]?.string].compactMap { $0 }.joined(separator: " ")
+        }
+        if let v = VersionDetector.release(declared: declaredVersion) {
+            release = v
+        } else if declaredVersion.isEmpty {
+            // No version at all: the resource's name is the best evidence left.
+            release = resourceType == "Conformance" ? .dstu2 : (resourceType == "CapabilityStatement" ? .stu3 : nil)
+        } else {
+            release = nil
+        }
+        let rests = r["rest"]?.list ?? []
+        let rest = rests.first { $0["mode"]?.string == "server" } ?? rests.first
+        var res: [String: [String]] = [:]
+        for item in rest?["resource"]?.list ?? [] {
+            guard let t = item["type"]?.string else { continue }
+            res[t] = (item["interaction"]?.list ?? []).compactMap { $0["code"]?.string }
+        }
+        resources = res
+        systemInteractions = (rest?["interaction"]?.list ?? []).compactMap { $0["code"]?.string }
+        var token: String?, authorize: String?
+        let security = rest?["security"]
+        for ext in security?["extension"]?.list ?? [] {
+            let url = ext["url"]?.string ?? ""
+            if url.hasSuffix("/oauth-uris") {
+                for sub in ext["extension"]?.list ?? [] {
+                    let u = sub["valueUri"]?.string ?? sub["valueUrl"]?.string
+                    switch sub["url"]?.string {
+                    case "token": token = token ?? u
+                    case "authorize": authorize = authorize ?? u
+                    default: break
+                    }
+                }
+            } else if url.hasSuffix("oauth-uris#token") {
+                token = token ?? ext["valueUri"]?.string
+            } else if url.hasSuffix("oauth-uris#authorize") {
+                authorize = authorize ?? ext["valueUri"]?.string
+            }
+        }
+        tokenURL = token
+        authorizeURL = authorize
+        securityServices = (security?["service"]?.list ?? []).compactMap { s in
+            s["coding"]?[0]?["code"]?.string ?? s["text"]?.string
+        }
+    }
+}

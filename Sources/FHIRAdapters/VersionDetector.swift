@@ -1,0 +1,69 @@
+import Clinical
+
+/// Tells DSTU2, STU3 and R4 apart. The declared `fhirVersion` is not trusted alone: the STU3 spec
+/// examples declare `1.0.0`, sandboxes declare ballot versions. Shapes decide when they can.
+public enum VersionDetector {
+    /// The release a declared version string names (`1.0.2` → DSTU2), or `nil` for any other.
+    public static func release(declared: String) -> FHIRRelease? {
+        let v = declared.trimmingCharacters(in: .whitespaces)
+        if v.hasPrefix("1.0.") || v == "1.0" { return .dstu2 }
+        if v.hasPrefix("3.0.") || v == "3.0" { return .stu3 }
+        if v.hasPrefix("4.0.") || v == "4.0" { return .r4 }
+        return nil
+    }
+
+    /// Votes from resource shapes; falls back to the declared version, then `nil`.
+    public static func detect(_ resources: [JSONValue], declared: String?) -> FHIRRelease? {
+        var votes: [FHIRRelease: Int] = [:]
+        for r in resources { if let v = vote(r) { votes[v, default: 0] += 1 } }
+        if let best = votes.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }) {
+            return best.key
+        }
+        return declared.flatMap(release(declared:))
+    }
+
+    /// What one resource's shape says, if anything.
+    public static func vote(_ r: JSONValue) -> FHIRRelease? {
+        switch r["resourceType"]?.string {
+        case "Conformance", "MedicationOrder": return .dstu2
+        case "Patient":
+            for n in r["name"]?.list ?? [] {
+                if case .array = n["family"] { return .dstu2 }
+                if case .string = n["family"] { return .stu3 }
+            }
+            if r["careProvider"] != nil { return .dstu2 }
+            return nil
+        case "AllergyIntolerance":
+            if r["substance"] != nil { return .dstu2 }
+            if case .object = r["clinicalStatus"] { return .r4 }
+            if r["assertedDate"] != nil { return .stu3 }
+            return nil
+        case "Condition":
+            if r["patient"] != nil || r["dateRecorded"] != nil { return .dstu2 }
+            if case .object = r["clinicalStatus"] { return .r4 }
+            if r["recordedDate"] != nil { return .r4 }
+            if r["assertedDate"] != nil || r["context"] != nil { return .stu3 }
+            return nil
+        case "Observation":
+            if case .object = r["category"] { return .dstu2 }
+            if r["context"] != nil { return .stu3 }
+            return nil
+        case "Encounter":
+            if r["patient"] != nil { return .dstu2 }
+            if case .string = r["class"] { return .dstu2 }
+            return nil
+        case "MedicationRequest":
+            if r["requester"]?["agent"] != nil || r["context"] != nil { return .stu3 }
+            if r["requester"]?["reference"] != nil || r["requester"]?["display"] != nil { return .r4 }
+            return nil
+        case "Coverage":
+            if r["issuer"] != nil || r["plan"] != nil { return .dstu2 }
+            if r["grouping"] != nil { return .stu3 }
+            if r["class"]?.array != nil { return .r4 }
+            return nil
+        case "CapabilityStatement":
+            return r["fhirVersion"]?.string.flatMap(release(declared:)) ?? .stu3
+        default: return nil
+        }
+    }
+}

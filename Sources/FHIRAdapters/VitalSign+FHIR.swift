@@ -1,0 +1,113 @@
+import Clinical
+
+/// Reads Observations into vital signs and picks the latest of each.
+public enum VitalSignsMapper {
+    /// A vital-sign reading from an Observation, or `nil` for a non-vital or void observation.
+    public static func reading(_ r: JSONValue, context ctx: MappingContext, index: Int) -> VitalSign? {
+        let path = "Observation[\(index)]"
+        let status = r["status"]?.string
+        if status == "entered-in-error" || status == "cancelled" { return nil }
+        let (code, display) = pickCode(r["code"])
+        guard let code else { return nil }
+        let isVitalCategory = (r["category"]?.list ?? []).contains { cat in
+            (cat["coding"]?.list ?? []).contains { $0["code"]?.string == "vital-signs" } || cat["text"]?.string?.lowercased() == "vital signs"
+        }
+        guard isVitalCategory || VitalKind(loinc: code) != nil else { return nil }
+        let effective = ctx.date(r["effectiveDateTime"] ?? r["effectivePeriod"]?["start"] ?? r["effectiveInstant"] ?? r["issued"],
+                                 path: "\(path).effective")
+        var v = VitalSign(code: code, display: display, effective: effective)
+        readValue(r, into: &v.value, unit: &v.unit, text: &v.text, path: path, ctx: ctx)
+        for (k, c) in (r["component"]?.list ?? []).enumerated() {
+            let (cc, cd) = pickCode(c["code"])
+            guard let cc else { continue }
+            var comp = VitalComponent(code: cc, display: cd)
+            readValue(c, into: &comp.value, unit: &comp.unit, text: &comp.text, path: "\(path).component[\(k)]", ctx: ctx)
+            v.components.append(comp)
+        }
+        return v
+    }
+
+    /// The LOINC coding when there is one (it need not be first), else a coding Rounds knows,
+    /// else the first coding, else the text.
+    static func pickCode(_ c: JSONValue?) -> (String?, String?) {
+        let codings = c?["coding"]?.list ?? []
+        let loinc = codings.first { ($0["system"]?.string ?? "").contains("loinc.org") && $0["code"]?.text != nil }
+        let known = codings.first { VitalKind(loinc: $0["code"]?.text ?? "") != nil }
+        let chosen = loinc ?? known ?? codings.first { $0["code"]?.text != nil }
+        let display = chosen?["display"]?.string ?? c?["text"]?.string ?? codings.compactMap { $0["display"]?.string }.first
+        if let code = chosen?["code"]?.text { return (code, display) }
+        if let t = c?["text"]?.string { return (t, t) }
+        return (nil, nil)
+    }
+
+    static func readValue(_ r: JSONValue, into value: inout Double?, unit: inout String?, text: inout String?,
+                          path: String, ctx: MappingContext) {
+        if let q = r["valueQuantity"] {
+            switch q["value"] {
+            case .number(let n)?: value = n
+            case .string(let s)?:
+                if let n = Double(s) { value = n; ctx.warn("\(path).valueQuantity.value", q["value"], "number sent as text") } else { text = s; ctx.warn("\(path).valueQuantity.value", q["value"], "not a number; shown as sent") }
+            case nil, .null?: break
+            case let other?: ctx.warn("\(path).valueQuantity.value", other, "expected a number")
+            }
+            // The code is UCUM only when the system says so (DSTU2 SpO2 sends an MDC unit code).
+            let ucum = (q["system"]?.string ?? "unitsofmeasure").contains("unitsofmeasure") ? q["code"]?.string?.nilIfEmpty : nil
+            unit = ucum ?? q["unit"]?.string?.nilIfEmpty ?? q["code"]?.string?.nilIfEmpty
+        } else if let s = r["valueString"]?.string {
+            text = s
+        } else if let cc = r["valueCodeableConcept"] {
+            text = Datatypes.conceptText(cc)
+        } else if let b = r["valueBoolean"]?.bool {
+            text = b ? "yes" : "no"
+        } else if let n = r["valueInteger"]?.double {
+            value = n
+        } else if let d = r["valueDateTime"]?.string {
+            text = d
+        } else if let range = r["valueRange"] {
+            text = [range["low"]?["value"]?.text, range["high"]?["value"]?.text].compactMap { $0 }.joined(separator: "–")
+        }
+        if value == nil, text == nil, let absent = r["dataAbsentReason"] {
+            text = "absent: " + (Datatypes.conceptText(absent) ?? "no reason given")
+        }
+    }
+
+    /// The latest reading per kind (by effective time, whatever order they came in), and the
+    /// history. Separate systolic/diastolic readings become one blood-pressure reading.
+    public static func summarize(_ readings: [VitalSign]) -> (latest: [VitalSign], history: [VitalSign]) {
+        var merged: [VitalSign] = []
+        var pressureParts: [String: VitalSign] = [:]
+        var partOrder: [String] = []
+        for r in readings {
+            if r.kind == .systolic || r.kind == .diastolic {
+                let key = r.effective?.raw ?? "?"
+                var bp = pressureParts[key] ?? VitalSign(code: VitalKind.bloodPressure.loinc, display: "Blood pressure", effective: r.effective)
+                if pressureParts[key] == nil { partOrder.append(key) }
+                bp.components.append(VitalComponent(code: r.kind!.loinc, display: r.display, value: r.value, unit: r.unit, text: r.text))
+                pressureParts[key] = bp
+            } else {
+                merged.append(r)
+            }
+        }
+        // A panel at the same time already carries these parts (SMART DSTU2 sends both).
+        let panelTimes = Set(merged.filter { $0.kind == .bloodPressure }.compactMap { $0.effective?.raw })
+        for key in partOrder where !panelTimes.contains(key) { merged.append(pressureParts[key]!) }
+        let history = merged.enumerated().sorted { a, b in
+            if FHIRDate.isEarlier(a.element.effective, b.element.effective) { return true }
+            if FHIRDate.isEarlier(b.element.effective, a.element.effective) { return false }
+            return a.offset < b.offset
+        }.map(\.element)
+        var latest: [String: VitalSign] = [:]
+        for r in history {
+            let key = r.kind?.rawValue ?? r.code
+            // history is oldest first, so a later entry replaces an earlier one; an entry without
+            // a readable time never replaces one that has it.
+            if let cur = latest[key], r.effective?.instant == nil, cur.effective?.instant != nil { continue }
+            latest[key] = r
+        }
+        let ordered = latest.values.sorted { a, b in
+            let oa = a.kind?.displayOrder ?? 99, ob = b.kind?.displayOrder ?? 99
+            return oa != ob ? oa < ob : a.code < b.code
+        }
+        return (ordered, history)
+    }
+}

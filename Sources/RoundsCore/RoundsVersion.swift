@@ -1,0 +1,4 @@
+/// The version Rounds reports (User-Agent, `rounds version`, exports).
+public enum RoundsVersion {
+    public static let string = "0.1.0"
+}

@@ -1,0 +1,24 @@
+/// The text of `rounds help`.
+enum Help {
+    static let text = """
+    rounds — rounding lists from the EHR, online and offline
+
+    Usage:
+      rounds [--plain] [--theme NAME]        open the full-screen app
+      rounds connect URL --client-id ID --tenant TENANT [--secret-file PATH] [--auth post|basic] [--name NAME]
+      rounds metadata [--json]
+      rounds search [--name X] [--family X] [--given X] [--mrn X] [--birthdate YYYY-MM-DD]
+                    [--gender G] [--count N] [--offline] [--json]
+      rounds patient ID [--offline] [--json]
+      rounds sync [--list NAME] [--concurrency N] [--json]
+      rounds list ls|show|create|rename|delete|default|add|remove|move|columns|export|import …
+      rounds note add ID [TEXT] | note ls ID [--json]
+      rounds export LIST --format csv|md|json [--output FILE]
+      rounds audit [--since DATE] [--patient ID] [--operation OP] [--json] [--verify]
+      rounds cache purge [--older-than 30d]
+      rounds inspect FILE... [--json]
+
+    Exit codes: 0 success, 1 error (one line on stderr), 2 usage error.
+    Docs: Docs/user-guide.md, Docs/admin-guide.md
+    """
+}

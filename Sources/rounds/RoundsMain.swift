@@ -1,0 +1,35 @@
+import Foundation
+import RoundsCore
+
+/// `rounds`: the TUI with no arguments, scriptable subcommands otherwise.
+@main
+struct RoundsMain {
+    static func main() async {
+        var words = Array(CommandLine.arguments.dropFirst())
+        let command = words.isEmpty ? "" : words.removeFirst()
+        let code: Int32
+        do {
+            code = try await dispatch(command, words)
+        } catch let e as UsageError {
+            Output.err("rounds: \(e.message)\nRun 'rounds help' for usage.")
+            code = 2
+        } catch let e as CLIError {
+            Output.err("rounds: \(e.message)")
+            code = 1
+        } catch {
+            Output.err("rounds: \(ErrorText.describe(error))")
+            code = 1
+        }
+        exit(code)
+    }
+
+    static func dispatch(_ command: String, _ words: [String]) async throws -> Int32 {
+        switch command {
+        case "inspect": return try InspectCommand.run(words)
+        case "help", "--help", "-h": Output.out(Help.text); return 0
+        case "version", "--version": Output.out("rounds \(RoundsVersion.string)"); return 0
+        default:
+            throw UsageError(message: "unknown command '\(command)'")
+        }
+    }
+}

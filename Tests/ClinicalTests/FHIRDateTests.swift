@@ -1,0 +1,89 @@
+import Testing
+import Foundation
+import Clinical
+
+@Suite struct FHIRDateTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let raw: String; let precision: FHIRDate.Precision; let offset: Int?
+        var testDescription: String { raw }
+    }
+
+    @Test(arguments: [
+        Case(raw: "2000", precision: .year, offset: nil),
+        Case(raw: "2019-12", precision: .yearMonth, offset: nil),
+        Case(raw: "1951-08-23", precision: .date, offset: nil),
+        Case(raw: "2026-11-25T07:45:00-05:00", precision: .dateTime, offset: -18000),
+        Case(raw: "2015-02-07T13:28:17.239+02:00", precision: .dateTime, offset: 7200),
+        Case(raw: "2016-03-08T14:00:00.000Z", precision: .dateTime, offset: 0),
+        Case(raw: "2009-01-05T10:00:00-00:00", precision: .dateTime, offset: 0),
+        Case(raw: "2026-11-25T07:45:00", precision: .dateTime, offset: nil),
+        Case(raw: "2026-11-25T07:45", precision: .dateTime, offset: nil),
+        Case(raw: "09/17/2018 1:00:00 PM", precision: .unparsed, offset: nil),
+        Case(raw: "2019-02-29", precision: .unparsed, offset: nil),
+        Case(raw: "2020-13-01", precision: .unparsed, offset: nil),
+        Case(raw: "", precision: .unparsed, offset: nil),
+        Case(raw: "approximately November 2012", precision: .unparsed, offset: nil),
+    ])
+    func parses(_ c: Case) {
+        let d = FHIRDate(c.raw)
+        #expect(d.precision == c.precision)
+        #expect(d.utcOffsetSeconds == c.offset)
+        #expect(d.raw == c.raw)
+        #expect((d.instant == nil) == (c.precision == .unparsed))
+    }
+
+    @Test func instantHonoursZone() throws {
+        let a = try #require(FHIRDate("2026-11-25T10:00:00+10:00").instant)
+        let b = try #require(FHIRDate("2026-11-25T00:00:00Z").instant)
+        #expect(a == b)
+    }
+
+    static let reference = FHIRDate("2026-11-26T12:00:00Z").instant!
+
+    @Test(arguments: [
+        ("1990-07", 36), ("1990-12", 35), ("1990", 36), ("1951-08-23", 75), ("1951-11-27", 74), ("1951-11-26", 75),
+    ])
+    func ageFromPartialDates(_ birth: String, _ age: Int) {
+        #expect(FHIRDate(birth).age(on: Self.reference) == age)
+    }
+
+    @Test func leapDayBirthday() throws {
+        let born = FHIRDate("2000-02-29")
+        let feb28 = try #require(FHIRDate("2027-02-28").instant)
+        let mar1 = try #require(FHIRDate("2027-03-01").instant)
+        let feb29 = try #require(FHIRDate("2028-02-29").instant)
+        #expect(born.age(on: feb28) == 26)
+        #expect(born.age(on: mar1) == 27)
+        #expect(born.age(on: feb29) == 28)
+    }
+
+    @Test func unparsedHasNoAge() {
+        #expect(FHIRDate("09/17/2018").age(on: Self.reference) == nil)
+    }
+
+    @Test func codableKeepsTheRawText() throws {
+        let d = FHIRDate("2019-12")
+        let data = try JSONEncoder().encode([d])
+        #expect(String(decoding: data, as: UTF8.self) == #"["2019-12"]"#)
+        #expect(try JSONDecoder().decode([FHIRDate].self, from: data) == [d])
+    }
+}
+
+@Suite struct PersonNameTests {
+    @Test func displayForms() {
+        #expect(PersonName(family: "Black", given: ["Ruth", "C."]).display == "Black, Ruth C.")
+        #expect(PersonName(given: ["Jim"]).display == "Jim")
+        #expect(PersonName(text: "张无忌").display == "张无忌")
+        #expect(PersonName().display == "(no name)")
+        #expect(PersonName(family: "Chau", given: ["Hugh"], prefix: ["Mr"]).spoken == "Mr Hugh Chau")
+        #expect(PersonName(family: "Black", given: ["Ruth", "Clara"]).initials == "R. C. B.")
+    }
+
+    @Test func unitsDisplay() {
+        #expect(Units.display("Cel") == "°C")
+        #expect(Units.display("[degF]") == "°F")
+        #expect(Units.display("mm[Hg]") == "mmHg")
+        #expect(Units.display("furlong") == "furlong")
+        #expect(abs(Units.celsius(98.6, unit: "[degF]")! - 37.0) < 0.001)
+    }
+}
