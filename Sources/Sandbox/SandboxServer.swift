@@ -1,0 +1,219 @@
+import Foundation
+import Clinical
+import FHIRAdapters
+
+/// The partner side in miniature: `/dstu2`, `/stu3`, `/r4` bases, a client-credentials token
+/// endpoint routing each token to its tenant's data set, and fault injection for tests.
+public final class SandboxServer: @unchecked Sendable {
+    public let configuration: SandboxConfiguration
+    private let lock = NSLock()
+    private var registry: ClientRegistry
+    private var registryStamp: Date?
+    private var tokens: [String: Token] = [:]
+    private var tenants: [String: TenantData] = [:]
+    private var faultRNG: Mix64
+    private let anchor: Date
+    private let log: RequestLog?
+    private var http: HTTPServer?
+
+    struct Token { var clientId: String; var tenant: String; var expires: Date; var generation: Int }
+
+    public init(configuration: SandboxConfiguration) throws {
+        self.configuration = configuration
+        registry = try ClientRegistry(stateDirectory: configuration.stateDirectory)
+        faultRNG = Mix64(seed: configuration.seed &+ 7)
+        // Vitals end on the last whole hour so data is recent whenever the demo runs.
+        let now = Date().timeIntervalSince1970
+        anchor = Date(timeIntervalSince1970: (now / 3600).rounded(.down) * 3600)
+        log = try configuration.logPath.map(RequestLog.init(path:))
+    }
+
+    /// Starts listening; returns the port.
+    @discardableResult
+    public func start(host: String = "127.0.0.1", port: UInt16 = 0) throws -> UInt16 {
+        let server = HTTPServer { [self] in handle($0) }
+        try server.start(host: host, port: port)
+        http = server
+        return server.port
+    }
+
+    public func stop() { http?.stop() }
+
+    // MARK: routing
+
+    func handle(_ req: HTTPRequest) -> HTTPResponse {
+        if configuration.latencyMs > 0 { usleep(useconds_t(configuration.latencyMs * 1000)) }
+        var entry = RequestLog.Entry(request: req)
+        let response = route(req, &entry)
+        entry.status = response.status
+        log?.append(entry)
+        return response
+    }
+
+    private func route(_ req: HTTPRequest, _ entry: inout RequestLog.Entry) -> HTTPResponse {
+        let parts = req.path.split(separator: "/").map(String.init)
+        if req.path == "/oauth/token" { return tokenEndpoint(req, &entry) }
+        guard let first = parts.first, let release = SandboxServer.release(first) else {
+            return outcome(404, "not-found", "No FHIR base at '\(req.path)'. Bases: /dstu2, /stu3, /r4.")
+        }
+        let rest = Array(parts.dropFirst())
+        if rest == ["metadata"], req.method == "GET" { return .json(200, capability(release, req).serialized) }
+        if rest == [".well-known", "smart-configuration"] {
+            guard configuration.discovery != .none else { return outcome(404, "not-found", "no SMART configuration") }
+            return .json(200, JSONValue.object(["token_endpoint": .string(tokenURL(req)),
+                                                "grant_types_supported": ["client_credentials"],
+                                                "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"]]).serialized,
+                         contentType: "application/json")
+        }
+        if let forced = forcedStatus(req.path) {
+            return outcome(forced, "transient", "status \(forced) forced by --status for testing")
+        }
+        // Everything below holds PHI and needs a token.
+        let tenant: String
+        switch authorize(req) {
+        case .success(let t): tenant = t; entry.tenant = t
+        case .failure(let r): return r
+        }
+        if configuration.failRate > 0, roll() < configuration.failRate {
+            return outcome(500, "exception", "injected failure (--fail-rate)")
+        }
+        let data = tenantData(tenant)
+        var response: HTTPResponse
+        if rest.isEmpty, req.method == "POST" {
+            if configuration.noBatch { return outcome(405, "not-supported", "batch is not supported by this server") }
+            response = batch(req, release: release, data: data, &entry)
+        } else if rest == ["Patient", "_search"], req.method == "POST" {
+            let form = HTTPServer.parseForm(String(decoding: req.body, as: UTF8.self))
+            entry.form = form
+            response = wrap(search("Patient", form, release: release, data: data, req: req))
+        } else if rest.count == 1, req.method == "GET" {
+            response = wrap(search(rest[0], req.query, release: release, data: data, req: req))
+        } else if rest.count == 2, req.method == "GET" {
+            response = wrap(read(rest[0], id: rest[1], release: release, data: data))
+        } else {
+            response = outcome(405, "not-supported", "\(req.method) \(req.path) is not supported")
+        }
+        if configuration.malformedRate > 0, response.status == 200, roll() < configuration.malformedRate {
+            response.body = response.body.prefix(max(1, response.body.count / 2))
+        }
+        return response
+    }
+
+    static func release(_ s: String) -> FHIRRelease? {
+        switch s { case "dstu2": return .dstu2; case "stu3": return .stu3; case "r4": return .r4; default: return nil }
+    }
+
+    private func roll() -> Double { lock.lock(); defer { lock.unlock() }; return Double(faultRNG.next() % 10_000) / 10_000 }
+
+    func forcedStatus(_ path: String) -> Int? {
+        let type = path.split(separator: "/").dropFirst().first.map(String.init)
+        return configuration.statusOverrides.first { p, _ in path.hasSuffix(p) || type == p }?.1
+    }
+
+    func wrap(_ r: (Int, JSONValue)) -> HTTPResponse { .json(r.0, r.1.serialized) }
+
+    func outcome(_ status: Int, _ code: String, _ text: String) -> HTTPResponse {
+        var r = HTTPResponse.json(status, SandboxServer.outcomeJSON(code, text).serialized)
+        if status == 401 { r.headers["WWW-Authenticate"] = "Bearer realm=\"rounds-sandbox\", error=\"invalid_token\"" }
+        if status == 429 || status == 503 { r.headers["Retry-After"] = String(configuration.retryAfterSeconds) }
+        return r
+    }
+
+    static func outcomeJSON(_ code: String, _ text: String) -> JSONValue {
+        ["resourceType": "OperationOutcome", "issue": [["severity": "error", "code": .string(code), "diagnostics": .string(text)]]]
+    }
+
+    func baseURL(_ req: HTTPRequest, _ release: FHIRRelease) -> String {
+        "http://\(req.header("host") ?? "127.0.0.1")/\(release.rawValue.lowercased())"
+    }
+
+    func tokenURL(_ req: HTTPRequest) -> String { "http://\(req.header("host") ?? "127.0.0.1")/oauth/token" }
+
+    // MARK: tenants and tokens
+
+    func tenantData(_ tenant: String) -> TenantData {
+        lock.lock(); defer { lock.unlock() }
+        if let d = tenants[tenant] { return d }
+        let d = TenantData(patients: SyntheticPopulation.generate(tenant: tenant, count: configuration.patientsPerTenant,
+                                                                  seed: configuration.seed, anchor: anchor))
+        tenants[tenant] = d
+        return d
+    }
+
+    /// Reloads the registry when `rounds-sandbox client …` changed the file.
+    private func currentRegistry() -> ClientRegistry {
+        let stamp = (try? FileManager.default.attributesOfItem(atPath: registry.path))?[.modificationDate] as? Date
+        if stamp != registryStamp, let fresh = try? ClientRegistry(stateDirectory: configuration.stateDirectory) {
+            registry = fresh; registryStamp = stamp
+        }
+        return registry
+    }
+
+    private func authorize(_ req: HTTPRequest) -> Result<String, HTTPResponse> {
+        guard let h = req.header("authorization"), h.lowercased().hasPrefix("bearer ") else {
+            return .failure(outcome(401, "login", "This request needs a bearer token; get one from /oauth/token."))
+        }
+        let value = String(h.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        lock.lock(); defer { lock.unlock() }
+        guard let t = tokens[value] else { return .failure(outcome(401, "login", "The access token is not known to this server.")) }
+        guard t.expires > Date() else { return .failure(outcome(401, "expired", "The access token has expired.")) }
+        guard let c = currentRegistry().client(id: t.clientId), !c.revoked, c.generation == t.generation else {
+            return .failure(outcome(401, "login", "The client's credentials were rotated or revoked; the token is no longer valid."))
+        }
+        return .success(t.tenant)
+    }
+
+    private func tokenEndpoint(_ req: HTTPRequest, _ entry: inout RequestLog.Entry) -> HTTPResponse {
+        func oauthError(_ status: Int, _ error: String, _ description: String) -> HTTPResponse {
+            var r = HTTPResponse.json(status, JSONValue.object(["error": .string(error), "error_description": .string(description)]).serialized,
+                                      contentType: "application/json")
+            if status == 401 { r.headers["WWW-Authenticate"] = "Basic realm=\"rounds-sandbox\"" }
+            return r
+        }
+        guard req.method == "POST" else { return oauthError(405, "invalid_request", "use POST") }
+        guard (req.header("content-type") ?? "").lowercased().hasPrefix("application/x-www-form-urlencoded") else {
+            return oauthError(400, "invalid_request", "the body must be application/x-www-form-urlencoded")
+        }
+        let form = HTTPServer.parseForm(String(decoding: req.body, as: UTF8.self))
+        entry.form = form
+        let f = Dictionary(form, uniquingKeysWith: { a, _ in a })
+        var id = f["client_id"], secret = f["client_secret"], method = "post"
+        if let h = req.header("authorization"), h.lowercased().hasPrefix("basic "),
+           let decoded = Data(base64Encoded: String(h.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+           let pair = String(data: decoded, encoding: .utf8), let colon = pair.firstIndex(of: ":") {
+            id = String(pair[..<colon]).removingPercentEncoding; secret = String(pair[pair.index(after: colon)...]).removingPercentEncoding
+            method = "basic"
+        }
+        entry.authMethod = method
+        guard f["grant_type"] == "client_credentials" else {
+            return oauthError(400, "unsupported_grant_type", "only grant_type=client_credentials is supported")
+        }
+        lock.lock(); defer { lock.unlock() }
+        let reg = currentRegistry()
+        guard let id, let secret, let client = reg.authenticate(id: id, secret: secret) else {
+            return oauthError(401, "invalid_client", "unknown client, wrong secret, or a revoked client")
+        }
+        guard client.auth == "any" || client.auth == method else {
+            return oauthError(401, "invalid_client", "this client must authenticate with client_secret_\(client.auth)")
+        }
+        guard let scope = f["scope"], !scope.isEmpty else { return oauthError(400, "invalid_scope", "scope must name the tenant") }
+        let tenant = scope.split(separator: " ").map(String.init).first { client.tenants.contains($0) }
+        guard let tenant else { return oauthError(400, "invalid_scope", "this client may not use tenant '\(scope)'") }
+        entry.tenant = tenant
+        let token = Digest.randomHex(24)
+        tokens[token] = Token(clientId: client.clientId, tenant: tenant, expires: Date().addingTimeInterval(configuration.tokenTTL), generation: client.generation)
+        return .json(200, JSONValue.object(["access_token": .string(token), "token_type": "Bearer",
+                                            "expires_in": .number(configuration.tokenTTL.rounded()), "scope": .string(tenant)]).serialized,
+                     contentType: "application/json")
+    }
+}
+
+/// One tenant's patients, indexed by id.
+final class TenantData: @unchecked Sendable {
+    let patients: [SyntheticPatient]
+    let byId: [String: SyntheticPatient]
+    init(patients: [SyntheticPatient]) {
+        self.patients = patients
+        byId = Dictionary(patients.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+}

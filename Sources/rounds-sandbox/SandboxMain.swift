@@ -1,0 +1,155 @@
+import Foundation
+import Sandbox
+
+/// `rounds-sandbox`: the interop partner in miniature, for the demo and the tests.
+@main
+struct SandboxMain {
+    static let usage = """
+    rounds-sandbox — a FHIR partner server with synthetic patients (DSTU2, STU3, R4)
+
+    Usage:
+      rounds-sandbox [serve] [--host 127.0.0.1] [--port 0] [--state DIR] [--seed N] [--patients N]
+                     [--token-ttl SECONDS] [--latency-ms N] [--fail-rate F] [--malformed-rate F]
+                     [--no-batch] [--ignore-sort] [--status PATH=CODE]... [--log FILE]
+                     [--discovery extension|smart|none] [--retry-after SECONDS] [--port-file FILE]
+      rounds-sandbox client add NAME --tenant T [--tenant T2…] [--auth any|post|basic] [--secret-file FILE]
+      rounds-sandbox client rotate NAME [--secret-file FILE]
+      rounds-sandbox client revoke NAME
+      rounds-sandbox client ls
+
+    State (the client registry) lives in --state, else $ROUNDS_SANDBOX_HOME, else ~/.local/share/rounds-sandbox.
+    """
+
+    static func main() {
+        var args = Array(CommandLine.arguments.dropFirst())
+        do {
+            if args.first == "client" {
+                args.removeFirst()
+                try ClientCommand.run(args)
+            } else if args.first == "--help" || args.first == "-h" || args.first == "help" {
+                print(usage)
+            } else {
+                if args.first == "serve" { args.removeFirst() }
+                try serve(args)
+            }
+        } catch let e as SandboxUsage {
+            FileHandle.standardError.write(Data("rounds-sandbox: \(e.message)\n\(usage)\n".utf8))
+            exit(2)
+        } catch {
+            FileHandle.standardError.write(Data("rounds-sandbox: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func serve(_ args: [String]) throws {
+        let o = try Options(args, valued: ["--host", "--port", "--state", "--seed", "--patients", "--token-ttl", "--latency-ms", "--fail-rate",
+                                           "--malformed-rate", "--status", "--log", "--discovery", "--retry-after", "--port-file"],
+                            flags: ["--no-batch", "--ignore-sort"])
+        var c = SandboxConfiguration(stateDirectory: o.value("--state") ?? Options.defaultState)
+        if let v = o.value("--seed") { c.seed = UInt64(v) ?? 42 }
+        if let v = o.value("--patients") { c.patientsPerTenant = max(1, Int(v) ?? 200) }
+        if let v = o.value("--token-ttl") { c.tokenTTL = Double(v) ?? 3600 }
+        if let v = o.value("--latency-ms") { c.latencyMs = Int(v) ?? 0 }
+        if let v = o.value("--fail-rate") { c.failRate = Double(v) ?? 0 }
+        if let v = o.value("--malformed-rate") { c.malformedRate = Double(v) ?? 0 }
+        if let v = o.value("--retry-after") { c.retryAfterSeconds = Int(v) ?? 1 }
+        if let v = o.value("--discovery") {
+            guard let d = SandboxConfiguration.Discovery(rawValue: v) else { throw SandboxUsage(message: "--discovery is extension, smart or none") }
+            c.discovery = d
+        }
+        c.noBatch = o.has("--no-batch")
+        c.ignoreSort = o.has("--ignore-sort")
+        c.logPath = o.value("--log")
+        for s in o.values("--status") {
+            let kv = s.split(separator: "=", maxSplits: 1)
+            guard kv.count == 2, let code = Int(kv[1]) else { throw SandboxUsage(message: "--status takes PATH=CODE, not '\(s)'") }
+            c.statusOverrides.append((String(kv[0]), code))
+        }
+        let server = try SandboxServer(configuration: c)
+        let port = try server.start(host: o.value("--host") ?? "127.0.0.1", port: UInt16(o.value("--port") ?? "0") ?? 0)
+        if let pf = o.value("--port-file") { try String(port).write(toFile: pf, atomically: true, encoding: .utf8) }
+        print("rounds-sandbox listening on http://\(o.value("--host") ?? "127.0.0.1"):\(port) (bases /dstu2 /stu3 /r4, token /oauth/token)")
+        FileHandle.standardOutput.synchronizeFile()
+        let done = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { done.signal() }
+            s.resume()
+            sources.append(s)
+        }
+        done.wait()
+        server.stop()
+        print("rounds-sandbox stopped")
+        _ = sources
+    }
+}
+
+struct SandboxUsage: Error { let message: String }
+
+/// Minimal option parsing for the sandbox.
+struct Options {
+    var positionals: [String] = []
+    var options: [String: [String]] = [:]
+    var flags: Set<String> = []
+
+    static var defaultState: String {
+        let env = ProcessInfo.processInfo.environment
+        if let h = env["ROUNDS_SANDBOX_HOME"], !h.isEmpty { return h }
+        let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.local/share")
+        return base + "/rounds-sandbox"
+    }
+
+    init(_ words: [String], valued: Set<String>, flags known: Set<String>) throws {
+        var i = 0
+        while i < words.count {
+            let w = words[i]
+            if valued.contains(w) {
+                guard i + 1 < words.count else { throw SandboxUsage(message: "'\(w)' needs a value") }
+                options[w, default: []].append(words[i + 1]); i += 2; continue
+            }
+            if known.contains(w) { flags.insert(w); i += 1; continue }
+            if w.hasPrefix("-") { throw SandboxUsage(message: "unknown option '\(w)'") }
+            positionals.append(w); i += 1
+        }
+    }
+
+    func value(_ k: String) -> String? { options[k]?.last }
+    func values(_ k: String) -> [String] { options[k] ?? [] }
+    func has(_ k: String) -> Bool { flags.contains(k) }
+}
+
+/// `rounds-sandbox client …`: the partner's client registry.
+enum ClientCommand {
+    static func run(_ args: [String]) throws {
+        let o = try Options(args, valued: ["--tenant", "--auth", "--state", "--secret-file"], flags: ["--json"])
+        guard let verb = o.positionals.first else { throw SandboxUsage(message: "client needs add, rotate, revoke or ls") }
+        var reg = try ClientRegistry(stateDirectory: o.value("--state") ?? Options.defaultState)
+        let name = o.positionals.count > 1 ? o.positionals[1] : nil
+        switch verb {
+        case "add", "rotate":
+            guard let name else { throw SandboxUsage(message: "client \(verb) needs a NAME") }
+            let auth = o.value("--auth") ?? "any"
+            guard ["any", "post", "basic"].contains(auth) else { throw SandboxUsage(message: "--auth is any, post or basic") }
+            let (id, secret) = verb == "add" ? try reg.add(name: name, tenants: o.values("--tenant"), auth: auth) : try reg.rotate(name: name)
+            if let file = o.value("--secret-file") {
+                FileManager.default.createFile(atPath: file, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+                chmod(file, 0o600)
+                print("client_id: \(id)\nclient_secret: written to \(file) (0600)")
+            } else {
+                print("client_id: \(id)\nclient_secret: \(secret)\n(the secret is shown once; store it now)")
+            }
+        case "revoke":
+            guard let name else { throw SandboxUsage(message: "client revoke needs a NAME") }
+            try reg.revoke(name: name)
+            print("revoked \(name)")
+        case "ls":
+            for c in reg.clients {
+                print("\(c.name)\t\(c.clientId)\ttenants=\(c.tenants.joined(separator: ","))\tauth=\(c.auth)\(c.revoked ? "\tREVOKED" : "")")
+            }
+        default:
+            throw SandboxUsage(message: "unknown client command '\(verb)'")
+        }
+    }
+}
