@@ -26,6 +26,10 @@ struct RoundsMain {
     static func dispatch(_ command: String, _ words: [String]) async throws -> Int32 {
         switch command {
         case "inspect": return try InspectCommand.run(words)
+        case "connect": return try await ConnectCommand.run(words)
+        case "metadata": return try await MetadataCommand.run(words)
+        case "search": return try await SearchCommand.run(words)
+        case "patient": return try await PatientCommand.run(words)
         case "help", "--help", "-h": Output.out(Help.text); return 0
         case "version", "--version": Output.out("rounds \(RoundsVersion.string)"); return 0
         default:

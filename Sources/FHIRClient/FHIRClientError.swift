@@ -1,0 +1,55 @@
+import Foundation
+
+/// Everything that can go wrong talking to a FHIR server, each with the words a nurse or an admin
+/// can act on (`description`).
+public enum FHIRClientError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalidURL(String)
+    case cannotResolveHost(host: String)
+    case connectionRefused(url: String)
+    case timedOut(url: String, seconds: Int)
+    case tlsFailure(url: String, detail: String)
+    case network(url: String, detail: String)
+    case unauthorized(url: String, diagnostics: String?)
+    case forbidden(url: String, diagnostics: String?)
+    case patientNotFound(id: String)
+    case notFound(url: String, diagnostics: String?)
+    case server(status: Int, url: String, diagnostics: String?)
+    case notFHIRJSON(url: String, detail: String)
+    case bodyTooLarge(url: String, limit: Int)
+    case unsupportedVersion(declared: String, url: String)
+    case tokenRejected(error: String, detail: String?)
+    case tokenEndpointFailed(url: String, status: Int, detail: String?)
+    case missingCredentials(String)
+    case unsupportedSearch(String)
+
+    /// True when the server could not be reached at all, so cached data is the honest fallback.
+    public var isUnreachable: Bool {
+        switch self {
+        case .cannotResolveHost, .connectionRefused, .timedOut, .network, .tlsFailure: return true
+        default: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .invalidURL(let u): return "'\(u)' is not a valid http(s) URL."
+        case .cannotResolveHost(let h): return "Cannot reach '\(h)': the host name does not resolve. Check the URL and the network."
+        case .connectionRefused(let u): return "Cannot reach '\(u)' (connection refused). Is the FHIR server running on that port?"
+        case .timedOut(let u, let s): return "Cannot reach '\(u)' (timed out after \(s) s)."
+        case .tlsFailure(let u, let d): return "Secure connection to '\(u)' failed (\(d)). Check the server's certificate."
+        case .network(let u, let d): return "Cannot reach '\(u)' (\(d))."
+        case .unauthorized(let u, let d): return "The server refused the access token for '\(u)' (401\(d.map { ": \($0)" } ?? "")). Check the client id, secret and tenant with your administrator."
+        case .forbidden(let u, let d): return "Access to '\(u)' is forbidden (403\(d.map { ": \($0)" } ?? "")). This client may not read that data."
+        case .patientNotFound(let id): return "No patient with id '\(id)' on this server."
+        case .notFound(let u, let d): return "Not found: '\(u)'\(d.map { " (\($0))" } ?? "")."
+        case .server(let s, let u, let d): return "The server answered \(s) for '\(u)'\(d.map { ": \($0)" } ?? ""). Try again later."
+        case .notFHIRJSON(let u, let d): return "The answer from '\(u)' is not FHIR JSON (\(d))."
+        case .bodyTooLarge(let u, let l): return "The answer from '\(u)' is larger than \(l / (1 << 20)) MiB and was refused."
+        case .unsupportedVersion(let v, let u): return "'\(u)' speaks FHIR '\(v.isEmpty ? "unknown" : v)'; Rounds supports DSTU2 (1.0.x), STU3 (3.0.x) and R4 (4.0.x)."
+        case .tokenRejected(let e, let d): return "The token endpoint refused the credentials (\(e)\(d.map { ": \($0)" } ?? "")). Check the client id, secret and tenant."
+        case .tokenEndpointFailed(let u, let s, let d): return "The token endpoint '\(u)' answered \(s)\(d.map { ": \($0)" } ?? "")."
+        case .missingCredentials(let m): return m
+        case .unsupportedSearch(let m): return m
+        }
+    }
+}

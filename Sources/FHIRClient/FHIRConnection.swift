@@ -1,0 +1,117 @@
+import Foundation
+import Clinical
+import FHIRAdapters
+
+/// A live connection to one FHIR base: what it declared, which release it speaks, and the token.
+/// Everything above this layer gets `PatientRecord`s and never sees a release's shapes.
+public final class FHIRConnection: Sendable {
+    public let baseURL: URL
+    public let capabilities: ServerCapabilities
+    public let release: FHIRRelease
+    public let profile: FHIRProfile
+    /// The token endpoint, or `nil` for an open server.
+    public let tokenURL: URL?
+    let transport: HTTPTransport
+    let tokens: TokenProvider?
+
+    /// Probes `/metadata` (no token), pivots on the version, finds the token URL (oauth-uris
+    /// extension, then `.well-known/smart-configuration`, else open) and fetches a first token.
+    public static func connect(to base: String, credentials: ClientCredentials?, options: ClientOptions = ClientOptions()) async throws(FHIRClientError) -> FHIRConnection {
+        let transport = HTTPTransport(options: options)
+        let probe = try await FHIRConnection.probe(base, transport: transport)
+        var tokens: TokenProvider? = nil
+        if let tokenURL = probe.tokenURL {
+            guard let credentials else { throw .missingCredentials("'\(probe.baseURL.absoluteString)' requires a client id, secret and tenant.") }
+            let p = TokenProvider(tokenURL: tokenURL, credentials: credentials, transport: transport)
+            _ = try await p.current()
+            tokens = p
+        }
+        return FHIRConnection(baseURL: probe.baseURL, capabilities: probe.capabilities, release: probe.release,
+                              tokenURL: probe.tokenURL, transport: transport, tokens: tokens)
+    }
+
+    /// What `/metadata` (and, failing the extension, the SMART configuration) says, without a token.
+    public struct Probe: Sendable {
+        public let baseURL: URL
+        public let capabilities: ServerCapabilities
+        public let release: FHIRRelease
+        public let tokenURL: URL?
+    }
+
+    public static func probe(_ base: String, options: ClientOptions = ClientOptions()) async throws(FHIRClientError) -> Probe {
+        try await probe(base, transport: HTTPTransport(options: options))
+    }
+
+    static func probe(_ base: String, transport: HTTPTransport) async throws(FHIRClientError) -> Probe {
+        let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+            throw .invalidURL(base)
+        }
+        let answer = try await transport.send("GET", url.appendingPathComponent("metadata"), idempotent: true)
+        guard answer.status == 200 else { throw FHIRConnection.error(for: answer) }
+        let json = try answer.json()
+        guard ["Conformance", "CapabilityStatement"].contains(json["resourceType"]?.string) else {
+            throw .notFHIRJSON(url: answer.url, detail: "expected a Conformance or CapabilityStatement, got '\(json["resourceType"]?.string ?? json.typeName)'")
+        }
+        let caps = ServerCapabilities(json: json)
+        guard let release = caps.release else { throw .unsupportedVersion(declared: caps.declaredVersion, url: trimmed) }
+        var tokenURL = caps.tokenURL.flatMap(URL.init(string:))
+        if tokenURL == nil {
+            let smart = url.appendingPathComponent(".well-known").appendingPathComponent("smart-configuration")
+            if let a = try? await transport.send("GET", smart, idempotent: true), a.status == 200,
+               let t = (try? a.json())?["token_endpoint"]?.string {
+                tokenURL = URL(string: t)
+            }
+        }
+        return Probe(baseURL: url, capabilities: caps, release: release, tokenURL: tokenURL)
+    }
+
+    init(baseURL: URL, capabilities: ServerCapabilities, release: FHIRRelease, tokenURL: URL?, transport: HTTPTransport, tokens: TokenProvider?) {
+        self.baseURL = baseURL; self.capabilities = capabilities; self.release = release
+        profile = FHIRProfile.of(release); self.tokenURL = tokenURL; self.transport = transport; self.tokens = tokens
+    }
+
+    /// The client authentication that worked (post, or basic after an `invalid_client`).
+    public var authMethod: ClientAuthMethod? { get async { await tokens?.method } }
+
+    /// `base/relative`, keeping any path the base carries (`/api/FHIR/DSTU2`).
+    func url(_ relative: String) throws(FHIRClientError) -> URL {
+        if relative.hasPrefix("http://") || relative.hasPrefix("https://") {
+            guard let u = URL(string: relative) else { throw .invalidURL(relative) }
+            return u
+        }
+        guard let u = URL(string: baseURL.absoluteString + "/" + relative) else { throw .invalidURL(relative) }
+        return u
+    }
+
+    /// Sends an authorised request; on a 401 renews the token once and tries again.
+    func send(_ method: String, _ url: URL, body: Data? = nil, contentType: String? = nil, idempotent: Bool = true) async throws(FHIRClientError) -> HTTPAnswer {
+        var headers: [String: String] = [:]
+        if let contentType { headers["Content-Type"] = contentType }
+        var token: String? = nil
+        if let tokens { token = try await tokens.current(); headers["Authorization"] = "Bearer \(token!)" }
+        let answer = try await transport.send(method, url, headers: headers, body: body, idempotent: idempotent)
+        guard answer.status == 401, let tokens, let old = token else { return answer }
+        await tokens.invalidate(old)
+        headers["Authorization"] = "Bearer \(try await tokens.current())"
+        let second = try await transport.send(method, url, headers: headers, body: body, idempotent: idempotent)
+        if second.status == 401 { throw .unauthorized(url: second.url, diagnostics: second.diagnostics) }
+        return second
+    }
+
+    /// GET returning JSON, with HTTP errors turned into `FHIRClientError`.
+    func getJSON(_ relative: String) async throws(FHIRClientError) -> JSONValue {
+        let answer = try await send("GET", try url(relative))
+        guard answer.status == 200 else { throw FHIRConnection.error(for: answer) }
+        return try answer.json()
+    }
+
+    static func error(for a: HTTPAnswer) -> FHIRClientError {
+        switch a.status {
+        case 401: return .unauthorized(url: a.url, diagnostics: a.diagnostics)
+        case 403: return .forbidden(url: a.url, diagnostics: a.diagnostics)
+        case 404: return .notFound(url: a.url, diagnostics: a.diagnostics)
+        default: return .server(status: a.status, url: a.url, diagnostics: a.diagnostics)
+        }
+    }
+}

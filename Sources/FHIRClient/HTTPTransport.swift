@@ -1,0 +1,138 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import FHIRAdapters
+
+/// An HTTP answer.
+public struct HTTPAnswer: Sendable {
+    public let status: Int
+    public let headers: [String: String]
+    public let body: Data
+    public let url: String
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.key.lowercased() == name.lowercased() }?.value
+    }
+
+    /// The body as JSON, or a `notFHIRJSON` error naming what was wrong.
+    public func json() throws(FHIRClientError) -> JSONValue {
+        do { return try JSONParser.parse(body) } catch {
+            let snippet = String(decoding: body.prefix(60), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
+            throw .notFHIRJSON(url: url, detail: body.isEmpty ? "empty body" : "\(error.description); starts '\(snippet)'")
+        }
+    }
+
+    /// The diagnostics of an OperationOutcome body, if the body is one.
+    public var diagnostics: String? {
+        (try? JSONParser.parse(body)).flatMap(OperationOutcomeReader.summary)
+    }
+}
+
+/// One `URLSession` with explicit timeouts, keep-alive, a bounded number of parallel requests,
+/// FHIR `Accept`, a Rounds `User-Agent`, `Retry-After` and bounded retries.
+public final class HTTPTransport: Sendable {
+    public let options: ClientOptions
+    private let session: URLSession
+    private let gate: RequestGate
+    public static let userAgent = "Rounds/\(ClientVersion.string) (FHIR client; Swift; +https://example.invalid/rounds)"
+    public static let accept = "application/fhir+json, application/json+fhir;q=0.9, application/json;q=0.8"
+
+    public init(options: ClientOptions) {
+        self.options = options
+        let c = URLSessionConfiguration.ephemeral
+        c.timeoutIntervalForRequest = options.timeout
+        c.timeoutIntervalForResource = max(options.timeout * 4, 60)
+        c.httpMaximumConnectionsPerHost = options.maxConcurrentRequests
+        c.httpShouldSetCookies = false
+        c.urlCache = nil
+        c.requestCachePolicy = .reloadIgnoringLocalCacheData
+        session = URLSession(configuration: c)
+        gate = RequestGate(permits: options.maxConcurrentRequests)
+    }
+
+    deinit { session.invalidateAndCancel() }
+
+    /// Sends a request; `idempotent` requests are retried on 5xx (at most `maxRetries`).
+    public func send(_ method: String, _ url: URL, headers: [String: String] = [:], body: Data? = nil,
+                     idempotent: Bool) async throws(FHIRClientError) -> HTTPAnswer {
+        var attempt = 0
+        while true {
+            let answer = try await once(method, url, headers: headers, body: body)
+            let s = answer.status
+            let retryable = s == 429 || s == 503 || (s >= 500 && idempotent)
+            guard retryable, attempt < options.maxRetries else { return answer }
+            var wait = 0.25 * pow(3, Double(attempt))
+            if s == 429 || s == 503 {
+                if let ra = answer.header("Retry-After").flatMap(HTTPTransport.retryAfter) {
+                    guard ra <= options.maxRetryAfter else { return answer }
+                    wait = ra
+                }
+                // 429/503 mean "not now", safe to repeat even for a POST search.
+            } else if !idempotent { return answer }
+            attempt += 1
+            try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+        }
+    }
+
+    private func once(_ method: String, _ url: URL, headers: [String: String], body: Data?) async throws(FHIRClientError) -> HTTPAnswer {
+        var req = URLRequest(url: url, timeoutInterval: options.timeout)
+        req.httpMethod = method
+        req.setValue(HTTPTransport.accept, forHTTPHeaderField: "Accept")
+        req.setValue(HTTPTransport.userAgent, forHTTPHeaderField: "User-Agent")
+        for (k, v) in headers { req.setValue(v, forHTTPHeaderField: k) }
+        req.httpBody = body
+        await gate.acquire()
+        let result: Result<(Data, URLResponse), Error>
+        do { result = .success(try await session.data(for: req)) } catch { result = .failure(error) }
+        await gate.release()
+        let display = HTTPTransport.redacted(url)
+        switch result {
+        case .failure(let e): throw map(e, url: url)
+        case .success(let (data, response)):
+            guard let http = response as? HTTPURLResponse else { throw .network(url: display, detail: "not an HTTP response") }
+            if data.count > options.maxBodyBytes { throw .bodyTooLarge(url: display, limit: options.maxBodyBytes) }
+            var hs: [String: String] = [:]
+            for (k, v) in http.allHeaderFields { hs["\(k)"] = "\(v)" }
+            return HTTPAnswer(status: http.statusCode, headers: hs, body: data, url: display)
+        }
+    }
+
+    private func map(_ error: Error, url: URL) -> FHIRClientError {
+        let display = HTTPTransport.redacted(url)
+        guard let u = error as? URLError else { return .network(url: display, detail: "\(error.localizedDescription)") }
+        switch u.code {
+        case .cannotFindHost, .dnsLookupFailed: return .cannotResolveHost(host: url.host ?? display)
+        case .cannotConnectToHost: return .connectionRefused(url: display)
+        case .timedOut: return .timedOut(url: display, seconds: Int(options.timeout.rounded()))
+        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid,
+             .serverCertificateHasUnknownRoot, .clientCertificateRejected, .clientCertificateRequired:
+            return .tlsFailure(url: display, detail: u.localizedDescription)
+        case .notConnectedToInternet, .networkConnectionLost: return .network(url: display, detail: "network connection lost")
+        case .dataLengthExceedsMaximum: return .bodyTooLarge(url: display, limit: options.maxBodyBytes)
+        default: return .network(url: display, detail: u.localizedDescription)
+        }
+    }
+
+    /// The URL without its query (which may carry a patient id or name) for messages.
+    public static func redacted(_ url: URL) -> String {
+        var c = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        c?.query = nil
+        c?.user = nil; c?.password = nil
+        return c?.string ?? url.absoluteString
+    }
+
+    /// Seconds from a `Retry-After` value (delta-seconds or an HTTP date).
+    static func retryAfter(_ v: String) -> TimeInterval? {
+        if let s = Double(v.trimmingCharacters(in: .whitespaces)) { return max(0, s) }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return f.date(from: v).map { max(0, $0.timeIntervalSinceNow) }
+    }
+}
+
+/// The version in the User-Agent.
+public enum ClientVersion {
+    public static let string = "0.1.0"
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Clinical
+import FHIRAdapters
+
+/// What the user searches for; turned into the per-release parameters of interface.md §2.
+public struct PatientQuery: Sendable, Equatable {
+    public var name: String?
+    public var family: String?
+    public var given: String?
+    public var mrn: String?
+    public var birthDate: String?
+    public var gender: String?
+    public var id: String?
+    public var count: Int = 25
+
+    public init(name: String? = nil, family: String? = nil, given: String? = nil, mrn: String? = nil,
+                birthDate: String? = nil, gender: String? = nil, id: String? = nil, count: Int = 25) {
+        self.name = name; self.family = family; self.given = given; self.mrn = mrn
+        self.birthDate = birthDate; self.gender = gender; self.id = id; self.count = count
+    }
+
+    public var isEmpty: Bool { [name, family, given, mrn, birthDate, gender, id].allSatisfy { $0?.isEmpty ?? true } }
+
+    /// The form body for `Patient/_search` in this profile's release.
+    public func parameters(_ profile: FHIRProfile) throws(FHIRClientError) -> [(String, String)] {
+        var p: [(String, String)] = []
+        if let family, !family.isEmpty { p.append((profile.nameParameter("family"), family)) }
+        if let given, !given.isEmpty { p.append((profile.nameParameter("given"), given)) }
+        if let name, !name.isEmpty { p.append((profile.nameParameter("name"), name)) }
+        if let mrn, !mrn.isEmpty { p.append(("identifier", mrn)) }
+        if let birthDate, !birthDate.isEmpty {
+            guard FHIRDate(birthDate).precision == .date else { throw .unsupportedSearch("Birth date '\(birthDate)' must be YYYY-MM-DD.") }
+            p.append(("birthdate", birthDate))
+        }
+        if let gender, !gender.isEmpty {
+            guard profile.searchesGender else { throw .unsupportedSearch("Searching by gender is not available on \(profile.release.rawValue) servers.") }
+            p.append(("gender", gender.lowercased()))
+        }
+        if let id, !id.isEmpty { p.append(("_id", id)) }
+        p.append(("_count", String(count)))
+        return p
+    }
+}
+
+/// One page of patient search results; `total` is the number of matches, apart from the page.
+public struct PatientSearchPage: Sendable {
+    public var total: Int?
+    public var patients: [Patient]
+    public var next: String?
+    public var warnings: [DataWarning]
+}
+
+extension FHIRConnection {
+    /// `POST Patient/_search` with a form body.
+    public func searchPatients(_ query: PatientQuery) async throws(FHIRClientError) -> PatientSearchPage {
+        let body = FormEncoding.body(try query.parameters(profile))
+        let answer = try await send("POST", try url("Patient/_search"), body: body, contentType: "application/x-www-form-urlencoded")
+        guard answer.status == 200 else { throw FHIRConnection.error(for: answer) }
+        return try page(try answer.json(), url: answer.url)
+    }
+
+    /// The page a `next` link points to.
+    public func nextPage(_ link: String) async throws(FHIRClientError) -> PatientSearchPage {
+        let answer = try await send("GET", try url(link))
+        guard answer.status == 200 else { throw FHIRConnection.error(for: answer) }
+        return try page(try answer.json(), url: answer.url)
+    }
+
+    func page(_ json: JSONValue, url: String) throws(FHIRClientError) -> PatientSearchPage {
+        let doc: FHIRDocument
+        do { doc = try FHIRDocument(json: json) } catch { throw .notFHIRJSON(url: url, detail: "\(error)") }
+        if let o = OperationOutcomeReader.summary(json) { throw .server(status: 200, url: url, diagnostics: o) }
+        let ctx = MappingContext(profile: profile, resources: doc.resources)
+        let patients = doc.resources(ofType: "Patient").enumerated().map { k, r in
+            Patient(fhir: r.resource, fallbackId: r.fullUrl ?? "result-\(k + 1)", context: ctx)
+        }
+        let next = (json["link"]?.list ?? []).first { $0["relation"]?.string == "next" }?["url"]?.string
+        return PatientSearchPage(total: json["total"]?.double.map { Int($0) }, patients: patients, next: next, warnings: ctx.warnings)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import FHIRAdapters
+
+/// Client-credentials tokens, kept in memory only: fetched on first use, renewed shortly before
+/// `expires_in` runs out, and renewed once when the server answers 401.
+actor TokenProvider {
+    private let tokenURL: URL
+    private var credentials: ClientCredentials
+    private let transport: HTTPTransport
+    private var token: String?
+    private var expires: Date = .distantPast
+    private var lifetime: TimeInterval = 0
+    private let now: @Sendable () -> Date
+
+    init(tokenURL: URL, credentials: ClientCredentials, transport: HTTPTransport, now: @escaping @Sendable () -> Date = Date.init) {
+        self.tokenURL = tokenURL; self.credentials = credentials; self.transport = transport; self.now = now
+    }
+
+    /// The method that worked (it can switch from post to basic).
+    var method: ClientAuthMethod { credentials.method }
+
+    /// A valid token, fetching one when none is held or the held one is about to expire.
+    func current() async throws(FHIRClientError) -> String {
+        let margin = min(60, lifetime * 0.1)
+        if let token, now() < expires.addingTimeInterval(-margin) { return token }
+        return try await fetch()
+    }
+
+    /// Drops the held token (after a 401) so the next call fetches a new one.
+    func invalidate(_ rejected: String) {
+        if token == rejected { token = nil }
+    }
+
+    private func fetch() async throws(FHIRClientError) -> String {
+        var answer = try await request(credentials.method)
+        if answer.status == 400 || answer.status == 401, credentials.method == .post,
+           TokenProvider.oauthError(answer)?.error == "invalid_client" {
+            // Some partners accept only HTTP Basic client authentication.
+            let retry = try await request(.basic)
+            if retry.status == 200 { credentials.method = .basic }
+            answer = retry
+        }
+        guard answer.status == 200 else {
+            if let e = TokenProvider.oauthError(answer) { throw .tokenRejected(error: e.error, detail: e.description) }
+            throw .tokenEndpointFailed(url: answer.url, status: answer.status, detail: answer.diagnostics)
+        }
+        let json = try answer.json()
+        guard let t = json["access_token"]?.string, !t.isEmpty else {
+            throw .tokenEndpointFailed(url: answer.url, status: 200, detail: "the answer has no access_token")
+        }
+        lifetime = json["expires_in"]?.double ?? json["expires_in"]?.string.flatMap(Double.init) ?? 3600
+        expires = now().addingTimeInterval(lifetime)
+        token = t
+        return t
+    }
+
+    private func request(_ method: ClientAuthMethod) async throws(FHIRClientError) -> HTTPAnswer {
+        var form = [("grant_type", "client_credentials"), ("scope", credentials.tenant)]
+        var headers = ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"]
+        switch method {
+        case .post:
+            form.insert(("client_id", credentials.clientId), at: 1)
+            form.insert(("client_secret", credentials.secret), at: 2)
+        case .basic:
+            let pair = "\(FormEncoding.escape(credentials.clientId)):\(FormEncoding.escape(credentials.secret))"
+            headers["Authorization"] = "Basic " + Data(pair.utf8).base64EncodedString()
+        }
+        return try await transport.send("POST", tokenURL, headers: headers, body: FormEncoding.body(form), idempotent: false)
+    }
+
+    static func oauthError(_ a: HTTPAnswer) -> (error: String, description: String?)? {
+        guard let j = try? JSONParser.parse(a.body), let e = j["error"]?.string else { return nil }
+        return (e, j["error_description"]?.string)
+    }
+}
+
+/// `application/x-www-form-urlencoded` bodies.
+public enum FormEncoding {
+    public static func escape(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+
+    public static func body(_ pairs: [(String, String)]) -> Data {
+        Data(pairs.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&").utf8)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import FHIRClient
+
+/// A connection the user made with `rounds connect`: everything but the secret.
+public struct SavedConnection: Codable, Sendable, Equatable {
+    public var name: String
+    public var baseURL: String
+    public var clientId: String?
+    public var tenant: String
+    /// Where the secret lives (a file readable only by the user); never the secret itself.
+    public var secretFile: String?
+    public var auth: ClientAuthMethod
+    public var fhirVersion: String
+    public var tokenURL: String?
+    public var savedAt: Date
+
+    public init(name: String, baseURL: String, clientId: String?, tenant: String, secretFile: String?, auth: ClientAuthMethod,
+                fhirVersion: String, tokenURL: String?, savedAt: Date = Date()) {
+        self.name = name; self.baseURL = baseURL; self.clientId = clientId; self.tenant = tenant; self.secretFile = secretFile
+        self.auth = auth; self.fhirVersion = fhirVersion; self.tokenURL = tokenURL; self.savedAt = savedAt
+    }
+}
+
+/// `connections.json`: the saved connections and which one is active.
+public struct ConnectionBook: Codable, Sendable {
+    public var active: String?
+    public var connections: [SavedConnection] = []
+
+    public init() {}
+
+    public static func load(_ paths: RoundsPaths) throws -> ConnectionBook {
+        guard let data = FileManager.default.contents(atPath: paths.connectionsFile) else { return ConnectionBook() }
+        do { return try JSONDecoder.rounds.decode(ConnectionBook.self, from: data) } catch {
+            throw CoreError.badConfiguration("Cannot read '\(paths.connectionsFile)': \(error). Fix or remove the file, then run 'rounds connect' again.")
+        }
+    }
+
+    public func save(_ paths: RoundsPaths) throws {
+        try paths.prepare()
+        try AtomicFile.write(try JSONEncoder.rounds.encode(self), to: paths.connectionsFile)
+    }
+
+    public var current: SavedConnection? { connections.first { $0.name == active } ?? connections.first }
+
+    public mutating func upsert(_ c: SavedConnection) {
+        connections.removeAll { $0.name == c.name }
+        connections.append(c)
+        active = c.name
+    }
+}
+
+/// Writes a file atomically (temp file + rename) with mode 0600.
+public enum AtomicFile {
+    public static func write(_ data: Data, to path: String, mode: mode_t = 0o600) throws {
+        let tmp = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: tmp, contents: data, attributes: [.posixPermissions: Int(mode)]) else {
+            throw CoreError.io("Cannot write '\(tmp)'.")
+        }
+        chmod(tmp, mode)
+        guard rename(tmp, path) == 0 else { unlink(tmp); throw CoreError.io("Cannot replace '\(path)': \(String(cString: strerror(errno))).") }
+    }
+}
+
+extension JSONEncoder {
+    /// Pretty, sorted, ISO-8601 dates.
+    public static var rounds: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .iso8601
+        return e
+    }
+}
+
+extension JSONDecoder {
+    public static var rounds: JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }
+}

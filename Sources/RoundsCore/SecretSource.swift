@@ -1,0 +1,25 @@
+import Foundation
+
+/// Where a client secret comes from: a file only the user can read, or `ROUNDS_CLIENT_SECRET`.
+/// Never argv, never the cache, never a log. (The TTY prompt lives in the executable.)
+public enum SecretSource {
+    /// Reads a secret file, refusing one that group or others can read (as ssh does).
+    public static func read(file path: String) throws -> String {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw CoreError.secret("Cannot read the secret file '\(path)': \(String(cString: strerror(errno))).") }
+        if st.st_mode & 0o077 != 0 {
+            throw CoreError.secret("The secret file '\(path)' can be read by others (mode \(String(st.st_mode & 0o777, radix: 8))). Run 'chmod 600 \(path)' and try again.")
+        }
+        guard let data = FileManager.default.contents(atPath: path), let s = String(data: data, encoding: .utf8) else {
+            throw CoreError.secret("Cannot read the secret file '\(path)'.")
+        }
+        let secret = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !secret.isEmpty else { throw CoreError.secret("The secret file '\(path)' is empty.") }
+        return secret
+    }
+
+    /// The secret from `ROUNDS_CLIENT_SECRET`, if set.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        env["ROUNDS_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import RoundsCore
+import FHIRClient
+
+/// What every command needs: paths, settings, the saved connections, and a way to go online.
+struct CLIContext {
+    let paths: RoundsPaths
+    let settings: Settings
+    var book: ConnectionBook
+
+    static func load() throws -> CLIContext {
+        let paths = RoundsPaths()
+        return CLIContext(paths: paths, settings: try Settings.load(paths), book: try ConnectionBook.load(paths))
+    }
+
+    var options: ClientOptions {
+        var o = ClientOptions()
+        if let t = settings.timeoutSeconds { o.timeout = t }
+        if let c = settings.concurrency { o.maxConcurrentRequests = c }
+        if let t = ProcessInfo.processInfo.environment["ROUNDS_TIMEOUT"].flatMap(Double.init) { o.timeout = t }
+        return o
+    }
+
+    func requireConnection() throws -> SavedConnection {
+        guard let c = book.current else { throw CoreError.notConnected }
+        return c
+    }
+
+    /// Connects with the saved connection; the secret from its file, the environment, or a prompt.
+    func connect(_ saved: SavedConnection) async throws -> FHIRConnection {
+        var credentials: ClientCredentials? = nil
+        if let id = saved.clientId {
+            let secret = try Secrets.resolve(file: saved.secretFile, promptFor: saved.name)
+            credentials = ClientCredentials(clientId: id, secret: secret, tenant: saved.tenant, method: saved.auth)
+        }
+        return try await FHIRConnection.connect(to: saved.baseURL, credentials: credentials, options: options)
+    }
+}
+
+/// Secret resolution for the CLI: file, then `ROUNDS_CLIENT_SECRET`, then a no-echo prompt on a TTY.
+enum Secrets {
+    static func resolve(file: String?, promptFor name: String) throws -> String {
+        if let file { return try SecretSource.read(file: file) }
+        if let s = SecretSource.fromEnvironment() { return s }
+        if isatty(0) == 1, isatty(2) == 1, let s = prompt("Client secret for '\(name)': "), !s.isEmpty { return s }
+        throw CoreError.secret("No client secret: use --secret-file PATH (mode 600) or set ROUNDS_CLIENT_SECRET.")
+    }
+
+    /// Reads a line from the terminal with echo off.
+    static func prompt(_ text: String) -> String? {
+        FileHandle.standardError.write(Data(text.utf8))
+        var old = termios()
+        tcgetattr(0, &old)
+        var quiet = old
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(0, TCSAFLUSH, &quiet)
+        defer { tcsetattr(0, TCSAFLUSH, &old); FileHandle.standardError.write(Data("\n".utf8)) }
+        return readLine(strippingNewline: true)
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import RoundsCore
+import FHIRClient
+import FHIRAdapters
+
+/// `rounds connect URL --client-id ID --tenant TENANT [--secret-file PATH] [--auth post|basic] [--name NAME]`
+enum ConnectCommand {
+    static func run(_ words: [String]) async throws -> Int32 {
+        let a = try Arguments(words, valued: ["--client-id", "--tenant", "--secret-file", "--auth", "--name"], flags: ["--json"])
+        guard a.positionals.count == 1, let base = a.positionals.first else { throw UsageError(message: "connect needs exactly one URL") }
+        guard let tenant = a.value("--tenant") else { throw UsageError(message: "connect needs --tenant TENANT") }
+        let auth: ClientAuthMethod
+        switch a.value("--auth") ?? "post" {
+        case "post": auth = .post
+        case "basic": auth = .basic
+        case let other: throw UsageError(message: "--auth is post or basic, not '\(other)'")
+        }
+        var ctx = try CLIContext.load()
+        let name = a.value("--name") ?? URL(string: base)?.host ?? "ehr"
+        let secretFile = a.value("--secret-file").map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let probe = try await FHIRConnection.probe(base, options: ctx.options)
+        var saved = SavedConnection(name: name, baseURL: probe.baseURL.absoluteString, clientId: a.value("--client-id"), tenant: tenant,
+                                    secretFile: secretFile, auth: auth, fhirVersion: probe.release.rawValue,
+                                    tokenURL: probe.tokenURL?.absoluteString)
+        if probe.tokenURL != nil, saved.clientId == nil { throw UsageError(message: "this server needs --client-id ID") }
+        let conn = try await ctx.connect(saved)
+        if let m = await conn.authMethod { saved.auth = m }
+        ctx.book.upsert(saved)
+        try ctx.book.save(ctx.paths)
+        try? AuditHook.record(ctx, operation: "EHRConnectionSet", connection: saved, outcome: "success")
+        let caps = conn.capabilities
+        Output.out("""
+        Connected to '\(saved.name)' at \(saved.baseURL)
+          FHIR version: \(conn.release.rawValue) (declared \(caps.declaredVersion.isEmpty ? "nothing" : caps.declaredVersion))\(caps.software.map { ", \($0)" } ?? "")
+          Token URL:    \(conn.tokenURL?.absoluteString ?? "none (open server)")
+          Auth:         \(conn.tokenURL == nil ? "none" : "client_secret_\(saved.auth.rawValue)"), tenant '\(tenant)'
+          Batch:        \(caps.supportsBatch ? "available" : "not declared (parallel GETs)")
+          Resources:    \(caps.resources.keys.sorted().joined(separator: ", "))
+        Saved as the active connection (the secret is not stored\(secretFile.map { "; read from \($0)" } ?? "")).
+        """)
+        return 0
+    }
+}
+
+/// `rounds metadata [--json]`
+enum MetadataCommand {
+    static func run(_ words: [String]) async throws -> Int32 {
+        let a = try Arguments(words, flags: ["--json"])
+        let ctx = try CLIContext.load()
+        let saved = try ctx.requireConnection()
+        let probe = try await FHIRConnection.probe(saved.baseURL, options: ctx.options)
+        if a.has("--json") {
+            try Output.json(probe.capabilities)
+        } else {
+            let c = probe.capabilities
+            Output.out("\(saved.baseURL)\n  \(c.resourceType) fhirVersion \(c.declaredVersion) → \(probe.release.rawValue)\(c.software.map { " (\($0))" } ?? "")")
+            Output.out("  Token URL: \(probe.tokenURL?.absoluteString ?? "none (open)")")
+            Output.out("  System interactions: \(c.systemInteractions.isEmpty ? "none" : c.systemInteractions.joined(separator: ", "))")
+            for (t, i) in c.resources.sorted(by: { $0.key < $1.key }) { Output.out("  \(t): \(i.joined(separator: ", "))") }
+        }
+        return 0
+    }
+}
