@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Sandbox", dependencies: ["FHIRAdapters", "Clinical", "CCrypto"]),
         .executableTarget(name: "rounds", dependencies: ["RoundsCore", "TUI", "CursesBackend", "FHIRClient", "FHIRAdapters", "Store", "Clinical", "ScreenKit"]),
         .executableTarget(name: "rounds-sandbox", dependencies: ["Sandbox"]),
-        .target(name: "TestSupport", dependencies: ["Clinical", "FHIRAdapters"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Clinical", "FHIRAdapters", "Sandbox"], path: "Tests/TestSupport"),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
         .testTarget(name: "FHIRAdaptersTests", dependencies: ["FHIRAdapters", "Clinical", "TestSupport"]),
         .testTarget(name: "FHIRClientTests", dependencies: ["TestSupport", "FHIRClient", "FHIRAdapters", "Clinical", "Sandbox"]),

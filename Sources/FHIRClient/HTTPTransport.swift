@@ -35,6 +35,7 @@ public final class HTTPTransport: Sendable {
     public let options: ClientOptions
     private let session: URLSession
     private let gate: RequestGate
+    private let challenges = ChallengeCanceller()
     public static let userAgent = "Rounds/\(ClientVersion.string) (FHIR client; Swift; +https://example.invalid/rounds)"
     public static let accept = "application/fhir+json, application/json+fhir;q=0.9, application/json;q=0.8"
 
@@ -47,7 +48,8 @@ public final class HTTPTransport: Sendable {
         c.httpShouldSetCookies = false
         c.urlCache = nil
         c.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: c)
+        c.urlCredentialStorage = nil
+        session = URLSession(configuration: c, delegate: challenges, delegateQueue: nil)
         gate = RequestGate(permits: options.maxConcurrentRequests)
     }
 
@@ -83,8 +85,7 @@ public final class HTTPTransport: Sendable {
         for (k, v) in headers { req.setValue(v, forHTTPHeaderField: k) }
         req.httpBody = body
         await gate.acquire()
-        let result: Result<(Data, URLResponse), Error>
-        do { result = .success(try await session.data(for: req)) } catch { result = .failure(error) }
+        let result = await perform(req)
         await gate.release()
         let display = HTTPTransport.redacted(url)
         switch result {
@@ -95,6 +96,35 @@ public final class HTTPTransport: Sendable {
             var hs: [String: String] = [:]
             for (k, v) in http.allHeaderFields { hs["\(k)"] = "\(v)" }
             return HTTPAnswer(status: http.statusCode, headers: hs, body: data, url: display)
+        }
+    }
+
+    /// A data task with a completion handler: on Linux the async `data(for:)` hangs forever on a
+    /// 401 carrying `WWW-Authenticate: Basic` (swift-corelibs-foundation #5456). The session
+    /// delegate cancels such challenges and keeps the 401 so it is reported, not waited on.
+    private func perform(_ req: URLRequest) async -> Result<(Data, URLResponse), Error> {
+        let box = TaskBox()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (k: CheckedContinuation<Result<(Data, URLResponse), Error>, Never>) in
+                let task = session.dataTask(with: req) { [challenges] data, response, error in
+                    if let error {
+                        if let refused = challenges.take(box.id) {
+                            k.resume(returning: .success((data ?? Data(), refused)))
+                        } else {
+                            k.resume(returning: .failure(error))
+                        }
+                    } else if let response {
+                        _ = challenges.take(box.id)
+                        k.resume(returning: .success((data ?? Data(), response)))
+                    } else {
+                        k.resume(returning: .failure(URLError(.badServerResponse)))
+                    }
+                }
+                box.set(task)
+                task.resume()
+            }
+        } onCancel: {
+            box.cancel()
         }
     }
 
@@ -135,4 +165,33 @@ public final class HTTPTransport: Sendable {
 /// The version in the User-Agent.
 public enum ClientVersion {
     public static let string = "0.1.0"
+}
+
+/// Answers HTTP authentication challenges by cancelling them, remembering the 401 response.
+final class ChallengeCanceller: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    private let lock = NSLock()
+    private var refused: [Int: URLResponse] = [:]
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+                    completionHandler: @escaping (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
+        if let r = challenge.failureResponse {
+            lock.lock(); refused[task.taskIdentifier] = r; lock.unlock()
+        }
+        completionHandler(.cancelAuthenticationChallenge, nil)
+    }
+
+    func take(_ id: Int?) -> URLResponse? {
+        guard let id else { return nil }
+        lock.lock(); defer { lock.unlock() }
+        return refused.removeValue(forKey: id)
+    }
+}
+
+/// The task of one request, for cancellation and for matching a refused challenge.
+final class TaskBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: URLSessionTask?
+    func set(_ t: URLSessionTask) { lock.lock(); task = t; lock.unlock() }
+    var id: Int? { lock.lock(); defer { lock.unlock() }; return task?.taskIdentifier }
+    func cancel() { lock.lock(); let t = task; lock.unlock(); t?.cancel() }
 }

@@ -69,8 +69,11 @@ actor TokenProvider {
     }
 
     static func oauthError(_ a: HTTPAnswer) -> (error: String, description: String?)? {
-        guard let j = try? JSONParser.parse(a.body), let e = j["error"]?.string else { return nil }
-        return (e, j["error_description"]?.string)
+        if let j = try? JSONParser.parse(a.body), let e = j["error"]?.string { return (e, j["error_description"]?.string) }
+        // A 401 from the token endpoint is a failed client authentication (RFC 6749 §5.2), also
+        // when its body was not delivered.
+        if a.status == 401 { return ("invalid_client", "the server did not accept the client credentials") }
+        return nil
     }
 }
 

@@ -1,0 +1,193 @@
+import Testing
+import Foundation
+import Clinical
+import FHIRAdapters
+import FHIRClient
+import TestSupport
+
+/// Fallbacks and failures, each named: the user gets data where it exists and a clear sentence where not.
+@Suite struct FailureTests {
+    func creds(_ h: SandboxHarness, tenant: String? = nil, secret: String? = nil, method: ClientAuthMethod = .post) -> ClientCredentials {
+        ClientCredentials(clientId: h.clientId, secret: secret ?? h.secret, tenant: tenant ?? h.tenant, method: method)
+    }
+
+    @Test func noBatchFallsBackToParallelGETs() async throws {
+        let h = try SandboxHarness { $0.noBatch = true }
+        let conn = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h))
+        #expect(!conn.capabilities.supportsBatch)
+        let r = try await conn.patientRecord(id: "contos-0002")
+        #expect(r.state(of: .vitals).status == .ok)
+        let log = h.requests()
+        #expect(!log.contains { $0["method"]?.string == "POST" && $0["path"]?.string == "/r4" })
+        #expect(log.filter { $0["method"]?.string == "GET" && $0["path"]?.string != "/r4/metadata" }.count == 7)
+    }
+
+    @Test func failedBatchFallsBackToGETs() async throws {
+        let h = try SandboxHarness { $0.statusOverrides = [("/stu3", 500)] }
+        let conn = try await FHIRConnection.connect(to: h.base("stu3"), credentials: creds(h))
+        let r = try await conn.patientRecord(id: "contos-0002")
+        #expect(r.state(of: .conditions).status == .ok)
+        #expect(r.state(of: .coverage).status == .ok)
+        let log = h.requests()
+        #expect(log.filter { $0["path"]?.string == "/stu3" && $0["status"]?.double == 500 }.count == 3, "5xx retried twice")
+        #expect(log.contains { $0["path"]?.string == "/stu3/Observation" })
+    }
+
+    @Test func stu3CoverageFallsBackToBeneficiary() async throws {
+        let h = try SandboxHarness()
+        let conn = try await FHIRConnection.connect(to: h.base("stu3"), credentials: creds(h))
+        let r = try await conn.patientRecord(id: "contos-0004")
+        #expect(r.state(of: .coverage).status == .ok)
+        #expect(r.coverage.first?.plan != nil)
+        let cov = h.requests().filter { $0["path"]?.string == "/stu3/Coverage" }
+        #expect(cov.first.map { $0.pairs("query").map(\.0) } == ["beneficiary"])
+    }
+
+    @Test func oneFailedSectionDoesNotHideTheOthers() async throws {
+        let h = try SandboxHarness { $0.statusOverrides = [("AllergyIntolerance", 403)] }
+        let conn = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h))
+        let r = try await conn.patientRecord(id: "contos-0005")
+        #expect(r.state(of: .allergies).status.name == "unavailable")
+        #expect(r.state(of: .allergies).status.reason?.contains("403") == true)
+        #expect(r.state(of: .vitals).status == .ok)
+    }
+
+    @Test func tokenExpiryMidSessionIsRenewedThenAClearErrorWhenRenewalFails() async throws {
+        let h = try SandboxHarness { $0.tokenTTL = 1 }
+        let conn = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h))
+        try await Task.sleep(nanoseconds: 1_300_000_000)
+        _ = try await conn.searchPatients(PatientQuery(name: "a"))
+        #expect(h.requests().filter { $0["path"]?.string == "/oauth/token" }.count == 2)
+        _ = try h.rotateSecret()
+        try await Task.sleep(nanoseconds: 300_000_000)
+        do {
+            _ = try await conn.searchPatients(PatientQuery(name: "a"))
+            Issue.record("a rotated secret must not keep working")
+        } catch { let e = error
+            guard case .tokenRejected(let code, _) = e else { Issue.record("unexpected \(e)"); return }
+            #expect(code == "invalid_client")
+            #expect(e.description.contains("Check the client id, secret and tenant"))
+        }
+    }
+
+    @Test func unauthorizedAfterOneRenewalGivesUp() async throws {
+        let h = try SandboxHarness()
+        let conn = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h))
+        // Revoking leaves the token endpoint refusing too; a 401 is renewed once, then reported.
+        var reg = try ClientRegistryAccess.open(h)
+        try await Task.sleep(nanoseconds: 1_050_000_000)
+        try reg.revoke(name: "tests")
+        await #expect(throws: FHIRClientError.self) { _ = try await conn.patientRecord(id: "contos-0001") }
+    }
+
+    @Test func retryAfterIsHonoured() async throws {
+        let h = try SandboxHarness { $0.statusOverrides = [("Patient/_search", 429)]; $0.retryAfterSeconds = 1 }
+        let conn = try await FHIRConnection.connect(to: h.base("stu3"), credentials: creds(h))
+        let start = Date()
+        do { _ = try await conn.searchPatients(PatientQuery(name: "a")); Issue.record("429 forever must fail") } catch { let e = error
+            guard case .server(429, _, _) = e else { Issue.record("unexpected \(e)"); return }
+        }
+        #expect(Date().timeIntervalSince(start) >= 2.0, "two waits of Retry-After: 1")
+        #expect(h.requests().filter { $0["path"]?.string == "/stu3/Patient/_search" }.count == 3)
+    }
+
+    @Test func timeoutNamesTheSeconds() async throws {
+        let h = try SandboxHarness { $0.latencyMs = 2500 }
+        var o = ClientOptions(); o.timeout = 1
+        do { _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h), options: o); Issue.record("no timeout") } catch { let e = error
+            #expect(e == .timedOut(url: h.base("r4") + "/metadata", seconds: 1))
+            #expect(e.description == "Cannot reach '\(h.base("r4"))/metadata' (timed out after 1 s).")
+            #expect(e.isUnreachable)
+        }
+    }
+
+    @Test func connectionRefused() async throws {
+        let port = try FreePort.unused()
+        do { _ = try await FHIRConnection.connect(to: "http://127.0.0.1:\(port)/r4", credentials: nil); Issue.record("connected to nothing") } catch { let e = error
+            #expect(e == .connectionRefused(url: "http://127.0.0.1:\(port)/r4/metadata"))
+            #expect(e.isUnreachable)
+        }
+    }
+
+    @Test func cannotResolveHost() async throws {
+        var o = ClientOptions(); o.timeout = 5
+        do { _ = try await FHIRConnection.connect(to: "http://rounds-no-such-host.invalid/fhir", credentials: nil, options: o); Issue.record("resolved .invalid") } catch { let e = error
+            #expect(e.isUnreachable)
+            #expect(e.description.contains("rounds-no-such-host.invalid"))
+        }
+    }
+
+    @Test func malformedJSONIsNamed() async throws {
+        let h = try SandboxHarness { $0.malformedRate = 1.0 }
+        let conn = try await FHIRConnection.connect(to: h.base("stu3"), credentials: creds(h))
+        do { _ = try await conn.searchPatients(PatientQuery(name: "a")); Issue.record("accepted broken JSON") } catch { let e = error
+            guard case .notFHIRJSON = e else { Issue.record("unexpected \(e)"); return }
+            #expect(e.description.contains("is not FHIR JSON"))
+        }
+    }
+
+    @Test func serverErrorCarriesDiagnosticsAndIsRetriedForReads() async throws {
+        let h = try SandboxHarness { $0.statusOverrides = [("/r4/Patient/contos-0001", 500)] }
+        let conn = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h))
+        do { _ = try await conn.patientRecord(id: "contos-0001"); Issue.record("500 accepted") } catch { let e = error
+            guard case .server(500, _, let d) = e else { Issue.record("unexpected \(e)"); return }
+            #expect(d?.contains("forced by --status") == true)
+        }
+        #expect(h.requests().filter { $0["path"]?.string == "/r4/Patient/contos-0001" }.count == 3)
+    }
+
+    @Test func unknownPatientIs404WithTheId() async throws {
+        let h = try SandboxHarness()
+        let conn = try await FHIRConnection.connect(to: h.base("dstu2"), credentials: creds(h))
+        await #expect(throws: FHIRClientError.patientNotFound(id: "nobody-here")) { _ = try await conn.patientRecord(id: "nobody-here") }
+    }
+
+    @Test func wrongTenantIsInvalidScope() async throws {
+        let h = try SandboxHarness()
+        do { _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h, tenant: "fabrikam")); Issue.record("wrong tenant accepted") } catch { let e = error
+            guard case .tokenRejected("invalid_scope", _) = e else { Issue.record("unexpected \(e)"); return }
+        }
+    }
+
+    @Test func rotatedSecretIsRefused() async throws {
+        let h = try SandboxHarness()
+        let fresh = try h.rotateSecret()
+        do { _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h)); Issue.record("old secret accepted") } catch { let e = error
+            guard case .tokenRejected("invalid_client", _) = e else { Issue.record("unexpected \(e)"); return }
+        }
+        _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h, secret: fresh))
+    }
+
+    @Test func basicAuthIsUsedWhenTheFormIsRefused() async throws {
+        let h = try SandboxHarness(auth: "basic")
+        let conn = try await FHIRConnection.connect(to: h.base("stu3"), credentials: creds(h))
+        #expect(await conn.authMethod == .basic)
+        let tokenCalls = h.requests().filter { $0["path"]?.string == "/oauth/token" }
+        #expect(tokenCalls.map { $0["authMethod"]?.string } == ["post", "basic"])
+        #expect(tokenCalls.last?["auth"]?.string == "basic")
+        #expect(tokenCalls.last.map { $0.pairs("form").map(\.0) } == ["grant_type", "scope"])
+    }
+
+    @Test func smartConfigurationIsTheSecondPlaceForTheTokenURL() async throws {
+        let h = try SandboxHarness { $0.discovery = .smart }
+        let conn = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h))
+        #expect(conn.tokenURL?.absoluteString == "http://127.0.0.1:\(h.port)/oauth/token")
+    }
+
+    @Test func openServerGetsNoToken() async throws {
+        let h = try SandboxHarness { $0.discovery = .none }
+        let conn = try await FHIRConnection.connect(to: h.base("r4"), credentials: nil)
+        #expect(conn.tokenURL == nil)
+        #expect(!h.requests().contains { $0["path"]?.string == "/oauth/token" })
+    }
+
+    @Test func unsupportedVersionIsNamed() {
+        let e = FHIRClientError.unsupportedVersion(declared: "5.0.0", url: "http://x")
+        #expect(e.description.contains("'5.0.0'"))
+    }
+}
+
+/// Opens the harness's registry for direct edits.
+enum ClientRegistryAccess {
+    static func open(_ h: SandboxHarness) throws -> ClientRegistryBox { try ClientRegistryBox(h.directory + "/state") }
+}

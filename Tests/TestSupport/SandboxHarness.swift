@@ -1,0 +1,69 @@
+import Foundation
+import FHIRAdapters
+import Sandbox
+
+/// A sandbox partner on a free port of 127.0.0.1 for one test, with a registered client whose
+/// secret sits in a 0600 file, and its request log.
+public final class SandboxHarness: @unchecked Sendable {
+    public let server: SandboxServer
+    public let port: UInt16
+    public let directory: String
+    public let clientId: String
+    public let secret: String
+    public let secretFile: String
+    public let tenant: String
+    public var logPath: String { directory + "/requests.jsonl" }
+
+    public init(tenant: String = "contoso", patients: Int = 30, auth: String = "any",
+                configure: (inout SandboxConfiguration) -> Void = { _ in }) throws {
+        directory = try TempDir.make("sandbox")
+        var reg = try ClientRegistry(stateDirectory: directory + "/state")
+        let (id, secret) = try reg.add(name: "tests", tenants: [tenant, "other-" + tenant], auth: auth)
+        clientId = id; self.secret = secret; self.tenant = tenant
+        secretFile = directory + "/secret"
+        FileManager.default.createFile(atPath: secretFile, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        var c = SandboxConfiguration(stateDirectory: directory + "/state")
+        c.patientsPerTenant = patients
+        c.logPath = directory + "/requests.jsonl"
+        configure(&c)
+        server = try SandboxServer(configuration: c)
+        port = try server.start()
+    }
+
+    deinit { server.stop() }
+
+    public func base(_ version: String) -> String { "http://127.0.0.1:\(port)/\(version)" }
+
+    /// Every logged request, oldest first.
+    public func requests() -> [JSONValue] {
+        guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
+    }
+
+    /// Rotates the test client's secret through the registry (as `rounds-sandbox client rotate`).
+    public func rotateSecret() throws -> String {
+        var reg = try ClientRegistry(stateDirectory: directory + "/state")
+        // The registry reload is keyed on the file's modification time; make sure it changes.
+        Thread.sleep(forTimeInterval: 1.05)
+        return try reg.rotate(name: "tests").secret
+    }
+}
+
+extension JSONValue {
+    /// A logged request's form or query as pairs.
+    public func pairs(_ key: String) -> [(String, String)] {
+        (self[key]?.list ?? []).compactMap { p in
+            guard let k = p[0]?.string, let v = p[1]?.string else { return nil }
+            return (k, v)
+        }
+    }
+}
+
+/// Private temporary directories (0700), removed never: test output stays inspectable.
+public enum TempDir {
+    public static func make(_ prefix: String) throws -> String {
+        let path = NSTemporaryDirectory() + "rounds-test-\(prefix)-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return path
+    }
+}
