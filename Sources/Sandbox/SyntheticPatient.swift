@@ -91,10 +91,10 @@ enum SyntheticPopulation {
             vitals.append(.init(time: t, code: "59408-5", display: "Oxygen saturation in Arterial blood by Pulse oximetry", value: spo, unit: "%"))
             vitals.append(.init(time: t, code: "8310-5", display: "Body temperature", value: temp, unit: "Cel"))
             pressures.append(.init(time: t, systolic: sys, diastolic: dia))
-            if onOxygen && k >= 12 {
-                vitals.append(.init(time: t, code: "3151-8", display: "Inhaled oxygen flow rate", value: Double(2 + (k - 12)), unit: "L/min"))
-            }
-            if k == 17 || k % 6 == 0 {
+            // Inspired oxygen with every set of observations: 21 % is room air.
+            let fio2 = onOxygen && k >= 12 ? Double(24 + 4 * (k - 12)) : 21
+            vitals.append(.init(time: t, code: "3150-0", display: "Inhaled oxygen concentration", value: fio2, unit: "%"))
+            do {
                 let avpu = deteriorating && k == 17 && rng.chance(0.4) ? "New confusion" : "Alert"
                 vitals.append(.init(time: t, code: "80288-4", display: "Level of consciousness", value: 0, unit: "", text: avpu))
             }

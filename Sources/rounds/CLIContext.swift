@@ -1,6 +1,7 @@
 import Foundation
 import RoundsCore
 import FHIRClient
+import Store
 
 /// What every command needs: paths, settings, the saved connections, and a way to go online.
 struct CLIContext {
@@ -20,6 +21,13 @@ struct CLIContext {
         if let t = ProcessInfo.processInfo.environment["ROUNDS_TIMEOUT"].flatMap(Double.init) { o.timeout = t }
         return o
     }
+
+    /// The offline side (cache) of the active connection.
+    func workspace() throws -> Workspace {
+        try Workspace(paths: paths, settings: settings, connection: try requireConnection())
+    }
+
+    var staleAfter: TimeInterval { (settings.news2StaleHours ?? 24) * 3600 }
 
     func requireConnection() throws -> SavedConnection {
         guard let c = book.current else { throw CoreError.notConnected }

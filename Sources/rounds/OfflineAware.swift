@@ -2,22 +2,51 @@ import Foundation
 import Clinical
 import RoundsCore
 import FHIRClient
+import Store
 
-/// Online first; the cache when asked (`--offline`) or when the server cannot be reached.
+/// Online first; the cache when asked (`--offline`) or when the server cannot be reached, said
+/// on stderr ("offline: showing data synced 2026-11-25 08:14, 3 h ago").
 enum OfflineAware {
     static func search(_ ctx: CLIContext, query: PatientQuery, offline: Bool) async throws -> SearchCommand.Result {
         let saved = try ctx.requireConnection()
-        let conn = try await ctx.connect(saved)
-        let page = try await conn.searchPatients(query)
-        try? AuditHook.record(ctx, operation: "PatientSearch", connection: saved, patients: page.patients.map(\.id), outcome: "success")
-        return SearchCommand.Result(total: page.total, patients: SearchCommand.rows(page.patients), next: page.next, source: "server")
+        if !offline {
+            do {
+                let conn = try await ctx.connect(saved)
+                let page = try await conn.searchPatients(query)
+                try? AuditHook.record(ctx, operation: "PatientSearch", connection: saved, patients: page.patients.map(\.id), outcome: "success")
+                return SearchCommand.Result(total: page.total, patients: SearchCommand.rows(page.patients), next: page.next, source: "server")
+            } catch let e as FHIRClientError where e.isUnreachable {
+                Output.err("rounds: \(e.description)")
+            }
+        }
+        let ws = try ctx.workspace()
+        Output.err(ws.offlineBanner())
+        let found = try ws.cache.search(OfflineQuery(name: query.name, family: query.family, given: query.given, mrn: query.mrn,
+                                                     birthDate: query.birthDate, gender: query.gender, limit: query.count))
+        try? AuditHook.record(ctx, operation: "PatientSearch", connection: saved, patients: found.patients.map(\.id), outcome: "success-offline")
+        return SearchCommand.Result(total: found.total, patients: SearchCommand.rows(found.patients), next: nil, source: "cache")
     }
 
     static func patient(_ ctx: CLIContext, id: String, offline: Bool) async throws -> (PatientRecord, Bool) {
         let saved = try ctx.requireConnection()
-        let conn = try await ctx.connect(saved)
-        let r = try await conn.patientRecord(id: id)
-        try? AuditHook.record(ctx, operation: "PatientView", connection: saved, patients: [id], outcome: "success")
-        return (r, false)
+        if !offline {
+            do {
+                let conn = try await ctx.connect(saved)
+                let r = try await conn.patientRecord(id: id)
+                // A patient on a list is refreshed in the cache; others are not kept (minimum PHI).
+                if let ws = try? ctx.workspace(), (try? ws.cache.listedPatientIds().contains(id)) == true { try? ws.cache.save(r) }
+                try? AuditHook.record(ctx, operation: "PatientView", connection: saved, patients: [id], outcome: "success")
+                return (r, false)
+            } catch let e as FHIRClientError where e.isUnreachable {
+                Output.err("rounds: \(e.description)")
+            }
+        }
+        let ws = try ctx.workspace()
+        guard let r = try ws.cache.record(id) else {
+            throw CLIError("Patient '\(id)' is not in the offline cache; add it to a list and sync while online.")
+        }
+        Output.err(ws.offlineBanner())
+        try? AuditHook.record(ctx, operation: "PatientView", connection: saved, patients: [id], outcome: "success-offline")
+        return (r, true)
     }
 }

@@ -30,6 +30,10 @@ struct RoundsMain {
         case "metadata": return try await MetadataCommand.run(words)
         case "search": return try await SearchCommand.run(words)
         case "patient": return try await PatientCommand.run(words)
+        case "sync": return try await SyncCommand.run(words)
+        case "list": return try await ListCommand.run(words)
+        case "note": return try NoteCommand.run(words)
+        case "cache": return try CacheCommand.run(words)
         case "help", "--help", "-h": Output.out(Help.text); return 0
         case "version", "--version": Output.out("rounds \(RoundsVersion.string)"); return 0
         default:

@@ -1,0 +1,181 @@
+import Foundation
+import Clinical
+import Store
+
+/// What one list row knows: the cached record (if synced), its score, its latest note.
+public struct ListRow: Sendable {
+    public var id: String
+    public var record: PatientRecord?
+    public var news2: NEWS2?
+    public var latestNote: Note?
+    public init(id: String, record: PatientRecord?, news2: NEWS2?, latestNote: Note?) {
+        self.id = id; self.record = record; self.news2 = news2; self.latestNote = latestNote
+    }
+}
+
+/// A cell: the text shown, a key to sort by, and whether the value is abnormal (marked by a
+/// symbol as well as colour on screen).
+public struct CellValue: Sendable, Equatable {
+    public var text: String
+    public var sortKey: SortKey
+    public var abnormal: Bool
+    public init(_ text: String, sortKey: SortKey, abnormal: Bool = false) { self.text = text; self.sortKey = sortKey; self.abnormal = abnormal }
+
+    public enum SortKey: Sendable, Equatable, Comparable {
+        case missing
+        case number(Double)
+        case text(String)
+        public static func < (a: SortKey, b: SortKey) -> Bool {
+            switch (a, b) {
+            case (.number(let x), .number(let y)): return x < y
+            case (.text(let x), .text(let y)): return x.localizedStandardCompare(y) == .orderedAscending
+            case (.missing, .missing): return false
+            case (.missing, _): return false
+            case (_, .missing): return true
+            case (.number, .text): return true
+            case (.text, .number): return false
+            }
+        }
+    }
+}
+
+/// The columns a list can show (the Patients app's "patient schema").
+public enum Column: String, Sendable, CaseIterable, Codable {
+    case name, mrn, ageSex = "age-sex", birthDate = "birth-date", location, encounterStatus = "encounter"
+    case news2, heartRate = "hr", bloodPressure = "bp", respiratoryRate = "rr", spo2, temperature = "temp"
+    case vitalsTime = "vitals-time", allergies, conditions, medications = "meds", payor, gp, latestNote = "note", synced
+
+    /// Name, MRN, age/sex, location, NEWS2, HR, BP, SpO2, temperature, allergies.
+    public static let defaults: [Column] = [.name, .mrn, .ageSex, .location, .news2, .heartRate, .bloodPressure, .spo2, .temperature, .allergies]
+
+    public var title: String {
+        switch self {
+        case .name: return "Name"
+        case .mrn: return "MRN"
+        case .ageSex: return "Age/Sex"
+        case .birthDate: return "Born"
+        case .location: return "Location"
+        case .encounterStatus: return "Encounter"
+        case .news2: return "NEWS2"
+        case .heartRate: return "HR"
+        case .bloodPressure: return "BP"
+        case .respiratoryRate: return "RR"
+        case .spo2: return "SpO2"
+        case .temperature: return "Temp"
+        case .vitalsTime: return "Vitals at"
+        case .allergies: return "Allergies"
+        case .conditions: return "Conditions"
+        case .medications: return "Meds"
+        case .payor: return "Payor"
+        case .gp: return "GP"
+        case .latestNote: return "Latest note"
+        case .synced: return "Synced"
+        }
+    }
+
+    /// A width that suits the content on a 120-column screen; the TUI shrinks flexible ones.
+    public var preferredWidth: Int {
+        switch self {
+        case .name: return 22
+        case .mrn: return 9
+        case .ageSex: return 7
+        case .birthDate: return 10
+        case .location: return 18
+        case .encounterStatus: return 11
+        case .news2: return 7
+        case .heartRate, .respiratoryRate, .spo2: return 5
+        case .bloodPressure: return 7
+        case .temperature: return 5
+        case .vitalsTime: return 11
+        case .allergies, .conditions: return 18
+        case .medications: return 4
+        case .payor, .gp: return 14
+        case .latestNote: return 24
+        case .synced: return 11
+        }
+    }
+
+    /// Parses `name,mrn,news2`; unknown names are a usage error naming the valid ones.
+    public static func parse(_ list: String) throws -> [Column] {
+        try list.split(separator: ",").map { raw in
+            let k = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let c = Column(rawValue: k) else {
+                throw CoreError.usage("Unknown column '\(k)'. Columns: \(Column.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            return c
+        }
+    }
+
+    /// The cell for a row. `mask` shows initials and age instead of name, MRN and birth date.
+    public func value(_ row: ListRow, now: Date = Date(), mask: Bool = false) -> CellValue {
+        guard let r = row.record else {
+            return self == .name ? CellValue("(not synced) \(row.id)", sortKey: .text(row.id)) : CellValue("", sortKey: .missing)
+        }
+        let p = r.patient
+        func vital(_ k: VitalKind, abnormal: (Double) -> Bool) -> CellValue {
+            guard let v = r.latest(k) else { return CellValue("—", sortKey: .missing) }
+            if let x = v.value { return CellValue(VitalSign.number(x), sortKey: .number(x), abnormal: abnormal(x)) }
+            return CellValue(v.text ?? "—", sortKey: .missing)
+        }
+        func text(_ s: String?) -> CellValue { s.map { CellValue($0, sortKey: .text($0)) } ?? CellValue("—", sortKey: .missing) }
+        switch self {
+        case .name:
+            let n = mask ? (p.name?.initials ?? "?") : p.displayName
+            return CellValue(n, sortKey: .text(p.displayName))
+        case .mrn:
+            return mask ? CellValue("•••", sortKey: .missing) : text(p.mrn)
+        case .ageSex:
+            let age = p.birthDate?.age(on: now)
+            return CellValue("\(age.map(String.init) ?? "?") \(p.sexLetter)", sortKey: age.map { .number(Double($0)) } ?? .missing)
+        case .birthDate:
+            if mask { return CellValue(p.birthDate?.age(on: now).map { "\($0) y" } ?? "—", sortKey: .missing) }
+            return text(p.birthDate?.raw)
+        case .location: return text(r.lastEncounter?.location)
+        case .encounterStatus: return text(r.lastEncounter?.status)
+        case .news2:
+            guard let n = row.news2 else { return CellValue("—", sortKey: .missing) }
+            let mark = n.band >= .medium || n.hasSingleThree ? "▲" : ""
+            return CellValue("\(n.total)\(n.isPartial ? "?" : "")\(mark)", sortKey: .number(Double(n.total)), abnormal: n.band >= .lowMedium)
+        case .heartRate: return vital(.heartRate) { NEWS2.pulse(Int($0.rounded())) >= 2 }
+        case .respiratoryRate: return vital(.respiratoryRate) { NEWS2.respiration(Int($0.rounded())) >= 2 }
+        case .spo2: return vital(.oxygenSaturation) { NEWS2.saturation(Int($0.rounded()), scale2: row.news2?.scale == 2, onOxygen: false) >= 2 }
+        case .temperature:
+            guard let v = r.latest(.bodyTemperature), let x = v.value, let c = Units.celsius(x, unit: v.unit) else { return CellValue("—", sortKey: .missing) }
+            return CellValue(String(format: "%.1f", c), sortKey: .number(c), abnormal: NEWS2.temperature(c) >= 2)
+        case .bloodPressure:
+            guard let bp = r.latest(.bloodPressure)?.bloodPressure else { return CellValue("—", sortKey: .missing) }
+            let s = bp.systolic.map(VitalSign.number) ?? "?", d = bp.diastolic.map(VitalSign.number) ?? "?"
+            return CellValue("\(s)/\(d)", sortKey: bp.systolic.map { .number($0) } ?? .missing,
+                             abnormal: bp.systolic.map { NEWS2.systolic(Int($0.rounded())) >= 2 } ?? false)
+        case .vitalsTime:
+            let t = r.latestVitals.compactMap { $0.effective?.instant }.max()
+            return t.map { CellValue(Age.short($0, now: now), sortKey: .number($0.timeIntervalSince1970)) } ?? CellValue("—", sortKey: .missing)
+        case .allergies:
+            let active = r.allergies.filter { !$0.isInactive }
+            guard let first = active.first else { return CellValue(r.state(of: .allergies).status == .empty ? "none" : "—", sortKey: .number(0)) }
+            return CellValue(active.count > 1 ? "\(active.count): \(first.substance)" : first.substance, sortKey: .number(Double(active.count)), abnormal: true)
+        case .conditions:
+            guard let first = r.conditions.first else { return CellValue("—", sortKey: .number(0)) }
+            return CellValue(r.conditions.count > 1 ? "\(r.conditions.count): \(first.display)" : first.display, sortKey: .number(Double(r.conditions.count)))
+        case .medications: return CellValue(String(r.medications.count), sortKey: .number(Double(r.medications.count)))
+        case .payor: return text(r.coverage.first?.payor)
+        case .gp: return text(p.generalPractitioner.first)
+        case .latestNote:
+            guard let n = row.latestNote else { return CellValue("—", sortKey: .missing) }
+            return CellValue(n.text.split(separator: "\n").first.map(String.init) ?? "", sortKey: .number(n.createdAt.timeIntervalSince1970))
+        case .synced:
+            guard let f = r.fetchedAt else { return CellValue("—", sortKey: .missing) }
+            return CellValue(Age.short(f, now: now), sortKey: .number(f.timeIntervalSince1970))
+        }
+    }
+}
+
+extension Age {
+    /// `08:14` today, `25 Nov 08:14` before.
+    public static func short(_ d: Date, now: Date = Date()) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = Calendar.current.isDate(d, inSameDayAs: now) ? "HH:mm" : "d MMM HH:mm"
+        return f.string(from: d)
+    }
+}

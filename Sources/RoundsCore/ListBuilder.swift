@@ -1,0 +1,94 @@
+import Foundation
+import Clinical
+import Store
+
+/// Builds and sorts the rows of a rounding list from the cache.
+public enum ListBuilder {
+    /// One row per patient on the list, in list order; patients not yet synced get an empty row.
+    public static func rows(_ list: PatientList, cache: Cache, now: Date = Date(), staleAfter: TimeInterval = 24 * 3600) throws -> [ListRow] {
+        try list.patientIds.map { id in
+            let record = try cache.record(id, history: false)
+            let news = record.map { NEWS2.score($0, hypercapnic: (try? cache.isHypercapnic(id)) ?? false, now: now, staleAfter: staleAfter) }
+            return ListRow(id: id, record: record, news2: news, latestNote: try cache.notes(patientId: id).first)
+        }
+    }
+
+    /// Sorts rows by a column; missing values always last. Ties keep list order.
+    public static func sort(_ rows: [ListRow], by column: Column, descending: Bool, now: Date = Date()) -> [ListRow] {
+        let keyed = rows.enumerated().map { ($0.offset, $0.element, column.value($0.element, now: now).sortKey) }
+        return keyed.sorted { a, b in
+            if a.2 == b.2 { return a.0 < b.0 }
+            if a.2 == .missing { return false }
+            if b.2 == .missing { return true }
+            return descending ? b.2 < a.2 : a.2 < b.2
+        }.map(\.1)
+    }
+
+    /// `news2-` → (.news2, descending).
+    public static func parseSort(_ s: String) throws -> (Column, Bool) {
+        let desc = s.hasSuffix("-")
+        let key = desc ? String(s.dropLast()) : (s.hasSuffix("+") ? String(s.dropLast()) : s)
+        guard let c = Column(rawValue: key.lowercased()) else {
+            throw CoreError.usage("Unknown sort column '\(key)'. Columns: \(Column.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return (c, desc)
+    }
+
+    /// Risk lists open with the highest NEWS2 first.
+    public static func defaultSort(_ list: PatientList) -> (Column, Bool)? {
+        list.columns.contains(Column.news2.rawValue) ? (.news2, true) : nil
+    }
+
+    public static func columns(_ list: PatientList) -> [Column] {
+        let cs = list.columns.compactMap(Column.init(rawValue:))
+        return cs.isEmpty ? Column.defaults : cs
+    }
+}
+
+/// The file `rounds list export` writes and `rounds list import` reads: a list with its patient
+/// ids, order, columns and notes, to hand to the next shift. It holds no clinical data beyond notes.
+public struct ListTransfer: Codable, Sendable, Equatable {
+    public struct Member: Codable, Sendable, Equatable {
+        public var id: String
+        public var notes: [TransferNote]
+    }
+    public struct TransferNote: Codable, Sendable, Equatable {
+        public var author: String
+        public var createdAt: Date
+        public var text: String
+    }
+
+    public var format = "rounds-list"
+    public var version = 1
+    public var name: String
+    public var columns: [String]
+    public var patients: [Member]
+    public var exportedAt: Date
+
+    public static func export(_ list: PatientList, cache: Cache, now: Date = Date()) throws -> ListTransfer {
+        ListTransfer(name: list.name, columns: list.columns, patients: try list.patientIds.map { id in
+            Member(id: id, notes: try cache.notes(patientId: id).reversed().map { TransferNote(author: $0.author, createdAt: $0.createdAt, text: $0.text) })
+        }, exportedAt: now)
+    }
+
+    public static func decode(_ data: Data) throws -> ListTransfer {
+        let t: ListTransfer
+        do { t = try JSONDecoder.rounds.decode(ListTransfer.self, from: data) } catch {
+            throw CoreError.usage("Not a Rounds list file: \(error)")
+        }
+        guard t.format == "rounds-list", t.version == 1 else { throw CoreError.usage("Not a Rounds list file (format '\(t.format)' version \(t.version)).") }
+        return t
+    }
+
+    /// Creates the list (under `name` when given) with its order, columns and notes.
+    public func apply(to cache: Cache, as name: String? = nil) throws -> PatientList {
+        let listName = name ?? self.name
+        _ = try cache.createList(listName, columns: columns.isEmpty ? Column.defaults.map(\.rawValue) : columns)
+        try cache.addPatients(patients.map(\.id), to: listName)
+        for m in patients {
+            for n in m.notes { try cache.importNote(Note(id: 0, patientId: m.id, author: n.author, createdAt: n.createdAt, text: n.text)) }
+        }
+        guard let l = try cache.list(named: listName) else { throw CoreError.notFound("List '\(listName)' was not created.") }
+        return l
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import Clinical
+
+/// National Early Warning Score 2 (Royal College of Physicians, 2017) from a patient's latest
+/// vital signs. A parameter with no value, or older than the staleness limit, scores 0 and makes
+/// the score *partial*, naming what is missing; a partial score is never shown as complete.
+public struct NEWS2: Sendable, Equatable, Codable {
+    public enum Parameter: String, Sendable, Codable, CaseIterable {
+        case respirationRate = "respiration rate"
+        case oxygenSaturation = "SpO2"
+        case airOrOxygen = "air or oxygen"
+        case systolicBP = "systolic BP"
+        case pulse = "pulse"
+        case consciousness = "consciousness"
+        case temperature = "temperature"
+    }
+
+    public enum Band: String, Sendable, Codable, Comparable {
+        case routine, low, lowMedium = "low-medium", medium, high
+
+        public static func < (a: Band, b: Band) -> Bool {
+            let order: [Band] = [.routine, .low, .lowMedium, .medium, .high]
+            return order.firstIndex(of: a)! < order.firstIndex(of: b)!
+        }
+
+        /// The clinical response the band calls for.
+        public var response: String {
+            switch self {
+            case .routine: return "routine monitoring"
+            case .low: return "ward-based response"
+            case .lowMedium: return "urgent ward-based response"
+            case .medium: return "urgent response"
+            case .high: return "emergency response"
+            }
+        }
+
+        public var label: String {
+            switch self {
+            case .routine: return "ROUTINE"
+            case .low: return "LOW"
+            case .lowMedium: return "LOW-MED"
+            case .medium: return "MEDIUM"
+            case .high: return "HIGH"
+            }
+        }
+    }
+
+    public struct Item: Sendable, Equatable, Codable {
+        public var parameter: Parameter
+        public var value: String?
+        public var points: Int
+        /// `scored`, `missing` or `stale`.
+        public var state: String
+    }
+
+    public var total: Int
+    public var band: Band
+    public var items: [Item]
+    /// 1, or 2 for a patient marked hypercapnic.
+    public var scale: Int
+
+    public var missing: [Parameter] { items.filter { $0.state == "missing" }.map(\.parameter) }
+    public var stale: [Parameter] { items.filter { $0.state == "stale" }.map(\.parameter) }
+    public var isPartial: Bool { !missing.isEmpty || !stale.isEmpty }
+    public var hasSingleThree: Bool { items.contains { $0.points == 3 } }
+
+    /// `NEWS2 7 HIGH` or `NEWS2 5 MEDIUM (partial: consciousness unknown, temperature stale)`.
+    public var summary: String {
+        var s = "NEWS2 \(total) \(band.label)"
+        if isPartial { s += " (partial: \(partialReason))" }
+        return s
+    }
+
+    public var partialReason: String {
+        (missing.map { "\($0.rawValue) unknown" } + stale.map { "\($0.rawValue) stale" }).joined(separator: ", ")
+    }
+
+    /// Scores a record's latest vitals as of `now`.
+    public static func score(_ r: PatientRecord, hypercapnic: Bool = false, now: Date = Date(), staleAfter: TimeInterval = 24 * 3600) -> NEWS2 {
+        func reading(_ kinds: [VitalKind]) -> (VitalSign?, String) {
+            let v = kinds.lazy.compactMap { r.latest($0) }.first
+            guard let v else { return (nil, "missing") }
+            guard let t = v.effective?.instant, now.timeIntervalSince(t) <= staleAfter else { return (v, "stale") }
+            return (v, "scored")
+        }
+        var items: [Item] = []
+        func add(_ p: Parameter, _ value: String?, _ points: Int?, _ state: String) {
+            let ok = state == "scored" && points != nil
+            items.append(Item(parameter: p, value: value, points: ok ? points! : 0, state: ok ? "scored" : (state == "scored" ? "missing" : state)))
+        }
+        let (rr, rrState) = reading([.respiratoryRate])
+        add(.respirationRate, rr?.formatted, rr?.value.map { respiration(Int($0.rounded())) }, rrState)
+
+        let oxygen = onOxygen(r, now: now, staleAfter: staleAfter)
+        let (sp, spState) = reading([.oxygenSaturation])
+        add(.oxygenSaturation, sp?.formatted, sp?.value.map { saturation(Int($0.rounded()), scale2: hypercapnic, onOxygen: oxygen.value ?? false) }, spState)
+        add(.airOrOxygen, oxygen.value.map { $0 ? "oxygen" : "air" }, oxygen.value.map { $0 ? 2 : 0 }, oxygen.state)
+
+        let (bp, bpState) = reading([.bloodPressure])
+        let sys = bp?.bloodPressure?.systolic
+        add(.systolicBP, sys.map { VitalSign.number($0) + " mmHg" }, sys.map { systolic(Int($0.rounded())) }, bpState)
+
+        let (hr, hrState) = reading([.heartRate])
+        add(.pulse, hr?.formatted, hr?.value.map { pulse(Int($0.rounded())) }, hrState)
+
+        let (c, cState) = reading([.consciousness])
+        let acvpu = c.flatMap { consciousnessLevel($0.text ?? $0.display ?? "") }
+        add(.consciousness, c?.text, acvpu.map { $0 == "A" ? 0 : 3 }, cState)
+
+        let (t, tState) = reading([.bodyTemperature])
+        let celsius = t.flatMap { v in v.value.flatMap { Units.celsius($0, unit: v.unit) } }
+        add(.temperature, celsius.map { String(format: "%.1f °C", $0) }, celsius.map(temperature), tState)
+
+        let total = items.reduce(0) { $0 + $1.points }
+        return NEWS2(total: total, band: band(total: total, singleThree: items.contains { $0.points == 3 }), items: items, scale: hypercapnic ? 2 : 1)
+    }
+
+    public static func band(total: Int, singleThree: Bool) -> Band {
+        if total >= 7 { return .high }
+        if total >= 5 { return .medium }
+        if singleThree { return .lowMedium }
+        if total >= 1 { return .low }
+        return .routine
+    }
+
+    public static func respiration(_ v: Int) -> Int {
+        switch v { case ...8: return 3; case 9...11: return 1; case 12...20: return 0; case 21...24: return 2; default: return 3 }
+    }
+
+    public static func saturation(_ v: Int, scale2: Bool, onOxygen: Bool) -> Int {
+        if !scale2 {
+            switch v { case ...91: return 3; case 92...93: return 2; case 94...95: return 1; default: return 0 }
+        }
+        switch v {
+        case ...83: return 3
+        case 84...85: return 2
+        case 86...87: return 1
+        case 88...92: return 0
+        default:
+            guard onOxygen else { return 0 }
+            switch v { case 93...94: return 1; case 95...96: return 2; default: return 3 }
+        }
+    }
+
+    public static func systolic(_ v: Int) -> Int {
+        switch v { case ...90: return 3; case 91...100: return 2; case 101...110: return 1; case 111...219: return 0; default: return 3 }
+    }
+
+    public static func pulse(_ v: Int) -> Int {
+        switch v { case ...40: return 3; case 41...50: return 1; case 51...90: return 0; case 91...110: return 1; case 111...130: return 2; default: return 3 }
+    }
+
+    /// Temperature in °C, read to one decimal as charted.
+    public static func temperature(_ c: Double) -> Int {
+        let t = (c * 10).rounded() / 10
+        switch t {
+        case ...35.0: return 3
+        case ...36.0: return 1
+        case ...38.0: return 0
+        case ...39.0: return 1
+        default: return 2
+        }
+    }
+
+    /// `A` for alert, `C`/`V`/`P`/`U` for new confusion, voice, pain, unresponsive; `nil` if unreadable.
+    public static func consciousnessLevel(_ text: String) -> String? {
+        let t = text.lowercased().trimmingCharacters(in: .whitespaces)
+        if t == "a" || t.hasPrefix("alert") { return "A" }
+        if t == "c" || t.contains("confus") { return "C" }
+        if t == "v" || t.contains("voice") || t.contains("verbal") { return "V" }
+        if t == "p" || t.contains("pain") { return "P" }
+        if t == "u" || t.contains("unresponsive") { return "U" }
+        return nil
+    }
+
+    /// Whether the patient is on supplemental oxygen, from FiO2 (3150-0), O2 flow (3151-8) or an
+    /// oxygen-therapy observation.
+    static func onOxygen(_ r: PatientRecord, now: Date, staleAfter: TimeInterval) -> (value: Bool?, state: String) {
+        let candidates = [VitalKind.inspiredOxygen, .oxygenFlow, .oxygenTherapy].compactMap { r.latest($0) }
+        guard let latest = candidates.max(by: { FHIRDate.isEarlier($0.effective, $1.effective) }) else { return (nil, "missing") }
+        guard let t = latest.effective?.instant, now.timeIntervalSince(t) <= staleAfter else { return (nil, "stale") }
+        let value: Bool?
+        switch latest.kind {
+        case .inspiredOxygen: value = latest.value.map { $0 > 1 ? $0 > 21 : $0 > 0.21 }
+        case .oxygenFlow: value = latest.value.map { $0 > 0 }
+        default:
+            let t = (latest.text ?? "").lowercased()
+            value = t.isEmpty ? nil : !(t.contains("air") || t == "no" || t.contains("none"))
+        }
+        return (value, value == nil ? "missing" : "scored")
+    }
+}

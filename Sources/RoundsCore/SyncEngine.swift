@@ -1,0 +1,112 @@
+import Foundation
+import Clinical
+import FHIRClient
+import Store
+
+/// Fetches one patient's whole record (the FHIR connection does; tests may pass another).
+public protocol RecordFetcher: Sendable {
+    func fetchRecord(id: String) async throws -> PatientRecord
+}
+
+extension FHIRConnection: RecordFetcher {
+    public func fetchRecord(id: String) async throws -> PatientRecord { try await patientRecord(id: id) }
+}
+
+/// Asks a running sync to stop after the patients in flight (Ctrl-C, the TUI's cancel).
+public final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+    public init() {}
+    public func stop() { lock.lock(); stopped = true; lock.unlock() }
+    public var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+}
+
+/// Where a sync is.
+public struct SyncProgress: Sendable, Equatable {
+    public var done: Int
+    public var total: Int
+    public var failed: Int
+    public var elapsed: TimeInterval
+    /// Patients per second so far.
+    public var rate: Double { elapsed > 0 ? Double(done) / elapsed : 0 }
+    /// Seconds left at the current rate.
+    public var eta: TimeInterval? { rate > 0 ? Double(total - done) / rate : nil }
+}
+
+/// What a sync did, for the summary line and `--json`.
+public struct SyncSummary: Sendable, Codable, Equatable {
+    public struct Failure: Sendable, Codable, Equatable { public var id: String; public var reason: String }
+    public var list: String?
+    public var total: Int
+    public var synced: Int
+    public var unchanged: Int
+    public var failed: [Failure]
+    public var durationSeconds: Double
+    public var interrupted: Bool
+    /// Patients not attempted because the sync was stopped.
+    public var remaining: Int
+}
+
+/// Syncs patients into the cache, several at once; each patient's write is one transaction, so
+/// a sync killed at any moment leaves every patient either old or new, never half.
+public struct SyncEngine: Sendable {
+    public let cache: Cache
+    public let fetcher: RecordFetcher
+    public let concurrency: Int
+
+    public init(cache: Cache, fetcher: RecordFetcher, concurrency: Int = 6) {
+        self.cache = cache; self.fetcher = fetcher; self.concurrency = max(1, concurrency)
+    }
+
+    public func run(ids: [String], list: String?, stop: StopFlag = StopFlag(),
+                    progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }) async -> SyncSummary {
+        let start = Date()
+        let run = try? cache.beginSyncRun(list: list)
+        var synced = 0, unchanged = 0, failures: [SyncSummary.Failure] = [], done = 0
+        var queue = ids[...]
+        await withTaskGroup(of: (String, Result<SaveOutcome, Error>).self) { group in
+            func launch() -> Bool {
+                guard !stop.isStopped, let id = queue.popFirst() else { return false }
+                group.addTask { (id, await self.syncOne(id)) }
+                return true
+            }
+            for _ in 0..<concurrency { if !launch() { break } }
+            while let (id, result) = await group.next() {
+                done += 1
+                switch result {
+                case .success(.unchanged): unchanged += 1
+                case .success: synced += 1
+                case .failure(let e):
+                    let reason = SyncEngine.describe(e)
+                    failures.append(.init(id: id, reason: reason))
+                }
+                if let run {
+                    let outcome: String
+                    switch result { case .success(let o): outcome = o.rawValue; case .failure: outcome = "failed" }
+                    try? cache.recordSyncOutcome(run: run, patientId: id, outcome: outcome, reason: failures.last.flatMap { $0.id == id ? $0.reason : nil })
+                }
+                progress(SyncProgress(done: done, total: ids.count, failed: failures.count, elapsed: Date().timeIntervalSince(start)))
+                _ = launch()
+            }
+        }
+        let interrupted = stop.isStopped && !queue.isEmpty
+        if let run { try? cache.finishSyncRun(run, synced: synced, unchanged: unchanged, failed: failures.count, interrupted: interrupted) }
+        return SyncSummary(list: list, total: ids.count, synced: synced, unchanged: unchanged, failed: failures,
+                           durationSeconds: Date().timeIntervalSince(start), interrupted: interrupted, remaining: queue.count)
+    }
+
+    private func syncOne(_ id: String) async -> Result<SaveOutcome, Error> {
+        do {
+            let record = try await fetcher.fetchRecord(id: id)
+            return .success(try cache.save(record))
+        } catch {
+            // The cached copy stays; it is marked stale so nobody mistakes it for fresh.
+            try? cache.markStale(id, reason: SyncEngine.describe(error))
+            return .failure(error)
+        }
+    }
+
+    static func describe(_ e: Error) -> String {
+        (e as? CustomStringConvertible)?.description ?? "\(e)"
+    }
+}

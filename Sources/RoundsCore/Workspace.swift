@@ -1,0 +1,34 @@
+import Foundation
+import Clinical
+import FHIRClient
+import Store
+
+/// The offline side of one saved connection: its cache file (per connection and tenant) and the
+/// settings that govern it.
+public struct Workspace: Sendable {
+    public let paths: RoundsPaths
+    public let settings: Settings
+    public let connection: SavedConnection
+    public let cache: Cache
+
+    /// Opens the cache of `connection`, creating it 0600 in a 0700 directory, and purges cached
+    /// PHI older than `cache.maxAgeDays` that no list needs.
+    public init(paths: RoundsPaths, settings: Settings, connection: SavedConnection, now: @escaping @Sendable () -> Date = Date.init) throws {
+        self.paths = paths; self.settings = settings; self.connection = connection
+        try paths.prepare()
+        cache = try Cache(path: paths.cacheFile(connection: connection.name, tenant: connection.tenant), now: now)
+        if let days = settings.cache.maxAgeDays, days > 0 {
+            try cache.purge(olderThan: now().addingTimeInterval(-days * 86400))
+        }
+    }
+
+    /// "offline: showing data synced 2026-11-25 08:14, 3 h ago"
+    public func offlineBanner(now: Date = Date()) -> String {
+        let lastRun = (try? cache.lastSyncRun())??.finishedAt
+        let lastFetch = (try? cache.lastFetched()) ?? nil
+        guard let last = lastRun ?? lastFetch else {
+            return "offline: nothing has been synced yet"
+        }
+        return "offline: showing data synced \(Age.stamp(last)), \(Age.describe(since: last, now: now))"
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+import Clinical
+
+/// What a save did to the cached patient.
+public enum SaveOutcome: String, Sendable, Codable {
+    case new, updated, unchanged
+}
+
+/// A patient search over the cache: name parts as folded substrings, MRN exact or prefix,
+/// birth date exact, gender.
+public struct OfflineQuery: Sendable, Equatable {
+    public var name: String?
+    public var family: String?
+    public var given: String?
+    public var mrn: String?
+    public var birthDate: String?
+    public var gender: String?
+    public var limit: Int
+    public init(name: String? = nil, family: String? = nil, given: String? = nil, mrn: String? = nil, birthDate: String? = nil,
+                gender: String? = nil, limit: Int = 25) {
+        self.name = name; self.family = family; self.given = given; self.mrn = mrn; self.birthDate = birthDate
+        self.gender = gender; self.limit = limit
+    }
+}
+
+extension Cache {
+    struct VitalsPayload: Codable { var latestVitals: [VitalSign] }
+    struct HistoryPayload: Codable { var vitalHistory: [VitalSign] }
+    struct EncounterPayload: Codable { var lastEncounter: Encounter? }
+    static let historyKey = "vitals_history"
+
+    static func payload(_ s: ClinicalSection, _ r: PatientRecord) throws(StoreError) -> String {
+        switch s {
+        case .vitals: return try json(VitalsPayload(latestVitals: r.latestVitals))
+        case .encounter: return try json(EncounterPayload(lastEncounter: r.lastEncounter))
+        case .conditions: return try json(r.conditions)
+        case .allergies: return try json(r.allergies)
+        case .medications: return try json(r.medications)
+        case .coverage: return try json(r.coverage)
+        }
+    }
+
+    static func apply(_ s: ClinicalSection, payload: String, to r: inout PatientRecord) throws(StoreError) {
+        switch s {
+        case .vitals: r.latestVitals = try decode(VitalsPayload.self, payload).latestVitals
+        case .encounter: r.lastEncounter = try decode(EncounterPayload.self, payload).lastEncounter
+        case .conditions: r.conditions = try decode([Condition].self, payload)
+        case .allergies: r.allergies = try decode([Allergy].self, payload)
+        case .medications: r.medications = try decode([Medication].self, payload)
+        case .coverage: r.coverage = try decode([Coverage].self, payload)
+        }
+    }
+
+    /// Saves a freshly fetched record in one transaction. A section that failed this time keeps
+    /// its previous good copy, marked stale with the reason; it never replaces data with an error.
+    @discardableResult
+    public func save(_ record: PatientRecord) throws(StoreError) -> SaveOutcome {
+        let p = record.patient
+        let demographics = try Cache.json(p)
+        var payloads: [ClinicalSection: String] = [:]
+        for s in ClinicalSection.allCases { payloads[s] = try Cache.payload(s, record) }
+        let history = try Cache.json(HistoryPayload(vitalHistory: record.vitalHistory))
+        let content = ([demographics, history] + ClinicalSection.allCases.map { "\($0.rawValue)=\(record.state(of: $0).status.name):\(payloads[$0]!)" }).joined(separator: "\n")
+        let hash = Digest.sha256Hex(content)
+        let fetched = record.fetchedAt ?? now()
+        return try write { () throws -> SaveOutcome in
+            let old = try db.rows("SELECT content_hash FROM patients WHERE id = ?", [.text(p.id)]).first
+            var existing: [String: String] = [:]
+            for row in try db.rows("SELECT section, status FROM sections WHERE patient_id = ?", [.text(p.id)]) {
+                if let s = row[0].string, let st = row[1].string { existing[s] = st }
+            }
+            try db.run("""
+                INSERT INTO patients(id, fhir_version, display_name, family_folded, given_folded, mrn, birth_date, gender, demographics, warnings, content_hash, fetched_at)
+                VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
+                ON CONFLICT(id) DO UPDATE SET fhir_version=excluded.fhir_version, display_name=excluded.display_name,
+                  family_folded=excluded.family_folded, given_folded=excluded.given_folded, mrn=excluded.mrn, birth_date=excluded.birth_date,
+                  gender=excluded.gender, demographics=excluded.demographics, warnings=excluded.warnings, content_hash=excluded.content_hash,
+                  fetched_at=excluded.fetched_at
+                """, [.text(p.id), .from(record.fhirVersion?.rawValue), .text(p.displayName),
+                      .text(TextFolding.fold(p.name?.family ?? p.name?.text ?? "")), .text(TextFolding.fold((p.name?.given ?? []).joined(separator: " "))),
+                      .from(p.mrn), .from(p.birthDate?.raw), .from(p.gender?.lowercased()), .text(demographics),
+                      .text(try Cache.json(record.warnings)), .text(hash), .double(fetched.timeIntervalSince1970)])
+            try reindexName(p)
+            for s in ClinicalSection.allCases {
+                let st = record.state(of: s)
+                if case .unavailable(let reason) = st.status, let had = existing[s.rawValue], had != "unavailable" {
+                    try db.run("UPDATE sections SET stale = 1, stale_reason = ? WHERE patient_id = ? AND section = ?",
+                               [.text(reason), .text(p.id), .text(s.rawValue)])
+                    continue
+                }
+                try upsertSection(p.id, s.rawValue, status: st.status.name, reason: st.status.reason, payload: payloads[s]!, fetched: st.fetchedAt ?? fetched)
+            }
+            let vitalsFailed = record.state(of: .vitals).status.name == "unavailable"
+            if !vitalsFailed || existing[Cache.historyKey] == nil {
+                try upsertSection(p.id, Cache.historyKey, status: "ok", reason: nil, payload: history, fetched: fetched)
+            }
+            guard let oldHash = old?.first?.string else { return .new }
+            return oldHash == hash ? .unchanged : .updated
+        }
+    }
+
+    private func upsertSection(_ id: String, _ section: String, status: String, reason: String?, payload: String, fetched: Date) throws {
+        try db.run("""
+            INSERT INTO sections(patient_id, section, status, reason, payload, fetched_at, stale, stale_reason) VALUES(?,?,?,?,?,?,0,NULL)
+            ON CONFLICT(patient_id, section) DO UPDATE SET status=excluded.status, reason=excluded.reason, payload=excluded.payload,
+              fetched_at=excluded.fetched_at, stale=0, stale_reason=NULL
+            """, [.text(id), .text(section), .text(status), .from(reason), .text(payload), .from(fetched)])
+    }
+
+    private func reindexName(_ p: Patient) throws {
+        guard let rowid = try db.rows("SELECT rowid FROM patients WHERE id = ?", [.text(p.id)]).first?.first?.int else { return }
+        try db.run("DELETE FROM patient_names WHERE rowid = ?", [.int(rowid)])
+        try db.run("INSERT INTO patient_names(rowid, family, given) VALUES(?,?,?)",
+                   [.int(rowid), .text(TextFolding.fold(p.name?.family ?? p.name?.text ?? "")),
+                    .text(TextFolding.fold(((p.name?.given ?? []) + (p.name?.prefix ?? [])).joined(separator: " ")))])
+    }
+
+    /// Marks every cached section of a patient stale (the whole fetch failed); data stays.
+    public func markStale(_ id: String, reason: String) throws(StoreError) {
+        try write { try db.run("UPDATE sections SET stale = 1, stale_reason = ? WHERE patient_id = ? AND section != ?", [.text(reason), .text(id), .text(Cache.historyKey)]) }
+    }
+
+    /// The cached record, with each section's fetch time and stale flag; `nil` when not cached.
+    public func record(_ id: String, history: Bool = true) throws(StoreError) -> PatientRecord? {
+        try locked { () throws(StoreError) -> PatientRecord? in
+            guard let row = try db.rows("SELECT demographics, fhir_version, fetched_at, warnings FROM patients WHERE id = ?", [.text(id)]).first else { return nil }
+            var r = PatientRecord(patient: try Cache.decode(Patient.self, row[0].string),
+                                  fhirVersion: row[1].string.flatMap(FHIRRelease.init(rawValue:)),
+                                  fetchedAt: row[2].double.map(Date.init(timeIntervalSince1970:)),
+                                  warnings: (try? Cache.decode([DataWarning].self, row[3].string)) ?? [])
+            let sql = history ? "SELECT section, status, reason, payload, fetched_at, stale, stale_reason FROM sections WHERE patient_id = ?"
+                              : "SELECT section, status, reason, payload, fetched_at, stale, stale_reason FROM sections WHERE patient_id = ? AND section != '\(Cache.historyKey)'"
+            for s in try db.rows(sql, [.text(id)]) {
+                if s[0].string == Cache.historyKey {
+                    r.vitalHistory = try Cache.decode(HistoryPayload.self, s[3].string).vitalHistory
+                    continue
+                }
+                guard let section = s[0].string.flatMap(ClinicalSection.init(rawValue:)) else { continue }
+                try Cache.apply(section, payload: s[3].string ?? "", to: &r)
+                let status: SectionStatus
+                switch s[1].string {
+                case "ok": status = .ok
+                case "empty": status = .empty
+                default: status = .unavailable(reason: s[2].string ?? "unknown")
+                }
+                r.sections[section] = SectionState(status, fetchedAt: s[4].double.map(Date.init(timeIntervalSince1970:)),
+                                                   stale: s[5].int == 1, staleReason: s[6].string)
+            }
+            return r
+        }
+    }
+
+    /// Records for many ids (missing ones skipped), in the order given.
+    public func records(_ ids: [String], history: Bool = false) throws(StoreError) -> [PatientRecord] {
+        var out: [PatientRecord] = []
+        for id in ids { if let r = try record(id, history: history) { out.append(r) } }
+        return out
+    }
+
+    /// Ids of every cached patient.
+    public func cachedPatientIds() throws(StoreError) -> [String] {
+        try locked { () throws(StoreError) -> [String] in try db.rows("SELECT id FROM patients ORDER BY id").compactMap { $0[0].string } }
+    }
+
+    /// The most recent fetch time of any cached patient.
+    public func lastFetched() throws(StoreError) -> Date? {
+        try locked { () throws(StoreError) -> Date? in try db.rows("SELECT max(fetched_at) FROM patients").first?.first?.double.map(Date.init(timeIntervalSince1970:)) }
+    }
+
+    /// Searches cached patients through the indexes (FTS5 trigram for name parts; B-trees for MRN,
+    /// birth date and gender). Returns the number of matches and the first `limit`.
+    public func search(_ q: OfflineQuery) throws(StoreError) -> (total: Int, patients: [Patient]) {
+        var clauses: [String] = [], values: [SQLValue] = []
+        func namePart(_ column: String?, _ raw: String?) {
+            guard let raw, !raw.isEmpty else { return }
+            let folded = TextFolding.fold(raw)
+            if folded.count >= 3 {
+                let phrase = "\"" + folded.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                clauses.append("p.rowid IN (SELECT rowid FROM patient_names WHERE patient_names MATCH ?)")
+                values.append(.text(column.map { "\($0) : \(phrase)" } ?? phrase))
+            } else {
+                let like = "%" + folded.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+                switch column {
+                case "family": clauses.append("p.family_folded LIKE ?"); values.append(.text(like))
+                case "given": clauses.append("p.given_folded LIKE ?"); values.append(.text(like))
+                default: clauses.append("(p.family_folded LIKE ? OR p.given_folded LIKE ?)"); values += [.text(like), .text(like)]
+                }
+            }
+        }
+        namePart("family", q.family)
+        namePart("given", q.given)
+        namePart(nil, q.name)
+        if let m = q.mrn, !m.isEmpty {
+            clauses.append("(p.mrn >= ? AND p.mrn < ?)")
+            values += [.text(m), .text(m + "\u{10FFFF}")]
+        }
+        if let b = q.birthDate, !b.isEmpty { clauses.append("p.birth_date = ?"); values.append(.text(b)) }
+        if let g = q.gender, !g.isEmpty { clauses.append("p.gender = ?"); values.append(.text(g.lowercased())) }
+        let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        return try locked { () throws(StoreError) -> (total: Int, patients: [Patient]) in
+            let total = Int(try db.rows("SELECT count(*) FROM patients p \(whereSQL)", values).first?.first?.int ?? 0)
+            let rows = try db.rows("SELECT demographics FROM patients p \(whereSQL) ORDER BY p.display_name LIMIT ?", values + [.int(Int64(q.limit))])
+            return (total, try rows.map { r throws(StoreError) in try Cache.decode(Patient.self, r[0].string) })
+        }
+    }
+
+    /// Per-patient settings: SpO2 scale 2 for a patient with hypercapnic respiratory failure.
+    public func isHypercapnic(_ id: String) throws(StoreError) -> Bool {
+        try locked { () throws(StoreError) -> Bool in try db.rows("SELECT hypercapnic FROM patient_settings WHERE patient_id = ?", [.text(id)]).first?.first?.int == 1 }
+    }
+
+    public func setHypercapnic(_ id: String, _ on: Bool) throws(StoreError) {
+        try write {
+            try db.run("INSERT INTO patient_settings(patient_id, hypercapnic) VALUES(?,?) ON CONFLICT(patient_id) DO UPDATE SET hypercapnic=excluded.hypercapnic",
+                       [.text(id), .int(on ? 1 : 0)])
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// A rounding list: its name, place, default flag, columns and ordered patients.
+public struct PatientList: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var name: String
+    public var position: Int
+    public var isDefault: Bool
+    /// Column keys in display order (interpreted by RoundsCore's `Column`).
+    public var columns: [String]
+    public var patientIds: [String]
+    public var createdAt: Date
+}
+
+/// A note on a patient, written by a member of the team.
+public struct Note: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var patientId: String
+    public var author: String
+    public var createdAt: Date
+    public var text: String
+
+    public init(id: Int64, patientId: String, author: String, createdAt: Date, text: String) {
+        self.id = id; self.patientId = patientId; self.author = author; self.createdAt = createdAt; self.text = text
+    }
+}
+
+/// A sync run's totals.
+public struct SyncRunRecord: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var list: String?
+    public var synced: Int
+    public var unchanged: Int
+    public var failed: Int
+    public var interrupted: Bool
+}

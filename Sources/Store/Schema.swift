@@ -1,0 +1,103 @@
+/// The cache's schema as forward migrations. `PRAGMA user_version` holds the version; each
+/// migration runs in its own transaction at open. Never edit a shipped migration: add one.
+enum Schema {
+    static let migrations: [String] = [
+        // 1: patients by section, lists, notes, sync runs, audit trail.
+        """
+        CREATE TABLE patients(
+            id TEXT PRIMARY KEY,
+            fhir_version TEXT,
+            display_name TEXT NOT NULL,
+            family_folded TEXT NOT NULL DEFAULT '',
+            given_folded TEXT NOT NULL DEFAULT '',
+            mrn TEXT,
+            birth_date TEXT,
+            gender TEXT,
+            demographics TEXT NOT NULL,
+            warnings TEXT NOT NULL DEFAULT '[]',
+            content_hash TEXT,
+            fetched_at REAL NOT NULL
+        );
+        CREATE INDEX patients_mrn ON patients(mrn);
+        CREATE INDEX patients_birth_date ON patients(birth_date);
+        CREATE INDEX patients_gender ON patients(gender);
+        CREATE VIRTUAL TABLE patient_names USING fts5(family, given, tokenize = 'trigram');
+        CREATE TABLE sections(
+            patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+            section TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT,
+            payload TEXT NOT NULL,
+            fetched_at REAL,
+            stale INTEGER NOT NULL DEFAULT 0,
+            stale_reason TEXT,
+            PRIMARY KEY(patient_id, section)
+        ) WITHOUT ROWID;
+        CREATE TABLE lists(
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            position INTEGER NOT NULL,
+            is_default INTEGER NOT NULL DEFAULT 0,
+            columns TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE list_members(
+            list_id INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+            patient_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            added_at REAL NOT NULL,
+            PRIMARY KEY(list_id, patient_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX list_members_patient ON list_members(patient_id);
+        CREATE TABLE notes(
+            id INTEGER PRIMARY KEY,
+            patient_id TEXT NOT NULL,
+            author TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE TABLE sync_runs(
+            id INTEGER PRIMARY KEY,
+            started_at REAL NOT NULL,
+            finished_at REAL,
+            list TEXT,
+            synced INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            interrupted INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE sync_outcomes(
+            run_id INTEGER NOT NULL REFERENCES sync_runs(id) ON DELETE CASCADE,
+            patient_id TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            reason TEXT,
+            PRIMARY KEY(run_id, patient_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE audit(
+            id INTEGER PRIMARY KEY,
+            time REAL NOT NULL,
+            os_user TEXT NOT NULL,
+            display_name TEXT,
+            operation TEXT NOT NULL,
+            patient_ids TEXT NOT NULL DEFAULT '[]',
+            list TEXT,
+            connection TEXT,
+            tenant TEXT,
+            outcome TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        """,
+        // 2: per-patient settings (NEWS2 SpO2 scale 2 for hypercapnic patients); faster note lookups.
+        """
+        CREATE TABLE patient_settings(
+            patient_id TEXT PRIMARY KEY,
+            hypercapnic INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX notes_patient ON notes(patient_id, created_at);
+        CREATE INDEX audit_operation ON audit(operation, time);
+        """,
+    ]
+
+    static var latest: Int { migrations.count }
+}

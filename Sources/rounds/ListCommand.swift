@@ -1,0 +1,172 @@
+import Foundation
+import Clinical
+import RoundsCore
+import Store
+
+/// `rounds list ls|show|create|rename|delete|default|add|remove|move|columns|export|import …`
+enum ListCommand {
+    static func run(_ words: [String]) async throws -> Int32 {
+        guard let verb = words.first else { throw UsageError(message: "list needs one of ls, show, create, rename, delete, default, add, remove, move, columns, export, import") }
+        let rest = Array(words.dropFirst())
+        let a = try Arguments(rest, valued: ["--to", "--sort", "--set", "--columns", "--output", "--as"], flags: ["--json", "--yes"])
+        let ctx = try CLIContext.load()
+        let ws = try ctx.workspace()
+        let cache = ws.cache
+        func need(_ n: Int, _ usage: String) throws { guard a.positionals.count >= n else { throw UsageError(message: "usage: rounds list \(usage)") } }
+        func audit(_ op: String, _ list: String?, _ patients: [String] = []) {
+            try? AuditHook.record(ctx, operation: op, connection: ws.connection, patients: patients, list: list, outcome: "success")
+        }
+        switch verb {
+        case "ls":
+            let lists = try cache.lists()
+            if a.has("--json") {
+                try Output.json(lists.map { LsRow(name: $0.name, patients: $0.patientIds.count, isDefault: $0.isDefault, columns: $0.columns) })
+            } else if lists.isEmpty {
+                Output.out("No lists yet. Create one with: rounds list create NAME")
+            } else {
+                var t = TextTable(headers: ["", "List", "Patients", "Columns"])
+                for l in lists { t.rows.append([l.isDefault ? "*" : "", l.name, String(l.patientIds.count), l.columns.joined(separator: ",")]) }
+                Output.out(t.render())
+            }
+        case "show":
+            try need(1, "show NAME [--sort COLUMN[-]] [--json]")
+            guard let list = try cache.list(named: a.positionals[0]) else { throw CLIError("No list named '\(a.positionals[0])'.") }
+            let sort = try a.value("--sort").map(ListBuilder.parseSort) ?? ListBuilder.defaultSort(list)
+            try ListShow.print(list, cache: cache, sort: sort, json: a.has("--json"), staleAfter: ctx.staleAfter)
+            audit("PatientListView", list.name, list.patientIds)
+        case "create":
+            try need(1, "create NAME [--columns col,col,…]")
+            let cols = try a.value("--columns").map(Column.parse) ?? Column.defaults
+            let l = try cache.createList(a.positionals[0], columns: cols.map(\.rawValue))
+            audit("PatientListCreate", l.name)
+            Output.out("Created list '\(l.name)'\(l.isDefault ? " (default)" : "").")
+        case "rename":
+            try need(2, "rename OLD NEW")
+            try cache.renameList(a.positionals[0], to: a.positionals[1])
+            audit("PatientListRename", a.positionals[1])
+            Output.out("Renamed '\(a.positionals[0])' to '\(a.positionals[1])'.")
+        case "delete":
+            try need(1, "delete NAME [--yes]")
+            guard let l = try cache.list(named: a.positionals[0]) else { throw CLIError("No list named '\(a.positionals[0])'.") }
+            if !a.has("--yes") {
+                guard isatty(0) == 1 else { throw CLIError("Deleting '\(l.name)' needs --yes when not on a terminal.") }
+                FileHandle.standardError.write(Data("Delete list '\(l.name)' with \(l.patientIds.count) patients? Cached data of patients on other lists is kept. [y/N] ".utf8))
+                guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else { Output.out("Kept '\(l.name)'."); return 0 }
+            }
+            try cache.deleteList(l.name)
+            audit("PatientListDelete", l.name, l.patientIds)
+            Output.out("Deleted list '\(l.name)'. Run 'rounds cache purge' to remove cached data no list needs.")
+        case "default":
+            try need(1, "default NAME")
+            try cache.setDefaultList(a.positionals[0])
+            audit("PatientListDefaultSet", a.positionals[0])
+            Output.out("'\(a.positionals[0])' opens first.")
+        case "add":
+            try need(2, "add NAME ID…")
+            let name = a.positionals[0], ids = Array(a.positionals.dropFirst())
+            guard try cache.list(named: name) != nil else { throw CLIError("No list named '\(name)'.") }
+            // Fetch all first: an unknown id adds nothing.
+            let conn = try await ctx.connect(ws.connection)
+            var records: [PatientRecord] = []
+            for id in ids { records.append(try await conn.patientRecord(id: id)) }
+            for r in records { try cache.save(r) }
+            let added = try cache.addPatients(ids, to: name)
+            audit("PatientListAddPatient", name, added)
+            Output.out("Added \(added.count) to '\(name)'\(added.count < ids.count ? " (\(ids.count - added.count) already there)" : "").")
+        case "remove":
+            try need(2, "remove NAME ID…")
+            let removed = try cache.removePatients(Array(a.positionals.dropFirst()), from: a.positionals[0])
+            audit("PatientListRemovePatient", a.positionals[0], removed)
+            Output.out("Removed \(removed.count) from '\(a.positionals[0])'.")
+        case "move":
+            try need(2, "move NAME ID --to POS")
+            guard let pos = try a.int("--to") else { throw UsageError(message: "move needs --to POSITION (1 is the top)") }
+            try cache.movePatient(a.positionals[1], in: a.positionals[0], to: pos)
+            audit("PatientListReorder", a.positionals[0], [a.positionals[1]])
+            Output.out("Moved '\(a.positionals[1])' to position \(pos) in '\(a.positionals[0])'.")
+        case "columns":
+            try need(1, "columns NAME [--set col,col,…]")
+            guard let l = try cache.list(named: a.positionals[0]) else { throw CLIError("No list named '\(a.positionals[0])'.") }
+            if let set = a.value("--set") {
+                let cols = try Column.parse(set)
+                guard !cols.isEmpty else { throw UsageError(message: "--set needs at least one column") }
+                try cache.setColumns(cols.map(\.rawValue), for: l.name)
+                audit("PatientListEditColumns", l.name)
+                Output.out("Columns of '\(l.name)': \(cols.map(\.rawValue).joined(separator: ","))")
+            } else {
+                Output.out(ListBuilder.columns(l).map(\.rawValue).joined(separator: ","))
+                Output.out("available: \(Column.allCases.map(\.rawValue).joined(separator: ","))")
+            }
+        case "export":
+            try need(1, "export NAME [--output FILE]")
+            guard let l = try cache.list(named: a.positionals[0]) else { throw CLIError("No list named '\(a.positionals[0])'.") }
+            let data = try JSONEncoder.rounds.encode(try ListTransfer.export(l, cache: cache))
+            if let out = a.value("--output") {
+                try AtomicFile.write(data, to: out)
+                Output.err("Wrote '\(out)' (0600). It holds patient ids and notes: handle it as PHI.")
+            } else {
+                FileHandle.standardOutput.write(data); FileHandle.standardOutput.write(Data("\n".utf8))
+            }
+            audit("ExportInitiation", l.name, l.patientIds)
+        case "import":
+            try need(1, "import FILE [--as NAME]")
+            guard let data = FileManager.default.contents(atPath: a.positionals[0]) else { throw CLIError("Cannot read '\(a.positionals[0])'.") }
+            let t = try ListTransfer.decode(data)
+            let l = try t.apply(to: cache, as: a.value("--as"))
+            audit("PatientListCreate", l.name, l.patientIds)
+            Output.out("Imported '\(l.name)' with \(l.patientIds.count) patients. Run 'rounds sync --list \"\(l.name)\"' to fetch their data.")
+        default:
+            throw UsageError(message: "unknown list command '\(verb)'")
+        }
+        return 0
+    }
+
+    struct LsRow: Encodable { let name: String; let patients: Int; let isDefault: Bool; let columns: [String] }
+}
+
+/// `rounds list show`: the list as a table with its columns, or JSON.
+enum ListShow {
+    static func print(_ list: PatientList, cache: Cache, sort: (Column, Bool)?, json: Bool, staleAfter: TimeInterval) throws {
+        let now = Date()
+        var rows = try ListBuilder.rows(list, cache: cache, now: now, staleAfter: staleAfter)
+        if let (c, d) = sort { rows = ListBuilder.sort(rows, by: c, descending: d, now: now) }
+        let cols = ListBuilder.columns(list)
+        if json {
+            let out: [String: JSONish] = [
+                "name": .s(list.name), "columns": .a(cols.map { .s($0.rawValue) }),
+                "sort": sort.map { .s($0.0.rawValue + ($0.1 ? "-" : "")) } ?? .null,
+                "patients": .a(rows.map { row in
+                    var cells: [String: JSONish] = [:]
+                    for c in cols { cells[c.rawValue] = .s(c.value(row, now: now).text) }
+                    return .o(["id": .s(row.id), "synced": .b(row.record != nil), "cells": .o(cells),
+                               "news2": row.news2.map { n in .o(["score": .n(Double(n.total)), "band": .s(n.band.rawValue), "partial": .b(n.isPartial),
+                                                                 "missing": .a(n.missing.map { .s($0.rawValue) }), "stale": .a(n.stale.map { .s($0.rawValue) })]) } ?? .null])
+                }),
+            ]
+            try Output.json(out)
+            return
+        }
+        var t = TextTable(headers: cols.map(\.title))
+        for row in rows { t.rows.append(cols.map { c in let v = c.value(row, now: now); return v.abnormal && c != .news2 ? v.text + "!" : v.text }) }
+        Output.out("\(list.name) (\(rows.count) patients)\(sort.map { " sorted by \($0.0.title)\($0.1 ? " ↓" : " ↑")" } ?? "")")
+        Output.out(t.render())
+        let partial = rows.filter { $0.news2?.isPartial == true }.count
+        if partial > 0 { Output.out("? NEWS2 partial for \(partial) patient(s): 'rounds patient ID' names what is missing or stale.") }
+    }
+}
+
+/// A tiny JSON value for ad-hoc `--json` shapes.
+indirect enum JSONish: Encodable {
+    case s(String), n(Double), b(Bool), a([JSONish]), o([String: JSONish]), null
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .s(let v): try c.encode(v)
+        case .n(let v): try c.encode(v)
+        case .b(let v): try c.encode(v)
+        case .a(let v): try c.encode(v)
+        case .o(let v): try c.encode(v)
+        case .null: try c.encodeNil()
+        }
+    }
+}

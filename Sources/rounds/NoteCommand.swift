@@ -1,0 +1,75 @@
+import Foundation
+import RoundsCore
+import Store
+
+/// `rounds note add ID [TEXT]` ($EDITOR when TEXT is omitted) and `rounds note ls ID [--json]`.
+enum NoteCommand {
+    static func run(_ words: [String]) throws -> Int32 {
+        guard let verb = words.first else { throw UsageError(message: "note needs add or ls") }
+        let a = try Arguments(Array(words.dropFirst()), flags: ["--json"])
+        guard let id = a.positionals.first else { throw UsageError(message: "note \(verb) needs a patient ID") }
+        let ctx = try CLIContext.load()
+        let ws = try ctx.workspace()
+        switch verb {
+        case "add":
+            var text = a.positionals.dropFirst().joined(separator: " ")
+            if text.isEmpty { text = try editor() }
+            let n = try ws.cache.addNote(patientId: id, author: ctx.settings.author, text: text)
+            try? AuditHook.record(ctx, operation: "PatientNoteAdd", connection: ws.connection, patients: [id], outcome: "success")
+            Output.out("Note added \(Age.stamp(n.createdAt)) by \(n.author).")
+        case "ls":
+            let notes = try ws.cache.notes(patientId: id)
+            if a.has("--json") {
+                try Output.json(notes.map { NoteJSON(author: $0.author, createdAt: FHIRDateText.iso($0.createdAt), text: $0.text) })
+            } else if notes.isEmpty {
+                Output.out("No notes for '\(id)'.")
+            } else {
+                for n in notes { Output.out("\(Age.stamp(n.createdAt))  \(n.author)\n  \(n.text.replacingOccurrences(of: "\n", with: "\n  "))") }
+            }
+        default: throw UsageError(message: "unknown note command '\(verb)'")
+        }
+        return 0
+    }
+
+    struct NoteJSON: Encodable { let author: String; let createdAt: String; let text: String }
+
+    /// Writes the note in `$EDITOR` (a private temporary file, removed after).
+    static func editor() throws -> String {
+        guard let ed = ProcessInfo.processInfo.environment["EDITOR"] ?? ProcessInfo.processInfo.environment["VISUAL"], !ed.isEmpty else {
+            throw UsageError(message: "note add needs TEXT, or set $EDITOR")
+        }
+        let file = NSTemporaryDirectory() + "rounds-note-\(getpid()).txt"
+        FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600])
+        defer { unlink(file) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "\(ed) \"$1\"", "sh", file]
+        try p.run(); p.waitUntilExit()
+        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw CLIError("Empty note; nothing saved.") }
+        return text
+    }
+}
+
+/// `rounds cache purge [--older-than 30d]`
+enum CacheCommand {
+    static func run(_ words: [String]) throws -> Int32 {
+        guard words.first == "purge" else { throw UsageError(message: "cache needs purge") }
+        let a = try Arguments(Array(words.dropFirst()), valued: ["--older-than"])
+        var cutoff: Date? = nil
+        if let s = a.value("--older-than") {
+            guard let days = Double(s.hasSuffix("d") ? String(s.dropLast()) : s), days >= 0 else { throw UsageError(message: "--older-than takes days, like 30d") }
+            cutoff = Date().addingTimeInterval(-days * 86400)
+        }
+        let ctx = try CLIContext.load()
+        let ws = try ctx.workspace()
+        let n = try ws.cache.purge(olderThan: cutoff)
+        try? AuditHook.record(ctx, operation: "CachePurge", connection: ws.connection, outcome: "success")
+        Output.out("Purged \(n) cached patient\(n == 1 ? "" : "s") no list needs.")
+        return 0
+    }
+}
+
+enum FHIRDateText {
+    static func iso(_ d: Date) -> String { ISO8601DateFormatter().string(from: d) }
+}
