@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(name: "RoundsCoreTests", dependencies: ["TestSupport", "RoundsCore", "Store", "Clinical", "Sandbox", "FHIRClient"]),
         .testTarget(name: "ScreenKitTests", dependencies: ["ScreenKit"]),
         .testTarget(name: "TUITests", dependencies: ["TestSupport", "TUI", "ScreenKit", "RoundsCore", "Clinical", "Store"], exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Store", "CSQLite"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Store", "CSQLite", "Clinical", "FHIRAdapters", "Sandbox"]),
     ],
     swiftLanguageModes: [.v6]
 )

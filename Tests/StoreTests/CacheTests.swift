@@ -1,0 +1,192 @@
+import Testing
+import Foundation
+import Clinical
+import Store
+import CSQLite
+import TestSupport
+
+func sampleRecord(_ id: String, family: String = "Black", given: [String] = ["Ruth"], mrn: String = "1234567",
+                  birth: String = "1951-08-23", hr: Double = 80, fetched: Date = Date()) -> PatientRecord {
+    let t = FHIRDate(instant: fetched)
+    var r = PatientRecord(patient: Patient(id: id, name: PersonName(family: family, given: given, use: "official"), gender: "female",
+                                           birthDate: FHIRDate(birth), mrn: mrn, generalPractitioner: ["Dr Jane Doe"]),
+                          fhirVersion: .stu3, fetchedAt: fetched)
+    r.latestVitals = [VitalSign(code: "8867-4", display: "Heart rate", value: hr, unit: "/min", effective: t)]
+    r.vitalHistory = r.latestVitals
+    r.conditions = [Condition(display: "Hypertensive disorder", severity: "Severe")]
+    r.allergies = [Allergy(substance: "Penicillin V", reactions: [AllergyReaction(manifestations: ["Anaphylaxis"])])]
+    r.coverage = [Coverage(payor: "Contoso Health", plan: "Gold PPO")]
+    for s in ClinicalSection.allCases { r.sections[s] = SectionState(s == .medications ? .empty : .ok, fetchedAt: fetched) }
+    r.lastEncounter = Encounter(status: "in-progress", location: "4 West, Room 412, Bed B")
+    return r
+}
+
+@Suite struct CacheTests {
+    func fresh() throws -> Cache { try Cache(path: try TempDir.make("cache") + "/c.sqlite") }
+
+    @Test func saveAndReadBackEverySection() throws {
+        let c = try fresh()
+        let r = sampleRecord("p1")
+        #expect(try c.save(r) == .new)
+        let back = try #require(try c.record("p1"))
+        #expect(back.patient == r.patient)
+        #expect(back.latestVitals == r.latestVitals)
+        #expect(back.vitalHistory == r.vitalHistory)
+        #expect(back.conditions == r.conditions)
+        #expect(back.allergies == r.allergies)
+        #expect(back.coverage == r.coverage)
+        #expect(back.lastEncounter == r.lastEncounter)
+        #expect(back.state(of: .medications).status == .empty)
+        #expect(back.fhirVersion == .stu3)
+        #expect(try c.save(r) == .unchanged)
+        #expect(try c.save(sampleRecord("p1", hr: 120)) == .updated)
+    }
+
+    @Test func failedSectionKeepsTheGoodCopyAndIsStale() throws {
+        let c = try fresh()
+        try c.save(sampleRecord("p1"))
+        var bad = sampleRecord("p1", hr: 99)
+        bad.sections[.conditions] = SectionState(.unavailable(reason: "server answered 500"))
+        bad.conditions = []
+        try c.save(bad)
+        let back = try #require(try c.record("p1"))
+        #expect(back.conditions.first?.display == "Hypertensive disorder")
+        #expect(back.state(of: .conditions).stale)
+        #expect(back.state(of: .conditions).staleReason == "server answered 500")
+        #expect(back.state(of: .conditions).status == .ok)
+        #expect(back.latest(.heartRate)?.value == 99)
+        #expect(!back.state(of: .vitals).stale)
+    }
+
+    @Test func markStaleKeepsData() throws {
+        let c = try fresh()
+        try c.save(sampleRecord("p1"))
+        try c.markStale("p1", reason: "timed out")
+        let back = try #require(try c.record("p1"))
+        #expect(ClinicalSection.allCases.allSatisfy { back.state(of: $0).stale })
+        #expect(back.allergies.count == 1)
+    }
+
+    @Test func offlineSearchIsCaseAndAccentInsensitive() throws {
+        let c = try fresh()
+        try c.save(sampleRecord("a", family: "Zielińska", given: ["Zoë"], mrn: "4850752", birth: "1939-04-11"))
+        try c.save(sampleRecord("b", family: "Ångström", given: ["Maja"], mrn: "5288329", birth: "1996-02-01"))
+        try c.save(sampleRecord("c", family: "Søndergaard", given: ["Hugh"], mrn: "4850999", birth: "1939-04-11"))
+        #expect(try c.search(OfflineQuery(name: "zoe")).patients.map(\.id) == ["a"])
+        #expect(try c.search(OfflineQuery(name: "ZOË")).patients.map(\.id) == ["a"])
+        #expect(try c.search(OfflineQuery(family: "angstrom")).patients.map(\.id) == ["b"])
+        #expect(try c.search(OfflineQuery(family: "gstr")).patients.map(\.id) == ["b"], "substring inside the name")
+        #expect(try c.search(OfflineQuery(family: "sonder")).patients.map(\.id) == ["c"])
+        #expect(try c.search(OfflineQuery(given: "ma")).patients.map(\.id) == ["b"], "short parts still match")
+        #expect(try c.search(OfflineQuery(mrn: "4850752")).patients.map(\.id) == ["a"])
+        #expect(Set(try c.search(OfflineQuery(mrn: "4850")).patients.map(\.id)) == ["a", "c"], "MRN prefix")
+        #expect(try c.search(OfflineQuery(mrn: "850")).patients.isEmpty, "MRN is not a substring match")
+        #expect(try c.search(OfflineQuery(birthDate: "1939-04-11")).total == 2)
+        #expect(try c.search(OfflineQuery(family: "zielinska", birthDate: "1939-04-11")).patients.map(\.id) == ["a"])
+        #expect(try c.search(OfflineQuery(gender: "male")).total == 0)
+    }
+
+    @Test func searchUsesIndexesNotAScan() throws {
+        let c = try fresh()
+        let db = try OpenSQLite(c.path)
+        let plans = [
+            ("SELECT id FROM patients p WHERE p.mrn >= '1' AND p.mrn < '2'", "patients_mrn"),
+            ("SELECT id FROM patients p WHERE p.birth_date = '1951-08-23'", "patients_birth_date"),
+            ("SELECT rowid FROM patient_names WHERE patient_names MATCH 'family : \"zoe\"'", "VIRTUAL TABLE INDEX"),
+        ]
+        for (sql, expected) in plans {
+            let plan = try db.plan(sql)
+            #expect(plan.contains(expected), "\(sql) → \(plan)")
+        }
+    }
+
+    @Test func listsAndMembership() throws {
+        let c = try fresh()
+        let a = try c.createList("4 West high risk", columns: ["name", "news2"])
+        #expect(a.isDefault)
+        try c.createList("ICU step-down", columns: ["name"])
+        #expect(throws: StoreError.self) { try c.createList("4 WEST HIGH RISK", columns: []) }
+        try c.addPatients(["p1", "p2", "p3"], to: "4 West high risk")
+        #expect(try c.addPatients(["p2", "p4"], to: "4 West high risk") == ["p4"])
+        try c.movePatient("p4", in: "4 West high risk", to: 1)
+        #expect(try c.list(named: "4 west high risk")?.patientIds == ["p4", "p1", "p2", "p3"])
+        try c.removePatients(["p1"], from: "4 West high risk")
+        #expect(try c.list(named: "4 West high risk")?.patientIds == ["p4", "p2", "p3"])
+        try c.setDefaultList("ICU step-down")
+        #expect(try c.lists().filter(\.isDefault).map(\.name) == ["ICU step-down"])
+        try c.renameList("ICU step-down", to: "My patients")
+        try c.deleteList("My patients")
+        #expect(try c.lists().map(\.name) == ["4 West high risk"])
+        #expect(try c.lists().first?.isDefault == true, "the remaining list becomes default")
+        try c.setColumns(["name", "mrn"], for: "4 West high risk")
+        #expect(try c.list(named: "4 West high risk")?.columns == ["name", "mrn"])
+    }
+
+    @Test func purgeKeepsPatientsOnAnyList() throws {
+        let c = try fresh()
+        for id in ["p1", "p2", "p3"] { try c.save(sampleRecord(id)) }
+        try c.createList("A", columns: [])
+        try c.createList("B", columns: [])
+        try c.addPatients(["p1"], to: "A")
+        try c.addPatients(["p1", "p2"], to: "B")
+        try c.addNote(patientId: "p3", author: "RN", text: "x")
+        try c.deleteList("B")
+        #expect(try c.purge() == 2)
+        #expect(try c.cachedPatientIds() == ["p1"])
+        #expect(try c.notes(patientId: "p3").isEmpty)
+        #expect(try c.search(OfflineQuery(name: "black")).total == 1)
+    }
+
+    @Test func purgeOlderThan() throws {
+        let c = try fresh()
+        try c.save(sampleRecord("old", fetched: Date().addingTimeInterval(-40 * 86400)))
+        try c.save(sampleRecord("new"))
+        #expect(try c.purge(olderThan: Date().addingTimeInterval(-30 * 86400)) == 1)
+        #expect(try c.cachedPatientIds() == ["new"])
+    }
+
+    @Test func notesNewestFirst() throws {
+        let clock = TestClock()
+        let c = try Cache(path: try TempDir.make("cache") + "/c.sqlite", now: clock.now)
+        try c.addNote(patientId: "p1", author: "RN Jones", text: "first")
+        clock.advance(60)
+        try c.addNote(patientId: "p1", author: "RN Lee", text: "second")
+        #expect(try c.notes(patientId: "p1").map(\.text) == ["second", "first"])
+        #expect(try c.notes(patientId: "p1").first?.author == "RN Lee")
+        #expect(throws: StoreError.self) { try c.addNote(patientId: "p1", author: "x", text: "   ") }
+    }
+}
+
+/// A settable clock for tests.
+final class TestClock: @unchecked Sendable {
+    private var t = Date(timeIntervalSince1970: 1_795_000_000)
+    private let lock = NSLock()
+    var now: @Sendable () -> Date { { [self] in lock.lock(); defer { lock.unlock() }; return t } }
+    func advance(_ s: TimeInterval) { lock.lock(); t += s; lock.unlock() }
+}
+
+/// Raw SQLite access for assertions the Store API does not offer.
+final class OpenSQLite {
+    let db: OpaquePointer
+    init(_ path: String) throws {
+        var h: OpaquePointer?
+        guard sqlite3_open(path, &h) == SQLITE_OK, let h else { throw StoreError.sqlite("open") }
+        db = h
+    }
+    deinit { sqlite3_close(db) }
+
+    func exec(_ sql: String) throws {
+        guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw StoreError.sqlite(String(cString: sqlite3_errmsg(db))) }
+    }
+
+    func strings(_ sql: String, column: Int32 = 0) throws -> [String] {
+        var s: OpaquePointer?
+        guard sqlite3_prepare_v2(db, sql, -1, &s, nil) == SQLITE_OK else { throw StoreError.sqlite(String(cString: sqlite3_errmsg(db))) }
+        defer { sqlite3_finalize(s) }
+        var out: [String] = []
+        while sqlite3_step(s) == SQLITE_ROW { out.append(sqlite3_column_text(s, column).map { String(cString: $0) } ?? "") }
+        return out
+    }
+
+    func plan(_ sql: String) throws -> String { try strings("EXPLAIN QUERY PLAN " + sql, column: 3).joined(separator: " | ") }
+}

@@ -1,0 +1,76 @@
+import Testing
+import Foundation
+import Clinical
+import Store
+import TestSupport
+
+@Suite struct MigrationTests {
+    @Test func olderSchemaIsMigratedForwardKeepingData() throws {
+        let path = try TempDir.make("mig") + "/c.sqlite"
+        do {
+            let v1 = try Cache(path: path, upToVersion: 1)
+            #expect(v1.schemaVersion == 1)
+            try v1.save(sampleRecord("p1"))
+            try v1.createList("A", columns: ["name"])
+            try v1.addPatients(["p1"], to: "A")
+        }
+        let raw = try OpenSQLite(path)
+        #expect(try raw.strings("SELECT name FROM sqlite_master WHERE name = 'patient_settings'").isEmpty)
+        let now = try Cache(path: path)
+        #expect(now.schemaVersion == Cache.latestSchemaVersion)
+        #expect(try now.record("p1")?.patient.displayName == "Black, Ruth")
+        #expect(try now.list(named: "A")?.patientIds == ["p1"])
+        try now.setHypercapnic("p1", true)
+        #expect(try now.isHypercapnic("p1"))
+    }
+
+    @Test func newerSchemaIsRefusedClearly() throws {
+        let path = try TempDir.make("mig") + "/c.sqlite"
+        _ = try Cache(path: path)
+        try OpenSQLite(path).exec("PRAGMA user_version = 99")
+        do { _ = try Cache(path: path); Issue.record("opened a newer cache") } catch {
+            #expect(error == .newerSchema(path: path, found: 99, supported: Cache.latestSchemaVersion))
+            #expect(error.description.contains("newer Rounds"))
+        }
+    }
+
+    @Test func groupReadableCacheIsRefusedWithTheFix() throws {
+        let dir = try TempDir.make("perm")
+        let path = dir + "/c.sqlite"
+        _ = try Cache(path: path)
+        var st = stat()
+        stat(path, &st)
+        #expect(st.st_mode & 0o777 == 0o600)
+        chmod(path, 0o644)
+        do { _ = try Cache(path: path); Issue.record("opened a readable cache") } catch {
+            #expect(error == .insecurePermissions(path: path, mode: "644", fix: "chmod 600 \(path)"))
+        }
+        chmod(path, 0o600)
+        chmod(dir, 0o755)
+        do { _ = try Cache(path: path); Issue.record("opened in an open directory") } catch {
+            #expect(error == .insecurePermissions(path: dir, mode: "755", fix: "chmod 700 \(dir)"))
+        }
+    }
+
+    @Test func walModeAndForeignKeys() throws {
+        let path = try TempDir.make("wal") + "/c.sqlite"
+        let c = try Cache(path: path)
+        try c.save(sampleRecord("p1"))
+        let raw = try OpenSQLite(path)
+        #expect(try raw.strings("PRAGMA journal_mode") == ["wal"])
+        #expect(try c.integrityCheck() == "ok")
+        var st = stat()
+        if stat(path + "-wal", &st) == 0 { #expect(st.st_mode & 0o077 == 0) }
+    }
+
+    @Test func twoHandlesOnOneFileWorkSideBySide() async throws {
+        let path = try TempDir.make("two") + "/c.sqlite"
+        let a = try Cache(path: path), b = try Cache(path: path)
+        await withTaskGroup(of: Void.self) { g in
+            g.addTask { for i in 0..<50 { _ = try? a.save(sampleRecord("a\(i)")) } }
+            g.addTask { for i in 0..<50 { _ = try? b.save(sampleRecord("b\(i)")) } }
+        }
+        #expect(try a.cachedPatientIds().count == 100)
+        #expect(try b.integrityCheck() == "ok")
+    }
+}
