@@ -1,6 +1,11 @@
 import RoundsCore
+import Store
 
-/// Placeholder until the audit trail lands: the call sites are in place.
+/// Appends one audit record for a PHI action to the active connection's trail.
 enum AuditHook {
-    static func record(_ ctx: CLIContext, operation: String, connection: SavedConnection?, patients: [String] = [], list: String? = nil, outcome: String) throws {}
+    static func record(_ ctx: CLIContext, operation: String, connection: SavedConnection?, patients: [String] = [], list: String? = nil, outcome: String) throws {
+        guard let connection = connection ?? ctx.book.current else { return }
+        let ws = try Workspace(paths: ctx.paths, settings: ctx.settings, connection: connection)
+        try AuditTrail(cache: ws.cache, connection: connection, settings: ctx.settings).record(operation, patients: patients, list: list, outcome: outcome)
+    }
 }

@@ -34,6 +34,8 @@ struct RoundsMain {
         case "list": return try await ListCommand.run(words)
         case "note": return try NoteCommand.run(words)
         case "cache": return try CacheCommand.run(words)
+        case "export": return try ExportCommand.run(words)
+        case "audit": return try AuditCommand.run(words)
         case "help", "--help", "-h": Output.out(Help.text); return 0
         case "version", "--version": Output.out("rounds \(RoundsVersion.string)"); return 0
         default:

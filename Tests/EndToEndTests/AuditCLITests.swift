@@ -1,0 +1,85 @@
+import Testing
+import Foundation
+import FHIRAdapters
+import Store
+import TestSupport
+
+/// Each CLI action writes exactly its audit record; the chain verifies; tampering is found.
+@Suite struct AuditCLITests {
+    @Test func eachActionWritesExactlyItsRecord() throws {
+        let h = try SandboxHarness()
+        let cli = CLIRunner(home: try TempDir.make("audit"))
+        func ops() throws -> [String] {
+            let r = try cli.run(["audit", "--json"])
+            guard r.status == 0 else { return [] }  // not connected yet: no trail
+            return (try JSONParser.parse(r.stdout).array ?? []).compactMap { $0["operation"]?.string }
+        }
+        func expectNext(_ args: [String], _ op: String, patients: [String]? = nil, file: String = #filePath, line: Int = #line) throws {
+            let before = try ops().count
+            let r = try cli.run(args)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            let records = try JSONParser.parse(try cli.run(["audit", "--json"]).stdout).array ?? []
+            #expect(records.count == before + 1, "\(args) wrote \(records.count - before) records")
+            #expect(records.last?["operation"]?.string == op, "\(args)")
+            if let patients { #expect(records.last?["patientIds"]?.array?.compactMap(\.string) == patients, "\(args)") }
+        }
+        try expectNext(["connect", h.base("stu3"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile, "--name", "sandbox"], "EHRConnectionSet")
+        try expectNext(["list", "create", "Ward"], "PatientListCreate")
+        try expectNext(["list", "add", "Ward", "contos-0001", "contos-0002"], "PatientListAddPatient", patients: ["contos-0001", "contos-0002"])
+        try expectNext(["list", "show", "Ward"], "PatientListView")
+        try expectNext(["list", "rename", "Ward", "Ward 4"], "PatientListRename")
+        try expectNext(["list", "columns", "Ward 4", "--set", "name,news2"], "PatientListEditColumns")
+        try expectNext(["list", "default", "Ward 4"], "PatientListDefaultSet")
+        try expectNext(["search", "--mrn", "0000000"], "PatientSearch")
+        try expectNext(["patient", "contos-0001"], "PatientView", patients: ["contos-0001"])
+        try expectNext(["note", "add", "contos-0001", "seen"], "PatientNoteAdd", patients: ["contos-0001"])
+        try expectNext(["export", "Ward 4", "--format", "csv", "--output", cli.home + "/w.csv"], "ExportInitiation")
+        try expectNext(["sync"], "SyncRun")
+        try expectNext(["list", "remove", "Ward 4", "contos-0002"], "PatientListRemovePatient", patients: ["contos-0002"])
+        try expectNext(["cache", "purge"], "CachePurge")
+        try expectNext(["list", "delete", "Ward 4", "--yes"], "PatientListDelete")
+        // No PHI in the trail: no names, no MRNs, no values.
+        let raw = try cli.run(["audit", "--json"]).stdout
+        let record = try JSONParser.parse(try cli.run(["patient", "contos-0001", "--json"]).stdout)
+        if let name = record["name"]?["family"]?.string { #expect(!raw.contains(name)) }
+        if let mrn = record["mrn"]?.string { #expect(!raw.contains(mrn)) }
+        #expect(try cli.run(["audit", "--verify"]).status == 0)
+        let filtered = try JSONParser.parse(try cli.run(["audit", "--json", "--patient", "contos-0002"]).stdout).array ?? []
+        #expect(filtered.allSatisfy { $0["patientIds"]?.array?.contains(.string("contos-0002")) == true })
+        #expect(!filtered.isEmpty)
+    }
+
+    @Test func editedOrDeletedRecordsBreakTheChain() throws {
+        let h = try SandboxHarness()
+        let cli = CLIRunner(home: try TempDir.make("audit"))
+        try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile, "--name", "sandbox"])
+        for name in ["A", "B", "C", "D"] { try cli.run(["list", "create", name]) }
+        #expect(try cli.run(["audit", "--verify"]).stdout.contains("5 records"))
+        let path = cli.home + "/data/sandbox--contoso.sqlite"
+        let db = try RawDB(path)
+        try db.exec("UPDATE audit SET os_user = 'mallory' WHERE id = 3")
+        let edited = try cli.run(["audit", "--verify"])
+        #expect(edited.status == 1)
+        #expect(edited.stderr.contains("record 3"))
+        #expect(edited.stderr.contains("edited"))
+        try db.exec("DELETE FROM audit WHERE id = 3")
+        let deleted = try cli.run(["audit", "--verify"])
+        #expect(deleted.status == 1)
+        #expect(deleted.stderr.contains("record 4"))
+        withExtendedLifetime(h) {}
+    }
+}
+
+import CSQLite
+final class RawDB {
+    let db: OpaquePointer
+    init(_ path: String) throws {
+        var h: OpaquePointer?
+        guard sqlite3_open(path, &h) == SQLITE_OK, let h else { throw StoreError.sqlite("open") }
+        db = h
+    }
+    deinit { sqlite3_close(db) }
+    func exec(_ sql: String) throws {
+        guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw StoreError.sqlite(String(cString: sqlite3_errmsg(db))) }
+    }
+}
