@@ -3,7 +3,7 @@ import Clinical
 import Store
 
 /// What one list row knows: the cached record (if synced), its score, its latest note.
-public struct ListRow: Sendable {
+public struct ListRow: Sendable, Equatable {
     public var id: String
     public var record: PatientRecord?
     public var news2: NEWS2?

@@ -27,6 +27,9 @@ public struct SyncProgress: Sendable, Equatable {
     public var total: Int
     public var failed: Int
     public var elapsed: TimeInterval
+    public init(done: Int, total: Int, failed: Int, elapsed: TimeInterval) {
+        self.done = done; self.total = total; self.failed = failed; self.elapsed = elapsed
+    }
     /// Patients per second so far.
     public var rate: Double { elapsed > 0 ? Double(done) / elapsed : 0 }
     /// Seconds left at the current rate.
@@ -35,7 +38,11 @@ public struct SyncProgress: Sendable, Equatable {
 
 /// What a sync did, for the summary line and `--json`.
 public struct SyncSummary: Sendable, Codable, Equatable {
-    public struct Failure: Sendable, Codable, Equatable { public var id: String; public var reason: String }
+    public struct Failure: Sendable, Codable, Equatable {
+        public var id: String
+        public var reason: String
+        public init(id: String, reason: String) { self.id = id; self.reason = reason }
+    }
     public var list: String?
     public var total: Int
     public var synced: Int
@@ -45,6 +52,11 @@ public struct SyncSummary: Sendable, Codable, Equatable {
     public var interrupted: Bool
     /// Patients not attempted because the sync was stopped.
     public var remaining: Int
+
+    public init(list: String?, total: Int, synced: Int, unchanged: Int, failed: [Failure], durationSeconds: Double, interrupted: Bool, remaining: Int) {
+        self.list = list; self.total = total; self.synced = synced; self.unchanged = unchanged; self.failed = failed
+        self.durationSeconds = durationSeconds; self.interrupted = interrupted; self.remaining = remaining
+    }
 }
 
 /// Syncs patients into the cache, several at once; each patient's write is one transaction, so

@@ -1,12 +1,14 @@
 import Foundation
 import RoundsCore
+import TUI
 
 /// `rounds`: the TUI with no arguments, scriptable subcommands otherwise.
 @main
 struct RoundsMain {
     static func main() async {
         var words = Array(CommandLine.arguments.dropFirst())
-        let command = words.isEmpty ? "" : words.removeFirst()
+        // No subcommand (or only app options): the full-screen app.
+        let command = words.first.map { $0.hasPrefix("-") && !["--help", "-h", "--version"].contains($0) } ?? true ? "" : words.removeFirst()
         let code: Int32
         do {
             code = try await dispatch(command, words)
@@ -25,6 +27,8 @@ struct RoundsMain {
 
     static func dispatch(_ command: String, _ words: [String]) async throws -> Int32 {
         switch command {
+        case "": return try await AppCommand.run(words)
+        case "keys": Output.out(Bindings.markdown); return 0
         case "inspect": return try InspectCommand.run(words)
         case "connect": return try await ConnectCommand.run(words)
         case "metadata": return try await MetadataCommand.run(words)

@@ -1,0 +1,14 @@
+/// What the TUI needs from a terminal. `CursesBackend` implements it; tests drive the program
+/// through the virtual screen instead.
+@MainActor
+public protocol TerminalDevice: AnyObject {
+    /// Columns and lines right now.
+    var size: (width: Int, height: Int) { get }
+    /// Copies the cells that differ from `previous` to the terminal, then places the cursor.
+    func draw(_ screen: Screen, previous: Screen?)
+    /// The next key or event, waiting at most about 100 ms; `nil` when none came.
+    func readKey() -> Key?
+    func setMouse(_ on: Bool)
+    /// Restores the terminal.
+    func shutdown()
+}

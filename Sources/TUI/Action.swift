@@ -1,0 +1,48 @@
+import Foundation
+import Clinical
+import RoundsCore
+import Store
+import ScreenKit
+
+/// Something that happened: a key, a resize, a result arriving. Named in the past tense.
+public enum Action: Equatable, Sendable {
+    case keyPressed(Key)
+    case resized(width: Int, height: Int)
+    case clockTicked(Date)
+    case listsLoaded([AppState.ListInfo], select: String?)
+    case rowsLoaded(list: String, rows: [ListRow], columns: [Column])
+    case detailLoaded(AppState.Detail)
+    case searchCompleted(query: String, results: [Patient], total: Int?, source: String)
+    case searchFailed(query: String, message: String)
+    case connectionChanged(online: Bool, connection: String?, fhirVersion: String?, tenant: String?, lastSync: Date?, message: String?)
+    case syncProgressed(SyncProgress)
+    case syncFinished(SyncSummary, lastSync: Date?)
+    case operationSucceeded(String)
+    case operationFailed(String)
+    case themeChanged(String)
+}
+
+/// Work the reducer asks for; the runtime performs it and reports back with actions.
+public enum Effect: Equatable, Sendable {
+    case loadLists(select: String?)
+    case loadRows(list: String)
+    case loadDetail(id: String)
+    case search(query: String)
+    case addToList(id: String, list: String)
+    case saveNote(id: String, text: String)
+    case sync(list: String?)
+    case cancelSync
+    case createList(String)
+    case renameList(old: String, new: String)
+    case deleteList(String)
+    case setDefaultList(String)
+    case removeFromList(id: String, list: String)
+    case movePatient(id: String, list: String, to: Int)
+    case setColumns(list: String, columns: [Column])
+    case export(list: String, format: String, path: String)
+    case setTheme(String)
+    case setMouse(Bool)
+    case setHypercapnic(id: String, on: Bool)
+    case audit(operation: String, patients: [String], list: String?)
+    case quit
+}

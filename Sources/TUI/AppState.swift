@@ -1,0 +1,107 @@
+import Foundation
+import Clinical
+import RoundsCore
+import Store
+
+/// Everything the screen shows, as a value. The reducer changes it; views draw it.
+public struct AppState: Equatable, Sendable {
+    public enum Mode: Equatable, Sendable {
+        case browse, search, note, help, command, confirm, present, locked, failures
+    }
+    public enum Pane: Equatable, Sendable { case lists, patients, detail }
+
+    public struct ListInfo: Equatable, Sendable {
+        public var name: String
+        public var count: Int
+        public var isDefault: Bool
+        public init(name: String, count: Int, isDefault: Bool) { self.name = name; self.count = count; self.isDefault = isDefault }
+    }
+
+    /// The patient opened in the detail pane.
+    public struct Detail: Equatable, Sendable {
+        public var record: PatientRecord
+        public var notes: [Note]
+        public var news2: NEWS2?
+        public init(record: PatientRecord, notes: [Note], news2: NEWS2?) { self.record = record; self.notes = notes; self.news2 = news2 }
+    }
+
+    public struct Search: Equatable, Sendable {
+        public var query = ""
+        public var results: [Patient] = []
+        public var total: Int?
+        /// "server" or "cache".
+        public var source: String?
+        public var busy = false
+        public var index = 0
+        /// True when the arrow keys move through the results rather than editing the query.
+        public var focusResults = false
+        public var error: String?
+    }
+
+    public struct Status: Equatable, Sendable {
+        public var connection: String?
+        public var fhirVersion: String?
+        public var tenant: String?
+        /// `nil` while connecting.
+        public var online: Bool?
+        public var lastSync: Date?
+        public var message: String?
+        public var messageIsError = false
+        public var sync: SyncProgress?
+        public var syncFailures: [SyncSummary.Failure] = []
+    }
+
+    /// A question waiting for y/n, and what to do on yes.
+    public struct Confirm: Equatable, Sendable {
+        public var question: String
+        public var onYes: Effect
+    }
+
+    public var width: Int
+    public var height: Int
+    public var mode: Mode = .browse
+    public var previousMode: Mode = .browse
+    public var focus: Pane = .patients
+    public var lists: [ListInfo] = []
+    public var listIndex = 0
+    public var rows: [ListRow] = []
+    public var columns: [Column] = Column.defaults
+    public var sort: SortSpec?
+    public var rowIndex = 0
+    public var rowScroll = 0
+    public var detail: Detail?
+    public var detailScroll = 0
+    public var search = Search()
+    public var noteDraft = ""
+    public var commandLine = ""
+    public var confirm: Confirm?
+    public var presentIndex = 0
+    public var masked = false
+    public var mouseEnabled = true
+    public var status = Status()
+    public var now: Date
+    public var lastActivity: Date
+    public var lockAfter: TimeInterval = 300
+    public var themeName = "default"
+    public var helpScroll = 0
+    public var quit = false
+
+    public init(width: Int, height: Int, now: Date) {
+        self.width = width; self.height = height; self.now = now; lastActivity = now
+    }
+
+    public var currentList: ListInfo? { lists.indices.contains(listIndex) ? lists[listIndex] : nil }
+    public var selectedRow: ListRow? { rows.indices.contains(rowIndex) ? rows[rowIndex] : nil }
+
+    /// Below this the layout cannot show a patient safely.
+    public static let minimumWidth = 60
+    public static let minimumHeight = 20
+    public var isTooSmall: Bool { width < AppState.minimumWidth || height < AppState.minimumHeight }
+}
+
+/// Sort column and direction.
+public struct SortSpec: Equatable, Sendable {
+    public var column: Column
+    public var descending: Bool
+    public init(column: Column, descending: Bool) { self.column = column; self.descending = descending }
+}

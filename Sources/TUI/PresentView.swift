@@ -1,0 +1,56 @@
+import Foundation
+import Clinical
+import RoundsCore
+import ScreenKit
+
+/// Present mode for the IDT/MDT meeting: one patient filling the screen, essentials large and spaced.
+enum PresentView {
+    static func draw(_ screen: inout Screen, _ s: AppState, _ theme: Theme) {
+        let w = s.width
+        let pos = s.rows.isEmpty ? "" : "\(s.presentIndex + 1) of \(s.rows.count) "
+        screen.put(" Rounds · Present · \(s.currentList?.name ?? "")", x: 0, y: 0, style: theme.style("title"), maxWidth: w - DisplayWidth.of(pos) - 1)
+        screen.put(pos, x: w - DisplayWidth.of(pos), y: 0, style: theme.style("title"))
+        Views.footer(&screen, s, theme, y: s.height - 1)
+        guard s.rows.indices.contains(s.presentIndex), let d = s.detail, d.record.id == s.rows[s.presentIndex].id else {
+            screen.put("Loading…", x: 4, y: 3, style: theme.style("dim"))
+            return
+        }
+        let r = d.record, p = r.patient
+        var y = 2
+        let x = 4
+        func line(_ segs: [Segment], gap: Int = 1) {
+            guard y < s.height - 2 else { return }
+            var cx = x
+            for seg in segs { cx += screen.put(seg.text, x: cx, y: y, style: theme.style(seg.role), maxWidth: w - cx - 2) }
+            y += gap
+        }
+        let name = s.masked ? (p.name?.initials ?? "?") : (p.name.map { n in [n.family?.uppercased(), n.given.joined(separator: " ")].compactMap { $0 }.joined(separator: ", ") } ?? p.displayName)
+        line([Segment(name, "present.name")], gap: 2)
+        line([Segment("\(p.sexLetter) · \(Masking.born(p, s.masked, now: s.now)) · MRN \(Masking.mrn(p, s.masked))")], gap: 2)
+        line(DetailView.encounterLine(r, s), gap: 2)
+        if let n = d.news2 { line([Segment(n.summary + " — " + n.band.response, ListPanes.news2Role(n))], gap: 2) }
+        for v in r.latestVitals where [.respiratoryRate, .oxygenSaturation, .inspiredOxygen, .oxygenFlow, .bloodPressure, .heartRate, .consciousness, .bodyTemperature].contains(v.kind) {
+            let points = DetailView.score(v, d.news2)
+            line([Segment(DisplayWidth.pad(v.label, to: 20), "present.label"),
+                  Segment(DisplayWidth.pad(v.formatted, to: 16) + (points >= 3 ? " ‼" : points == 2 ? " !" : ""), points >= 2 ? "vital.abnormal" : "vital.normal")])
+        }
+        y += 1
+        let allergies = r.allergies.filter { !$0.isInactive }
+        line([Segment(DisplayWidth.pad("Allergies", to: 20), "present.label"),
+              Segment(allergies.isEmpty ? sectionWord(.allergies, r) : allergies.map { "! " + $0.summary }.joined(separator: "   "), allergies.isEmpty ? "screen" : "allergy")], gap: 2)
+        line([Segment(DisplayWidth.pad("Conditions", to: 20), "present.label"),
+              Segment(r.conditions.isEmpty ? sectionWord(.conditions, r) : r.conditions.map(\.display).joined(separator: " · "))], gap: 2)
+        line([Segment(DisplayWidth.pad("Medications", to: 20), "present.label"),
+              Segment(r.medications.isEmpty ? sectionWord(.medications, r) : r.medications.map(\.name).joined(separator: " · "))], gap: 2)
+        if let n = d.notes.first {
+            line([Segment(DisplayWidth.pad("Latest note", to: 20), "present.label"), Segment("\(Age.short(n.createdAt, now: s.now)) \(n.author) — \(n.text)")])
+        }
+    }
+
+    static func sectionWord(_ sec: ClinicalSection, _ r: PatientRecord) -> String {
+        switch r.state(of: sec).status {
+        case .ok, .empty: return "none recorded"
+        case .unavailable(let why): return "unavailable: \(why)"
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Clinical
+import RoundsCore
+import ScreenKit
+
+/// The pure heart of the TUI: (state, action) → (state, effects). No I/O, no clock of its own.
+public enum Reducer {
+    public static func reduce(_ s: inout AppState, _ action: Action) -> [Effect] {
+        switch action {
+        case .keyPressed(let key):
+            s.lastActivity = s.now
+            if case .resize(let w, let h) = key { return reduce(&s, .resized(width: w, height: h)) }
+            if case .mouse(let m) = key { return s.mouseEnabled ? mouse(&s, m) : [] }
+            return Keys.handle(&s, key)
+        case .resized(let w, let h):
+            s.width = w; s.height = h
+            clampRows(&s)
+            return []
+        case .clockTicked(let now):
+            s.now = now
+            if s.mode != .locked, s.lockAfter > 0, now.timeIntervalSince(s.lastActivity) >= s.lockAfter {
+                return lock(&s)
+            }
+            return []
+        case .listsLoaded(let lists, let select):
+            s.lists = lists
+            if let select, let i = lists.firstIndex(where: { $0.name == select }) { s.listIndex = i }
+            else if s.currentList == nil || s.listIndex >= lists.count { s.listIndex = lists.firstIndex(where: \.isDefault) ?? 0 }
+            guard let l = s.currentList else { s.rows = []; s.detail = nil; return [] }
+            return [.loadRows(list: l.name)]
+        case .rowsLoaded(let list, let rows, let columns):
+            guard list == s.currentList?.name else { return [] }
+            let keepId = s.selectedRow?.id
+            s.columns = columns
+            if s.sort == nil, columns.contains(.news2) { s.sort = SortSpec(column: .news2, descending: true) }
+            s.rows = sorted(rows, s.sort, now: s.now)
+            if let keepId, let i = s.rows.firstIndex(where: { $0.id == keepId }) { s.rowIndex = i } else { s.rowIndex = min(s.rowIndex, max(0, s.rows.count - 1)) }
+            clampRows(&s)
+            if let i = s.lists.firstIndex(where: { $0.name == list }) { s.lists[i].count = rows.count }
+            return s.selectedRow.map { [.loadDetail(id: $0.id)] } ?? []
+        case .detailLoaded(let d):
+            if s.mode == .present || s.selectedRow?.id == d.record.id || s.mode == .search || s.detail?.record.id == d.record.id || s.selectedRow == nil {
+                if s.detail?.record.id != d.record.id { s.detailScroll = 0 }
+                s.detail = d
+            }
+            return []
+        case .searchCompleted(let q, let results, let total, let source):
+            guard q == s.search.query else { return [] }
+            s.search.results = results; s.search.total = total; s.search.source = source; s.search.busy = false
+            s.search.index = 0; s.search.error = nil
+            return []
+        case .searchFailed(let q, let message):
+            guard q == s.search.query else { return [] }
+            s.search.busy = false; s.search.error = message
+            return []
+        case .connectionChanged(let online, let conn, let version, let tenant, let lastSync, let message):
+            s.status.online = online; s.status.connection = conn; s.status.fhirVersion = version; s.status.tenant = tenant
+            if let lastSync { s.status.lastSync = lastSync }
+            if let message { s.status.message = message; s.status.messageIsError = !online }
+            return []
+        case .syncProgressed(let p):
+            s.status.sync = p
+            return []
+        case .syncFinished(let summary, let lastSync):
+            s.status.sync = nil
+            s.status.syncFailures = summary.failed
+            if let lastSync { s.status.lastSync = lastSync }
+            s.status.message = "Synced \(summary.synced), unchanged \(summary.unchanged), failed \(summary.failed.count)" + (summary.failed.isEmpty ? "." : " — press f to see why.")
+            s.status.messageIsError = !summary.failed.isEmpty
+            return s.currentList.map { [.loadRows(list: $0.name)] } ?? []
+        case .operationSucceeded(let m):
+            s.status.message = m; s.status.messageIsError = false
+            return []
+        case .operationFailed(let m):
+            s.status.message = m; s.status.messageIsError = true
+            return []
+        case .themeChanged(let name):
+            s.themeName = name
+            return []
+        }
+    }
+
+    static func sorted(_ rows: [ListRow], _ sort: SortSpec?, now: Date) -> [ListRow] {
+        guard let sort else { return rows }
+        return ListBuilder.sort(rows, by: sort.column, descending: sort.descending, now: now)
+    }
+
+    static func clampRows(_ s: inout AppState) {
+        let visible = Layout(width: s.width, height: s.height).visibleRows
+        s.rowIndex = max(0, min(s.rowIndex, s.rows.count - 1))
+        if s.rowIndex < s.rowScroll { s.rowScroll = s.rowIndex }
+        if s.rowIndex >= s.rowScroll + visible { s.rowScroll = s.rowIndex - visible + 1 }
+        s.rowScroll = max(0, min(s.rowScroll, max(0, s.rows.count - visible)))
+    }
+
+    static func lock(_ s: inout AppState) -> [Effect] {
+        guard s.mode != .locked else { return [] }
+        s.previousMode = s.mode == .present ? .present : .browse
+        s.mode = .locked
+        return [.audit(operation: "ScreenLock", patients: [], list: nil)]
+    }
+
+    static func mouse(_ s: inout AppState, _ m: MouseEvent) -> [Effect] {
+        guard s.mode == .browse else { return [] }
+        let l = Layout(width: s.width, height: s.height)
+        switch m.kind {
+        case .wheelUp, .wheelDown:
+            let key: Key = m.kind == .wheelUp ? .up : .down
+            if l.detail.contains(x: m.x, y: m.y) { s.focus = .detail }
+            else if l.lists.contains(x: m.x, y: m.y) { s.focus = .lists }
+            else { s.focus = .patients }
+            return Keys.handle(&s, key)
+        case .click:
+            if l.lists.contains(x: m.x, y: m.y) {
+                let i = m.y - l.lists.y - 1
+                s.focus = .lists
+                guard s.lists.indices.contains(i), i != s.listIndex else { return [] }
+                s.listIndex = i; s.rowIndex = 0; s.rowScroll = 0; s.sort = nil
+                return [.loadRows(list: s.lists[i].name)]
+            }
+            if l.patients.contains(x: m.x, y: m.y) {
+                s.focus = .patients
+                if m.y == l.headerY, let c = Views.column(at: m.x, state: s) {
+                    s.sort = SortSpec(column: c, descending: s.sort?.column == c ? !(s.sort!.descending) : c == .news2)
+                    s.rows = sorted(s.rows, s.sort, now: s.now)
+                    return []
+                }
+                let i = s.rowScroll + m.y - l.firstRowY
+                guard s.rows.indices.contains(i) else { return [] }
+                s.rowIndex = i
+                return [.loadDetail(id: s.rows[i].id)]
+            }
+            if l.detail.contains(x: m.x, y: m.y) { s.focus = .detail }
+            return []
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+import FHIRClient
+import RoundsCore
+import ScreenKit
+
+/// What the running TUI talks to: the cache of the active connection, a way to go online,
+/// themes, and the user's settings.
+public struct TUIEnvironment: Sendable {
+    public var workspace: Workspace
+    public var connect: @Sendable () async throws -> FHIRConnection
+    public var loadTheme: @Sendable (String) -> Theme?
+    public var staleAfter: TimeInterval
+    public var lockAfter: TimeInterval
+    public var mouse: Bool
+    public var themeName: String
+
+    public init(workspace: Workspace, connect: @escaping @Sendable () async throws -> FHIRConnection, loadTheme: @escaping @Sendable (String) -> Theme?,
+                staleAfter: TimeInterval, lockAfter: TimeInterval, mouse: Bool, themeName: String) {
+        self.workspace = workspace; self.connect = connect; self.loadTheme = loadTheme; self.staleAfter = staleAfter
+        self.lockAfter = lockAfter; self.mouse = mouse; self.themeName = themeName
+    }
+}

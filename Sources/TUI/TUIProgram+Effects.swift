@@ -1,0 +1,198 @@
+import Foundation
+import Clinical
+import FHIRClient
+import RoundsCore
+import Store
+import ScreenKit
+
+extension TUIProgram {
+    /// Performs one effect; results come back as actions.
+    func perform(_ effect: Effect) {
+        do {
+            try performThrowing(effect)
+        } catch {
+            dispatch(.operationFailed((error as? CustomStringConvertible)?.description ?? "\(error)"))
+        }
+    }
+
+    private func performThrowing(_ effect: Effect) throws {
+        switch effect {
+        case .loadLists(let select):
+            let lists = try cache.lists().map { AppState.ListInfo(name: $0.name, count: $0.patientIds.count, isDefault: $0.isDefault) }
+            dispatch(.listsLoaded(lists, select: select))
+        case .loadRows(let name):
+            guard let list = try cache.list(named: name) else { return }
+            let rows = try ListBuilder.rows(list, cache: cache, now: state.now, staleAfter: env.staleAfter)
+            try? audit.record(.patientListView, patients: list.patientIds, list: list.name)
+            dispatch(.rowsLoaded(list: list.name, rows: rows, columns: ListBuilder.columns(list)))
+        case .loadDetail(let id):
+            if let r = try cache.record(id, history: true) {
+                showDetail(r)
+            } else if let conn = connection {
+                Task { [weak self] in
+                    do {
+                        let r = try await conn.patientRecord(id: id)
+                        await MainActor.run { self?.showDetail(r) }
+                    } catch {
+                        await MainActor.run { self?.failed(error) }
+                    }
+                }
+            } else {
+                dispatch(.operationFailed("Patient '\(id)' is not in the offline cache."))
+            }
+        case .search(let text):
+            let q = SearchParser.query(text)
+            try? audit.record(.patientSearch)
+            if let conn = connection, state.status.online == true {
+                Task { [weak self] in
+                    do {
+                        let page = try await conn.searchPatients(q)
+                        await MainActor.run { self?.report(.searchCompleted(query: text, results: page.patients, total: page.total, source: "server")) }
+                    } catch let e as FHIRClientError where e.isUnreachable {
+                        await MainActor.run { self?.wentOffline(e); self?.searchCache(text, q) }
+                    } catch {
+                        let m = (error as? CustomStringConvertible)?.description ?? "\(error)"
+                        await MainActor.run { self?.report(.searchFailed(query: text, message: m)) }
+                    }
+                }
+            } else {
+                searchCache(text, q)
+            }
+        case .addToList(let id, let list):
+            if let conn = connection, state.status.online == true {
+                Task { [weak self] in
+                    do {
+                        let r = try await conn.patientRecord(id: id)
+                        await MainActor.run { self?.finishAdd(r, list: list) }
+                    } catch {
+                        await MainActor.run { self?.failed(error) }
+                    }
+                }
+            } else if let r = try cache.record(id) {
+                finishAdd(r, list: list)
+            } else {
+                dispatch(.operationFailed("Offline: '\(id)' is not cached, so it cannot be added until the EHR is reachable."))
+            }
+        case .saveNote(let id, let text):
+            try cache.addNote(patientId: id, author: env.workspace.settings.author, text: text)
+            try? audit.record(.patientNoteAdd, patients: [id], list: state.currentList?.name)
+            dispatch(.operationSucceeded("Note saved."))
+            if let r = try cache.record(id, history: true) { showDetail(r, audit: false) }
+            if let l = state.currentList { perform(.loadRows(list: l.name)) }
+        case .sync(let list): startSync(list)
+        case .cancelSync: syncStop?.stop()
+        case .createList(let name):
+            let l = try cache.createList(name, columns: Column.defaults.map(\.rawValue))
+            try? audit.record(.patientListCreate, list: l.name)
+            perform(.loadLists(select: l.name))
+            dispatch(.operationSucceeded("Created list '\(l.name)'."))
+        case .renameList(let old, let new):
+            try cache.renameList(old, to: new)
+            try? audit.record(.patientListRename, list: new)
+            perform(.loadLists(select: new))
+        case .deleteList(let name):
+            let ids = try cache.list(named: name)?.patientIds ?? []
+            try cache.deleteList(name)
+            try? audit.record(.patientListDelete, patients: ids, list: name)
+            perform(.loadLists(select: nil))
+            dispatch(.operationSucceeded("Deleted list '\(name)'."))
+        case .setDefaultList(let name):
+            try cache.setDefaultList(name)
+            try? audit.record(.patientListDefaultSet, list: name)
+            perform(.loadLists(select: name))
+            dispatch(.operationSucceeded("'\(name)' opens first."))
+        case .removeFromList(let id, let list):
+            try cache.removePatients([id], from: list)
+            try? audit.record(.patientListRemovePatient, patients: [id], list: list)
+            perform(.loadLists(select: list))
+        case .movePatient(let id, let list, let to):
+            try cache.movePatient(id, in: list, to: to)
+            try? audit.record(.patientListReorder, patients: [id], list: list)
+            perform(.loadRows(list: list))
+        case .setColumns(let list, let columns):
+            try cache.setColumns(columns.map(\.rawValue), for: list)
+            try? audit.record(.patientListEditColumns, list: list)
+            perform(.loadRows(list: list))
+        case .export(let list, let format, let path):
+            guard let l = try cache.list(named: list), let f = ListExport.Format(rawValue: format) else { return }
+            let rows = state.rows
+            let data = ListExport.render(listName: l.name, columns: state.columns, rows: rows, format: f, now: state.now)
+            let full = (path as NSString).expandingTildeInPath
+            try AtomicFile.write(data, to: full)
+            try? audit.record(.exportInitiation, patients: l.patientIds, list: l.name)
+            dispatch(.operationSucceeded("Exported \(rows.count) patients to \(full) (0600). It holds PHI."))
+        case .setTheme(let name):
+            guard let t = env.loadTheme(name) else { dispatch(.operationFailed("No theme named '\(name)' (built in: default, light, high-contrast, colorblind, monochrome).")); return }
+            theme = t
+            lastScreen = nil
+            dispatch(.themeChanged(name))
+        case .setMouse(let on): terminal?.setMouse(on)
+        case .setHypercapnic(let id, let on):
+            try cache.setHypercapnic(id, on)
+            dispatch(.operationSucceeded(on ? "Marked hypercapnic: NEWS2 uses SpO2 scale 2." : "SpO2 scale 1 again."))
+            if let l = state.currentList { perform(.loadRows(list: l.name)) }
+        case .audit(let op, let ids, let list):
+            try? audit.record(op, patients: ids, list: list)
+        case .quit: break
+        }
+    }
+
+    func showDetail(_ r: PatientRecord, audit doAudit: Bool = true) {
+        let notes = (try? cache.notes(patientId: r.id)) ?? []
+        let news = NEWS2.score(r, hypercapnic: (try? cache.isHypercapnic(r.id)) ?? false, now: state.now, staleAfter: env.staleAfter)
+        if doAudit, lastAuditedView != r.id {
+            lastAuditedView = r.id
+            try? audit.record(.patientView, patients: [r.id], list: state.currentList?.name)
+        }
+        report(.detailLoaded(AppState.Detail(record: r, notes: notes, news2: news)))
+    }
+
+    func searchCache(_ text: String, _ q: PatientQuery) {
+        do {
+            let found = try cache.search(OfflineQuery(name: q.name, family: q.family, given: q.given, mrn: q.mrn, birthDate: q.birthDate, gender: q.gender, limit: q.count))
+            report(.searchCompleted(query: text, results: found.patients, total: found.total, source: "cache"))
+        } catch {
+            report(.searchFailed(query: text, message: "\(error)"))
+        }
+    }
+
+    func finishAdd(_ r: PatientRecord, list: String) {
+        do {
+            try cache.save(r)
+            let added = try cache.addPatients([r.id], to: list)
+            try? audit.record(.patientListAddPatient, patients: added, list: list)
+            report(.operationSucceeded(added.isEmpty ? "\(state.masked ? "The patient" : r.patient.displayName) is already on '\(list)'." : "Added \(state.masked ? "the patient" : r.patient.displayName) to '\(list)'."))
+            perform(.loadLists(select: list))
+        } catch {
+            failed(error)
+        }
+    }
+
+    func failed(_ error: Error) {
+        if let e = error as? FHIRClientError, e.isUnreachable { wentOffline(e) }
+        report(.operationFailed((error as? CustomStringConvertible)?.description ?? "\(error)"))
+    }
+
+    func startSync(_ list: String?) {
+        guard let conn = connection else {
+            report(.syncFinished(SyncSummary(list: list, total: 0, synced: 0, unchanged: 0, failed: [], durationSeconds: 0, interrupted: false, remaining: 0), lastSync: nil))
+            report(.operationFailed("Cannot sync while offline."))
+            return
+        }
+        let ids = (try? list.flatMap { try cache.list(named: $0) }?.patientIds) ?? []
+        let stop = StopFlag()
+        syncStop = stop
+        let engine = SyncEngine(cache: cache, fetcher: conn, concurrency: env.workspace.settings.concurrency ?? 6)
+        let trail = audit
+        Task { [weak self] in
+            let summary = await engine.run(ids: ids, list: list, stop: stop) { p in
+                Task { @MainActor in self?.report(.syncProgressed(p)) }
+            }
+            try? trail.record(.syncRun, patients: ids, list: list, outcome: summary.failed.isEmpty ? "success" : "partial")
+            await MainActor.run {
+                if let f = summary.failed.first, f.reason.contains("Cannot reach") { self?.state.status.online = false }
+                self?.report(.syncFinished(summary, lastSync: Date()))
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Clinical
+import FHIRClient
+import RoundsCore
+import Store
+import ScreenKit
+
+/// The running app: reads keys, feeds the reducer, performs its effects, draws the screen.
+@MainActor
+public final class TUIProgram {
+    public internal(set) var state: AppState
+    public internal(set) var theme: Theme
+    let env: TUIEnvironment
+    let terminal: TerminalDevice?
+    var lastScreen: Screen?
+    var connection: FHIRConnection?
+    var syncStop: StopFlag?
+    var lastAuditedView: String?
+    var lastProbe = Date()
+    let audit: AuditTrail
+
+    public init(env: TUIEnvironment, terminal: TerminalDevice?, theme: Theme, size: (Int, Int), now: Date = Date()) {
+        self.env = env
+        self.terminal = terminal
+        self.theme = theme
+        state = AppState(width: size.0, height: size.1, now: now)
+        state.lockAfter = env.lockAfter
+        state.mouseEnabled = env.mouse
+        state.themeName = env.themeName
+        state.status.connection = env.workspace.connection.name
+        state.status.tenant = env.workspace.connection.tenant
+        state.status.fhirVersion = env.workspace.connection.fhirVersion
+        state.status.lastSync = (try? env.workspace.cache.lastSyncRun())??.finishedAt ?? ((try? env.workspace.cache.lastFetched()) ?? nil)
+        audit = AuditTrail(cache: env.workspace.cache, connection: env.workspace.connection, settings: env.workspace.settings)
+    }
+
+    /// Loads the lists and starts connecting; the UI works from the cache meanwhile.
+    public func start() {
+        dispatch(.listsLoaded([], select: nil))
+        perform(.loadLists(select: nil))
+        goOnline()
+    }
+
+    /// The event loop: until the user quits.
+    public func run() async {
+        guard let terminal else { return }
+        start()
+        var lastTick = Date()
+        while !state.quit {
+            render()
+            if let key = terminal.readKey() {
+                dispatch(.keyPressed(key))
+            } else {
+                await Task.yield()
+            }
+            let now = Date()
+            if now.timeIntervalSince(lastTick) >= 1 {
+                lastTick = now
+                dispatch(.clockTicked(now))
+                probeIfDue(now)
+            }
+        }
+        syncStop?.stop()
+        terminal.shutdown()
+    }
+
+    /// Draws the current state (only changed cells reach the terminal).
+    public func render() {
+        let screen = Views.render(state, theme: theme)
+        if screen != lastScreen {
+            terminal?.draw(screen, previous: lastScreen)
+            lastScreen = screen
+        }
+    }
+
+    /// The virtual screen of the current state (tests and the benchmark).
+    public var screen: Screen { Views.render(state, theme: theme) }
+
+    public func dispatch(_ action: Action) {
+        for effect in Reducer.reduce(&state, action) { perform(effect) }
+    }
+
+    func report(_ action: Action) {
+        dispatch(action)
+        render()
+    }
+
+    var cache: Cache { env.workspace.cache }
+
+    func goOnline() {
+        let connect = env.connect
+        let ws = env.workspace
+        Task { [weak self] in
+            do {
+                let c = try await connect()
+                await MainActor.run {
+                    self?.connection = c
+                    self?.report(.connectionChanged(online: true, connection: ws.connection.name, fhirVersion: c.release.rawValue, tenant: ws.connection.tenant, lastSync: nil, message: nil))
+                }
+            } catch {
+                let text = (error as? CustomStringConvertible)?.description ?? "\(error)"
+                await MainActor.run {
+                    self?.report(.connectionChanged(online: false, connection: ws.connection.name, fhirVersion: ws.connection.fhirVersion, tenant: ws.connection.tenant,
+                                                    lastSync: nil, message: "Offline: \(text) Showing cached data."))
+                }
+            }
+        }
+    }
+
+    /// Every 20 s: offline tries to come back; online checks the server is still there.
+    func probeIfDue(_ now: Date) {
+        guard now.timeIntervalSince(lastProbe) >= 20 else { return }
+        lastProbe = now
+        if state.status.online == false { goOnline(); return }
+        guard let conn = connection else { return }
+        Task { [weak self] in
+            do { _ = try await FHIRConnection.probe(conn.baseURL.absoluteString) } catch let e as FHIRClientError where e.isUnreachable {
+                await MainActor.run { self?.wentOffline(e) }
+            } catch {}
+        }
+    }
+
+    func wentOffline(_ e: FHIRClientError) {
+        guard state.status.online != false else { return }
+        report(.connectionChanged(online: false, connection: state.status.connection, fhirVersion: state.status.fhirVersion, tenant: state.status.tenant,
+                                  lastSync: nil, message: "Offline: \(e.description) Showing data synced \(state.status.lastSync.map { Age.describe(since: $0) } ?? "never")."))
+    }
+}
