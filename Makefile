@@ -18,7 +18,7 @@ release: ## Build optimised binaries
 	$(SWIFT) build -c release
 
 test: build ## Build and run every test (unit, sandbox over HTTP, SQLite, TUI under tmux)
-	ROUNDS_BIN_DIR="$$($(SWIFT) build --show-bin-path)" ROUNDS_CORPUS="$(abspath $(CORPUS))" $(SWIFT) test
+	TZ=UTC ROUNDS_BIN_DIR="$$($(SWIFT) build --show-bin-path)" ROUNDS_CORPUS="$(abspath $(CORPUS))" $(SWIFT) test
 
 demo: build ## Start the sandbox FHIR server with synthetic patients and open Rounds on it
 	@ROUNDS_BIN_DIR="$$($(SWIFT) build --show-bin-path)" sh Scripts/demo.sh

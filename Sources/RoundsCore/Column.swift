@@ -173,9 +173,16 @@ public enum Column: String, Sendable, CaseIterable, Codable {
 extension Age {
     /// `08:14` today, `25 Nov 08:14` before.
     public static func short(_ d: Date, now: Date = Date()) -> String {
+        (Calendar.current.isDate(d, inSameDayAs: now) ? timeOnly : dayAndTime).string(from: d)
+    }
+
+    // Formatters are costly to make; these are only read after creation.
+    nonisolated(unsafe) static let timeOnly = formatter("HH:mm")
+    nonisolated(unsafe) static let dayAndTime = formatter("d MMM HH:mm")
+    static func formatter(_ format: String) -> DateFormatter {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = Calendar.current.isDate(d, inSameDayAs: now) ? "HH:mm" : "d MMM HH:mm"
-        return f.string(from: d)
+        f.dateFormat = format
+        return f
     }
 }

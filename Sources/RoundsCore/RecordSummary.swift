@@ -90,10 +90,6 @@ public enum Age {
     }
 
     /// `2026-11-25 08:14` in the local zone.
-    public static func stamp(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        return f.string(from: date)
-    }
+    public static func stamp(_ date: Date) -> String { stampFormatter.string(from: date) }
+    nonisolated(unsafe) static let stampFormatter = formatter("yyyy-MM-dd HH:mm")
 }

@@ -43,7 +43,14 @@ public struct Theme: Sendable, Equatable {
         var section = ""
         for (k, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let n = k + 1
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)?.trimmedSpaces ?? ""
+            // `#` starts a comment at the start of a line or after a space ("#" followed by a
+            // space); `#d0d0d0` is a colour.
+            var line = String(raw).trimmedSpaces
+            if line.hasPrefix("#") { continue }
+            let chars = Array(line)
+            if let i = chars.indices.first(where: { $0 > 0 && chars[$0] == "#" && chars[$0 - 1] == " " && ($0 + 1 == chars.count || chars[$0 + 1] == " ") }) {
+                line = String(chars[..<i]).trimmedSpaces
+            }
             if line.isEmpty { continue }
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]") else { throw .line(n, "section header needs ']'") }

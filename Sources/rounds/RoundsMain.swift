@@ -28,7 +28,7 @@ struct RoundsMain {
     static func dispatch(_ command: String, _ words: [String]) async throws -> Int32 {
         switch command {
         case "": return try await AppCommand.run(words)
-        case "keys": Output.out(Bindings.markdown); return 0
+        case "keys": FileHandle.standardOutput.write(Data(Bindings.markdown.utf8)); return 0
         case "inspect": return try InspectCommand.run(words)
         case "connect": return try await ConnectCommand.run(words)
         case "metadata": return try await MetadataCommand.run(words)
