@@ -40,6 +40,7 @@ public final class HTTPServer: @unchecked Sendable {
     private var listenFD: Int32 = -1
     private let lock = NSLock()
     private var stopped = false
+    private var open: Set<Int32> = []
     public private(set) var port: UInt16 = 0
 
     public init(maxBodyBytes: Int = 8 << 20, readTimeoutSeconds: Int = 30, handler: @escaping Handler) {
@@ -74,9 +75,11 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     /// Stops accepting; connections in flight finish their current request.
+    /// Stops accepting and drops open keep-alive connections, as a server going down does.
     public func stop() {
-        lock.lock(); stopped = true; let fd = listenFD; listenFD = -1; lock.unlock()
+        lock.lock(); stopped = true; let fd = listenFD; listenFD = -1; let conns = open; lock.unlock()
         if fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+        for c in conns { shutdown(c, Int32(SHUT_RDWR)) }
     }
 
     private var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
@@ -96,7 +99,8 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func serve(_ fd: Int32) {
-        defer { close(fd) }
+        lock.lock(); open.insert(fd); lock.unlock()
+        defer { lock.lock(); open.remove(fd); lock.unlock(); close(fd) }
         var buffer = [UInt8]()
         buffer.reserveCapacity(16384)
         while !isStopped {

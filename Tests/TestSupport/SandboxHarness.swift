@@ -32,6 +32,9 @@ public final class SandboxHarness: @unchecked Sendable {
 
     deinit { server.stop() }
 
+    /// Takes the partner down (listening socket and open connections).
+    public func stop() { server.stop() }
+
     public func base(_ version: String) -> String { "http://127.0.0.1:\(port)/\(version)" }
 
     /// Every logged request, oldest first.

@@ -1,0 +1,96 @@
+import Foundation
+
+/// The real TUI under tmux on a private socket: send keys, read the screen as text.
+public final class TmuxSession: @unchecked Sendable {
+    public let socket: String
+    public let name = "rounds"
+
+    /// Starts `command` in a detached session of the given size.
+    public init(command: String, width: Int = 120, height: Int = 40) throws {
+        socket = "rounds-test-\(UUID().uuidString.prefix(8))"
+        try tmux(["-f", "/dev/null", "new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), command])
+        _ = try? tmux(["set-option", "-t", name, "remain-on-exit", "on"])
+    }
+
+    deinit { _ = try? tmux(["kill-server"]) }
+
+    /// Runs tmux with posix_spawn and waitpid: Foundation's Process leaves the forked tmux
+    /// client unreaped when waited on from an async test.
+    @discardableResult
+    func tmux(_ args: [String]) throws -> String {
+        let argv = ["tmux", "-L", socket] + args
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw TmuxTimeout(waitingFor: "pipe", screen: "") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let captures = !args.contains("new-session") && !args.contains("kill-server")
+        if captures {
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+        var pid: pid_t = 0
+        let cargs = argv.map { strdup($0) } + [nil]
+        defer { for a in cargs { free(a) } }
+        let rc = posix_spawnp(&pid, "tmux", &actions, nil, cargs, environ)
+        close(fds[1])
+        guard rc == 0 else { close(fds[0]); throw TmuxTimeout(waitingFor: "spawn tmux (\(rc))", screen: "") }
+        var data = [UInt8]()
+        if captures {
+            var buf = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = read(fds[0], &buf, buf.count)
+                if n <= 0 { break }
+                data.append(contentsOf: buf[0..<n])
+            }
+        }
+        close(fds[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Presses keys by tmux name (`Down`, `Enter`, `Escape`, `F1`) or single characters.
+    public func press(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }
+
+    /// Types text literally.
+    public func type(_ text: String) throws { try tmux(["send-keys", "-t", name, "-l", text]) }
+
+    public func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
+
+    public func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", name, "-x", String(width), "-y", String(height)])
+    }
+
+    /// Waits until the screen contains `text` (or the predicate holds); returns the screen.
+    @discardableResult
+    public func waitFor(_ text: String, timeout: TimeInterval = 10) throws -> String {
+        try waitUntil(timeout: timeout, what: text) { $0.contains(text) }
+    }
+
+    @discardableResult
+    public func waitUntil(timeout: TimeInterval = 10, what: String, _ ok: (String) -> Bool) throws -> String {
+        let end = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < end {
+            last = try screen()
+            if ok(last) { return last }
+            usleep(100_000)
+        }
+        throw TmuxTimeout(waitingFor: what, screen: last)
+    }
+
+    /// True when the program in the pane has exited.
+    public var exited: Bool { (try? tmux(["display-message", "-p", "-t", name, "#{pane_dead}"]))?.trimmingCharacters(in: .whitespacesAndNewlines) == "1" }
+}
+
+public struct TmuxTimeout: Error, CustomStringConvertible {
+    public let waitingFor: String
+    public let screen: String
+    public var description: String { "timed out waiting for '\(waitingFor)'; the screen was:\n\(screen)" }
+}
