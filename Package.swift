@@ -26,6 +26,9 @@ let package = Package(
         .executableTarget(name: "rounds", dependencies: ["RoundsCore", "TUI", "CursesBackend", "FHIRClient", "FHIRAdapters", "Store", "Clinical", "ScreenKit"]),
         .executableTarget(name: "rounds-sandbox", dependencies: ["Sandbox"]),
         .target(name: "TestSupport", dependencies: ["Clinical", "FHIRAdapters", "Sandbox"], path: "Tests/TestSupport"),
+        // Measurements for `make bench` (not a product; lives with the tests).
+        .executableTarget(name: "rounds-bench", dependencies: ["Clinical", "Store", "RoundsCore", "TUI", "ScreenKit", "CursesBackend", "FHIRClient"],
+                          path: "Tests/Benchmarks"),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
         .testTarget(name: "FHIRAdaptersTests", dependencies: ["FHIRAdapters", "Clinical", "TestSupport"]),
         .testTarget(name: "FHIRClientTests", dependencies: ["TestSupport", "FHIRClient", "FHIRAdapters", "Clinical", "Sandbox"]),

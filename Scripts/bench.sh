@@ -1,2 +1,71 @@
-#!/bin/sh
-echo "bench: no figures yet"
+#!/bin/bash
+# make bench: the figures the issues ask for, measured in one run on this machine.
+# Speed is measured here, never in tests. Everything runs on 127.0.0.1 in a throwaway directory.
+set -euo pipefail
+BIN="${ROUNDS_BIN_DIR:?run through make bench}"
+BENCH_BIN="$(dirname "$BIN")/release/rounds-bench"
+[ -x "$BENCH_BIN" ] || BENCH_BIN="$BIN/rounds-bench"
+W="$(mktemp -d "${TMPDIR:-/tmp}/rounds-bench-XXXXXX")"
+chmod 700 "$W"
+PATIENTS="${BENCH_PATIENTS:-200}"
+LATENCY="${BENCH_LATENCY_MS:-20}"
+CACHE_N="${BENCH_CACHE_PATIENTS:-100000}"
+now() { date +%s.%N; }
+secs() { echo "$2 - $1" | bc -l; }
+
+echo "== Sync of $PATIENTS patients against rounds-sandbox --latency-ms $LATENCY"
+"$BIN/rounds-sandbox" client add bench --tenant contoso --state "$W/sb" --secret-file "$W/secret" >/dev/null
+"$BIN/rounds-sandbox" serve --state "$W/sb" --latency-ms "$LATENCY" --patients "$PATIENTS" --port-file "$W/port" >/dev/null 2>&1 &
+SANDBOX=$!
+trap 'kill $SANDBOX 2>/dev/null || true; tmux -L rounds-bench kill-server 2>/dev/null || true' EXIT
+while [ ! -s "$W/port" ]; do sleep 0.1; done
+PORT=$(cat "$W/port")
+CLIENT=$("$BIN/rounds-sandbox" client ls --state "$W/sb" | cut -f2)
+export ROUNDS_HOME="$W/home"
+"$BIN/rounds" connect "http://127.0.0.1:$PORT/stu3" --client-id "$CLIENT" --tenant contoso --secret-file "$W/secret" --name bench >/dev/null
+python3 - "$PATIENTS" > "$W/list.json" <<'PY'
+import json, sys
+n = int(sys.argv[1])
+print(json.dumps({"format": "rounds-list", "version": 1, "name": "Bench", "columns": [], "exportedAt": "2026-11-26T00:00:00Z",
+                  "patients": [{"id": "contos-%04d" % (i + 1), "notes": []} for i in range(n)]}))
+PY
+"$BIN/rounds" list import "$W/list.json" >/dev/null
+t0=$(now); "$BIN/rounds" sync --concurrency 6 --json > "$W/sync1.json"; t1=$(now)
+parallel=$(secs $t0 $t1)
+echo '{"concurrency": 1}' > "$ROUNDS_HOME/config.json"
+t0=$(now); "$BIN/rounds" sync --concurrency 1 --json > "$W/sync2.json"; t1=$(now)
+sequential=$(secs $t0 $t1)
+rm "$ROUNDS_HOME/config.json"
+floor=$(echo "$PATIENTS * 2 * $LATENCY / 1000 / 6" | bc -l)
+printf "sync, 6 patients at once: %.2f s wall (%s)\n" "$parallel" "$(python3 -c "import json;d=json.load(open('$W/sync1.json'));print(f\"synced {d['synced']}, unchanged {d['unchanged']}, failed {len(d['failed'])}\")")"
+printf "floor 200 x 2 requests x %s ms / 6: %.2f s -> ratio to floor %.2f (goal <= 1.5)\n" "$LATENCY" "$floor" "$(echo "$parallel / $floor" | bc -l)"
+printf "sequential, one request at a time: %.2f s -> parallel is %.1fx faster\n" "$sequential" "$(echo "$sequential / $parallel" | bc -l)"
+kill $SANDBOX 2>/dev/null || true
+
+echo
+echo "== Offline cache of $CACHE_N synthetic patients"
+"$BENCH_BIN" make-cache "$W/big" "$CACHE_N" 1000
+"$BENCH_BIN" search "$W/big"
+ID=b000123
+times=()
+for i in $(seq 1 21); do
+    t0=$(now); ROUNDS_HOME="$W/big" "$BIN/rounds" patient "$ID" --offline >/dev/null 2>&1; t1=$(now)
+    times+=("$(secs $t0 $t1)")
+done
+printf "%s\n" "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "rounds patient ID --offline, whole process on that cache: median %.1f ms, max %.1f ms (21 runs)\n", a[int((NR+1)/2)]*1000, a[NR]*1000}'
+
+echo
+echo "== TUI with a list of 1000 patients"
+"$BENCH_BIN" tui-virtual "$W/big"
+tmux -L rounds-bench -f /dev/null new-session -d -x 120 -y 40 "TERM=xterm-256color '$BENCH_BIN' tui-real '$W/big' '$W/real.txt'; sleep 1"
+for i in $(seq 1 100); do [ -s "$W/real.txt" ] && break; sleep 0.2; done
+cat "$W/real.txt" 2>/dev/null || echo "(tmux run did not finish)"
+tmux -L rounds-bench kill-server 2>/dev/null || true
+tmux -L rounds-bench -f /dev/null new-session -d -x 120 -y 40 "ROUNDS_HOME='$W/big' TERM=xterm-256color '$BIN/rounds'"
+sleep 3
+PID=$(tmux -L rounds-bench display-message -p '#{pane_pid}')
+echo "peak memory of rounds itself showing the 1000-patient list (VmHWM): $(grep VmHWM /proc/$PID/status | awk '{print $2/1024 " MB"}')"
+tmux -L rounds-bench send-keys q
+sleep 0.5
+tmux -L rounds-bench kill-server 2>/dev/null || true
+rm -rf "$W"

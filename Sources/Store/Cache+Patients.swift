@@ -53,8 +53,25 @@ extension Cache {
 
     /// Saves a freshly fetched record in one transaction. A section that failed this time keeps
     /// its previous good copy, marked stale with the reason; it never replaces data with an error.
+    /// Saves many records in one transaction (imports and benchmarks; sync saves one at a time).
+    public func saveBatch(_ records: [PatientRecord]) throws(StoreError) {
+        lock.lock(); defer { lock.unlock() }
+        do {
+            try db.execute("BEGIN IMMEDIATE")
+            for r in records { _ = try saveUnlocked(r) }
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw (error as? StoreError) ?? .sqlite("\(error)")
+        }
+    }
+
     @discardableResult
     public func save(_ record: PatientRecord) throws(StoreError) -> SaveOutcome {
+        try write { () throws -> SaveOutcome in try saveUnlocked(record) }
+    }
+
+    private func saveUnlocked(_ record: PatientRecord) throws -> SaveOutcome {
         let p = record.patient
         let demographics = try Cache.json(p)
         var payloads: [ClinicalSection: String] = [:]
@@ -63,7 +80,7 @@ extension Cache {
         let content = ([demographics, history] + ClinicalSection.allCases.map { "\($0.rawValue)=\(record.state(of: $0).status.name):\(payloads[$0]!)" }).joined(separator: "\n")
         let hash = Digest.sha256Hex(content)
         let fetched = record.fetchedAt ?? now()
-        return try write { () throws -> SaveOutcome in
+        do {
             let old = try db.rows("SELECT content_hash FROM patients WHERE id = ?", [.text(p.id)]).first
             var existing: [String: String] = [:]
             for row in try db.rows("SELECT section, status FROM sections WHERE patient_id = ?", [.text(p.id)]) {

@@ -1,0 +1,169 @@
+import Foundation
+import Clinical
+import Store
+import RoundsCore
+import ScreenKit
+import TUI
+import CursesBackend
+import FHIRClient
+
+/// `make bench`: measurements the issues ask for, printed as one line per figure.
+/// Speed is measured here, never in tests.
+@main
+struct BenchMain {
+    static func main() async throws {
+        let args = Array(CommandLine.arguments.dropFirst())
+        switch args.first {
+        case "make-cache":
+            // make-cache HOME N LISTED: a Rounds home with a cache of N synthetic patients, LISTED on a list.
+            try makeCache(home: args[1], count: Int(args[2]) ?? 100_000, listed: Int(args[3]) ?? 1000)
+        case "search":
+            try searchBench(home: args[1])
+        case "tui-virtual":
+            try await tuiVirtual(home: args[1])
+        case "tui-real":
+            try await tuiReal(home: args[1], out: args[2])
+        default:
+            print("usage: rounds-bench make-cache HOME N LISTED | search HOME | tui-virtual HOME | tui-real HOME OUT")
+        }
+    }
+
+    static let connection = SavedConnection(name: "bench", baseURL: "http://127.0.0.1:9/stu3", clientId: nil, tenant: "bench",
+                                            secretFile: nil, auth: .post, fhirVersion: "STU3", tokenURL: nil)
+
+    static func workspace(_ home: String) throws -> Workspace {
+        let paths = RoundsPaths(environment: ["ROUNDS_HOME": home])
+        return try Workspace(paths: paths, settings: Settings(), connection: connection)
+    }
+
+    static func makeCache(home: String, count: Int, listed: Int) throws {
+        let paths = RoundsPaths(environment: ["ROUNDS_HOME": home])
+        try paths.prepare()
+        var book = ConnectionBook(); book.upsert(connection); try book.save(paths)
+        let ws = try workspace(home)
+        let families = ["Black", "Chau", "Nguyễn", "Ångström", "O'Brien", "Müller", "García", "Okafor", "Kowalski", "Haddad", "Zielińska",
+                        "Tanaka", "Søndergaard", "Dubois", "Ivanova", "Rossi", "Singh", "Kim", "Lindqvist", "Abernathy"]
+        let givens = ["Ruth", "Zoë", "Hugh", "José", "Mei", "Björn", "Aisha", "Kenji", "Elena", "Liam", "Noor", "Greta"]
+        var rng = SystemRandomNumberGenerator()
+        let now = Date()
+        let start = Date()
+        var batch: [PatientRecord] = []
+        for n in 0..<count {
+            let id = String(format: "b%06d", n)
+            var r = PatientRecord(patient: Patient(id: id, name: PersonName(family: families[n % families.count] + (n % 7 == 0 ? "-\(n % 997)" : ""),
+                                                                      given: [givens[(n / 20) % givens.count]], use: "official"),
+                                                   gender: n % 2 == 0 ? "female" : "male",
+                                                   birthDate: FHIRDate(String(format: "%04d-%02d-%02d", 1930 + n % 80, 1 + n % 12, 1 + n % 28)),
+                                                   mrn: String(format: "%07d", 1_000_000 + (n * 7919) % 9_000_000), generalPractitioner: ["Dr Jane Doe"]),
+                                  fhirVersion: .stu3, fetchedAt: now)
+            var hist: [VitalSign] = []
+            for k in 0..<18 {
+                let t = FHIRDate(instant: now.addingTimeInterval(-Double(17 - k) * 4 * 3600))
+                hist.append(VitalSign(code: "8867-4", display: "Heart rate", value: Double(60 + Int.random(in: 0...50, using: &rng)), unit: "/min", effective: t))
+                hist.append(VitalSign(code: "85354-9", display: "Blood pressure", effective: t, components: [VitalComponent(code: "8480-6", value: 120, unit: "mm[Hg]"), VitalComponent(code: "8462-4", value: 75, unit: "mm[Hg]")]))
+                hist.append(VitalSign(code: "9279-1", value: 16, unit: "/min", effective: t))
+                hist.append(VitalSign(code: "59408-5", value: 96, unit: "%", effective: t))
+                hist.append(VitalSign(code: "8310-5", value: 37, unit: "Cel", effective: t))
+                hist.append(VitalSign(code: "3150-0", value: 21, unit: "%", effective: t))
+                hist.append(VitalSign(code: "80288-4", text: "Alert", effective: t))
+            }
+            r.vitalHistory = hist
+            var latest: [String: VitalSign] = [:]
+            for v in hist { latest[v.code] = v }
+            r.latestVitals = Array(latest.values)
+            r.lastEncounter = Encounter(status: "in-progress", type: "Hospital admission", start: FHIRDate(instant: now.addingTimeInterval(-86400 * 3)), location: "4 West, Room \(100 + n % 400), Bed A")
+            r.conditions = [Condition(display: "Hypertensive disorder", severity: "Moderate"), Condition(display: "Type 2 diabetes mellitus")]
+            r.allergies = n % 3 == 0 ? [Allergy(substance: "Penicillin V", reactions: [AllergyReaction(manifestations: ["Anaphylaxis"])])] : []
+            r.medications = [Medication(name: "Labetalol 200 mg tablet", prescriber: "Dr A. Nwosu", dosage: ["200 mg twice daily"])]
+            r.coverage = [Coverage(payor: "Contoso Health", plan: "Gold PPO")]
+            for s in ClinicalSection.allCases { r.sections[s] = SectionState(.ok, fetchedAt: now) }
+            batch.append(r)
+            if batch.count == 2000 { try ws.cache.saveBatch(batch); batch.removeAll(keepingCapacity: true) }
+        }
+        try ws.cache.saveBatch(batch)
+        try ws.cache.createList("Bench \(listed)", columns: Column.defaults.map(\.rawValue))
+        try ws.cache.addPatients((0..<listed).map { String(format: "b%06d", $0) }, to: "Bench \(listed)")
+        let size = ((try? FileManager.default.attributesOfItem(atPath: ws.cache.path))?[.size] as? Int) ?? 0
+        print(String(format: "cache: %d patients written in %.1f s; file %.1f MB; %.1f KB per patient (vitals history of 126 readings each)",
+                     count, Date().timeIntervalSince(start), Double(size) / 1e6, Double(size) / Double(count) / 1024))
+    }
+
+    static func percentile(_ xs: [Double], _ p: Double) -> Double {
+        let s = xs.sorted()
+        return s[min(s.count - 1, Int(Double(s.count - 1) * p))]
+    }
+
+    static func searchBench(home: String) throws {
+        let ws = try workspace(home)
+        let n = try ws.cache.cachedPatientIds().count
+        func run(_ name: String, _ queries: [OfflineQuery]) throws {
+            var times: [Double] = []
+            var hits = 0
+            for q in queries {
+                let t = DispatchTime.now().uptimeNanoseconds
+                hits += try ws.cache.search(q).total
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
+            }
+            print(String(format: "offline search over %d patients, %@: median %.2f ms, p99 %.2f ms (%d queries, %d matches)",
+                         n, name, percentile(times, 0.5), percentile(times, 0.99), queries.count, hits))
+        }
+        let parts = ["zie", "ngst", "chau", "okaf", "lindq", "rossi", "müll", "dubo", "kowal", "haddad", "zoe", "bjorn"]
+        try run("name part", (0..<300).map { OfflineQuery(name: parts[$0 % parts.count]) })
+        try run("MRN (exact or prefix)", (0..<300).map { OfflineQuery(mrn: String(format: "%07d", 1_000_000 + ($0 * 7919 * 31) % 9_000_000).prefix($0 % 2 == 0 ? 7 : 5).description) })
+        try run("birth date", (0..<300).map { OfflineQuery(birthDate: String(format: "%04d-%02d-%02d", 1930 + $0 % 80, 1 + $0 % 12, 1 + $0 % 28)) })
+    }
+
+    static func env(_ home: String) throws -> TUIEnvironment {
+        TUIEnvironment(workspace: try workspace(home), connect: { throw FHIRClientError.connectionRefused(url: "bench") },
+                       loadTheme: { _ in Theme.fallback }, staleAfter: 86400, lockAfter: 0, mouse: false, themeName: "default")
+    }
+
+    /// Start to first full frame, and keypress to frame, on the virtual screen.
+    @MainActor
+    static func tuiVirtual(home: String) throws {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let program = TUIProgram(env: try env(home), terminal: nil, theme: Theme.fallback, size: (120, 40))
+        program.start()
+        let screen = program.screen
+        let first = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+        print(String(format: "TUI start to first full frame (virtual screen, %d listed patients): %.1f ms%@", program.state.rows.count, first,
+                     screen.text.contains("Bench") ? "" : " (frame incomplete!)"))
+        for (name, keys) in [("move down", [Key](repeating: .down, count: 300)), ("page down/up", (0..<150).flatMap { _ in [Key.pageDown, .pageUp] }),
+                             ("open patient from cache (move + detail)", [Key](repeating: .up, count: 300))] {
+            var times: [Double] = []
+            for k in keys {
+                let t = DispatchTime.now().uptimeNanoseconds
+                program.dispatch(.keyPressed(k))
+                _ = program.screen
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
+            }
+            print(String(format: "keypress to frame, %@ (virtual screen, 1000 patients): median %.2f ms, p99 %.2f ms", name, percentile(times, 0.5), percentile(times, 0.99)))
+        }
+    }
+
+    /// The same through the real ncurses backend (run inside tmux); results go to `out`.
+    @MainActor
+    static func tuiReal(home: String, out: String) async throws {
+        var lines: [String] = []
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let terminal = CursesTerminal(mouse: false)
+        let program = TUIProgram(env: try env(home), terminal: terminal, theme: Theme.fallback, size: terminal.size)
+        program.start()
+        program.render()
+        lines.append(String(format: "TUI start to first full frame (ncurses under tmux, %d listed patients): %.1f ms", program.state.rows.count,
+                            Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6))
+        var times: [Double] = []
+        for k in [Key](repeating: .down, count: 200) + [Key](repeating: .up, count: 200) {
+            let t = DispatchTime.now().uptimeNanoseconds
+            program.dispatch(.keyPressed(k))
+            program.render()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
+        }
+        terminal.shutdown()
+        lines.append(String(format: "keypress to frame, move and open (ncurses under tmux): median %.2f ms, p99 %.2f ms", percentile(times, 0.5), percentile(times, 0.99)))
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM") }.map(String.init) ?? "VmHWM unknown"
+        lines.append("peak memory with \(program.state.rows.count) listed patients (whole process): \(hwm.replacingOccurrences(of: "VmHWM:", with: "").trimmingCharacters(in: .whitespaces))")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: out, atomically: true, encoding: .utf8)
+    }
+}
