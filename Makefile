@@ -24,7 +24,7 @@ demo: build ## Start the sandbox FHIR server with synthetic patients and open Ro
 	@ROUNDS_BIN_DIR="$$($(SWIFT) build --show-bin-path)" sh Scripts/demo.sh
 
 bench: release ## Measure sync, offline search and TUI figures (release build)
-	@ROUNDS_BIN_DIR="$$($(SWIFT) build -c release --show-bin-path)" sh Scripts/bench.sh
+	@ROUNDS_BIN_DIR="$$($(SWIFT) build -c release --show-bin-path)" bash Scripts/bench.sh
 
 install: release ## Install rounds, rounds-sandbox and the themes under PREFIX (default /usr/local)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/rounds/themes

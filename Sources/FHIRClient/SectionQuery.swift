@@ -122,14 +122,20 @@ extension FHIRConnection {
     func parallel(_ queries: [(ClinicalSection, String)]) async -> [ClinicalSection: SectionResult] {
         await withTaskGroup(of: (ClinicalSection, SectionResult).self) { group in
             for (s, u) in queries {
-                group.addTask {
-                    do { return (s, await self.collect(try await self.getJSON(u), first: u)) } catch { return (s, .failed((error as? FHIRClientError)?.description ?? "\(error)")) }
-                }
+                group.addTask { (s, await self.fetchSection(u)) }
             }
             var out: [ClinicalSection: SectionResult] = [:]
             for await (s, r) in group { out[s] = r }
             return out
         }
+    }
+
+    /// One section by GET. Kept out of the task-group closure: a typed-throws call inside it
+    /// crashed release builds of Swift 6.3.1 ("Bad pointer dereference" when storing the result).
+    func fetchSection(_ url: String) async -> SectionResult {
+        let json: JSONValue
+        do { json = try await getJSON(url) } catch { return .failed(error.description) }
+        return await collect(json, first: url)
     }
 
     /// A searchset's resources, following `next` links (bounded).
