@@ -22,6 +22,8 @@ public struct FHIRDate: Sendable, Hashable, Codable, CustomStringConvertible {
     public let second: Double?
     /// Offset from UTC in seconds; `nil` for a dateTime sent without a zone (or a plain date).
     public let utcOffsetSeconds: Int?
+    /// Seconds since 1970 of the earliest instant denoted; computed once (dates are compared a lot).
+    let epoch: Double?
 
     /// Parses a FHIR date/dateTime; anything else becomes an `.unparsed` value holding the text.
     public init(_ raw: String) {
@@ -29,9 +31,11 @@ public struct FHIRDate: Sendable, Hashable, Codable, CustomStringConvertible {
         if let p = FHIRDate.parse(raw) {
             precision = p.precision; year = p.year; month = p.month; day = p.day
             hour = p.hour; minute = p.minute; second = p.second; utcOffsetSeconds = p.offset
+            let days = FHIRDate.daysFromCivil(p.year, p.month ?? 1, p.day ?? 1)
+            epoch = Double(days * 86400 + (p.hour ?? 0) * 3600 + (p.minute ?? 0) * 60 - (p.offset ?? 0)) + (p.second ?? 0)
         } else {
             precision = .unparsed; year = nil; month = nil; day = nil
-            hour = nil; minute = nil; second = nil; utcOffsetSeconds = nil
+            hour = nil; minute = nil; second = nil; utcOffsetSeconds = nil; epoch = nil
         }
     }
 
@@ -57,16 +61,16 @@ public struct FHIRDate: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// The earliest instant this value can denote. A dateTime without a zone and a plain date are
     /// read as UTC: good enough for ordering, never shown as a time of day.
-    public var instant: Date? {
-        guard let year else { return nil }
-        var comps = DateComponents()
-        comps.year = year; comps.month = month ?? 1; comps.day = day ?? 1
-        comps.hour = hour ?? 0; comps.minute = minute ?? 0
-        let whole = Int(second ?? 0)
-        comps.second = whole
-        comps.nanosecond = Int(((second ?? 0) - Double(whole)) * 1_000_000_000)
-        comps.timeZone = TimeZone(secondsFromGMT: utcOffsetSeconds ?? 0)
-        return FHIRDate.gregorianUTC.date(from: comps)
+    public var instant: Date? { epoch.map(Date.init(timeIntervalSince1970:)) }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
     }
 
     /// Completed years of age on `reference` (in the given calendar's zone).
@@ -165,7 +169,7 @@ extension FHIRDate {
     /// Orders by instant; values without one (unparsed text) sort before every real date,
     /// so "latest" never picks a value nobody can read as a date.
     public static func isEarlier(_ a: FHIRDate?, _ b: FHIRDate?) -> Bool {
-        switch (a?.instant, b?.instant) {
+        switch (a?.epoch, b?.epoch) {
         case let (x?, y?): return x < y
         case (nil, _?): return true
         default: return false

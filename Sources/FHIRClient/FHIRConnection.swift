@@ -13,6 +13,9 @@ public final class FHIRConnection: Sendable {
     public let tokenURL: URL?
     let transport: HTTPTransport
     let tokens: TokenProvider?
+    /// Set once a server refuses `Coverage?patient=` (STU3 has no such parameter): later patients
+    /// ask by `beneficiary` straight away instead of paying a failed round trip each.
+    let learned = LearnedFallbacks()
 
     /// Probes `/metadata` (no token), pivots on the version, finds the token URL (oauth-uris
     /// extension, then `.well-known/smart-configuration`, else open) and fetches a first token.
@@ -113,5 +116,15 @@ public final class FHIRConnection: Sendable {
         case 404: return .notFound(url: a.url, diagnostics: a.diagnostics)
         default: return .server(status: a.status, url: a.url, diagnostics: a.diagnostics)
         }
+    }
+}
+
+/// What this connection learned about the server's search support.
+final class LearnedFallbacks: @unchecked Sendable {
+    private let lock = NSLock()
+    private var coverageByBeneficiary = false
+    var useBeneficiaryForCoverage: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return coverageByBeneficiary }
+        set { lock.lock(); coverageByBeneficiary = newValue; lock.unlock() }
     }
 }

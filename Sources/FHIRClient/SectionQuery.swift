@@ -38,7 +38,10 @@ extension FHIRConnection {
     /// the server lists no batch or the batch fails). Each section stands on its own: one that
     /// fails is `unavailable` with the reason and never hides the others.
     public func patientRecord(id: String, now: @Sendable () -> Date = Date.init) async throws(FHIRClientError) -> PatientRecord {
-        let queries = SectionQuery.all(patientId: id, profile: profile, count: transport.options.sectionCount)
+        var queries = SectionQuery.all(patientId: id, profile: profile, count: transport.options.sectionCount)
+        if learned.useBeneficiaryForCoverage, let i = queries.firstIndex(where: { $0.section == .coverage }), let f = queries[i].fallbackURL {
+            queries[i] = SectionQuery(section: .coverage, url: f, fallbackURL: nil)
+        }
         async let sectionsTask = sectionResults(queries)
         let patientJSON: JSONValue
         do {
@@ -85,7 +88,10 @@ extension FHIRConnection {
         }
         if !retry.isEmpty {
             for (s, r) in await parallel(retry) {
-                if case .found = r { results[s] = r } else if case .failed(let why) = r, case .failed(let first)? = results[s] {
+                if case .found = r {
+                    results[s] = r
+                    if s == .coverage { learned.useBeneficiaryForCoverage = true }
+                } else if case .failed(let why) = r, case .failed(let first)? = results[s] {
                     results[s] = .failed("\(first); fallback: \(why)")
                 }
             }

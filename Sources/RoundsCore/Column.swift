@@ -173,10 +173,13 @@ public enum Column: String, Sendable, CaseIterable, Codable {
 extension Age {
     /// `08:14` today, `25 Nov 08:14` before.
     public static func short(_ d: Date, now: Date = Date()) -> String {
-        (Calendar.current.isDate(d, inSameDayAs: now) ? timeOnly : dayAndTime).string(from: d)
+        let sameDay = Calendar.current.isDate(d, inSameDayAs: now)
+        formatLock.lock(); defer { formatLock.unlock() }
+        return (sameDay ? timeOnly : dayAndTime).string(from: d)
     }
 
-    // Formatters are costly to make; these are only read after creation.
+    // Formatters are costly to make and not thread-safe: shared, behind a lock.
+    static let formatLock = NSLock()
     nonisolated(unsafe) static let timeOnly = formatter("HH:mm")
     nonisolated(unsafe) static let dayAndTime = formatter("d MMM HH:mm")
     static func formatter(_ format: String) -> DateFormatter {

@@ -6,10 +6,13 @@ import Store
 public enum ListBuilder {
     /// One row per patient on the list, in list order; patients not yet synced get an empty row.
     public static func rows(_ list: PatientList, cache: Cache, now: Date = Date(), staleAfter: TimeInterval = 24 * 3600) throws -> [ListRow] {
-        try list.patientIds.map { id in
-            let record = try cache.record(id, history: false)
-            let news = record.map { NEWS2.score($0, hypercapnic: (try? cache.isHypercapnic(id)) ?? false, now: now, staleAfter: staleAfter) }
-            return ListRow(id: id, record: record, news2: news, latestNote: try cache.notes(patientId: id).first)
+        let records = Dictionary(try cache.records(list.patientIds).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let notes = try cache.latestNotes()
+        let scale2 = try cache.hypercapnicIds()
+        return list.patientIds.map { id in
+            let record = records[id]
+            let news = record.map { NEWS2.score($0, hypercapnic: scale2.contains(id), now: now, staleAfter: staleAfter) }
+            return ListRow(id: id, record: record, news2: news, latestNote: notes[id])
         }
     }
 

@@ -90,6 +90,9 @@ public enum Age {
     }
 
     /// `2026-11-25 08:14` in the local zone.
-    public static func stamp(_ date: Date) -> String { stampFormatter.string(from: date) }
+    public static func stamp(_ date: Date) -> String {
+        formatLock.lock(); defer { formatLock.unlock() }
+        return stampFormatter.string(from: date)
+    }
     nonisolated(unsafe) static let stampFormatter = formatter("yyyy-MM-dd HH:mm")
 }

@@ -22,6 +22,23 @@ public struct Settings: Codable, Sendable, Equatable {
 
     public init() {}
 
+    enum CodingKeys: String, CodingKey {
+        case displayName, cache, theme, mouse, lockMinutes, news2StaleHours, timeoutSeconds, concurrency
+    }
+
+    /// Every key is optional: a config.json with only `{"concurrency": 1}` is valid.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        displayName = try c.decodeIfPresent(String.self, forKey: .displayName)
+        cache = try c.decodeIfPresent(CacheSettings.self, forKey: .cache) ?? CacheSettings()
+        theme = try c.decodeIfPresent(String.self, forKey: .theme)
+        mouse = try c.decodeIfPresent(Bool.self, forKey: .mouse)
+        lockMinutes = try c.decodeIfPresent(Double.self, forKey: .lockMinutes)
+        news2StaleHours = try c.decodeIfPresent(Double.self, forKey: .news2StaleHours)
+        timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds)
+        concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency)
+    }
+
     public static func load(_ paths: RoundsPaths) throws -> Settings {
         guard let data = FileManager.default.contents(atPath: paths.settingsFile) else { return Settings() }
         do { return try JSONDecoder.rounds.decode(Settings.self, from: data) } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import Clinical
+import JSONKit
 
 /// What a save did to the cached patient.
 public enum SaveOutcome: String, Sendable, Codable {
@@ -24,35 +25,33 @@ public struct OfflineQuery: Sendable, Equatable {
 }
 
 extension Cache {
-    struct VitalsPayload: Codable { var latestVitals: [VitalSign] }
-    struct HistoryPayload: Codable { var vitalHistory: [VitalSign] }
-    struct EncounterPayload: Codable { var lastEncounter: Encounter? }
     static let historyKey = "vitals_history"
 
-    static func payload(_ s: ClinicalSection, _ r: PatientRecord) throws(StoreError) -> String {
+    static func payload(_ s: ClinicalSection, _ r: PatientRecord) -> String {
+        let j: JSONValue
         switch s {
-        case .vitals: return try json(VitalsPayload(latestVitals: r.latestVitals))
-        case .encounter: return try json(EncounterPayload(lastEncounter: r.lastEncounter))
-        case .conditions: return try json(r.conditions)
-        case .allergies: return try json(r.allergies)
-        case .medications: return try json(r.medications)
-        case .coverage: return try json(r.coverage)
+        case .vitals: j = ["latestVitals": .array(r.latestVitals.map(StorageJSON.encode))]
+        case .encounter: j = ["lastEncounter": StorageJSON.encode(r.lastEncounter)]
+        case .conditions: j = .array(r.conditions.map(StorageJSON.encode))
+        case .allergies: j = .array(r.allergies.map(StorageJSON.encode))
+        case .medications: j = .array(r.medications.map(StorageJSON.encode))
+        case .coverage: j = .array(r.coverage.map(StorageJSON.encode))
         }
+        return j.serialized
     }
 
     static func apply(_ s: ClinicalSection, payload: String, to r: inout PatientRecord) throws(StoreError) {
+        let j = try StorageJSON.parse(payload)
         switch s {
-        case .vitals: r.latestVitals = try decode(VitalsPayload.self, payload).latestVitals
-        case .encounter: r.lastEncounter = try decode(EncounterPayload.self, payload).lastEncounter
-        case .conditions: r.conditions = try decode([Condition].self, payload)
-        case .allergies: r.allergies = try decode([Allergy].self, payload)
-        case .medications: r.medications = try decode([Medication].self, payload)
-        case .coverage: r.coverage = try decode([Coverage].self, payload)
+        case .vitals: r.latestVitals = (j["latestVitals"]?.array ?? []).map(StorageJSON.vital)
+        case .encounter: r.lastEncounter = j["lastEncounter"].flatMap(StorageJSON.encounter)
+        case .conditions: r.conditions = (j.array ?? []).map(StorageJSON.condition)
+        case .allergies: r.allergies = (j.array ?? []).map(StorageJSON.allergy)
+        case .medications: r.medications = (j.array ?? []).map(StorageJSON.medication)
+        case .coverage: r.coverage = (j.array ?? []).map(StorageJSON.coverage)
         }
     }
 
-    /// Saves a freshly fetched record in one transaction. A section that failed this time keeps
-    /// its previous good copy, marked stale with the reason; it never replaces data with an error.
     /// Saves many records in one transaction (imports and benchmarks; sync saves one at a time).
     public func saveBatch(_ records: [PatientRecord]) throws(StoreError) {
         lock.lock(); defer { lock.unlock() }
@@ -73,10 +72,10 @@ extension Cache {
 
     private func saveUnlocked(_ record: PatientRecord) throws -> SaveOutcome {
         let p = record.patient
-        let demographics = try Cache.json(p)
+        let demographics = StorageJSON.encode(p).serialized
         var payloads: [ClinicalSection: String] = [:]
-        for s in ClinicalSection.allCases { payloads[s] = try Cache.payload(s, record) }
-        let history = try Cache.json(HistoryPayload(vitalHistory: record.vitalHistory))
+        for s in ClinicalSection.allCases { payloads[s] = Cache.payload(s, record) }
+        let history = StorageJSON.encodeHistory(record.vitalHistory).serialized
         let content = ([demographics, history] + ClinicalSection.allCases.map { "\($0.rawValue)=\(record.state(of: $0).status.name):\(payloads[$0]!)" }).joined(separator: "\n")
         let hash = Digest.sha256Hex(content)
         let fetched = record.fetchedAt ?? now()
@@ -96,7 +95,7 @@ extension Cache {
                 """, [.text(p.id), .from(record.fhirVersion?.rawValue), .text(p.displayName),
                       .text(TextFolding.fold(p.name?.family ?? p.name?.text ?? "")), .text(TextFolding.fold((p.name?.given ?? []).joined(separator: " "))),
                       .from(p.mrn), .from(p.birthDate?.raw), .from(p.gender?.lowercased()), .text(demographics),
-                      .text(try Cache.json(record.warnings)), .text(hash), .double(fetched.timeIntervalSince1970)])
+                      .text(JSONValue.array(record.warnings.map(StorageJSON.encode)).serialized), .text(hash), .double(fetched.timeIntervalSince1970)])
             try reindexName(p)
             for s in ClinicalSection.allCases {
                 let st = record.state(of: s)
@@ -141,15 +140,15 @@ extension Cache {
     public func record(_ id: String, history: Bool = true) throws(StoreError) -> PatientRecord? {
         try locked { () throws(StoreError) -> PatientRecord? in
             guard let row = try db.rows("SELECT demographics, fhir_version, fetched_at, warnings FROM patients WHERE id = ?", [.text(id)]).first else { return nil }
-            var r = PatientRecord(patient: try Cache.decode(Patient.self, row[0].string),
+            var r = PatientRecord(patient: try StorageJSON.patient(try StorageJSON.parse(row[0].string)),
                                   fhirVersion: row[1].string.flatMap(FHIRRelease.init(rawValue:)),
                                   fetchedAt: row[2].double.map(Date.init(timeIntervalSince1970:)),
-                                  warnings: (try? Cache.decode([DataWarning].self, row[3].string)) ?? [])
+                                  warnings: ((try? StorageJSON.parse(row[3].string))?.array ?? []).map(StorageJSON.warning))
             let sql = history ? "SELECT section, status, reason, payload, fetched_at, stale, stale_reason FROM sections WHERE patient_id = ?"
                               : "SELECT section, status, reason, payload, fetched_at, stale, stale_reason FROM sections WHERE patient_id = ? AND section != '\(Cache.historyKey)'"
             for s in try db.rows(sql, [.text(id)]) {
                 if s[0].string == Cache.historyKey {
-                    r.vitalHistory = try Cache.decode(HistoryPayload.self, s[3].string).vitalHistory
+                    r.vitalHistory = StorageJSON.history(try StorageJSON.parse(s[3].string))
                     continue
                 }
                 guard let section = s[0].string.flatMap(ClinicalSection.init(rawValue:)) else { continue }
@@ -167,11 +166,53 @@ extension Cache {
         }
     }
 
-    /// Records for many ids (missing ones skipped), in the order given.
+    /// Records for many ids (missing ones skipped), in the order given; three queries in all,
+    /// however long the list.
     public func records(_ ids: [String], history: Bool = false) throws(StoreError) -> [PatientRecord] {
-        var out: [PatientRecord] = []
-        for id in ids { if let r = try record(id, history: history) { out.append(r) } }
-        return out
+        guard !ids.isEmpty else { return [] }
+        return try locked { () throws(StoreError) -> [PatientRecord] in
+            var byId: [String: PatientRecord] = [:]
+            for chunk in stride(from: 0, to: ids.count, by: 900).map({ Array(ids[$0..<min(ids.count, $0 + 900)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let values = chunk.map(SQLValue.text)
+                for row in try db.rows("SELECT demographics, fhir_version, fetched_at, warnings FROM patients WHERE id IN (\(marks))", values) {
+                    let p = try StorageJSON.patient(try StorageJSON.parse(row[0].string))
+                    byId[p.id] = PatientRecord(patient: p, fhirVersion: row[1].string.flatMap(FHIRRelease.init(rawValue:)),
+                                               fetchedAt: row[2].double.map(Date.init(timeIntervalSince1970:)),
+                                               warnings: ((try? StorageJSON.parse(row[3].string))?.array ?? []).map(StorageJSON.warning))
+                }
+                let filter = history ? "" : " AND section != '\(Cache.historyKey)'"
+                for s in try db.rows("SELECT patient_id, section, status, reason, payload, fetched_at, stale, stale_reason FROM sections WHERE patient_id IN (\(marks))\(filter)", values) {
+                    guard let id = s[0].string, var r = byId[id] else { continue }
+                    if s[1].string == Cache.historyKey {
+                        r.vitalHistory = StorageJSON.history(try StorageJSON.parse(s[4].string))
+                    } else if let section = s[1].string.flatMap(ClinicalSection.init(rawValue:)) {
+                        try Cache.apply(section, payload: s[4].string ?? "", to: &r)
+                        let status: SectionStatus = s[2].string == "ok" ? .ok : (s[2].string == "empty" ? .empty : .unavailable(reason: s[3].string ?? "unknown"))
+                        r.sections[section] = SectionState(status, fetchedAt: s[5].double.map(Date.init(timeIntervalSince1970:)), stale: s[6].int == 1, staleReason: s[7].string)
+                    }
+                    byId[id] = r
+                }
+            }
+            return ids.compactMap { byId[$0] }
+        }
+    }
+
+    /// The newest note of each patient that has one.
+    public func latestNotes() throws(StoreError) -> [String: Note] {
+        try locked { () throws(StoreError) -> [String: Note] in
+            var out: [String: Note] = [:]
+            for r in try db.rows("SELECT id, patient_id, author, max(created_at), text FROM notes GROUP BY patient_id") {
+                guard let pid = r[1].string else { continue }
+                out[pid] = Note(id: r[0].int ?? 0, patientId: pid, author: r[2].string ?? "", createdAt: Date(timeIntervalSince1970: r[3].double ?? 0), text: r[4].string ?? "")
+            }
+            return out
+        }
+    }
+
+    /// Patients marked hypercapnic (NEWS2 SpO2 scale 2).
+    public func hypercapnicIds() throws(StoreError) -> Set<String> {
+        try locked { () throws(StoreError) -> Set<String> in Set(try db.rows("SELECT patient_id FROM patient_settings WHERE hypercapnic = 1").compactMap { $0[0].string }) }
     }
 
     /// Ids of every cached patient.
@@ -217,7 +258,7 @@ extension Cache {
         return try locked { () throws(StoreError) -> (total: Int, patients: [Patient]) in
             let total = Int(try db.rows("SELECT count(*) FROM patients p \(whereSQL)", values).first?.first?.int ?? 0)
             let rows = try db.rows("SELECT demographics FROM patients p \(whereSQL) ORDER BY p.display_name LIMIT ?", values + [.int(Int64(q.limit))])
-            return (total, try rows.map { r throws(StoreError) in try Cache.decode(Patient.self, r[0].string) })
+            return (total, try rows.map { r throws(StoreError) in try StorageJSON.patient(try StorageJSON.parse(r[0].string)) })
         }
     }
 

@@ -19,6 +19,8 @@ struct BenchMain {
             try makeCache(home: args[1], count: Int(args[2]) ?? 100_000, listed: Int(args[3]) ?? 1000)
         case "search":
             try searchBench(home: args[1])
+        case "profile":
+            try profile(home: args[1])
         case "tui-virtual":
             try await tuiVirtual(home: args[1])
         case "tui-real":
@@ -111,6 +113,25 @@ struct BenchMain {
         try run("name part", (0..<300).map { OfflineQuery(name: parts[$0 % parts.count]) })
         try run("MRN (exact or prefix)", (0..<300).map { OfflineQuery(mrn: String(format: "%07d", 1_000_000 + ($0 * 7919 * 31) % 9_000_000).prefix($0 % 2 == 0 ? 7 : 5).description) })
         try run("birth date", (0..<300).map { OfflineQuery(birthDate: String(format: "%04d-%02d-%02d", 1930 + $0 % 80, 1 + $0 % 12, 1 + $0 % 28)) })
+    }
+
+    /// Where list loading spends its time.
+    static func profile(home: String) throws {
+        let ws = try workspace(home)
+        guard let list = try ws.cache.lists().first else { return }
+        var t = DispatchTime.now().uptimeNanoseconds
+        func lap(_ what: String) { let n = DispatchTime.now().uptimeNanoseconds; print(String(format: "%@: %.1f ms", what, Double(n - t) / 1e6)); t = n }
+        let records = try ws.cache.records(list.patientIds, history: false)
+        lap("records (1000, no history)")
+        for id in list.patientIds { _ = try ws.cache.notes(patientId: id).first; _ = try ws.cache.isHypercapnic(id) }
+        lap("notes + settings queries")
+        for r in records { _ = NEWS2.score(r) }
+        lap("NEWS2 x1000")
+        let data = try JSONEncoder().encode(records[0].latestVitals)
+        for _ in 0..<6000 { _ = try JSONDecoder().decode([VitalSign].self, from: data) }
+        lap("6000 JSONDecoder decodes of latestVitals")
+        _ = try ws.cache.record(list.patientIds[0], history: true)
+        lap("one record with history")
     }
 
     static func env(_ home: String) throws -> TUIEnvironment {

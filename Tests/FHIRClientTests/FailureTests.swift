@@ -43,6 +43,18 @@ import TestSupport
         #expect(cov.first.map { $0.pairs("query").map(\.0) } == ["beneficiary"])
     }
 
+    @Test func coverageFallbackIsLearnedForLaterPatients() async throws {
+        let h = try SandboxHarness()
+        let conn = try await FHIRConnection.connect(to: h.base("stu3"), credentials: creds(h))
+        _ = try await conn.patientRecord(id: "contos-0004")
+        let second = try await conn.patientRecord(id: "contos-0005")
+        #expect(second.state(of: .coverage).status == .ok)
+        let batches = h.requests().filter { $0["path"]?.string == "/stu3" }.map { ($0["batch"]?.list ?? []).compactMap(\.string) }
+        #expect(batches.count == 2)
+        #expect(batches.last?.last == "GET Coverage?beneficiary=contos-0005", "the second patient asks by beneficiary in the batch")
+        #expect(h.requests().filter { $0["path"]?.string == "/stu3/Coverage" }.count == 1, "only the first patient paid the extra request")
+    }
+
     @Test func oneFailedSectionDoesNotHideTheOthers() async throws {
         let h = try SandboxHarness { $0.statusOverrides = [("AllergyIntolerance", 403)] }
         let conn = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h))
