@@ -128,6 +128,15 @@ public struct JSONParser {
 
     private mutating func string() throws(JSONParseError) -> String {
         i += 1
+        // Fast path: no escapes before the closing quote (almost every FHIR string).
+        var j = i
+        while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\"), bytes[j] >= 0x20 { j += 1 }
+        if j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
+            let slice = bytes[i..<j]
+            guard let s = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
+            i = j + 1
+            return s
+        }
         var out = [UInt8]()
         while i < bytes.count {
             let b = bytes[i]

@@ -86,7 +86,7 @@ extension SandboxServer {
             guard let p = data.byId[pid] else { return bundle([], total: 0, req: req, release: release, type: type, params: params, offset: 0, count: count) }
             switch type {
             case "Observation":
-                var obs = render.observations(p)
+                var obs = data.observations(p, render)
                 if let code = filters.first(where: { $0.0 == "code" })?.1 {
                     obs = obs.filter { $0.1["code"]?["coding"]?[0]?["code"]?.string == code.split(separator: "|").last.map(String.init) }
                 }

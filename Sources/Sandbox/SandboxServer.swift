@@ -208,12 +208,25 @@ public final class SandboxServer: @unchecked Sendable {
     }
 }
 
-/// One tenant's patients, indexed by id.
+/// One tenant's patients, indexed by id, with their rendered observations kept (the data never
+/// changes while the sandbox runs, and rendering ~150 observations per request would dominate).
 final class TenantData: @unchecked Sendable {
     let patients: [SyntheticPatient]
     let byId: [String: SyntheticPatient]
+    private let lock = NSLock()
+    private var observations: [String: [(Date, JSONValue)]] = [:]
+
     init(patients: [SyntheticPatient]) {
         self.patients = patients
         byId = Dictionary(patients.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    func observations(_ p: SyntheticPatient, _ render: ResourceRenderer) -> [(Date, JSONValue)] {
+        let key = render.release.rawValue + "/" + p.id
+        lock.lock(); defer { lock.unlock() }
+        if let o = observations[key] { return o }
+        let o = render.observations(p)
+        observations[key] = o
+        return o
     }
 }

@@ -2,9 +2,16 @@
 /// combining marks none. Computed per grapheme cluster (the maximum over its scalars), so
 /// `e` + U+0301 is one column and 李 is two.
 public enum DisplayWidth {
-    public static func of(_ s: String) -> Int { s.reduce(0) { $0 + of($1) } }
+    public static func of(_ s: String) -> Int {
+        // Fast path: printable ASCII is one column a character (most of what is drawn).
+        var ascii = true
+        for b in s.utf8 where b < 0x20 || b >= 0x7F { ascii = false; break }
+        if ascii { return s.utf8.count }
+        return s.reduce(0) { $0 + of($1) }
+    }
 
     public static func of(_ ch: Character) -> Int {
+        if let a = ch.asciiValue { return a >= 0x20 && a < 0x7F ? 1 : 0 }
         var w = 0
         for u in ch.unicodeScalars {
             if u.value == 0xFE0F { w = 2; continue }
@@ -17,6 +24,9 @@ public enum DisplayWidth {
         let v = u.value
         if v == 0 { return 0 }
         if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }
+        // Latin, Greek, Cyrillic… before the combining marks: one column, no table lookup needed.
+        if v < 0x300 { return 1 }
+        if v < 0x370 { return 0 }
         switch u.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format: return 0
         default: break

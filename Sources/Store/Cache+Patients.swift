@@ -170,32 +170,53 @@ extension Cache {
     /// however long the list.
     public func records(_ ids: [String], history: Bool = false) throws(StoreError) -> [PatientRecord] {
         guard !ids.isEmpty else { return [] }
-        return try locked { () throws(StoreError) -> [PatientRecord] in
-            var byId: [String: PatientRecord] = [:]
+        // Read the rows under the lock; decode them outside it, on every core.
+        var patientRows: [String: [SQLValue]] = [:]
+        var sectionRows: [String: [[SQLValue]]] = [:]
+        try locked { () throws(StoreError) -> Void in
             for chunk in stride(from: 0, to: ids.count, by: 900).map({ Array(ids[$0..<min(ids.count, $0 + 900)]) }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 let values = chunk.map(SQLValue.text)
-                for row in try db.rows("SELECT demographics, fhir_version, fetched_at, warnings FROM patients WHERE id IN (\(marks))", values) {
-                    let p = try StorageJSON.patient(try StorageJSON.parse(row[0].string))
-                    byId[p.id] = PatientRecord(patient: p, fhirVersion: row[1].string.flatMap(FHIRRelease.init(rawValue:)),
-                                               fetchedAt: row[2].double.map(Date.init(timeIntervalSince1970:)),
-                                               warnings: ((try? StorageJSON.parse(row[3].string))?.array ?? []).map(StorageJSON.warning))
+                for row in try db.rows("SELECT id, demographics, fhir_version, fetched_at, warnings FROM patients WHERE id IN (\(marks))", values) {
+                    if let id = row[0].string { patientRows[id] = row }
                 }
                 let filter = history ? "" : " AND section != '\(Cache.historyKey)'"
-                for s in try db.rows("SELECT patient_id, section, status, reason, payload, fetched_at, stale, stale_reason FROM sections WHERE patient_id IN (\(marks))\(filter)", values) {
-                    guard let id = s[0].string, var r = byId[id] else { continue }
-                    if s[1].string == Cache.historyKey {
-                        r.vitalHistory = StorageJSON.history(try StorageJSON.parse(s[4].string))
-                    } else if let section = s[1].string.flatMap(ClinicalSection.init(rawValue:)) {
-                        try Cache.apply(section, payload: s[4].string ?? "", to: &r)
-                        let status: SectionStatus = s[2].string == "ok" ? .ok : (s[2].string == "empty" ? .empty : .unavailable(reason: s[3].string ?? "unknown"))
-                        r.sections[section] = SectionState(status, fetchedAt: s[5].double.map(Date.init(timeIntervalSince1970:)), stale: s[6].int == 1, staleReason: s[7].string)
-                    }
-                    byId[id] = r
+                for row in try db.rows("SELECT patient_id, section, status, reason, payload, fetched_at, stale, stale_reason FROM sections WHERE patient_id IN (\(marks))\(filter)", values) {
+                    if let id = row[0].string { sectionRows[id, default: []].append(row) }
                 }
             }
-            return ids.compactMap { byId[$0] }
         }
+        let prows = patientRows, srows = sectionRows
+        let present = ids.filter { prows[$0] != nil }
+        let out = DecodeBox(count: present.count)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, present.count / 50 + 1))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var k = w
+            while k < present.count {
+                let id = present[k]
+                do { out.set(k, try Cache.decodeRecord(prows[id]!, srows[id] ?? [])) } catch { out.fail(error) }
+                k += workers
+            }
+        }
+        if let e = out.error { throw (e as? StoreError) ?? .corrupt("\(e)") }
+        return out.results.compactMap { $0 }
+    }
+
+    static func decodeRecord(_ row: [SQLValue], _ sections: [[SQLValue]]) throws(StoreError) -> PatientRecord {
+        var r = PatientRecord(patient: try StorageJSON.patient(try StorageJSON.parse(row[1].string)),
+                              fhirVersion: row[2].string.flatMap(FHIRRelease.init(rawValue:)),
+                              fetchedAt: row[3].double.map(Date.init(timeIntervalSince1970:)),
+                              warnings: ((try? StorageJSON.parse(row[4].string))?.array ?? []).map(StorageJSON.warning))
+        for s in sections {
+            if s[1].string == Cache.historyKey {
+                r.vitalHistory = StorageJSON.history(try StorageJSON.parse(s[4].string))
+            } else if let section = s[1].string.flatMap(ClinicalSection.init(rawValue:)) {
+                try Cache.apply(section, payload: s[4].string ?? "", to: &r)
+                let status: SectionStatus = s[2].string == "ok" ? .ok : (s[2].string == "empty" ? .empty : .unavailable(reason: s[3].string ?? "unknown"))
+                r.sections[section] = SectionState(status, fetchedAt: s[5].double.map(Date.init(timeIntervalSince1970:)), stale: s[6].int == 1, staleReason: s[7].string)
+            }
+        }
+        return r
     }
 
     /// The newest note of each patient that has one.
@@ -273,4 +294,14 @@ extension Cache {
                        [.text(id), .int(on ? 1 : 0)])
         }
     }
+}
+
+/// Results of a parallel decode, each slot written by one worker.
+final class DecodeBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var results: [PatientRecord?]
+    private(set) var error: Error?
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: PatientRecord) { lock.lock(); results[i] = r; lock.unlock() }
+    func fail(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
 }

@@ -75,7 +75,7 @@ final class SQLiteDatabase {
 }
 
 /// A value going into or coming out of SQLite.
-enum SQLValue: Equatable {
+enum SQLValue: Equatable, Sendable {
     case null
     case int(Int64)
     case double(Double)

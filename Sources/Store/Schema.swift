@@ -97,6 +97,10 @@ enum Schema {
         CREATE INDEX notes_patient ON notes(patient_id, created_at);
         CREATE INDEX audit_operation ON audit(operation, time);
         """,
+        // 3: "synced N ago" and purge by age without scanning every patient.
+        """
+        CREATE INDEX patients_fetched_at ON patients(fetched_at);
+        """,
     ]
 
     static var latest: Int { migrations.count }

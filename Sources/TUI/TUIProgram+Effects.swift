@@ -125,6 +125,7 @@ extension TUIProgram {
             guard let t = env.loadTheme(name) else { dispatch(.operationFailed("No theme named '\(name)' (built in: default, light, high-contrast, colorblind, monochrome).")); return }
             theme = t
             lastScreen = nil
+            needsRender = true
             dispatch(.themeChanged(name))
         case .setMouse(let on): terminal?.setMouse(on)
         case .setHypercapnic(let id, let on):

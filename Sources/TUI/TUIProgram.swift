@@ -17,6 +17,8 @@ public final class TUIProgram {
     var syncStop: StopFlag?
     var lastAuditedView: String?
     var lastProbe = Date()
+    /// Set by every action; the loop draws only then (an idle screen costs nothing).
+    var needsRender = true
     let audit: AuditTrail
 
     public init(env: TUIEnvironment, terminal: TerminalDevice?, theme: Theme, size: (Int, Int), now: Date = Date()) {
@@ -47,7 +49,7 @@ public final class TUIProgram {
         start()
         var lastTick = Date()
         while !state.quit {
-            render()
+            if needsRender { render() }
             if let key = terminal.readKey() {
                 dispatch(.keyPressed(key))
             } else {
@@ -66,6 +68,7 @@ public final class TUIProgram {
 
     /// Draws the current state (only changed cells reach the terminal).
     public func render() {
+        needsRender = false
         let screen = Views.render(state, theme: theme)
         if screen != lastScreen {
             terminal?.draw(screen, previous: lastScreen)
@@ -77,6 +80,7 @@ public final class TUIProgram {
     public var screen: Screen { Views.render(state, theme: theme) }
 
     public func dispatch(_ action: Action) {
+        needsRender = true
         for effect in Reducer.reduce(&state, action) { perform(effect) }
     }
 
