@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "Sandbox", dependencies: ["FHIRAdapters", "Clinical", "CCrypto"]),
         .executableTarget(name: "rounds", dependencies: ["RoundsCore", "TUI", "CursesBackend", "FHIRClient", "FHIRAdapters", "Store", "Clinical", "ScreenKit"]),
         .executableTarget(name: "rounds-sandbox", dependencies: ["Sandbox"]),
-        .target(name: "TestSupport", dependencies: ["Clinical", "FHIRAdapters", "Sandbox"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Clinical", "FHIRAdapters", "Sandbox", "CSQLite"], path: "Tests/TestSupport"),
         // Measurements for `make bench` (not a product; lives with the tests).
         .executableTarget(name: "rounds-bench", dependencies: ["Clinical", "Store", "RoundsCore", "TUI", "ScreenKit", "CursesBackend", "FHIRClient"],
                           path: "Tests/Benchmarks"),

@@ -73,6 +73,19 @@ public enum Column: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// The record section this column reads (`nil`: demographics, notes or sync time only).
+    public var section: ClinicalSection? {
+        switch self {
+        case .news2, .heartRate, .bloodPressure, .respiratoryRate, .spo2, .temperature, .vitalsTime: return .vitals
+        case .location, .encounterStatus: return .encounter
+        case .allergies: return .allergies
+        case .conditions: return .conditions
+        case .medications: return .medications
+        case .payor: return .coverage
+        case .name, .mrn, .ageSex, .birthDate, .gp, .latestNote, .synced: return nil
+        }
+    }
+
     /// A width that suits the content on a 120-column screen; the TUI shrinks flexible ones.
     public var preferredWidth: Int {
         switch self {

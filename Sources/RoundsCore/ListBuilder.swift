@@ -6,14 +6,21 @@ import Store
 public enum ListBuilder {
     /// One row per patient on the list, in list order; patients not yet synced get an empty row.
     public static func rows(_ list: PatientList, cache: Cache, now: Date = Date(), staleAfter: TimeInterval = 24 * 3600) throws -> [ListRow] {
-        let records = Dictionary(try cache.records(list.patientIds).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Only the sections the columns show are read; the detail pane reads the whole record.
+        let needed = Set(columns(list).compactMap(\.section)).union([.vitals])
+        let records = Dictionary(try cache.records(list.patientIds, sections: needed).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let notes = try cache.latestNotes()
         let scale2 = try cache.hypercapnicIds()
-        return list.patientIds.map { id in
-            let record = records[id]
-            let news = record.map { NEWS2.score($0, hypercapnic: scale2.contains(id), now: now, staleAfter: staleAfter) }
-            return ListRow(id: id, record: record, news2: news, latestNote: notes[id])
+        let ids = list.patientIds
+        let scores = ScoreBox(count: ids.count)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))) { w in
+            var k = w
+            while k < ids.count {
+                if let r = records[ids[k]] { scores.set(k, NEWS2.score(r, hypercapnic: scale2.contains(ids[k]), now: now, staleAfter: staleAfter)) }
+                k += max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+            }
         }
+        return ids.enumerated().map { k, id in ListRow(id: id, record: records[id], news2: scores.values[k], latestNote: notes[id]) }
     }
 
     /// Sorts rows by a column; missing values always last. Ties keep list order.
@@ -94,4 +101,12 @@ public struct ListTransfer: Codable, Sendable, Equatable {
         guard let l = try cache.list(named: listName) else { throw CoreError.notFound("List '\(listName)' was not created.") }
         return l
     }
+}
+
+/// NEWS2 scores computed in parallel, one slot per row.
+final class ScoreBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var values: [NEWS2?]
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ v: NEWS2) { lock.lock(); values[i] = v; lock.unlock() }
 }

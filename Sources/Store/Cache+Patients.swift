@@ -168,7 +168,9 @@ extension Cache {
 
     /// Records for many ids (missing ones skipped), in the order given; three queries in all,
     /// however long the list.
-    public func records(_ ids: [String], history: Bool = false) throws(StoreError) -> [PatientRecord] {
+    /// - Parameter sections: only these sections are read (a list needs only what its columns show;
+    ///   `nil` reads every section).
+    public func records(_ ids: [String], history: Bool = false, sections only: Set<ClinicalSection>? = nil) throws(StoreError) -> [PatientRecord] {
         guard !ids.isEmpty else { return [] }
         // Read the rows under the lock; decode them outside it, on every core.
         var patientRows: [String: [SQLValue]] = [:]
@@ -180,7 +182,8 @@ extension Cache {
                 for row in try db.rows("SELECT id, demographics, fhir_version, fetched_at, warnings FROM patients WHERE id IN (\(marks))", values) {
                     if let id = row[0].string { patientRows[id] = row }
                 }
-                let filter = history ? "" : " AND section != '\(Cache.historyKey)'"
+                var filter = history ? "" : " AND section != '\(Cache.historyKey)'"
+                if let only { filter += " AND section IN (" + (only.map { "'\($0.rawValue)'" } + (history ? ["'\(Cache.historyKey)'"] : [])).joined(separator: ",") + ")" }
                 for row in try db.rows("SELECT patient_id, section, status, reason, payload, fetched_at, stale, stale_reason FROM sections WHERE patient_id IN (\(marks))\(filter)", values) {
                     if let id = row[0].string { sectionRows[id, default: []].append(row) }
                 }

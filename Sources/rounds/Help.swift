@@ -8,8 +8,8 @@ enum Help {
       rounds connect URL --client-id ID --tenant TENANT [--secret-file PATH] [--auth post|basic] [--name NAME]
       rounds metadata [--json]
       rounds search [--name X] [--family X] [--given X] [--mrn X] [--birthdate YYYY-MM-DD]
-                    [--gender G] [--count N] [--offline] [--json]
-      rounds patient ID [--offline] [--json]
+                    [--gender G] [--count N] [--page N] [--offline] [--json]
+      rounds patient ID [--offline] [--json] | patient ID --hypercapnic on|off
       rounds sync [--list NAME] [--concurrency N] [--json]
       rounds list ls|show|create|rename|delete|default|add|remove|move|columns|export|import …
       rounds note add ID [TEXT] | note ls ID [--json]

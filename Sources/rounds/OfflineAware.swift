@@ -7,14 +7,19 @@ import Store
 /// Online first; the cache when asked (`--offline`) or when the server cannot be reached, said
 /// on stderr ("offline: showing data synced 2026-11-25 08:14, 3 h ago").
 enum OfflineAware {
-    static func search(_ ctx: CLIContext, query: PatientQuery, offline: Bool) async throws -> SearchCommand.Result {
+    static func search(_ ctx: CLIContext, query: PatientQuery, offline: Bool, page: Int = 1) async throws -> SearchCommand.Result {
         let saved = try ctx.requireConnection()
         if !offline {
             do {
                 let conn = try await ctx.connect(saved)
-                let page = try await conn.searchPatients(query)
-                try? AuditHook.record(ctx, operation: "PatientSearch", connection: saved, patients: page.patients.map(\.id), outcome: "success")
-                return SearchCommand.Result(total: page.total, patients: SearchCommand.rows(page.patients), next: page.next, source: "server")
+                var result = try await conn.searchPatients(query)
+                // Page N: follow the server's `next` links N-1 times.
+                for _ in 1..<max(1, page) {
+                    guard let next = result.next else { result.patients = []; break }
+                    result = try await conn.nextPage(next)
+                }
+                try? AuditHook.record(ctx, operation: "PatientSearch", connection: saved, patients: result.patients.map(\.id), outcome: "success")
+                return SearchCommand.Result(total: result.total, patients: SearchCommand.rows(result.patients), next: result.next, source: "server")
             } catch let e as FHIRClientError where e.isUnreachable {
                 Output.err("rounds: \(e.description)")
             }

@@ -43,7 +43,7 @@ enum SearchCommand {
                               flags: ["--json", "--offline"])
         let q = try query(a)
         let ctx = try CLIContext.load()
-        let result = try await OfflineAware.search(ctx, query: q, offline: a.has("--offline"))
+        let result = try await OfflineAware.search(ctx, query: q, offline: a.has("--offline"), page: try a.int("--page") ?? 1)
         print(result, json: a.has("--json"))
         return 0
     }
@@ -59,16 +59,23 @@ enum SearchCommand {
             t.rows.append([p.name, p.mrn ?? "—", Patient(id: "", gender: p.gender).sexLetter, p.birthDate ?? "—", p.id])
         }
         Output.out(t.render())
-        Output.out("showing \(r.patients.count) of \(r.total.map(String.init) ?? "unknown")\(r.source == "cache" ? " (offline, from the cache)" : "")\(r.next != nil ? " — more with --count" : "")")
+        Output.out("showing \(r.patients.count) of \(r.total.map(String.init) ?? "unknown")\(r.source == "cache" ? " (offline, from the cache)" : "")\(r.next != nil ? " — next page with --page N" : "")")
     }
 }
 
 /// `rounds patient ID [--offline] [--json]`
 enum PatientCommand {
     static func run(_ words: [String]) async throws -> Int32 {
-        let a = try Arguments(words, flags: ["--json", "--offline"])
+        let a = try Arguments(words, valued: ["--hypercapnic"], flags: ["--json", "--offline"])
         guard a.positionals.count == 1 else { throw UsageError(message: "patient needs exactly one ID") }
         let ctx = try CLIContext.load()
+        if let flag = a.value("--hypercapnic") {
+            guard ["on", "off"].contains(flag) else { throw UsageError(message: "--hypercapnic is on or off") }
+            let ws = try ctx.workspace()
+            try ws.cache.setHypercapnic(a.positionals[0], flag == "on")
+            Output.out(flag == "on" ? "NEWS2 for '\(a.positionals[0])' now uses SpO2 scale 2 (hypercapnic respiratory failure)." : "NEWS2 for '\(a.positionals[0])' uses SpO2 scale 1.")
+            return 0
+        }
         let (record, offline) = try await OfflineAware.patient(ctx, id: a.positionals[0], offline: a.has("--offline"))
         for w in record.warnings.prefix(10) { Output.err("warning: \(w.path): \(w.reason)") }
         if a.has("--json") { try Output.json(record) } else { Output.out(RecordSummary.text(record, showAge: offline)) }

@@ -56,7 +56,7 @@ import TestSupport
         for name in ["A", "B", "C", "D"] { try cli.run(["list", "create", name]) }
         #expect(try cli.run(["audit", "--verify"]).stdout.contains("5 records"))
         let path = cli.home + "/data/sandbox--contoso.sqlite"
-        let db = try RawDB(path)
+        let db = try RawSQLite(path)
         try db.exec("UPDATE audit SET os_user = 'mallory' WHERE id = 3")
         let edited = try cli.run(["audit", "--verify"])
         #expect(edited.status == 1)
@@ -70,16 +70,3 @@ import TestSupport
     }
 }
 
-import CSQLite
-final class RawDB {
-    let db: OpaquePointer
-    init(_ path: String) throws {
-        var h: OpaquePointer?
-        guard sqlite3_open(path, &h) == SQLITE_OK, let h else { throw StoreError.sqlite("open") }
-        db = h
-    }
-    deinit { sqlite3_close(db) }
-    func exec(_ sql: String) throws {
-        guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw StoreError.sqlite(String(cString: sqlite3_errmsg(db))) }
-    }
-}

@@ -94,6 +94,17 @@ import TestSupport
         withExtendedLifetime(h) {}
     }
 
+    @Test func searchPagesFollowNextLinks() throws {
+        let (h, cli) = try connected(patients: 40)
+        let first = try JSONParser.parse(try cli.run(["search", "--name", "a", "--count", "5", "--json"]).stdout)
+        let second = try JSONParser.parse(try cli.run(["search", "--name", "a", "--count", "5", "--page", "2", "--json"]).stdout)
+        let a = Set((first["patients"]?.array ?? []).compactMap { $0["id"]?.string })
+        let b = Set((second["patients"]?.array ?? []).compactMap { $0["id"]?.string })
+        #expect(a.count == 5 && b.count == 5 && a.isDisjoint(with: b))
+        #expect(first["total"] == second["total"])
+        withExtendedLifetime(h) {}
+    }
+
     @Test func exitCodes() throws {
         let (h, cli) = try connected()
         #expect(try cli.run(["search"]).status == 2)

@@ -59,6 +59,45 @@ import Sandbox
         withExtendedLifetime(s.h) {}
     }
 
+    @Test func ctrlCFinishesThePatientsInFlightAndStops() throws {
+        let h = try SandboxHarness(patients: 40) { $0.latencyMs = 60 }
+        let cli = CLIRunner(home: try TempDir.make("sigint"))
+        try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile, "--name", "sandbox"])
+        try cli.run(["list", "create", "Ward"])
+        let cache = try Cache(path: cli.home + "/data/sandbox--contoso.sqlite")
+        try cache.addPatients((1...40).map { String(format: "contos-%04d", $0) }, to: "Ward")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLIRunner.binDirectory + "/rounds")
+        p.arguments = ["sync", "--concurrency", "2", "--json"]
+        p.environment = ProcessInfo.processInfo.environment.merging(["ROUNDS_HOME": cli.home]) { _, b in b }
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        usleep(700_000)
+        kill(p.processIdentifier, SIGINT)
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 1)
+        let summary = try JSONParser.parse(data)
+        #expect(summary["interrupted"]?.bool == true)
+        let done = (summary["synced"]?.double ?? 0) + (summary["unchanged"]?.double ?? 0)
+        #expect(done > 0 && done < 40)
+        #expect((summary["remaining"]?.double ?? 0) + done == 40)
+        #expect(try cache.integrityCheck() == "ok")
+        #expect(try cache.cachedPatientIds().count == Int(done), "every finished patient was saved whole")
+    }
+
+    @Test func hypercapnicPatientsUseScale2() throws {
+        let s = try setup("r4")
+        try s.cli.run(["list", "create", "Ward", "--columns", "name,news2,spo2"])
+        try s.cli.run(["list", "add", "Ward", "contos-0002"])
+        #expect(try s.cli.run(["patient", "contos-0002", "--hypercapnic", "on"]).status == 0)
+        #expect(try Cache(path: s.cachePath).isHypercapnic("contos-0002"))
+        #expect(try s.cli.run(["patient", "contos-0002", "--hypercapnic", "maybe"]).status == 2)
+        withExtendedLifetime(s.h) {}
+    }
+
     @Test func exportImportRoundTrip() throws {
         let s = try setup()
         try s.cli.run(["list", "create", "Night shift", "--columns", "name,mrn,news2,note"])

@@ -91,7 +91,7 @@ func sampleRecord(_ id: String, family: String = "Black", given: [String] = ["Ru
 
     @Test func searchUsesIndexesNotAScan() throws {
         let c = try fresh()
-        let db = try OpenSQLite(c.path)
+        let db = try RawSQLite(c.path)
         let plans = [
             ("SELECT id FROM patients p WHERE p.mrn >= '1' AND p.mrn < '2'", "patients_mrn"),
             ("SELECT id FROM patients p WHERE p.birth_date = '1951-08-23'", "patients_birth_date"),
@@ -168,28 +168,3 @@ final class TestClock: @unchecked Sendable {
     func advance(_ s: TimeInterval) { lock.lock(); t += s; lock.unlock() }
 }
 
-/// Raw SQLite access for assertions the Store API does not offer.
-final class OpenSQLite {
-    let db: OpaquePointer
-    init(_ path: String) throws {
-        var h: OpaquePointer?
-        guard sqlite3_open(path, &h) == SQLITE_OK, let h else { throw StoreError.sqlite("open") }
-        db = h
-    }
-    deinit { sqlite3_close(db) }
-
-    func exec(_ sql: String) throws {
-        guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw StoreError.sqlite(String(cString: sqlite3_errmsg(db))) }
-    }
-
-    func strings(_ sql: String, column: Int32 = 0) throws -> [String] {
-        var s: OpaquePointer?
-        guard sqlite3_prepare_v2(db, sql, -1, &s, nil) == SQLITE_OK else { throw StoreError.sqlite(String(cString: sqlite3_errmsg(db))) }
-        defer { sqlite3_finalize(s) }
-        var out: [String] = []
-        while sqlite3_step(s) == SQLITE_ROW { out.append(sqlite3_column_text(s, column).map { String(cString: $0) } ?? "") }
-        return out
-    }
-
-    func plan(_ sql: String) throws -> String { try strings("EXPLAIN QUERY PLAN " + sql, column: 3).joined(separator: " | ") }
-}

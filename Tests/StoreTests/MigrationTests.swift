@@ -14,7 +14,7 @@ import TestSupport
             try v1.createList("A", columns: ["name"])
             try v1.addPatients(["p1"], to: "A")
         }
-        let raw = try OpenSQLite(path)
+        let raw = try RawSQLite(path)
         #expect(try raw.strings("SELECT name FROM sqlite_master WHERE name = 'patient_settings'").isEmpty)
         let now = try Cache(path: path)
         #expect(now.schemaVersion == Cache.latestSchemaVersion)
@@ -27,7 +27,7 @@ import TestSupport
     @Test func newerSchemaIsRefusedClearly() throws {
         let path = try TempDir.make("mig") + "/c.sqlite"
         _ = try Cache(path: path)
-        try OpenSQLite(path).exec("PRAGMA user_version = 99")
+        try RawSQLite(path).exec("PRAGMA user_version = 99")
         do { _ = try Cache(path: path); Issue.record("opened a newer cache") } catch {
             #expect(error == .newerSchema(path: path, found: 99, supported: Cache.latestSchemaVersion))
             #expect(error.description.contains("newer Rounds"))
@@ -56,7 +56,7 @@ import TestSupport
         let path = try TempDir.make("wal") + "/c.sqlite"
         let c = try Cache(path: path)
         try c.save(sampleRecord("p1"))
-        let raw = try OpenSQLite(path)
+        let raw = try RawSQLite(path)
         #expect(try raw.strings("PRAGMA journal_mode") == ["wal"])
         #expect(try c.integrityCheck() == "ok")
         var st = stat()
