@@ -137,6 +137,16 @@ struct BenchMain {
         func lap(_ what: String) { let n = DispatchTime.now().uptimeNanoseconds; print(String(format: "%@: %.1f ms", what, Double(n - t) / 1e6)); t = n }
         let records = try ws.cache.records(list.patientIds, history: false)
         lap("records (1000, no history)")
+        let rows = try ListBuilder.rows(list, cache: ws.cache)
+        lap("ListBuilder.rows (columns' sections, NEWS2)")
+        _ = ListBuilder.sort(rows, by: .news2, descending: true)
+        lap("sort by NEWS2")
+        var st = AppState(width: 120, height: 40, now: Date())
+        _ = Reducer.reduce(&st, .listsLoaded([.init(name: list.name, count: rows.count, isDefault: true)], select: nil))
+        _ = Reducer.reduce(&st, .rowsLoaded(list: list.name, rows: rows, columns: ListBuilder.columns(list)))
+        lap("reduce rowsLoaded")
+        _ = Views.render(st, theme: Theme.fallback)
+        lap("render")
         for id in list.patientIds { _ = try ws.cache.notes(patientId: id).first; _ = try ws.cache.isHypercapnic(id) }
         lap("notes + settings queries")
         for r in records { _ = NEWS2.score(r) }
