@@ -126,9 +126,9 @@ extension Cache {
     private func reindexName(_ p: Patient) throws {
         guard let rowid = try db.rows("SELECT rowid FROM patients WHERE id = ?", [.text(p.id)]).first?.first?.int else { return }
         try db.run("DELETE FROM patient_names WHERE rowid = ?", [.int(rowid)])
-        try db.run("INSERT INTO patient_names(rowid, family, given) VALUES(?,?,?)",
+        try db.run("INSERT INTO patient_names(rowid, family, given, sort_name) VALUES(?,?,?,?)",
                    [.int(rowid), .text(TextFolding.fold(p.name?.family ?? p.name?.text ?? "")),
-                    .text(TextFolding.fold(((p.name?.given ?? []) + (p.name?.prefix ?? [])).joined(separator: " ")))])
+                    .text(TextFolding.fold(((p.name?.given ?? []) + (p.name?.prefix ?? [])).joined(separator: " "))), .text(p.displayName)])
     }
 
     /// Marks every cached section of a patient stale (the whole fetch failed); data stays.
@@ -278,6 +278,29 @@ extension Cache {
         }
         if let b = q.birthDate, !b.isEmpty { clauses.append("p.birth_date = ?"); values.append(.text(b)) }
         if let g = q.gender, !g.isEmpty { clauses.append("p.gender = ?"); values.append(.text(g.lowercased())) }
+        // Name parts only, all long enough for the trigram index: count, sort and page inside the
+        // index, then read just the page's patients.
+        let parts = [("family", q.family), ("given", q.given), (nil, q.name)].compactMap { c, v -> (String?, String)? in
+            guard let v, !v.isEmpty else { return nil }
+            return (c, TextFolding.fold(v))
+        }
+        if !parts.isEmpty, parts.allSatisfy({ $0.1.count >= 3 }), (q.mrn ?? "").isEmpty, (q.birthDate ?? "").isEmpty, (q.gender ?? "").isEmpty {
+            let match = parts.map { c, v in
+                let phrase = "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                return c.map { "\($0) : \(phrase)" } ?? phrase
+            }.joined(separator: " AND ")
+            return try locked { () throws(StoreError) -> (total: Int, patients: [Patient]) in
+                let total = Int(try db.rows("SELECT count(*) FROM patient_names WHERE patient_names MATCH ?", [.text(match)]).first?.first?.int ?? 0)
+                let rowids = try db.rows("SELECT rowid FROM patient_names WHERE patient_names MATCH ? ORDER BY sort_name LIMIT ?", [.text(match), .int(Int64(q.limit))]).compactMap { $0[0].int }
+                guard !rowids.isEmpty else { return (total, []) }
+                let marks = Array(repeating: "?", count: rowids.count).joined(separator: ",")
+                var byRow: [Int64: Patient] = [:]
+                for r in try db.rows("SELECT rowid, demographics FROM patients WHERE rowid IN (\(marks))", rowids.map(SQLValue.int)) {
+                    if let id = r[0].int { byRow[id] = try StorageJSON.patient(try StorageJSON.parse(r[1].string)) }
+                }
+                return (total, rowids.compactMap { byRow[$0] })
+            }
+        }
         let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         return try locked { () throws(StoreError) -> (total: Int, patients: [Patient]) in
             let total = Int(try db.rows("SELECT count(*) FROM patients p \(whereSQL)", values).first?.first?.int ?? 0)

@@ -101,6 +101,13 @@ enum Schema {
         """
         CREATE INDEX patients_fetched_at ON patients(fetched_at);
         """,
+        // 4: the name index carries the display name, so a name search sorts and counts inside
+        //    the index instead of reading thousands of patient rows.
+        """
+        DROP TABLE patient_names;
+        CREATE VIRTUAL TABLE patient_names USING fts5(family, given, sort_name UNINDEXED, tokenize = 'trigram');
+        INSERT INTO patient_names(rowid, family, given, sort_name) SELECT rowid, family_folded, given_folded, display_name FROM patients;
+        """,
     ]
 
     static var latest: Int { migrations.count }

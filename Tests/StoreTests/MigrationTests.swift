@@ -10,16 +10,24 @@ import TestSupport
         do {
             let v1 = try Cache(path: path, upToVersion: 1)
             #expect(v1.schemaVersion == 1)
-            try v1.save(sampleRecord("p1"))
-            try v1.createList("A", columns: ["name"])
-            try v1.addPatients(["p1"], to: "A")
         }
+        // Data as Rounds with schema 1 wrote it.
         let raw = try RawSQLite(path)
+        try raw.exec("""
+            INSERT INTO patients(id, fhir_version, display_name, family_folded, given_folded, mrn, demographics, fetched_at)
+              VALUES('p1', 'STU3', 'Black, Ruth', 'black', 'ruth', '1234567', '{"id":"p1","mrn":"1234567","name":{"family":"Black","given":["Ruth"]}}', 1795000000);
+            INSERT INTO patient_names(rowid, family, given) SELECT rowid, family_folded, given_folded FROM patients;
+            INSERT INTO lists(name, position, is_default, columns, created_at) VALUES('A', 0, 1, '["name"]', 1795000000);
+            INSERT INTO list_members(list_id, patient_id, position, added_at) VALUES(1, 'p1', 0, 1795000000);
+            """)
         #expect(try raw.strings("SELECT name FROM sqlite_master WHERE name = 'patient_settings'").isEmpty)
         let now = try Cache(path: path)
         #expect(now.schemaVersion == Cache.latestSchemaVersion)
         #expect(try now.record("p1")?.patient.displayName == "Black, Ruth")
         #expect(try now.list(named: "A")?.patientIds == ["p1"])
+        #expect(try now.search(OfflineQuery(name: "black")).patients.map(\.id) == ["p1"], "the name index was rebuilt")
+        try now.save(sampleRecord("p2", family: "Blackwood"))
+        #expect(try now.search(OfflineQuery(family: "blac")).total == 2)
         try now.setHypercapnic("p1", true)
         #expect(try now.isHypercapnic("p1"))
     }
