@@ -5,11 +5,20 @@ import Clinical
 public final class MappingContext {
     public private(set) var warnings: [DataWarning] = []
     public let profile: FHIRProfile
+    private let resources: [FoundResource]
+    private var indexed = false
     private var byFullUrl: [String: JSONValue] = [:]
     private var byTypeAndId: [String: JSONValue] = [:]
 
     public init(profile: FHIRProfile, resources: [FoundResource] = []) {
         self.profile = profile
+        self.resources = resources
+    }
+
+    /// Builds the reference index on first use: most sections (vital signs) never resolve one.
+    private func index() {
+        guard !indexed else { return }
+        indexed = true
         for r in resources {
             if let u = r.fullUrl { byFullUrl[u] = r.resource }
             if let id = r.id { byTypeAndId["\(r.type)/\(id)"] = r.resource }
@@ -30,6 +39,7 @@ public final class MappingContext {
             let id = String(ref.dropFirst())
             return (container["contained"]?.list ?? []).first { $0["id"]?.text == id }
         }
+        index()
         if let r = byFullUrl[ref] { return r }
         if let key = MappingContext.typeAndId(ref), let r = byTypeAndId[key] { return r }
         return nil
