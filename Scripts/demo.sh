@@ -16,7 +16,7 @@ i=0; while [ ! -s "$DEMO/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); don
 PORT=$(cat "$DEMO/port")
 export ROUNDS_HOME="$DEMO/home"
 "$BIN/rounds" connect "http://127.0.0.1:$PORT/$VERSION" --client-id "$CLIENT_ID" --tenant contoso --secret-file "$DEMO/secret" --name sandbox
-if [ -x Scripts/demo-tui.sh ] && [ -t 1 ]; then
+if [ -f Scripts/demo-tui.sh ] && [ -t 0 ] && [ -t 1 ]; then
     . Scripts/demo-tui.sh
 else
     echo; echo "$ rounds search --name zo"; "$BIN/rounds" search --name zo
