@@ -2,25 +2,10 @@ import Foundation
 import Clinical
 import FHIRAdapters
 
-/// What the user searches for; turned into the per-release parameters of interface.md §2.
-public struct PatientQuery: Sendable, Equatable {
-    public var name: String?
-    public var family: String?
-    public var given: String?
-    public var mrn: String?
-    public var birthDate: String?
-    public var gender: String?
-    public var id: String?
-    public var count: Int = 25
+/// A patient search as the FHIR client sends it (interface.md §2).
+public typealias PatientQuery = PatientCriteria
 
-    public init(name: String? = nil, family: String? = nil, given: String? = nil, mrn: String? = nil,
-                birthDate: String? = nil, gender: String? = nil, id: String? = nil, count: Int = 25) {
-        self.name = name; self.family = family; self.given = given; self.mrn = mrn
-        self.birthDate = birthDate; self.gender = gender; self.id = id; self.count = count
-    }
-
-    public var isEmpty: Bool { [name, family, given, mrn, birthDate, gender, id].allSatisfy { $0?.isEmpty ?? true } }
-
+extension PatientCriteria {
     /// The form body for `Patient/_search` in this profile's release.
     public func parameters(_ profile: FHIRProfile) throws(FHIRClientError) -> [(String, String)] {
         var p: [(String, String)] = []

@@ -8,21 +8,8 @@ public enum SaveOutcome: String, Sendable, Codable {
 }
 
 /// A patient search over the cache: name parts as folded substrings, MRN exact or prefix,
-/// birth date exact, gender.
-public struct OfflineQuery: Sendable, Equatable {
-    public var name: String?
-    public var family: String?
-    public var given: String?
-    public var mrn: String?
-    public var birthDate: String?
-    public var gender: String?
-    public var limit: Int
-    public init(name: String? = nil, family: String? = nil, given: String? = nil, mrn: String? = nil, birthDate: String? = nil,
-                gender: String? = nil, limit: Int = 25) {
-        self.name = name; self.family = family; self.given = given; self.mrn = mrn; self.birthDate = birthDate
-        self.gender = gender; self.limit = limit
-    }
-}
+/// birth date exact, gender; `count` results at most.
+public typealias OfflineQuery = PatientCriteria
 
 extension Cache {
     static let historyKey = "vitals_history"
@@ -291,7 +278,7 @@ extension Cache {
             }.joined(separator: " AND ")
             return try locked { () throws(StoreError) -> (total: Int, patients: [Patient]) in
                 let total = Int(try db.rows("SELECT count(*) FROM patient_names WHERE patient_names MATCH ?", [.text(match)]).first?.first?.int ?? 0)
-                let rowids = try db.rows("SELECT rowid FROM patient_names WHERE patient_names MATCH ? ORDER BY sort_name LIMIT ?", [.text(match), .int(Int64(q.limit))]).compactMap { $0[0].int }
+                let rowids = try db.rows("SELECT rowid FROM patient_names WHERE patient_names MATCH ? ORDER BY sort_name LIMIT ?", [.text(match), .int(Int64(q.count))]).compactMap { $0[0].int }
                 guard !rowids.isEmpty else { return (total, []) }
                 let marks = Array(repeating: "?", count: rowids.count).joined(separator: ",")
                 var byRow: [Int64: Patient] = [:]
@@ -304,7 +291,7 @@ extension Cache {
         let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         return try locked { () throws(StoreError) -> (total: Int, patients: [Patient]) in
             let total = Int(try db.rows("SELECT count(*) FROM patients p \(whereSQL)", values).first?.first?.int ?? 0)
-            let rows = try db.rows("SELECT demographics FROM patients p \(whereSQL) ORDER BY p.display_name LIMIT ?", values + [.int(Int64(q.limit))])
+            let rows = try db.rows("SELECT demographics FROM patients p \(whereSQL) ORDER BY p.display_name LIMIT ?", values + [.int(Int64(q.count))])
             return (total, try rows.map { r throws(StoreError) in try StorageJSON.patient(try StorageJSON.parse(r[0].string)) })
         }
     }

@@ -150,7 +150,7 @@ extension TUIProgram {
 
     func searchCache(_ text: String, _ q: PatientQuery) {
         do {
-            let found = try cache.search(OfflineQuery(name: q.name, family: q.family, given: q.given, mrn: q.mrn, birthDate: q.birthDate, gender: q.gender, limit: q.count))
+            let found = try cache.search(q)
             report(.searchCompleted(query: text, results: found.patients, total: found.total, source: "cache"))
         } catch {
             report(.searchFailed(query: text, message: "\(error)"))

@@ -26,8 +26,7 @@ enum OfflineAware {
         }
         let ws = try ctx.workspace()
         Output.err(ws.offlineBanner())
-        let found = try ws.cache.search(OfflineQuery(name: query.name, family: query.family, given: query.given, mrn: query.mrn,
-                                                     birthDate: query.birthDate, gender: query.gender, limit: query.count))
+        let found = try ws.cache.search(query)
         try? AuditHook.record(ctx, operation: "PatientSearch", connection: saved, patients: found.patients.map(\.id), outcome: "success-offline")
         return SearchCommand.Result(total: found.total, patients: SearchCommand.rows(found.patients), next: nil, source: "cache")
     }

@@ -59,7 +59,7 @@ enum PlainMode {
                     try? trail.record(.patientSearch)
                     var found: [Patient] = []
                     if let conn { found = try await conn.searchPatients(q).patients } else {
-                        found = try cache.search(OfflineQuery(name: q.name, family: q.family, given: q.given, mrn: q.mrn, birthDate: q.birthDate, gender: q.gender)).patients
+                        found = try cache.search(q).patients
                         Output.out("(offline cache)")
                     }
                     for p in found { Output.out("\(p.displayName); MRN \(p.mrn ?? "none"); \(p.sexLetter); born \(p.birthDate?.raw ?? "unknown"); id \(p.id)") }
