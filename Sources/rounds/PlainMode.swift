@@ -24,7 +24,12 @@ enum PlainMode {
             Output.out("List \(l.name), \(rows.count) patients:")
             let cols = ListBuilder.columns(l)
             for (k, r) in rows.enumerated() {
-                Output.out("\(k + 1). " + cols.map { "\($0.title) \($0.value(r).text)" }.joined(separator: "; "))
+                // Words, not symbols, for a screen reader: "NEWS2 15 HIGH", "HR 129 abnormal".
+                Output.out("\(k + 1). " + cols.map { c in
+                    if c == .news2 { return r.news2?.summary ?? "NEWS2 unknown" }
+                    let v = c.value(r)
+                    return "\(c.title) \(v.text)\(v.abnormal && c != .allergies ? " abnormal" : "")"
+                }.joined(separator: "; "))
             }
         }
         try showList()
