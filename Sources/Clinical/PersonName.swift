@@ -51,6 +51,10 @@ public struct PersonName: Sendable, Hashable, Codable {
 }
 
 extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+    /// Without surrounding whitespace; names rarely have any, so skip Foundation when not needed.
+    var trimmed: String {
+        guard let f = first, let l = last, f.isWhitespace || l.isWhitespace else { return self }
+        return trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }
 import Foundation

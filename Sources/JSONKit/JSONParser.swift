@@ -72,6 +72,7 @@ public struct JSONParser {
         defer { depth -= 1 }
         i += 1
         var o: [String: JSONValue] = [:]
+        o.reserveCapacity(8)
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(o) }
         while true {
@@ -112,6 +113,15 @@ public struct JSONParser {
 
     private mutating func number() throws(JSONParseError) -> Double {
         let start = i
+        // Fast path: a plain integer of up to 15 digits is exact as a Double; no string needed.
+        var j = i, negative = false, value: Int64 = 0, count = 0
+        if bytes[j] == UInt8(ascii: "-") { negative = true; j += 1 }
+        while j < bytes.count, bytes[j] >= 48, bytes[j] <= 57, count < 16 { value = value * 10 + Int64(bytes[j] - 48); j += 1; count += 1 }
+        if count > 0, count < 16, j == bytes.count || !(bytes[j] == UInt8(ascii: ".") || bytes[j] == UInt8(ascii: "e") || bytes[j] == UInt8(ascii: "E") || (bytes[j] >= 48 && bytes[j] <= 57)) {
+            if count > 1, bytes[negative ? i + 1 : i] == 48 { throw fail("invalid number") }
+            i = j
+            return Double(negative ? -value : value)
+        }
         if bytes[i] == UInt8(ascii: "-") { i += 1 }
         func digits() -> Int { let s = i; while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { i += 1 }; return i - s }
         guard digits() > 0 else { throw fail("invalid number") }
@@ -133,7 +143,13 @@ public struct JSONParser {
         while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\"), bytes[j] >= 0x20 { j += 1 }
         if j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
             let slice = bytes[i..<j]
-            guard let s = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
+            let s: String
+            if slice.allSatisfy({ $0 < 0x80 }) {
+                s = String(decoding: slice, as: UTF8.self)  // ASCII is always valid UTF-8
+            } else {
+                guard let v = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
+                s = v
+            }
             i = j + 1
             return s
         }

@@ -119,6 +119,21 @@ public enum Column: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// The key rows sort by: the same order as `value(_:).sortKey`, without formatting any text.
+    public func sortKey(_ row: ListRow, now: Date = Date()) -> CellValue.SortKey {
+        guard let r = row.record else { return self == .name ? .text(row.id) : .missing }
+        func vital(_ k: VitalKind) -> CellValue.SortKey { r.latest(k)?.value.map(CellValue.SortKey.number) ?? .missing }
+        switch self {
+        case .news2: return row.news2.map { .number(Double($0.total)) } ?? .missing
+        case .heartRate: return vital(.heartRate)
+        case .respiratoryRate: return vital(.respiratoryRate)
+        case .spo2: return vital(.oxygenSaturation)
+        case .bloodPressure: return r.latest(.bloodPressure)?.bloodPressure?.systolic.map(CellValue.SortKey.number) ?? .missing
+        case .name: return .text(r.patient.displayName)
+        default: return value(row, now: now).sortKey
+        }
+    }
+
     /// The cell for a row. `mask` shows initials and age instead of name, MRN and birth date.
     public func value(_ row: ListRow, now: Date = Date(), mask: Bool = false) -> CellValue {
         guard let r = row.record else {

@@ -25,13 +25,16 @@ public enum ListBuilder {
 
     /// Sorts rows by a column; missing values always last. Ties keep list order.
     public static func sort(_ rows: [ListRow], by column: Column, descending: Bool, now: Date = Date()) -> [ListRow] {
-        let keyed = rows.enumerated().map { ($0.offset, $0.element, column.value($0.element, now: now).sortKey) }
-        return keyed.sorted { a, b in
-            if a.2 == b.2 { return a.0 < b.0 }
-            if a.2 == .missing { return false }
-            if b.2 == .missing { return true }
-            return descending ? b.2 < a.2 : a.2 < b.2
-        }.map(\.1)
+        // Sort positions, not rows: a row is a large value and copying it dominates otherwise.
+        let keys = rows.map { column.sortKey($0, now: now) }
+        let order = keys.indices.sorted { a, b in
+            let (x, y) = (keys[a], keys[b])
+            if x == y { return a < b }
+            if x == .missing { return false }
+            if y == .missing { return true }
+            return descending ? y < x : x < y
+        }
+        return order.map { rows[$0] }
     }
 
     /// `news2-` → (.news2, descending).

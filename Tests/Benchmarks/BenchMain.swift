@@ -167,10 +167,18 @@ struct BenchMain {
     @MainActor
     static func tuiVirtual(home: String) throws {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let program = TUIProgram(env: try env(home), terminal: nil, theme: Theme.fallback, size: (120, 40))
+        let environment = try env(home)
+        let tEnv = DispatchTime.now().uptimeNanoseconds
+        let program = TUIProgram(env: environment, terminal: nil, theme: Theme.fallback, size: (120, 40))
+        let tInit = DispatchTime.now().uptimeNanoseconds
         program.start()
+        let tStart = DispatchTime.now().uptimeNanoseconds
         let screen = program.screen
         let first = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+        if ProcessInfo.processInfo.environment["BENCH_PHASES"] != nil {
+            print(String(format: "  phases: open cache %.1f ms, program %.1f ms, lists+rows+detail %.1f ms, frame %.1f ms",
+                         Double(tEnv - t0) / 1e6, Double(tInit - tEnv) / 1e6, Double(tStart - tInit) / 1e6, Double(DispatchTime.now().uptimeNanoseconds - tStart) / 1e6))
+        }
         print(String(format: "TUI start to first full frame (virtual screen, %d listed patients): %.1f ms%@", program.state.rows.count, first,
                      screen.text.contains("Bench") ? "" : " (frame incomplete!)"))
         for (name, keys) in [("move down", [Key](repeating: .down, count: 300)), ("page down/up", (0..<150).flatMap { _ in [Key.pageDown, .pageUp] }),

@@ -1,0 +1,31 @@
+import Testing
+import Foundation
+import FHIRAdapters
+
+/// The hand-written parser: numbers (with the integer fast path), strings, errors.
+@Suite struct JSONParserTests {
+    @Test(arguments: [("0", 0.0), ("-0", 0.0), ("118", 118.0), ("-40", -40.0), ("36.55556", 36.55556), ("1e3", 1000.0),
+                      ("-2.5E-1", -0.25), ("123456789012345", 123456789012345.0), ("12345678901234567890", 12345678901234567890.0)])
+    func numbers(_ text: String, _ value: Double) throws {
+        #expect(try JSONParser.parse("[\(text)]")[0]?.double == value)
+    }
+
+    @Test(arguments: ["[01]", "[-]", "[1.]", "[.5]", "[1e]", "[+1]", "{\"a\":1,}", "[1 2]", "\"\\x\"", "[\"a\n\"]"])
+    func rejects(_ text: String) {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func stringsWithAndWithoutEscapes() throws {
+        let j = try JSONParser.parse(#"["Zoë Ångström", "a\"b\\c\u00e9\ud83d\ude00", "plain"]"#)
+        #expect(j[0]?.string == "Zoë Ångström")
+        #expect(j[1]?.string == "a\"b\\cé😀")
+        #expect(j[2]?.string == "plain")
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Data([0x22, 0xFF, 0x22])) }
+    }
+
+    @Test func roundTripsThroughTheSerializer() throws {
+        let v: JSONValue = ["a": [1, 2.5, "x", nil, true], "resourceType": "Patient", "n": ["k": "v\n"]]
+        #expect(try JSONParser.parse(v.serialized) == v)
+        #expect(v.serialized.hasPrefix(#"{"resourceType":"Patient""#))
+    }
+}
