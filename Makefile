@@ -1,8 +1,6 @@
 # Rounds — run `make` or `make help` for the targets.
 PREFIX ?= /usr/local
 SWIFT ?= swift
-CONFIG ?= debug
-BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 CORPUS ?= Tests/Corpus
 
 .DEFAULT_GOAL := help

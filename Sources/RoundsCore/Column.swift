@@ -208,8 +208,8 @@ extension Age {
 
     // Formatters are costly to make and not thread-safe: shared, behind a lock.
     static let formatLock = NSLock()
-    nonisolated(unsafe) static let timeOnly = formatter("HH:mm")
-    nonisolated(unsafe) static let dayAndTime = formatter("d MMM HH:mm")
+    static let timeOnly = formatter("HH:mm")
+    static let dayAndTime = formatter("d MMM HH:mm")
     static func formatter(_ format: String) -> DateFormatter {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")

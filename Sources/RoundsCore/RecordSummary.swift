@@ -94,5 +94,5 @@ public enum Age {
         formatLock.lock(); defer { formatLock.unlock() }
         return stampFormatter.string(from: date)
     }
-    nonisolated(unsafe) static let stampFormatter = formatter("yyyy-MM-dd HH:mm")
+    static let stampFormatter = formatter("yyyy-MM-dd HH:mm")
 }

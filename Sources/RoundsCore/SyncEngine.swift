@@ -119,6 +119,6 @@ public struct SyncEngine: Sendable {
     }
 
     static func describe(_ e: Error) -> String {
-        (e as? CustomStringConvertible)?.description ?? "\(e)"
+        "\(e)"
     }
 }

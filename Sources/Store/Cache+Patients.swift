@@ -126,32 +126,13 @@ extension Cache {
     /// The cached record, with each section's fetch time and stale flag; `nil` when not cached.
     public func record(_ id: String, history: Bool = true) throws(StoreError) -> PatientRecord? {
         try locked { () throws(StoreError) -> PatientRecord? in
-            guard let row = try db.rows("SELECT demographics, fhir_version, fetched_at, warnings FROM patients WHERE id = ?", [.text(id)]).first else { return nil }
-            var r = PatientRecord(patient: try StorageJSON.patient(try StorageJSON.parse(row[0].string)),
-                                  fhirVersion: row[1].string.flatMap(FHIRRelease.init(rawValue:)),
-                                  fetchedAt: row[2].double.map(Date.init(timeIntervalSince1970:)),
-                                  warnings: ((try? StorageJSON.parse(row[3].string))?.array ?? []).map(StorageJSON.warning))
-            let sql = history ? "SELECT section, status, reason, payload, fetched_at, stale, stale_reason FROM sections WHERE patient_id = ?"
-                              : "SELECT section, status, reason, payload, fetched_at, stale, stale_reason FROM sections WHERE patient_id = ? AND section != '\(Cache.historyKey)'"
-            for s in try db.rows(sql, [.text(id)]) {
-                if s[0].string == Cache.historyKey {
-                    r.vitalHistory = StorageJSON.history(try StorageJSON.parse(s[3].string))
-                    continue
-                }
-                guard let section = s[0].string.flatMap(ClinicalSection.init(rawValue:)) else { continue }
-                try Cache.apply(section, payload: s[3].string ?? "", to: &r)
-                let status: SectionStatus
-                switch s[1].string {
-                case "ok": status = .ok
-                case "empty": status = .empty
-                default: status = .unavailable(reason: s[2].string ?? "unknown")
-                }
-                r.sections[section] = SectionState(status, fetchedAt: s[4].double.map(Date.init(timeIntervalSince1970:)),
-                                                   stale: s[5].int == 1, staleReason: s[6].string)
-            }
-            return r
+            guard let row = try db.rows("SELECT id, demographics, fhir_version, fetched_at, warnings FROM patients WHERE id = ?", [.text(id)]).first else { return nil }
+            let filter = history ? "" : " AND section != '\(Cache.historyKey)'"
+            let sections = try db.rows("SELECT patient_id, section, status, reason, payload, fetched_at, stale, stale_reason FROM sections WHERE patient_id = ?\(filter)", [.text(id)])
+            return try Cache.decodeRecord(row, sections)
         }
     }
+
 
     /// Records for many ids (missing ones skipped), in the order given; three queries in all,
     /// however long the list.

@@ -122,7 +122,7 @@ enum DetailView {
     static func vitals(_ r: PatientRecord, _ s: AppState, _ news: NEWS2?) -> [[Segment]] {
         section(.vitals, r, s) { r in
             var lines: [[Segment]] = [[Segment("  " + DisplayWidth.pad("", to: 17) + DisplayWidth.pad("latest", to: 16) + DisplayWidth.pad("at", to: 12) + "trend", "dim")]]
-            for v in r.latestVitals where ![.inspiredOxygen, .oxygenFlow, .oxygenTherapy].contains(v.kind) || true {
+            for v in r.latestVitals {
                 let points = score(v, news)
                 let mark = points >= 3 ? "‼" : (points == 2 ? "!" : " ")
                 let at = v.effective?.instant.map { Age.short($0, now: s.now) } ?? (v.effective?.raw ?? "—")

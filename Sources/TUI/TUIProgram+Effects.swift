@@ -11,7 +11,7 @@ extension TUIProgram {
         do {
             try performThrowing(effect)
         } catch {
-            dispatch(.operationFailed((error as? CustomStringConvertible)?.description ?? "\(error)"))
+            dispatch(.operationFailed("\(error)"))
         }
     }
 
@@ -51,7 +51,7 @@ extension TUIProgram {
                     } catch let e as FHIRClientError where e.isUnreachable {
                         await MainActor.run { self?.wentOffline(e); self?.searchCache(text, q) }
                     } catch {
-                        let m = (error as? CustomStringConvertible)?.description ?? "\(error)"
+                        let m = "\(error)"
                         await MainActor.run { self?.report(.searchFailed(query: text, message: m)) }
                     }
                 }
@@ -133,7 +133,7 @@ extension TUIProgram {
             dispatch(.operationSucceeded(on ? "Marked hypercapnic: NEWS2 uses SpO2 scale 2." : "SpO2 scale 1 again."))
             if let l = state.currentList { perform(.loadRows(list: l.name)) }
         case .audit(let op, let ids, let list):
-            try? audit.record(op, patients: ids, list: list)
+            _ = try? audit.record(op, patients: ids, list: list)
         case .quit: break
         }
     }
@@ -171,7 +171,7 @@ extension TUIProgram {
 
     func failed(_ error: Error) {
         if let e = error as? FHIRClientError, e.isUnreachable { wentOffline(e) }
-        report(.operationFailed((error as? CustomStringConvertible)?.description ?? "\(error)"))
+        report(.operationFailed("\(error)"))
     }
 
     func startSync(_ list: String?) {

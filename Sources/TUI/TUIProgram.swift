@@ -102,7 +102,7 @@ public final class TUIProgram {
                     self?.report(.connectionChanged(online: true, connection: ws.connection.name, fhirVersion: c.release.rawValue, tenant: ws.connection.tenant, lastSync: nil, message: nil))
                 }
             } catch {
-                let text = (error as? CustomStringConvertible)?.description ?? "\(error)"
+                let text = "\(error)"
                 await MainActor.run {
                     self?.report(.connectionChanged(online: false, connection: ws.connection.name, fhirVersion: ws.connection.fhirVersion, tenant: ws.connection.tenant,
                                                     lastSync: nil, message: "Offline: \(text) Showing cached data."))

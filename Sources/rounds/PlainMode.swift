@@ -14,7 +14,7 @@ enum PlainMode {
         var rows: [ListRow] = []
         var conn: FHIRConnection? = nil
         do { conn = try await env.connect(); Output.out("Connected to \(env.workspace.connection.name) (\(conn!.release.rawValue), tenant \(env.workspace.connection.tenant)).") } catch {
-            Output.out(env.workspace.offlineBanner() + " — \((error as? CustomStringConvertible)?.description ?? "\(error)")")
+            Output.out(env.workspace.offlineBanner() + " — \("\(error)")")
         }
         func showList() throws {
             guard let l = current else { Output.out("No lists. Type: create NAME"); return }
@@ -91,7 +91,7 @@ enum PlainMode {
                 default: Output.out("Unknown command \(cmd). Type help.")
                 }
             } catch {
-                Output.out("Error: \((error as? CustomStringConvertible)?.description ?? "\(error)")")
+                Output.out("Error: \("\(error)")")
             }
         }
         return 0
