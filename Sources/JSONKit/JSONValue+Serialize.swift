@@ -2,52 +2,93 @@ import Foundation
 
 extension JSONValue {
     /// Compact JSON text with sorted keys (stable output for tests and request logs).
-    public var serialized: String {
-        var out = ""
+    public var serialized: String { String(decoding: utf8Bytes, as: UTF8.self) }
+
+    public var data: Data { Data(utf8Bytes) }
+
+    /// The serialized text as UTF-8 bytes. Written into one byte buffer: appending to a String
+    /// scalar by scalar was the sandbox's and the cache writer's main cost.
+    public var utf8Bytes: [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(256)
         write(into: &out)
         return out
     }
 
-    public var data: Data { Data(serialized.utf8) }
-
-    private func write(into out: inout String) {
+    private func write(into out: inout [UInt8]) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
+        case .null: out.append(contentsOf: JSONValue.nullBytes)
+        case .bool(let b): out.append(contentsOf: b ? JSONValue.trueBytes : JSONValue.falseBytes)
         case .number(let n):
-            if n.isNaN || n.isInfinite { out += "null" } else if n == n.rounded(), abs(n) < 1e15 { out += String(Int(n)) } else { out += String(n) }
+            if n.isNaN || n.isInfinite {
+                out.append(contentsOf: JSONValue.nullBytes)
+            } else if n == n.rounded(), abs(n) < 1e15 {
+                JSONValue.writeInteger(Int64(n), into: &out)
+            } else {
+                out.append(contentsOf: String(n).utf8)
+            }
         case .string(let s): JSONValue.writeString(s, into: &out)
         case .array(let a):
-            out += "["
-            for (k, v) in a.enumerated() { if k > 0 { out += "," }; v.write(into: &out) }
-            out += "]"
+            out.append(UInt8(ascii: "["))
+            for (k, v) in a.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                v.write(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
         case .object(let o):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             // resourceType first reads better in logs; the rest sorted for stable output.
             let keys = o.keys.sorted { a, b in a == "resourceType" ? b != "resourceType" : (b == "resourceType" ? false : a < b) }
             for (k, key) in keys.enumerated() {
-                if k > 0 { out += "," }
+                if k > 0 { out.append(UInt8(ascii: ",")) }
                 JSONValue.writeString(key, into: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 o[key]!.write(into: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+    private static let nullBytes = Array("null".utf8), trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func writeInteger(_ value: Int64, into out: inout [UInt8]) {
+        if value == 0 { out.append(UInt8(ascii: "0")); return }
+        var v = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { buf in
+            while v > 0 { buf[n] = UInt8(v % 10) + 48; v /= 10; n += 1 }
+        }
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        withUnsafeBytes(of: &digits) { buf in
+            for k in stride(from: n - 1, through: 0, by: -1) { out.append(buf[k]) }
+        }
+    }
+
+    private static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        let utf8 = s.utf8
+        // Almost every string needs no escaping: copy it whole.
+        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: utf8)
+        } else {
+            for b in utf8 {
+                switch b {
+                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\\"))
+                case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+                case 0..<0x20:
+                    out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                            hexDigits[Int(b >> 4)], hexDigits[Int(b & 0xF)]])
+                default: out.append(b)
+                }
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }

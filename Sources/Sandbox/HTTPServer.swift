@@ -1,4 +1,5 @@
 import Foundation
+import JSONKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,6 +28,10 @@ public struct HTTPResponse: Sendable, Error {
 
     public static func json(_ status: Int, _ value: String, contentType: String = "application/fhir+json; charset=utf-8") -> HTTPResponse {
         HTTPResponse(status: status, headers: ["Content-Type": contentType], body: Data(value.utf8))
+    }
+
+    public static func json(_ status: Int, _ value: JSONValue, contentType: String = "application/fhir+json; charset=utf-8") -> HTTPResponse {
+        HTTPResponse(status: status, headers: ["Content-Type": contentType], body: value.data)
     }
 }
 

@@ -168,7 +168,7 @@ extension SandboxServer {
             }
             out.append(["response": ["status": .string("\(result.0) \(HTTPServer.reason(result.0))")], "resource": result.1])
         }
-        return .json(200, JSONValue.object(["resourceType": "Bundle", "id": .string(Digest.randomHex(6)), "type": "batch-response", "entry": .array(out)]).serialized)
+        return .json(200, JSONValue.object(["resourceType": "Bundle", "id": .string(Digest.randomHex(6)), "type": "batch-response", "entry": .array(out)]))
     }
 }
 

@@ -110,7 +110,7 @@ public final class SandboxServer: @unchecked Sendable {
         return configuration.statusOverrides.first { p, _ in path.hasSuffix(p) || type == p }?.1
     }
 
-    func wrap(_ r: (Int, JSONValue)) -> HTTPResponse { .json(r.0, r.1.serialized) }
+    func wrap(_ r: (Int, JSONValue)) -> HTTPResponse { .json(r.0, r.1) }
 
     func outcome(_ status: Int, _ code: String, _ text: String) -> HTTPResponse {
         var r = HTTPResponse.json(status, SandboxServer.outcomeJSON(code, text).serialized)

@@ -28,4 +28,11 @@ import FHIRAdapters
         #expect(try JSONParser.parse(v.serialized) == v)
         #expect(v.serialized.hasPrefix(#"{"resourceType":"Patient""#))
     }
+
+    @Test func serializerWritesExactText() {
+        let v: JSONValue = ["resourceType": "Observation", "b": [0, -7, 118, 36.5, -0.25, 123456789012345, 1e20, .number(.nan)],
+                            "a": "tab\there \"q\" back\\slash \u{01} Zoë", "c": [true, false, nil]]
+        #expect(v.serialized == #"{"resourceType":"Observation","a":"tab\there \"q\" back\\slash \u0001 Zoë","b":[0,-7,118,36.5,-0.25,123456789012345,1e+20,null],"c":[true,false,null]}"#)
+        #expect(v.data == Data(v.serialized.utf8))
+    }
 }

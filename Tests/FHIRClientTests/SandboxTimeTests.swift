@@ -1,0 +1,18 @@
+import Testing
+import Foundation
+@testable import Sandbox
+
+/// The sandbox writes every instant through FHIRTime; it must agree with Foundation's formatter.
+@Suite struct SandboxTimeTests {
+    @Test func fhirTimeAgreesWithISO8601Formatter() {
+        let f = ISO8601DateFormatter()
+        f.timeZone = TimeZone(secondsFromGMT: 0)
+        var t: TimeInterval = -2_208_988_800  // 1900-01-01
+        while t < 4_102_444_800 {  // 2100-01-01
+            let d = Date(timeIntervalSince1970: t)
+            #expect(FHIRTime.string(d) == f.string(from: d))
+            t += 86_400 * 97 + 3_607.5  // steps through months, leap days, hours and seconds
+        }
+        #expect(FHIRTime.string(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
+    }
+}
