@@ -63,8 +63,25 @@ extension Patient {
 
 extension String {
     var nilIfEmpty: String? {
+        // Most values start with a visible ASCII character: no need to trim (Foundation's
+        // trimming showed up in the sync profile).
+        if let b = utf8.first, b > 0x20, b < 0x7F { return self }
         let t = trimmingCharacters(in: .whitespacesAndNewlines)
         return t.isEmpty ? nil : self
+    }
+
+    /// Substring test on UTF-8 bytes, without Foundation's locale-aware search. For the short
+    /// ASCII markers mappers look for in code systems ("loinc.org", "unitsofmeasure").
+    func containsBytes(_ needle: String) -> Bool {
+        let h = Array(utf8), n = Array(needle.utf8)
+        guard !n.isEmpty else { return true }
+        guard h.count >= n.count else { return false }
+        for start in 0...(h.count - n.count) where h[start] == n[0] {
+            var k = 1
+            while k < n.count, h[start + k] == n[k] { k += 1 }
+            if k == n.count { return true }
+        }
+        return false
     }
 }
 import Foundation

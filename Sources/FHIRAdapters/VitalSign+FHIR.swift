@@ -31,7 +31,7 @@ public enum VitalSignsMapper {
     /// else the first coding, else the text.
     static func pickCode(_ c: JSONValue?) -> (String?, String?) {
         let codings = c?["coding"]?.list ?? []
-        let loinc = codings.first { ($0["system"]?.string ?? "").contains("loinc.org") && $0["code"]?.text != nil }
+        let loinc = codings.first { ($0["system"]?.string ?? "").containsBytes("loinc.org") && $0["code"]?.text != nil }
         let known = codings.first { VitalKind(loinc: $0["code"]?.text ?? "") != nil }
         let chosen = loinc ?? known ?? codings.first { $0["code"]?.text != nil }
         let display = chosen?["display"]?.string ?? c?["text"]?.string ?? codings.compactMap { $0["display"]?.string }.first
@@ -51,7 +51,7 @@ public enum VitalSignsMapper {
             case let other?: ctx.warn("\(path).valueQuantity.value", other, "expected a number")
             }
             // The code is UCUM only when the system says so (DSTU2 SpO2 sends an MDC unit code).
-            let ucum = (q["system"]?.string ?? "unitsofmeasure").contains("unitsofmeasure") ? q["code"]?.string?.nilIfEmpty : nil
+            let ucum = (q["system"]?.string ?? "unitsofmeasure").containsBytes("unitsofmeasure") ? q["code"]?.string?.nilIfEmpty : nil
             unit = ucum ?? q["unit"]?.string?.nilIfEmpty ?? q["code"]?.string?.nilIfEmpty
         } else if let s = r["valueString"]?.string {
             text = s

@@ -34,7 +34,7 @@ public struct HTTPAnswer: Sendable {
 public final class HTTPTransport: Sendable {
     public let options: ClientOptions
     private let session: URLSession
-    private let gate: RequestGate
+    private let queue: RequestQueue
     private let challenges = ChallengeCanceller()
     public static let userAgent = "Rounds/\(ClientVersion.string) (FHIR client; Swift; +https://example.invalid/rounds)"
     public static let accept = "application/fhir+json, application/json+fhir;q=0.9, application/json;q=0.8"
@@ -50,7 +50,7 @@ public final class HTTPTransport: Sendable {
         c.requestCachePolicy = .reloadIgnoringLocalCacheData
         c.urlCredentialStorage = nil
         session = URLSession(configuration: c, delegate: challenges, delegateQueue: nil)
-        gate = RequestGate(permits: options.maxConcurrentRequests)
+        queue = RequestQueue(permits: options.maxConcurrentRequests)
     }
 
     deinit { session.invalidateAndCancel() }
@@ -84,9 +84,7 @@ public final class HTTPTransport: Sendable {
         req.setValue(HTTPTransport.userAgent, forHTTPHeaderField: "User-Agent")
         for (k, v) in headers { req.setValue(v, forHTTPHeaderField: k) }
         req.httpBody = body
-        await gate.acquire()
         let result = await perform(req)
-        await gate.release()
         let display = HTTPTransport.redacted(url)
         switch result {
         case .failure(let e): throw map(e, url: url)
@@ -103,28 +101,27 @@ public final class HTTPTransport: Sendable {
     /// 401 carrying `WWW-Authenticate: Basic` (swift-corelibs-foundation #5456). The session
     /// delegate cancels such challenges and keeps the 401 so it is reported, not waited on.
     private func perform(_ req: URLRequest) async -> Result<(Data, URLResponse), Error> {
-        let box = TaskBox()
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { (k: CheckedContinuation<Result<(Data, URLResponse), Error>, Never>) in
-                let task = session.dataTask(with: req) { [challenges] data, response, error in
-                    if let error {
-                        if let refused = challenges.take(box.id) {
-                            k.resume(returning: .success((data ?? Data(), refused)))
-                        } else {
-                            k.resume(returning: .failure(error))
-                        }
-                    } else if let response {
-                        _ = challenges.take(box.id)
-                        k.resume(returning: .success((data ?? Data(), response)))
+        let pending = PendingRequest(queue: queue) { [session, challenges] pending in
+            session.dataTask(with: req) { data, response, error in
+                let id = pending.taskIdentifier
+                if let error {
+                    if let refused = challenges.take(id) {
+                        pending.completed(.success((data ?? Data(), refused)))
                     } else {
-                        k.resume(returning: .failure(URLError(.badServerResponse)))
+                        pending.completed(.failure(error))
                     }
+                } else if let response {
+                    _ = challenges.take(id)
+                    pending.completed(.success((data ?? Data(), response)))
+                } else {
+                    pending.completed(.failure(URLError(.badServerResponse)))
                 }
-                box.set(task)
-                task.resume()
             }
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { pending.wait($0) }
         } onCancel: {
-            box.cancel()
+            pending.cancel()
         }
     }
 
@@ -185,13 +182,4 @@ final class ChallengeCanceller: NSObject, URLSessionTaskDelegate, @unchecked Sen
         lock.lock(); defer { lock.unlock() }
         return refused.removeValue(forKey: id)
     }
-}
-
-/// The task of one request, for cancellation and for matching a refused challenge.
-final class TaskBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var task: URLSessionTask?
-    func set(_ t: URLSessionTask) { lock.lock(); task = t; lock.unlock() }
-    var id: Int? { lock.lock(); defer { lock.unlock() }; return task?.taskIdentifier }
-    func cancel() { lock.lock(); let t = task; lock.unlock(); t?.cancel() }
 }

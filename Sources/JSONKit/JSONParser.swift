@@ -71,10 +71,9 @@ public struct JSONParser {
         guard depth <= JSONParser.maxDepth else { throw fail("nesting deeper than \(JSONParser.maxDepth)") }
         defer { depth -= 1 }
         i += 1
-        var o: [String: JSONValue] = [:]
-        o.reserveCapacity(8)
+        var o: [JSONObject.Element] = []
         skipSpace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(o) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(JSONObject()) }
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
@@ -83,11 +82,11 @@ public struct JSONParser {
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
             skipSpace()
-            o[k] = try value()
+            o.append((key: k, value: try value()))
             skipSpace()
             guard i < bytes.count else { throw fail("unterminated object") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(o) }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(JSONObject(parsed: o)) }
             throw fail("expected ',' or '}'")
         }
     }

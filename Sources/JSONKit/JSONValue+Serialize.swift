@@ -1,7 +1,8 @@
 import Foundation
 
 extension JSONValue {
-    /// Compact JSON text with sorted keys (stable output for tests and request logs).
+    /// Compact JSON text: `resourceType` first, then the members in order (stable output for
+    /// tests, request logs and the cache's content hashes).
     public var serialized: String { String(decoding: utf8Bytes, as: UTF8.self) }
 
     public var data: Data { Data(utf8Bytes) }
@@ -37,13 +38,21 @@ extension JSONValue {
             out.append(UInt8(ascii: "]"))
         case .object(let o):
             out.append(UInt8(ascii: "{"))
-            // resourceType first reads better in logs; the rest sorted for stable output.
-            let keys = o.keys.sorted { a, b in a == "resourceType" ? b != "resourceType" : (b == "resourceType" ? false : a < b) }
-            for (k, key) in keys.enumerated() {
-                if k > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.writeString(key, into: &out)
+            // resourceType first reads better in logs; the rest in member order, which is
+            // deterministic (JSONObject keeps it), so output is stable without sorting.
+            var first = true
+            if let rt = o["resourceType"] {
+                JSONValue.writeString("resourceType", into: &out)
                 out.append(UInt8(ascii: ":"))
-                o[key]!.write(into: &out)
+                rt.write(into: &out)
+                first = false
+            }
+            for m in o where m.key != "resourceType" {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                JSONValue.writeString(m.key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                m.value.write(into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -70,12 +79,13 @@ extension JSONValue {
 
     private static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        let utf8 = s.utf8
-        // Almost every string needs no escaping: copy it whole.
-        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out.append(contentsOf: utf8)
-        } else {
-            for b in utf8 {
+        var s = s
+        s.withUTF8 { bytes in
+            // Almost every string needs no escaping: copy it whole.
+            var clean = true
+            for b in bytes where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { clean = false; break }
+            if clean { out.append(contentsOf: bytes); return }
+            for b in bytes {
                 switch b {
                 case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\""))
                 case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\\"))

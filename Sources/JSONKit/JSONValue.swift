@@ -8,7 +8,7 @@ public enum JSONValue: Sendable, Hashable {
     case number(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     /// The member `key` of an object; `nil` for a missing key or a value that is not an object.
     public subscript(key: String) -> JSONValue? {
@@ -41,7 +41,7 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
-    public var object: [String: JSONValue]? {
+    public var object: JSONObject? {
         if case .object(let o) = self { return o }
         return nil
     }
@@ -98,7 +98,9 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByArrayLiteral, Expr
     public init(stringLiteral v: String) { self = .string(v) }
     public init(arrayLiteral v: JSONValue...) { self = .array(v) }
     public init(dictionaryLiteral v: (String, JSONValue)...) {
-        self = .object(Dictionary(v, uniquingKeysWith: { _, b in b }))
+        var o = JSONObject()
+        for (k, x) in v { o[k] = x }
+        self = .object(o)
     }
     public init(integerLiteral v: Int) { self = .number(Double(v)) }
     public init(floatLiteral v: Double) { self = .number(v) }

@@ -61,10 +61,18 @@ public struct SyncSummary: Sendable, Codable, Equatable {
 
 /// Syncs patients into the cache, several at once; each patient's write is one transaction, so
 /// a sync killed at any moment leaves every patient either old or new, never half.
+///
+/// `concurrency` is the number of requests the server sees at once (the connection's request
+/// gate enforces it). The engine keeps twice that many patients in the pipeline: a patient costs
+/// two requests (the Patient read and the section batch, sent together) and then local work
+/// (parse, map, write); with only `concurrency` patients the connections would sit idle during
+/// that local work.
 public struct SyncEngine: Sendable {
     public let cache: Cache
     public let fetcher: RecordFetcher
     public let concurrency: Int
+    /// Patients fetched or written at the same time.
+    public var patientsInFlight: Int { concurrency == 1 ? 1 : concurrency * 2 }
 
     public init(cache: Cache, fetcher: RecordFetcher, concurrency: Int = 6) {
         self.cache = cache; self.fetcher = fetcher; self.concurrency = max(1, concurrency)
@@ -82,7 +90,7 @@ public struct SyncEngine: Sendable {
                 group.addTask { (id, await self.syncOne(id)) }
                 return true
             }
-            for _ in 0..<concurrency { if !launch() { break } }
+            for _ in 0..<patientsInFlight { if !launch() { break } }
             while let (id, result) = await group.next() {
                 done += 1
                 switch result {

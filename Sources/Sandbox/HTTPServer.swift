@@ -194,19 +194,46 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// `/a/b?x=1&y=2` → (`/a/b`, [(x,1),(y,2)]), percent-decoded.
     public static func splitTarget(_ target: String) -> (String, [(String, String)]) {
-        guard let q = target.firstIndex(of: "?") else { return (target.removingPercentEncoding ?? target, []) }
-        let path = String(target[..<q])
-        return (path.removingPercentEncoding ?? path, parseForm(String(target[target.index(after: q)...])))
+        guard let q = target.firstIndex(of: "?") else { return (percentDecode(target[...], plusAsSpace: false), []) }
+        return (percentDecode(target[..<q], plusAsSpace: false), parseForm(String(target[target.index(after: q)...])))
     }
 
     /// Parses `application/x-www-form-urlencoded` text.
     public static func parseForm(_ s: String) -> [(String, String)] {
         s.split(separator: "&").map { pair in
-            let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ") }
-            let k = kv[0].removingPercentEncoding ?? kv[0]
-            let v = kv.count > 1 ? (kv[1].removingPercentEncoding ?? kv[1]) : ""
-            return (k, v)
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            return (percentDecode(kv[0], plusAsSpace: true), kv.count > 1 ? percentDecode(kv[1], plusAsSpace: true) : "")
         }
+    }
+
+    /// `%XX` (and `+` in forms) decoded on bytes; text that is not valid UTF-8 once decoded, or
+    /// has a broken escape, is kept as sent.
+    static func percentDecode(_ s: Substring, plusAsSpace: Bool) -> String {
+        let bytes = Array(s.utf8)
+        guard bytes.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) else { return String(s) }
+        func hex(_ b: UInt8) -> UInt8? {
+            switch b {
+            case 48...57: return b - 48
+            case 65...70: return b - 55
+            case 97...102: return b - 87
+            default: return nil
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "%") {
+                guard i + 2 < bytes.count, let h = hex(bytes[i + 1]), let l = hex(bytes[i + 2]) else { return String(s) }
+                out.append(h << 4 | l)
+                i += 3
+            } else {
+                out.append(plusAsSpace && b == UInt8(ascii: "+") ? 0x20 : b)
+                i += 1
+            }
+        }
+        return String(validating: out, as: UTF8.self) ?? String(s)
     }
 
     static func reason(_ s: Int) -> String {

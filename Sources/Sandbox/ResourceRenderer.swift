@@ -17,12 +17,12 @@ struct ResourceRenderer: Sendable {
     }
 
     func patient(_ p: SyntheticPatient) -> JSONValue {
-        var name: [String: JSONValue] = ["use": "official", "given": .array(p.given.map(JSONValue.string))]
+        var name: JSONObject = ["use": "official", "given": .array(p.given.map(JSONValue.string))]
         name["family"] = d2 ? [.string(p.family)] : .string(p.family)
         if let pre = p.prefix { name["prefix"] = [.string(pre)] }
         let mrType: JSONValue = ["coding": [["system": .string(d2 ? "http://hl7.org/fhir/v2/0203" : "http://terminology.hl7.org/CodeSystem/v2-0203"), "code": "MR"]], "text": "Medical record number"]
         let ssType: JSONValue = ["coding": [["system": .string(d2 ? "http://hl7.org/fhir/v2/0203" : "http://terminology.hl7.org/CodeSystem/v2-0203"), "code": "SS"]]]
-        var r: [String: JSONValue] = [
+        var r: JSONObject = [
             "resourceType": "Patient", "id": .string(p.id), "active": true,
             "identifier": [["use": "official", "type": ssType, "system": "http://hl7.org/fhir/sid/us-ssn", "value": .string(p.ssn)],
                            ["use": "usual", "type": mrType, "system": "urn:oid:2.16.840.1.113883.19.5.99999.1", "value": .string(p.mrn)]],
@@ -48,7 +48,7 @@ struct ResourceRenderer: Sendable {
     func observations(_ p: SyntheticPatient) -> [(Date, JSONValue)] {
         var out: [(Date, JSONValue)] = []
         for (k, v) in p.vitals.enumerated() {
-            var r: [String: JSONValue] = ["resourceType": "Observation", "id": .string("\(p.id)-obs-\(k)"), "status": "final",
+            var r: JSONObject = ["resourceType": "Observation", "id": .string("\(p.id)-obs-\(k)"), "status": "final",
                                           "category": category(), "code": loinc(v.code, v.display), "subject": ref(p),
                                           "effectiveDateTime": .string(FHIRTime.string(v.time))]
             if let t = v.text { r["valueCodeableConcept"] = ["text": .string(t)] } else { r["valueQuantity"] = quantity(v.value, v.unit) }
@@ -67,7 +67,7 @@ struct ResourceRenderer: Sendable {
     }
 
     func encounter(_ p: SyntheticPatient) -> JSONValue {
-        var r: [String: JSONValue] = ["resourceType": "Encounter", "id": .string("\(p.id)-enc"), "status": "in-progress",
+        var r: JSONObject = ["resourceType": "Encounter", "id": .string("\(p.id)-enc"), "status": "in-progress",
                                       "type": [snomed("32485007", "Hospital admission")],
                                       "period": ["start": .string(FHIRTime.string(p.encounterStart))],
                                       "location": [["location": ["reference": .string("Location/\(p.id)-bed"), "display": .string(p.location)], "status": "active"]]]
@@ -82,7 +82,7 @@ struct ResourceRenderer: Sendable {
 
     func conditions(_ p: SyntheticPatient) -> [JSONValue] {
         p.problems.enumerated().map { k, c in
-            var r: [String: JSONValue] = ["resourceType": "Condition", "id": .string("\(p.id)-cond-\(k)"), "code": snomed(c.code, c.display),
+            var r: JSONObject = ["resourceType": "Condition", "id": .string("\(p.id)-cond-\(k)"), "code": snomed(c.code, c.display),
                                           "severity": ["coding": [["system": "http://snomed.info/sct", "display": .string(c.severity)]]],
                                           "clinicalStatus": status("active", system: "http://terminology.hl7.org/CodeSystem/condition-clinical"),
                                           "verificationStatus": status("confirmed", system: "http://terminology.hl7.org/CodeSystem/condition-ver-status")]
@@ -97,7 +97,7 @@ struct ResourceRenderer: Sendable {
 
     func allergies(_ p: SyntheticPatient) -> [JSONValue] {
         p.allergies.enumerated().map { k, a in
-            var r: [String: JSONValue] = ["resourceType": "AllergyIntolerance", "id": .string("\(p.id)-alg-\(k)"), "patient": ref(p),
+            var r: JSONObject = ["resourceType": "AllergyIntolerance", "id": .string("\(p.id)-alg-\(k)"), "patient": ref(p),
                                           "reaction": [["manifestation": [["text": .string(a.manifestation)]]]]]
             if d2 {
                 r["substance"] = ["text": .string(a.substance)]
@@ -117,7 +117,7 @@ struct ResourceRenderer: Sendable {
 
     func medications(_ p: SyntheticPatient) -> [JSONValue] {
         p.orders.enumerated().map { k, o in
-            var r: [String: JSONValue] = ["resourceType": .string(d2 ? "MedicationOrder" : "MedicationRequest"), "id": .string("\(p.id)-med-\(k)"),
+            var r: JSONObject = ["resourceType": .string(d2 ? "MedicationOrder" : "MedicationRequest"), "id": .string("\(p.id)-med-\(k)"),
                                           "status": "active", "medicationCodeableConcept": ["text": .string(o.name)],
                                           "dosageInstruction": [["text": .string(o.dosage)]]]
             switch release {
@@ -131,7 +131,7 @@ struct ResourceRenderer: Sendable {
 
     func coverage(_ p: SyntheticPatient) -> JSONValue {
         let c = p.coverage
-        var r: [String: JSONValue] = ["resourceType": "Coverage", "id": .string("\(p.id)-cov"),
+        var r: JSONObject = ["resourceType": "Coverage", "id": .string("\(p.id)-cov"),
                                       "period": ["start": .string(c.start), "end": .string(c.end)]]
         switch release {
         case .dstu2:

@@ -7,7 +7,7 @@ extension SandboxServer {
     func capability(_ release: FHIRRelease, _ req: HTTPRequest) -> JSONValue {
         let profile = FHIRProfile.of(release)
         let types = ["Patient", "Observation", "Encounter", "Condition", "AllergyIntolerance", profile.medicationResource, "Coverage"]
-        var rest: [String: JSONValue] = [
+        var rest: JSONObject = [
             "mode": "server",
             "resource": .array(types.map { t in
                 ["type": .string(t), "interaction": [["code": "read"], ["code": "search-type"]]]

@@ -7,6 +7,10 @@ let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 final class SQLiteDatabase {
     let handle: OpaquePointer
     let path: String
+    /// Prepared statements of the fixed SQL that `run` and `rows` see again and again (a sync
+    /// saves each patient with the same dozen statements). Reset after every use so none holds
+    /// a read snapshot open.
+    private var statements: [String: Statement] = [:]
 
     init(path: String, readOnly: Bool = false) throws(StoreError) {
         var db: OpaquePointer?
@@ -22,7 +26,21 @@ final class SQLiteDatabase {
         sqlite3_busy_timeout(db, 5000)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    private func cached(_ sql: String) throws(StoreError) -> Statement {
+        if let s = statements[sql] { return s }
+        let s = try prepare(sql)
+        // SQL built with an IN list of many placeholders is not worth keeping.
+        if sql.utf8.count < 2000 {
+            if statements.count >= 64 { statements.removeAll() }
+            statements[sql] = s
+        }
+        return s
+    }
 
     func execute(_ sql: String) throws(StoreError) {
         var err: UnsafeMutablePointer<CChar>?
@@ -56,14 +74,16 @@ final class SQLiteDatabase {
 
     /// Convenience: run a statement with bindings.
     func run(_ sql: String, _ values: [SQLValue] = []) throws(StoreError) {
-        let s = try prepare(sql)
+        let s = try cached(sql)
+        defer { sqlite3_reset(s.raw) }
         try s.bind(values)
         _ = try s.step()
     }
 
     /// All rows of a query.
     func rows(_ sql: String, _ values: [SQLValue] = []) throws(StoreError) -> [[SQLValue]] {
-        let s = try prepare(sql)
+        let s = try cached(sql)
+        defer { sqlite3_reset(s.raw) }
         try s.bind(values)
         var out: [[SQLValue]] = []
         while try s.step() { out.append((0..<s.columnCount).map { s.value($0) }) }

@@ -12,7 +12,7 @@ enum StorageJSON {
     static func number(_ d: Double?) -> JSONValue { d.map(JSONValue.number) ?? .null }
 
     static func encode(_ p: Patient) -> JSONValue {
-        var o: [String: JSONValue] = ["id": .string(p.id), "gender": .from(p.gender), "birthDate": date(p.birthDate), "mrn": .from(p.mrn),
+        var o: JSONObject = ["id": .string(p.id), "gender": .from(p.gender), "birthDate": date(p.birthDate), "mrn": .from(p.mrn),
                                       "generalPractitioner": strings(p.generalPractitioner)]
         if let n = p.name {
             o["name"] = ["family": .from(n.family), "given": strings(n.given), "prefix": strings(n.prefix), "suffix": strings(n.suffix),
@@ -32,7 +32,7 @@ enum StorageJSON {
     /// History readings: code, time, value (or systolic/diastolic), text — what trends need.
     static func encodeHistory(_ vs: [VitalSign]) -> JSONValue {
         .array(vs.map { v in
-            var o: [String: JSONValue] = ["c": .string(v.code), "t": date(v.effective)]
+            var o: JSONObject = ["c": .string(v.code), "t": date(v.effective)]
             if let x = v.value { o["v"] = .number(x) }
             if let u = v.unit { o["u"] = .string(u) }
             if let t = v.text { o["x"] = .string(t) }

@@ -35,13 +35,15 @@ struct CLIContext {
     }
 
     /// Connects with the saved connection; the secret from its file, the environment, or a prompt.
-    func connect(_ saved: SavedConnection) async throws -> FHIRConnection {
+    func connect(_ saved: SavedConnection, maxConcurrentRequests: Int? = nil) async throws -> FHIRConnection {
         var credentials: ClientCredentials? = nil
         if let id = saved.clientId {
             let secret = try Secrets.resolve(file: saved.secretFile, promptFor: saved.name)
             credentials = ClientCredentials(clientId: id, secret: secret, tenant: saved.tenant, method: saved.auth)
         }
-        return try await FHIRConnection.connect(to: saved.baseURL, credentials: credentials, options: options)
+        var o = options
+        if let maxConcurrentRequests { o.maxConcurrentRequests = max(1, maxConcurrentRequests) }
+        return try await FHIRConnection.connect(to: saved.baseURL, credentials: credentials, options: o)
     }
 }
 

@@ -20,13 +20,14 @@ enum SyncCommand {
             Output.err("Nothing to sync: no patients on \(a.value("--list").map { "'\($0)'" } ?? "any list").")
             return 0
         }
-        let conn = try await ctx.connect(ws.connection)
+        let concurrency = try a.int("--concurrency") ?? ctx.settings.concurrency ?? 6
+        let conn = try await ctx.connect(ws.connection, maxConcurrentRequests: concurrency)
         let stop = StopFlag()
         let signals = SignalTrap { count in
             if count == 1 { Output.err("\nstopping after the patients in flight (Ctrl-C again to quit now; the cache stays consistent)") ; stop.stop() } else { exit(130) }
         }
         let tty = Output.stderrIsTTY && !a.has("--json")
-        let engine = SyncEngine(cache: ws.cache, fetcher: conn, concurrency: try a.int("--concurrency") ?? ctx.settings.concurrency ?? 6)
+        let engine = SyncEngine(cache: ws.cache, fetcher: conn, concurrency: concurrency)
         let reporter = ProgressReporter(tty: tty, quiet: a.has("--json"))
         let summary = await engine.run(ids: ids, list: a.value("--list"), stop: stop) { reporter.show($0) }
         reporter.finish()

@@ -29,10 +29,13 @@ import FHIRAdapters
         #expect(v.serialized.hasPrefix(#"{"resourceType":"Patient""#))
     }
 
-    @Test func serializerWritesExactText() {
+    @Test func serializerWritesExactText() throws {
         let v: JSONValue = ["resourceType": "Observation", "b": [0, -7, 118, 36.5, -0.25, 123456789012345, 1e20, .number(.nan)],
                             "a": "tab\there \"q\" back\\slash \u{01} Zoë", "c": [true, false, nil]]
-        #expect(v.serialized == #"{"resourceType":"Observation","a":"tab\there \"q\" back\\slash \u0001 Zoë","b":[0,-7,118,36.5,-0.25,123456789012345,1e+20,null],"c":[true,false,null]}"#)
+        #expect(v.serialized == #"{"resourceType":"Observation","b":[0,-7,118,36.5,-0.25,123456789012345,1e+20,null],"a":"tab\there \"q\" back\\slash \u0001 Zoë","c":[true,false,null]}"#)
         #expect(v.data == Data(v.serialized.utf8))
+        // Member order is kept through a parse, so a document serializes back to its own text.
+        let text = #"{"resourceType":"Patient","name":[{"given":["Zoë"],"family":"Ångström"}],"active":true,"id":"p1"}"#
+        #expect(try JSONParser.parse(text).serialized == text)
     }
 }

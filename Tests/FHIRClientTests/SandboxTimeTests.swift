@@ -16,3 +16,14 @@ import Foundation
         #expect(FHIRTime.string(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
     }
 }
+
+/// The sandbox's own URL and form decoding (what it logs is what tests assert on).
+@Suite struct SandboxFormTests {
+    @Test func decodesPercentAndPlus() {
+        let (path, query) = HTTPServer.splitTarget("/stu3/Patient%2Fx?name=Zo%C3%AB+%C3%85ngstr%C3%B6m&birthdate=1951-08-23&flag&bad=%G1")
+        #expect(path == "/stu3/Patient/x")
+        #expect(query.map(\.0) == ["name", "birthdate", "flag", "bad"])
+        #expect(query.map(\.1) == ["Zoë Ångström", "1951-08-23", "", "%G1"])
+        #expect(HTTPServer.parseForm("a=1+2%2B3&b=%FF") .map(\.1) == ["1 2+3", "%FF"])
+    }
+}
