@@ -11,6 +11,7 @@ public final class SandboxServer: @unchecked Sendable {
     private var registryStamp: Date?
     private var tokens: [String: Token] = [:]
     private var tenants: [String: TenantData] = [:]
+    private var warming: Set<String> = []
     private var faultRNG: Mix64
     private let anchor: Date
     private let log: RequestLog?
@@ -57,7 +58,10 @@ public final class SandboxServer: @unchecked Sendable {
             return outcome(404, "not-found", "No FHIR base at '\(req.path)'. Bases: /dstu2, /stu3, /r4.")
         }
         let rest = Array(parts.dropFirst())
-        if rest == ["metadata"], req.method == "GET" { return .json(200, capability(release, req).serialized) }
+        if rest == ["metadata"], req.method == "GET" {
+            warmInBackground(release)
+            return .json(200, capability(release, req))
+        }
         if rest == [".well-known", "smart-configuration"] {
             guard configuration.discovery != .none else { return outcome(404, "not-found", "no SMART configuration") }
             return .json(200, JSONValue.object(["token_endpoint": .string(tokenURL(req)),
@@ -140,6 +144,20 @@ public final class SandboxServer: @unchecked Sendable {
         return d
     }
 
+    /// A client reads a base's metadata before anything else: build every registered tenant's
+    /// observations for that release now, on a background thread, so requests find them ready,
+    /// as a real server has its data at rest (requests arriving sooner render what they need).
+    private func warmInBackground(_ release: FHIRRelease) {
+        lock.lock()
+        let names = Set(currentRegistry().clients.filter { !$0.revoked }.flatMap(\.tenants))
+        let fresh = names.filter { warming.insert($0 + "/" + release.rawValue).inserted }
+        lock.unlock()
+        guard !fresh.isEmpty else { return }
+        Thread.detachNewThread { [self] in
+            for t in fresh.sorted() { tenantData(t).warm(ResourceRenderer(release: release)) }
+        }
+    }
+
     /// Reloads the registry when `rounds-sandbox client …` changed the file.
     private func currentRegistry() -> ClientRegistry {
         let stamp = (try? FileManager.default.attributesOfItem(atPath: registry.path))?[.modificationDate] as? Date
@@ -219,6 +237,10 @@ final class TenantData: @unchecked Sendable {
     init(patients: [SyntheticPatient]) {
         self.patients = patients
         byId = Dictionary(patients.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    func warm(_ render: ResourceRenderer) {
+        for p in patients { _ = observations(p, render) }
     }
 
     func observations(_ p: SyntheticPatient, _ render: ResourceRenderer) -> [(Date, JSONValue)] {
