@@ -13,11 +13,12 @@ public enum ListBuilder {
         let scale2 = try cache.hypercapnicIds()
         let ids = list.patientIds
         let scores = ScoreBox(count: ids.count)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))) { w in
+        let workers = min(Parallelism.cores, 8)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
             var k = w
             while k < ids.count {
                 if let r = records[ids[k]] { scores.set(k, NEWS2.score(r, hypercapnic: scale2.contains(ids[k]), now: now, staleAfter: staleAfter)) }
-                k += max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+                k += workers
             }
         }
         return ids.enumerated().map { k, id in ListRow(id: id, record: records[id], news2: scores.values[k], latestNote: notes[id]) }

@@ -160,7 +160,7 @@ extension Cache {
         let prows = patientRows, srows = sectionRows
         let present = ids.filter { prows[$0] != nil }
         let out = DecodeBox(count: present.count)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, present.count / 50 + 1))
+        let workers = max(1, min(Parallelism.cores, 8, present.count / 50 + 1))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var k = w
             while k < present.count {
@@ -298,4 +298,10 @@ final class DecodeBox: @unchecked Sendable {
     init(count: Int) { results = Array(repeating: nil, count: count) }
     func set(_ i: Int, _ r: PatientRecord) { lock.lock(); results[i] = r; lock.unlock() }
     func fail(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
+}
+
+/// The number of cores, read once: Foundation reads cgroup files on every
+/// `activeProcessorCount`, which showed up in list loading's profile.
+public enum Parallelism {
+    public static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 }

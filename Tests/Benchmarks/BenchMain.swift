@@ -23,6 +23,9 @@ struct BenchMain {
             try profile(home: args[1])
         case "tui-virtual":
             try await tuiVirtual(home: args[1])
+        case "tui-starts":
+            // tui-starts HOME N: N cold starts in one process, to profile start-up on its own.
+            try await tuiStarts(home: args[1], count: Int(args[2]) ?? 20)
         case "tui-real":
             try await tuiReal(home: args[1], out: args[2])
         default:
@@ -192,6 +195,19 @@ struct BenchMain {
             }
             print(String(format: "keypress to frame, %@ (virtual screen, 1000 patients): median %.2f ms, p99 %.2f ms", name, percentile(times, 0.5), percentile(times, 0.99)))
         }
+    }
+
+    @MainActor
+    static func tuiStarts(home: String, count: Int) throws {
+        var times: [Double] = []
+        for _ in 0..<count {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let program = TUIProgram(env: try env(home), terminal: nil, theme: Theme.fallback, size: (120, 40))
+            program.start()
+            _ = program.screen
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+        }
+        print(String(format: "%d starts: median %.1f ms, min %.1f ms", count, percentile(times, 0.5), times.min() ?? 0))
     }
 
     /// The same through the real ncurses backend (run inside tmux); results go to `out`.

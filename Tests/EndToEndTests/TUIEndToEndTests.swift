@@ -22,6 +22,7 @@ import TestSupport
 
         let command = "env ROUNDS_HOME=\(cli.home) TERM=xterm-256color TZ=UTC LANG=C.UTF-8 \(CLIRunner.binDirectory)/rounds"
         let tui = try TmuxSession(command: command)
+        defer { tui.stop() }
         try tui.waitFor("Ward 4")
         try tui.waitFor("online")
 

@@ -12,7 +12,11 @@ public final class TmuxSession: @unchecked Sendable {
         _ = try? tmux(["set-option", "-t", name, "remain-on-exit", "on"])
     }
 
-    deinit { _ = try? tmux(["kill-server"]) }
+    deinit { stop() }
+
+    /// Stops the tmux server (and whatever still runs in it). Tests call it in a `defer`: an
+    /// async test may keep the session alive past its end, and deinit alone left servers behind.
+    public func stop() { _ = try? tmux(["kill-server"]) }
 
     /// Runs tmux with posix_spawn and waitpid: Foundation's Process leaves the forked tmux
     /// client unreaped when waited on from an async test.
@@ -34,10 +38,22 @@ public final class TmuxSession: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addclose(&actions, fds[0])
         posix_spawn_file_actions_addclose(&actions, fds[1])
+        // The calling thread (a dispatch or test worker) blocks most signals, and a spawned
+        // process inherits that mask: the tmux server then never saw SIGCHLD or kill-server's
+        // wake-up and outlived the tests. Start tmux with no signals blocked and default actions.
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attr, &none)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
         let cargs = argv.map { strdup($0) } + [nil]
         defer { for a in cargs { free(a) } }
-        let rc = posix_spawnp(&pid, "tmux", &actions, nil, cargs, environ)
+        let rc = posix_spawnp(&pid, "tmux", &actions, &attr, cargs, environ)
         close(fds[1])
         guard rc == 0 else { close(fds[0]); throw TmuxTimeout(waitingFor: "spawn tmux (\(rc))", screen: "") }
         var data = [UInt8]()
