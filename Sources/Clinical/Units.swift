@@ -1,5 +1,14 @@
 /// Display forms for the UCUM codes vital signs arrive in.
 public enum Units {
+    /// `37.2`, `-0.5`: one decimal, half to even as `%.1f` does, without Foundation's formatter
+    /// (slow on Linux, and called for every row of a list).
+    public static func oneDecimal(_ v: Double) -> String {
+        guard v.isFinite, abs(v) < 1e12 else { return String(v) }
+        let tenths = Int((v * 10).rounded(.toNearestOrEven))
+        let sign = tenths < 0 ? "-" : ""
+        return sign + String(abs(tenths) / 10) + "." + String(abs(tenths) % 10)
+    }
+
     /// `Cel` → `°C`, `[degF]` → `°F`, `mm[Hg]` → `mmHg`; unknown units are shown as sent.
     public static func display(_ ucum: String?) -> String {
         guard let u = ucum else { return "" }

@@ -2,7 +2,7 @@
 /// not a number (kept as `text`).
 public struct VitalSign: Sendable, Hashable, Codable {
     /// The LOINC code when one was sent, else the first code.
-    public var code: String
+    public var code: String { didSet { kind = VitalKind(loinc: code) } }
     public var display: String?
     public var value: Double?
     /// The UCUM code (`Cel`, `mm[Hg]`) when sent, else the unit text.
@@ -16,10 +16,22 @@ public struct VitalSign: Sendable, Hashable, Codable {
                 text: String? = nil, effective: FHIRDate? = nil, components: [VitalComponent] = []) {
         self.code = code; self.display = display; self.value = value; self.unit = unit
         self.text = text; self.effective = effective; self.components = components
+        kind = VitalKind(loinc: code)
     }
 
-    /// What this reading measures, when Rounds knows the code.
-    public var kind: VitalKind? { VitalKind(loinc: code) }
+    /// What this reading measures, when Rounds knows the code. Kept with the code (NEWS2 and the
+    /// list ask for it many times per patient; looking it up each time showed in profiles).
+    public private(set) var kind: VitalKind?
+
+    private enum CodingKeys: String, CodingKey { case code, display, value, unit, text, effective, components }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(code: try c.decode(String.self, forKey: .code), display: try c.decodeIfPresent(String.self, forKey: .display),
+                  value: try c.decodeIfPresent(Double.self, forKey: .value), unit: try c.decodeIfPresent(String.self, forKey: .unit),
+                  text: try c.decodeIfPresent(String.self, forKey: .text), effective: try c.decodeIfPresent(FHIRDate.self, forKey: .effective),
+                  components: try c.decodeIfPresent([VitalComponent].self, forKey: .components) ?? [])
+    }
 
     /// A short human label: the known name, else the sent display, else the code.
     public var label: String { kind?.label ?? display ?? code }
@@ -55,6 +67,11 @@ public struct VitalSign: Sendable, Hashable, Codable {
     /// `118`, `36.8`, `36.56` — no trailing zeros, at most two decimals.
     public static func number(_ v: Double) -> String {
         if v == v.rounded(), abs(v) < 1e12 { return String(Int(v)) }
+        // One decimal (37.2, 98.6) without Foundation's formatter, which is slow on Linux.
+        if abs(v) < 1e9, (v * 10).rounded() == v * 10 || abs((v * 10).rounded() - v * 10) < 1e-9 {
+            let tenths = Int((v * 10).rounded())
+            return (tenths < 0 ? "-" : "") + String(abs(tenths) / 10) + "." + String(abs(tenths) % 10)
+        }
         var s = String(format: "%.2f", v)
         while s.hasSuffix("0") { s.removeLast() }
         if s.hasSuffix(".") { s.removeLast() }

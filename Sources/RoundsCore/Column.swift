@@ -169,7 +169,7 @@ public enum Column: String, Sendable, CaseIterable, Codable {
         case .spo2: return vital(.oxygenSaturation) { NEWS2.saturation(Int($0.rounded()), scale2: row.news2?.scale == 2, onOxygen: false) >= 2 }
         case .temperature:
             guard let v = r.latest(.bodyTemperature), let x = v.value, let c = Units.celsius(x, unit: v.unit) else { return CellValue("—", sortKey: .missing) }
-            return CellValue(String(format: "%.1f", c), sortKey: .number(c), abnormal: NEWS2.temperature(c) >= 2)
+            return CellValue(Units.oneDecimal(c), sortKey: .number(c), abnormal: NEWS2.temperature(c) >= 2)
         case .bloodPressure:
             guard let bp = r.latest(.bloodPressure)?.bloodPressure else { return CellValue("—", sortKey: .missing) }
             let s = bp.systolic.map(VitalSign.number) ?? "?", d = bp.diastolic.map(VitalSign.number) ?? "?"

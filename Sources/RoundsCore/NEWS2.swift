@@ -109,7 +109,7 @@ public struct NEWS2: Sendable, Equatable, Codable {
 
         let (t, tState) = reading([.bodyTemperature])
         let celsius = t.flatMap { v in v.value.flatMap { Units.celsius($0, unit: v.unit) } }
-        add(.temperature, celsius.map { String(format: "%.1f °C", $0) }, celsius.map(temperature), tState)
+        add(.temperature, celsius.map { Units.oneDecimal($0) + " °C" }, celsius.map(temperature), tState)
 
         let total = items.reduce(0) { $0 + $1.points }
         return NEWS2(total: total, band: band(total: total, singleThree: items.contains { $0.points == 3 }), items: items, scale: hypercapnic ? 2 : 1)

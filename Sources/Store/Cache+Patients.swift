@@ -12,7 +12,6 @@ public enum SaveOutcome: String, Sendable, Codable {
 public typealias OfflineQuery = PatientCriteria
 
 extension Cache {
-    static let historyKey = "vitals_history"
 
     static func payload(_ s: ClinicalSection, _ r: PatientRecord) -> String {
         let j: JSONValue
@@ -72,6 +71,7 @@ extension Cache {
             for row in try db.rows("SELECT section, status FROM sections WHERE patient_id = ?", [.text(p.id)]) {
                 if let s = row[0].string, let st = row[1].string { existing[s] = st }
             }
+            let hadHistory = !(try db.rows("SELECT 1 FROM vitals_history WHERE patient_id = ?", [.text(p.id)]).isEmpty)
             try db.run("""
                 INSERT INTO patients(id, fhir_version, display_name, family_folded, given_folded, mrn, birth_date, gender, demographics, warnings, content_hash, fetched_at)
                 VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
@@ -94,8 +94,11 @@ extension Cache {
                 try upsertSection(p.id, s.rawValue, status: st.status.name, reason: st.status.reason, payload: payloads[s]!, fetched: st.fetchedAt ?? fetched)
             }
             let vitalsFailed = record.state(of: .vitals).status.name == "unavailable"
-            if !vitalsFailed || existing[Cache.historyKey] == nil {
-                try upsertSection(p.id, Cache.historyKey, status: "ok", reason: nil, payload: history, fetched: fetched)
+            if !vitalsFailed || !hadHistory {
+                try db.run("""
+                    INSERT INTO vitals_history(patient_id, payload, fetched_at) VALUES(?,?,?)
+                    ON CONFLICT(patient_id) DO UPDATE SET payload=excluded.payload, fetched_at=excluded.fetched_at
+                    """, [.text(p.id), .text(history), .from(fetched)])
             }
             guard let oldHash = old?.first?.string else { return .new }
             return oldHash == hash ? .unchanged : .updated
@@ -120,16 +123,16 @@ extension Cache {
 
     /// Marks every cached section of a patient stale (the whole fetch failed); data stays.
     public func markStale(_ id: String, reason: String) throws(StoreError) {
-        try write { try db.run("UPDATE sections SET stale = 1, stale_reason = ? WHERE patient_id = ? AND section != ?", [.text(reason), .text(id), .text(Cache.historyKey)]) }
+        try write { try db.run("UPDATE sections SET stale = 1, stale_reason = ? WHERE patient_id = ?", [.text(reason), .text(id)]) }
     }
 
     /// The cached record, with each section's fetch time and stale flag; `nil` when not cached.
     public func record(_ id: String, history: Bool = true) throws(StoreError) -> PatientRecord? {
         try locked { () throws(StoreError) -> PatientRecord? in
             guard let row = try db.rows("SELECT id, demographics, fhir_version, fetched_at, warnings FROM patients WHERE id = ?", [.text(id)]).first else { return nil }
-            let filter = history ? "" : " AND section != '\(Cache.historyKey)'"
-            let sections = try db.rows("SELECT patient_id, section, status, reason, payload, fetched_at, stale, stale_reason FROM sections WHERE patient_id = ?\(filter)", [.text(id)])
-            return try Cache.decodeRecord(row, sections)
+            let sections = try db.rows("SELECT patient_id, section, status, reason, payload, fetched_at, stale, stale_reason FROM sections WHERE patient_id = ?", [.text(id)])
+            let trend = history ? try db.rows("SELECT payload FROM vitals_history WHERE patient_id = ?", [.text(id)]).first?.first?.string : nil
+            return try Cache.decodeRecord(row, sections, history: trend)
         }
     }
 
@@ -143,6 +146,7 @@ extension Cache {
         // Read the rows under the lock; decode them outside it, on every core.
         var patientRows: [String: [SQLValue]] = [:]
         var sectionRows: [String: [[SQLValue]]] = [:]
+        var historyRows: [String: String] = [:]
         try locked { () throws(StoreError) -> Void in
             for chunk in stride(from: 0, to: ids.count, by: 900).map({ Array(ids[$0..<min(ids.count, $0 + 900)]) }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
@@ -150,14 +154,18 @@ extension Cache {
                 for row in try db.rows("SELECT id, demographics, fhir_version, fetched_at, warnings FROM patients WHERE id IN (\(marks))", values) {
                     if let id = row[0].string { patientRows[id] = row }
                 }
-                var filter = history ? "" : " AND section != '\(Cache.historyKey)'"
-                if let only { filter += " AND section IN (" + (only.map { "'\($0.rawValue)'" } + (history ? ["'\(Cache.historyKey)'"] : [])).joined(separator: ",") + ")" }
+                let filter = only.map { " AND section IN (" + $0.map { "'\($0.rawValue)'" }.joined(separator: ",") + ")" } ?? ""
                 for row in try db.rows("SELECT patient_id, section, status, reason, payload, fetched_at, stale, stale_reason FROM sections WHERE patient_id IN (\(marks))\(filter)", values) {
                     if let id = row[0].string { sectionRows[id, default: []].append(row) }
                 }
+                if history {
+                    for row in try db.rows("SELECT patient_id, payload FROM vitals_history WHERE patient_id IN (\(marks))", values) {
+                        if let id = row[0].string, let h = row[1].string { historyRows[id] = h }
+                    }
+                }
             }
         }
-        let prows = patientRows, srows = sectionRows
+        let prows = patientRows, srows = sectionRows, hrows = historyRows
         let present = ids.filter { prows[$0] != nil }
         let out = DecodeBox(count: present.count)
         let workers = max(1, min(Parallelism.cores, 8, present.count / 50 + 1))
@@ -165,7 +173,7 @@ extension Cache {
             var k = w
             while k < present.count {
                 let id = present[k]
-                do { out.set(k, try Cache.decodeRecord(prows[id]!, srows[id] ?? [])) } catch { out.fail(error) }
+                do { out.set(k, try Cache.decodeRecord(prows[id]!, srows[id] ?? [], history: hrows[id])) } catch { out.fail(error) }
                 k += workers
             }
         }
@@ -173,15 +181,14 @@ extension Cache {
         return out.results.compactMap { $0 }
     }
 
-    static func decodeRecord(_ row: [SQLValue], _ sections: [[SQLValue]]) throws(StoreError) -> PatientRecord {
+    static func decodeRecord(_ row: [SQLValue], _ sections: [[SQLValue]], history: String?) throws(StoreError) -> PatientRecord {
         var r = PatientRecord(patient: try StorageJSON.patient(try StorageJSON.parse(row[1].string)),
                               fhirVersion: row[2].string.flatMap(FHIRRelease.init(rawValue:)),
                               fetchedAt: row[3].double.map(Date.init(timeIntervalSince1970:)),
                               warnings: ((try? StorageJSON.parse(row[4].string))?.array ?? []).map(StorageJSON.warning))
+        if let history { r.vitalHistory = StorageJSON.history(try StorageJSON.parse(history)) }
         for s in sections {
-            if s[1].string == Cache.historyKey {
-                r.vitalHistory = StorageJSON.history(try StorageJSON.parse(s[4].string))
-            } else if let section = s[1].string.flatMap(ClinicalSection.init(rawValue:)) {
+            if let section = s[1].string.flatMap(ClinicalSection.init(rawValue:)) {
                 try Cache.apply(section, payload: s[4].string ?? "", to: &r)
                 let status: SectionStatus = s[2].string == "ok" ? .ok : (s[2].string == "empty" ? .empty : .unavailable(reason: s[3].string ?? "unknown"))
                 r.sections[section] = SectionState(status, fetchedAt: s[5].double.map(Date.init(timeIntervalSince1970:)), stale: s[6].int == 1, staleReason: s[7].string)

@@ -108,6 +108,19 @@ enum Schema {
         CREATE VIRTUAL TABLE patient_names USING fts5(family, given, sort_name UNINDEXED, tokenize = 'trigram');
         INSERT INTO patient_names(rowid, family, given, sort_name) SELECT rowid, family_folded, given_folded, display_name FROM patients;
         """,
+        // 5: the vital-sign history (≈8 KB a patient) in its own table. Inline among the sections
+        //    it spread every patient's small sections over extra pages, and opening a 1,000-patient
+        //    list read five times the pages it needed.
+        """
+        CREATE TABLE vitals_history(
+            patient_id TEXT PRIMARY KEY REFERENCES patients(id) ON DELETE CASCADE,
+            payload TEXT NOT NULL,
+            fetched_at REAL
+        );
+        INSERT INTO vitals_history(patient_id, payload, fetched_at)
+            SELECT patient_id, payload, fetched_at FROM sections WHERE section = 'vitals_history';
+        DELETE FROM sections WHERE section = 'vitals_history';
+        """,
     ]
 
     static var latest: Int { migrations.count }

@@ -32,6 +32,29 @@ import TestSupport
         #expect(try now.isHypercapnic("p1"))
     }
 
+    @Test func schema4HistoryRowsMoveToTheirOwnTable() throws {
+        let path = try TempDir.make("mig") + "/c.sqlite"
+        do { _ = try Cache(path: path, upToVersion: 4) }
+        // A patient as schema 4 stored it: the vital-sign history as a section row.
+        try RawSQLite(path).exec("""
+            INSERT INTO patients(id, fhir_version, display_name, demographics, fetched_at)
+              VALUES('p1', 'STU3', 'Black, Ruth', '{"id":"p1","name":{"family":"Black","given":["Ruth"]}}', 1795000000);
+            INSERT INTO sections(patient_id, section, status, payload, fetched_at) VALUES
+              ('p1', 'vitals', 'ok', '{"latestVitals":[{"code":"8867-4","value":118,"unit":"/min","effective":"2026-11-25T08:00:00Z"}]}', 1795000000),
+              ('p1', 'vitals_history', 'ok', '[{"c":"8867-4","t":"2026-11-25T04:00:00Z","v":96},{"c":"8867-4","t":"2026-11-25T08:00:00Z","v":118}]', 1795000000);
+            """)
+        let c = try Cache(path: path)
+        #expect(c.schemaVersion == Cache.latestSchemaVersion)
+        let r = try #require(try c.record("p1"))
+        #expect(r.vitalHistory.compactMap(\.value) == [96, 118])
+        #expect(r.latestVitals.first?.value == 118)
+        #expect(try c.record("p1", history: false)?.vitalHistory.isEmpty == true)
+        let raw = try RawSQLite(path)
+        #expect(try raw.strings("SELECT section FROM sections WHERE patient_id = 'p1'") == ["vitals"])
+        #expect(try raw.strings("SELECT patient_id FROM vitals_history") == ["p1"])
+        #expect(try c.integrityCheck() == "ok")
+    }
+
     @Test func newerSchemaIsRefusedClearly() throws {
         let path = try TempDir.make("mig") + "/c.sqlite"
         _ = try Cache(path: path)
