@@ -105,6 +105,11 @@ public final class CursesTerminal: TerminalDevice {
         doupdate()
     }
 
+    public var isConnected: Bool {
+        var t = termios()
+        return tcgetattr(STDIN_FILENO, &t) == 0
+    }
+
     public func readKey() -> Key? {
         var ch: wint_t = 0
         let rc = wget_wch(win, &ch)

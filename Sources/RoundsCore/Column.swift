@@ -5,11 +5,15 @@ import Store
 /// What one list row knows: the cached record (if synced), its score, its latest note.
 public struct ListRow: Sendable, Equatable {
     public var id: String
+    /// The list's view of the cached record: demographics, latest vital signs and the last
+    /// encounter; the list sections are summed up in `digest`. `nil` when not synced yet.
     public var record: PatientRecord?
+    public var digest: SectionDigest
     public var news2: NEWS2?
     public var latestNote: Note?
-    public init(id: String, record: PatientRecord?, news2: NEWS2?, latestNote: Note?) {
+    public init(id: String, record: PatientRecord?, digest: SectionDigest? = nil, news2: NEWS2?, latestNote: Note?) {
         self.id = id; self.record = record; self.news2 = news2; self.latestNote = latestNote
+        self.digest = digest ?? record.map(SectionDigest.init(record:)) ?? SectionDigest()
     }
 }
 
@@ -179,14 +183,15 @@ public enum Column: String, Sendable, CaseIterable, Codable {
             let t = r.latestVitals.compactMap { $0.effective?.instant }.max()
             return t.map { CellValue(Age.short($0, now: now), sortKey: .number($0.timeIntervalSince1970)) } ?? CellValue("—", sortKey: .missing)
         case .allergies:
-            let active = r.allergies.filter { !$0.isInactive }
-            guard let first = active.first else { return CellValue(r.state(of: .allergies).status == .empty ? "none" : "—", sortKey: .number(0)) }
-            return CellValue(active.count > 1 ? "\(active.count): \(first.substance)" : first.substance, sortKey: .number(Double(active.count)), abnormal: true)
+            let d = row.digest
+            guard d.activeAllergies > 0, let first = d.firstAllergy else { return CellValue(d.allergiesEmpty ? "none" : "—", sortKey: .number(0)) }
+            return CellValue(d.activeAllergies > 1 ? "\(d.activeAllergies): \(first)" : first, sortKey: .number(Double(d.activeAllergies)), abnormal: true)
         case .conditions:
-            guard let first = r.conditions.first else { return CellValue("—", sortKey: .number(0)) }
-            return CellValue(r.conditions.count > 1 ? "\(r.conditions.count): \(first.display)" : first.display, sortKey: .number(Double(r.conditions.count)))
-        case .medications: return CellValue(String(r.medications.count), sortKey: .number(Double(r.medications.count)))
-        case .payor: return text(r.coverage.first?.payor)
+            let d = row.digest
+            guard d.conditions > 0, let first = d.firstCondition else { return CellValue("—", sortKey: .number(0)) }
+            return CellValue(d.conditions > 1 ? "\(d.conditions): \(first)" : first, sortKey: .number(Double(d.conditions)))
+        case .medications: return CellValue(String(row.digest.medications), sortKey: .number(Double(row.digest.medications)))
+        case .payor: return text(row.digest.payor)
         case .gp: return text(p.generalPractitioner.first)
         case .latestNote:
             guard let n = row.latestNote else { return CellValue("—", sortKey: .missing) }

@@ -8,7 +8,7 @@ public enum ListBuilder {
     public static func rows(_ list: PatientList, cache: Cache, now: Date = Date(), staleAfter: TimeInterval = 24 * 3600) throws -> [ListRow] {
         // Only the sections the columns show are read; the detail pane reads the whole record.
         let needed = Set(columns(list).compactMap(\.section)).union([.vitals])
-        let records = Dictionary(try cache.records(list.patientIds, sections: needed).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let entries = try cache.listEntries(list.patientIds, sections: needed)
         let notes = try cache.latestNotes()
         let scale2 = try cache.hypercapnicIds()
         let ids = list.patientIds
@@ -17,11 +17,13 @@ public enum ListBuilder {
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var k = w
             while k < ids.count {
-                if let r = records[ids[k]] { scores.set(k, NEWS2.score(r, hypercapnic: scale2.contains(ids[k]), now: now, staleAfter: staleAfter)) }
+                if let r = entries[ids[k]]?.record { scores.set(k, NEWS2.score(r, hypercapnic: scale2.contains(ids[k]), now: now, staleAfter: staleAfter)) }
                 k += workers
             }
         }
-        return ids.enumerated().map { k, id in ListRow(id: id, record: records[id], news2: scores.values[k], latestNote: notes[id]) }
+        return ids.enumerated().map { k, id in
+            ListRow(id: id, record: entries[id]?.record, digest: entries[id]?.digest, news2: scores.values[k], latestNote: notes[id])
+        }
     }
 
     /// Sorts rows by a column; missing values always last. Ties keep list order.

@@ -9,6 +9,9 @@ public protocol TerminalDevice: AnyObject {
     /// The next key or event, waiting at most about 100 ms; `nil` when none came.
     func readKey() -> Key?
     func setMouse(_ on: Bool)
+    /// False once the terminal has gone (the SSH session or window closed): the program then
+    /// stops instead of polling a dead terminal forever.
+    var isConnected: Bool { get }
     /// Restores the terminal.
     func shutdown()
 }

@@ -72,17 +72,19 @@ extension Cache {
                 if let s = row[0].string, let st = row[1].string { existing[s] = st }
             }
             let hadHistory = !(try db.rows("SELECT 1 FROM vitals_history WHERE patient_id = ?", [.text(p.id)]).isEmpty)
+            let listRow = ListRowCodec.encode(try listView(record, keeping: existing))
             try db.run("""
-                INSERT INTO patients(id, fhir_version, display_name, family_folded, given_folded, mrn, birth_date, gender, demographics, warnings, content_hash, fetched_at)
-                VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
+                INSERT INTO patients(id, fhir_version, display_name, family_folded, given_folded, mrn, birth_date, gender, demographics, warnings, content_hash, fetched_at, list_row)
+                VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)
                 ON CONFLICT(id) DO UPDATE SET fhir_version=excluded.fhir_version, display_name=excluded.display_name,
                   family_folded=excluded.family_folded, given_folded=excluded.given_folded, mrn=excluded.mrn, birth_date=excluded.birth_date,
                   gender=excluded.gender, demographics=excluded.demographics, warnings=excluded.warnings, content_hash=excluded.content_hash,
-                  fetched_at=excluded.fetched_at
+                  fetched_at=excluded.fetched_at, list_row=excluded.list_row
                 """, [.text(p.id), .from(record.fhirVersion?.rawValue), .text(p.displayName),
                       .text(TextFolding.fold(p.name?.family ?? p.name?.text ?? "")), .text(TextFolding.fold((p.name?.given ?? []).joined(separator: " "))),
                       .from(p.mrn), .from(p.birthDate?.raw), .from(p.gender?.lowercased()), .text(demographics),
-                      .text(JSONValue.array(record.warnings.map(StorageJSON.encode)).serialized), .text(hash), .double(fetched.timeIntervalSince1970)])
+                      .text(JSONValue.array(record.warnings.map(StorageJSON.encode)).serialized), .text(hash), .double(fetched.timeIntervalSince1970),
+                      .text(listRow)])
             try reindexName(p)
             for s in ClinicalSection.allCases {
                 let st = record.state(of: s)
@@ -103,6 +105,49 @@ extension Cache {
             guard let oldHash = old?.first?.string else { return .new }
             return oldHash == hash ? .unchanged : .updated
         }
+    }
+
+    /// The record as the list should show it: a section that failed this time keeps the cached
+    /// copy (as the sections table does), so the row does not lose good data either.
+    private func listView(_ r: PatientRecord, keeping existing: [String: String]) throws -> PatientRecord {
+        var v = r
+        for s in ClinicalSection.allCases {
+            guard case .unavailable = r.state(of: s).status, let had = existing[s.rawValue], had != "unavailable",
+                  let payload = try db.rows("SELECT payload FROM sections WHERE patient_id = ? AND section = ?", [.text(r.id), .text(s.rawValue)]).first?.first?.string
+            else { continue }
+            try Cache.apply(s, payload: payload, to: &v)
+            v.sections[s] = SectionState(had == "empty" ? .empty : .ok)
+        }
+        return v
+    }
+
+    /// Each patient as a list row shows it (see `ListRowCodec`), by id. Patients saved before the
+    /// row existed are read from their sections instead.
+    public func listEntries(_ ids: [String], sections: Set<ClinicalSection>) throws(StoreError) -> [String: (record: PatientRecord, digest: SectionDigest)] {
+        var out: [String: (record: PatientRecord, digest: SectionDigest)] = [:]
+        out.reserveCapacity(ids.count)
+        var rows: [(String, String, String?, Double?)] = []
+        try locked { () throws(StoreError) -> Void in
+            for chunk in stride(from: 0, to: ids.count, by: 900).map({ Array(ids[$0..<min(ids.count, $0 + 900)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for r in try db.rows("SELECT id, list_row, fhir_version, fetched_at FROM patients WHERE id IN (\(marks))", chunk.map(SQLValue.text)) {
+                    if let id = r[0].string { rows.append((id, r[1].string ?? "", r[2].string, r[3].double)) }
+                }
+            }
+        }
+        var missing: [String] = []
+        for (id, text, version, fetched) in rows {
+            guard var (record, digest) = ListRowCodec.decode(text), record.id == id else { missing.append(id); continue }
+            record.fhirVersion = version.flatMap(FHIRRelease.init(rawValue:))
+            record.fetchedAt = fetched.map(Date.init(timeIntervalSince1970:))
+            out[id] = (record, digest)
+        }
+        if !missing.isEmpty {
+            for r in try records(missing, sections: sections.union([.allergies, .conditions, .medications, .coverage])) {
+                out[r.id] = (r, SectionDigest(record: r))
+            }
+        }
+        return out
     }
 
     private func upsertSection(_ id: String, _ section: String, status: String, reason: String?, payload: String, fetched: Date) throws {

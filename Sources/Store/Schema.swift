@@ -110,8 +110,10 @@ enum Schema {
         """,
         // 5: the vital-sign history (≈8 KB a patient) in its own table. Inline among the sections
         //    it spread every patient's small sections over extra pages, and opening a 1,000-patient
-        //    list read five times the pages it needed.
+        //    list read five times the pages it needed. And each patient's list row (ListRowCodec),
+        //    written at save, so a list opens from one row per patient; NULL until the next save.
         """
+        ALTER TABLE patients ADD COLUMN list_row TEXT;
         CREATE TABLE vitals_history(
             patient_id TEXT PRIMARY KEY REFERENCES patients(id) ON DELETE CASCADE,
             payload TEXT NOT NULL,

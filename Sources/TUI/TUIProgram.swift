@@ -52,6 +52,8 @@ public final class TUIProgram {
             if needsRender { render() }
             if let key = terminal.readKey() {
                 dispatch(.keyPressed(key))
+            } else if !terminal.isConnected {
+                break
             } else {
                 await Task.yield()
             }
