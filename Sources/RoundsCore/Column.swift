@@ -9,6 +9,7 @@ public struct ListRow: Sendable, Equatable {
     /// encounter; the list sections are summed up in `digest`. `nil` when not synced yet.
     public var record: PatientRecord?
     public var digest: SectionDigest
+    /// Scored without each item's value text (`describe: false`); the detail pane scores in full.
     public var news2: NEWS2?
     public var latestNote: Note?
     public init(id: String, record: PatientRecord?, digest: SectionDigest? = nil, news2: NEWS2?, latestNote: Note?) {

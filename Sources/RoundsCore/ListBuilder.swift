@@ -17,7 +17,7 @@ public enum ListBuilder {
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var k = w
             while k < ids.count {
-                if let r = entries[ids[k]]?.record { scores.set(k, NEWS2.score(r, hypercapnic: scale2.contains(ids[k]), now: now, staleAfter: staleAfter)) }
+                if let r = entries[ids[k]]?.record { scores.set(k, NEWS2.score(r, hypercapnic: scale2.contains(ids[k]), now: now, staleAfter: staleAfter, describe: false)) }
                 k += workers
             }
         }

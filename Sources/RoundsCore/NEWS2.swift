@@ -76,7 +76,10 @@ public struct NEWS2: Sendable, Equatable, Codable {
     }
 
     /// Scores a record's latest vitals as of `now`.
-    public static func score(_ r: PatientRecord, hypercapnic: Bool = false, now: Date = Date(), staleAfter: TimeInterval = 24 * 3600) -> NEWS2 {
+    /// - Parameter describe: false leaves each item's `value` text out (a list of a thousand needs
+    ///   totals, bands and what is missing or stale, not "118 /min" for every patient).
+    public static func score(_ r: PatientRecord, hypercapnic: Bool = false, now: Date = Date(), staleAfter: TimeInterval = 24 * 3600,
+                             describe: Bool = true) -> NEWS2 {
         func reading(_ kinds: [VitalKind]) -> (VitalSign?, String) {
             let v = kinds.lazy.compactMap { r.latest($0) }.first
             guard let v else { return (nil, "missing") }
@@ -84,9 +87,10 @@ public struct NEWS2: Sendable, Equatable, Codable {
             return (v, "scored")
         }
         var items: [Item] = []
-        func add(_ p: Parameter, _ value: String?, _ points: Int?, _ state: String) {
+        items.reserveCapacity(7)
+        func add(_ p: Parameter, _ value: @autoclosure () -> String?, _ points: Int?, _ state: String) {
             let ok = state == "scored" && points != nil
-            items.append(Item(parameter: p, value: value, points: ok ? points! : 0, state: ok ? "scored" : (state == "scored" ? "missing" : state)))
+            items.append(Item(parameter: p, value: describe ? value() : nil, points: ok ? points! : 0, state: ok ? "scored" : (state == "scored" ? "missing" : state)))
         }
         let (rr, rrState) = reading([.respiratoryRate])
         add(.respirationRate, rr?.formatted, rr?.value.map { respiration(Int($0.rounded())) }, rrState)

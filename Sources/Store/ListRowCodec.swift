@@ -71,19 +71,42 @@ enum ListRowCodec {
     /// encounter (other sections left empty), and the digest. `nil` for text in another layout.
     static func decode(_ text: String) -> (PatientRecord, SectionDigest)? {
         var text = text
-        return text.withUTF8 { bytes -> (PatientRecord, SectionDigest)? in
-            guard bytes.count >= 2, bytes[0] == UInt8(ascii: "L"), bytes[1] == UInt8(ascii: "1") else { return nil }
+        return text.withUTF8 { b -> (PatientRecord, SectionDigest)? in
+            guard b.count >= 2, b[0] == UInt8(ascii: "L"), b[1] == UInt8(ascii: "1") else { return nil }
             var patient: Patient?
             var encounter: Encounter?
             var digest = SectionDigest()
             var vitals: [VitalSign] = []
-            for group in split(bytes[2...], rs) where !group.isEmpty {
-                let tag = group[group.startIndex]
-                let fields = split(group[(group.startIndex + 1)...], us).dropFirst()  // text before the first US is the tag
-                let f = Array(fields)
-                func s(_ i: Int) -> String? { i < f.count && !f[i].isEmpty ? String(decoding: f[i], as: UTF8.self) : nil }
-                func l(_ i: Int) -> [String] { i < f.count && !f[i].isEmpty ? split(f[i], gs).map { String(decoding: $0, as: UTF8.self) } : [] }
-                func n(_ i: Int) -> Double? { s(i).flatMap(Double.init) }
+            vitals.reserveCapacity(10)
+            // Field ranges of the current group, reused for every group (one pass, no splitting).
+            var f: [Range<Int>] = []
+            f.reserveCapacity(16)
+            func str(_ r: Range<Int>) -> String? { r.isEmpty ? nil : String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
+            func pieces(_ r: Range<Int>, _ sep: UInt8) -> [Range<Int>] {
+                var out: [Range<Int>] = [], start = r.lowerBound
+                for i in r where b[i] == sep { out.append(start..<i); start = i + 1 }
+                out.append(start..<r.upperBound)
+                return out
+            }
+            var i = 2
+            while i < b.count {
+                guard b[i] == rs, i + 1 < b.count else { i += 1; continue }
+                let tag = b[i + 1]
+                var j = i + 2
+                f.removeAll(keepingCapacity: true)
+                var fieldStart = -1
+                while j < b.count, b[j] != rs {
+                    if b[j] == us {
+                        if fieldStart >= 0 { f.append(fieldStart..<j) }
+                        fieldStart = j + 1
+                    }
+                    j += 1
+                }
+                if fieldStart >= 0 { f.append(fieldStart..<j) }
+                i = j
+                func s(_ k: Int) -> String? { k < f.count ? str(f[k]) : nil }
+                func l(_ k: Int) -> [String] { k < f.count && !f[k].isEmpty ? pieces(f[k], gs).map { str($0) ?? "" } : [] }
+                func n(_ k: Int) -> Double? { s(k).flatMap { Double($0) } }
                 switch tag {
                 case UInt8(ascii: "P"):
                     guard let id = s(0) else { return nil }
@@ -101,10 +124,10 @@ enum ListRowCodec {
                     guard let code = s(0) else { continue }
                     var components: [VitalComponent] = []
                     if f.count > 6, !f[6].isEmpty {
-                        for c in split(f[6], gs) {
-                            let p = split(c, fs).map { $0.isEmpty ? nil : String(decoding: $0, as: UTF8.self) }
+                        for c in pieces(f[6], gs) {
+                            let p = pieces(c, fs).map(str)
                             guard let cc = p.first ?? nil else { continue }
-                            func at(_ i: Int) -> String? { i < p.count ? p[i] : nil }
+                            func at(_ k: Int) -> String? { k < p.count ? p[k] : nil }
                             components.append(VitalComponent(code: cc, display: at(1), value: at(2).flatMap(Double.init), unit: at(3), text: at(4)))
                         }
                     }
@@ -119,16 +142,4 @@ enum ListRowCodec {
         }
     }
 
-    /// Splits on one byte, keeping empty pieces (an empty field is an absent value).
-    private static func split(_ s: Slice<UnsafeBufferPointer<UInt8>>, _ sep: UInt8) -> [Slice<UnsafeBufferPointer<UInt8>>] {
-        var out: [Slice<UnsafeBufferPointer<UInt8>>] = []
-        var start = s.startIndex
-        var i = s.startIndex
-        while i < s.endIndex {
-            if s[i] == sep { out.append(s[start..<i]); start = i + 1 }
-            i += 1
-        }
-        out.append(s[start..<s.endIndex])
-        return out
-    }
 }
