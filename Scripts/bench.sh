@@ -61,6 +61,31 @@ tmux -L rounds-bench -f /dev/null new-session -d -x 120 -y 40 "TERM=xterm-256col
 for i in $(seq 1 100); do [ -s "$W/real.txt" ] && break; sleep 0.2; done
 cat "$W/real.txt" 2>/dev/null || echo "(tmux run did not finish)"
 tmux -L rounds-bench kill-server 2>/dev/null || true
+# The whole process, as a nurse starts it: from launching `rounds` in a fresh tmux session until
+# the pane shows the full first frame (list and detail). Includes process start-up and tmux's own
+# overhead (session start, capture polling), so it overstates a little.
+python3 - "$W/big" "$BIN/rounds" <<'PY'
+import subprocess, sys, time
+home, rounds = sys.argv[1], sys.argv[2]
+times = []
+for i in range(21):
+    sock = "rounds-bench-ff"
+    t0 = time.monotonic()
+    subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40",
+                    "env ROUNDS_HOME='%s' TERM=xterm-256color '%s'" % (home, rounds)], check=True)
+    while True:
+        screen = subprocess.run(["tmux", "-L", sock, "capture-pane", "-p"], capture_output=True, text=True).stdout
+        if "1/1000" in screen and "Vital signs" in screen:
+            break
+        if time.monotonic() - t0 > 10:
+            break
+    times.append((time.monotonic() - t0) * 1000)
+    subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)
+    time.sleep(0.3)
+times.sort()
+print("TUI start to first full frame, whole process (launch under tmux until the frame is on the pane, 21 runs): median %.1f ms, p90 %.1f ms, max %.1f ms"
+      % (times[10], times[18], times[20]))
+PY
 tmux -L rounds-bench -f /dev/null new-session -d -x 120 -y 40 "ROUNDS_HOME='$W/big' TERM=xterm-256color '$BIN/rounds'"
 sleep 3
 PID=$(tmux -L rounds-bench display-message -p '#{pane_pid}')
