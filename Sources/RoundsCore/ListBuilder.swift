@@ -17,12 +17,12 @@ public enum ListBuilder {
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var k = w
             while k < ids.count {
-                if let r = entries[ids[k]]?.record { scores.set(k, NEWS2.score(r, hypercapnic: scale2.contains(ids[k]), now: now, staleAfter: staleAfter, describe: false)) }
+                if let r = entries[k]?.record { scores.set(k, NEWS2.score(r, hypercapnic: scale2.contains(ids[k]), now: now, staleAfter: staleAfter, describe: false)) }
                 k += workers
             }
         }
         return ids.enumerated().map { k, id in
-            ListRow(id: id, record: entries[id]?.record, digest: entries[id]?.digest, news2: scores.values[k], latestNote: notes[id])
+            ListRow(id: id, record: entries[k]?.record, digest: entries[k]?.digest, news2: scores.values[k], latestNote: notes[id])
         }
     }
 

@@ -18,9 +18,10 @@ public struct NEWS2: Sendable, Equatable, Codable {
     public enum Band: String, Sendable, Codable, Comparable {
         case routine, low, lowMedium = "low-medium", medium, high
 
-        public static func < (a: Band, b: Band) -> Bool {
-            let order: [Band] = [.routine, .low, .lowMedium, .medium, .high]
-            return order.firstIndex(of: a)! < order.firstIndex(of: b)!
+        public static func < (a: Band, b: Band) -> Bool { a.rank < b.rank }
+
+        private var rank: Int {
+            switch self { case .routine: return 0; case .low: return 1; case .lowMedium: return 2; case .medium: return 3; case .high: return 4 }
         }
 
         /// The clinical response the band calls for.
@@ -61,7 +62,7 @@ public struct NEWS2: Sendable, Equatable, Codable {
 
     public var missing: [Parameter] { items.filter { $0.state == "missing" }.map(\.parameter) }
     public var stale: [Parameter] { items.filter { $0.state == "stale" }.map(\.parameter) }
-    public var isPartial: Bool { !missing.isEmpty || !stale.isEmpty }
+    public var isPartial: Bool { items.contains { $0.state == "missing" || $0.state == "stale" } }
     public var hasSingleThree: Bool { items.contains { $0.points == 3 } }
 
     /// `NEWS2 7 HIGH` or `NEWS2 5 MEDIUM (partial: consciousness unknown, temperature stale)`.
@@ -80,9 +81,8 @@ public struct NEWS2: Sendable, Equatable, Codable {
     ///   totals, bands and what is missing or stale, not "118 /min" for every patient).
     public static func score(_ r: PatientRecord, hypercapnic: Bool = false, now: Date = Date(), staleAfter: TimeInterval = 24 * 3600,
                              describe: Bool = true) -> NEWS2 {
-        func reading(_ kinds: [VitalKind]) -> (VitalSign?, String) {
-            let v = kinds.lazy.compactMap { r.latest($0) }.first
-            guard let v else { return (nil, "missing") }
+        func reading(_ kind: VitalKind) -> (VitalSign?, String) {
+            guard let v = r.latest(kind) else { return (nil, "missing") }
             guard let t = v.effective?.instant, now.timeIntervalSince(t) <= staleAfter else { return (v, "stale") }
             return (v, "scored")
         }
@@ -92,26 +92,26 @@ public struct NEWS2: Sendable, Equatable, Codable {
             let ok = state == "scored" && points != nil
             items.append(Item(parameter: p, value: describe ? value() : nil, points: ok ? points! : 0, state: ok ? "scored" : (state == "scored" ? "missing" : state)))
         }
-        let (rr, rrState) = reading([.respiratoryRate])
+        let (rr, rrState) = reading(.respiratoryRate)
         add(.respirationRate, rr?.formatted, rr?.value.map { respiration(Int($0.rounded())) }, rrState)
 
         let oxygen = onOxygen(r, now: now, staleAfter: staleAfter)
-        let (sp, spState) = reading([.oxygenSaturation])
+        let (sp, spState) = reading(.oxygenSaturation)
         add(.oxygenSaturation, sp?.formatted, sp?.value.map { saturation(Int($0.rounded()), scale2: hypercapnic, onOxygen: oxygen.value ?? false) }, spState)
         add(.airOrOxygen, oxygen.value.map { $0 ? "oxygen" : "air" }, oxygen.value.map { $0 ? 2 : 0 }, oxygen.state)
 
-        let (bp, bpState) = reading([.bloodPressure])
+        let (bp, bpState) = reading(.bloodPressure)
         let sys = bp?.bloodPressure?.systolic
         add(.systolicBP, sys.map { VitalSign.number($0) + " mmHg" }, sys.map { systolic(Int($0.rounded())) }, bpState)
 
-        let (hr, hrState) = reading([.heartRate])
+        let (hr, hrState) = reading(.heartRate)
         add(.pulse, hr?.formatted, hr?.value.map { pulse(Int($0.rounded())) }, hrState)
 
-        let (c, cState) = reading([.consciousness])
+        let (c, cState) = reading(.consciousness)
         let acvpu = c.flatMap { consciousnessLevel($0.text ?? $0.display ?? "") }
         add(.consciousness, c?.text, acvpu.map { $0 == "A" ? 0 : 3 }, cState)
 
-        let (t, tState) = reading([.bodyTemperature])
+        let (t, tState) = reading(.bodyTemperature)
         let celsius = t.flatMap { v in v.value.flatMap { Units.celsius($0, unit: v.unit) } }
         add(.temperature, celsius.map { Units.oneDecimal($0) + " °C" }, celsius.map(temperature), tState)
 
@@ -168,6 +168,11 @@ public struct NEWS2: Sendable, Equatable, Codable {
 
     /// `A` for alert, `C`/`V`/`P`/`U` for new confusion, voice, pain, unresponsive; `nil` if unreadable.
     public static func consciousnessLevel(_ text: String) -> String? {
+        // The common charted words first, without Foundation's case folding.
+        switch text {
+        case "Alert", "alert", "A", "a", "Alert (finding)": return "A"
+        default: break
+        }
         let t = text.lowercased().trimmingCharacters(in: .whitespaces)
         if t == "a" || t.hasPrefix("alert") { return "A" }
         if t == "c" || t.contains("confus") { return "C" }

@@ -121,31 +121,40 @@ extension Cache {
         return v
     }
 
-    /// Each patient as a list row shows it (see `ListRowCodec`), by id. Patients saved before the
-    /// row existed are read from their sections instead.
-    public func listEntries(_ ids: [String], sections: Set<ClinicalSection>) throws(StoreError) -> [String: (record: PatientRecord, digest: SectionDigest)] {
-        var out: [String: (record: PatientRecord, digest: SectionDigest)] = [:]
-        out.reserveCapacity(ids.count)
-        var rows: [(String, String, String?, Double?)] = []
+    /// Each patient as a list row shows it (see `ListRowCodec`), in the order of `ids` (`nil` for
+    /// a patient not cached). Rows are decoded on every core. Patients saved before the row
+    /// existed are read from their sections instead.
+    public func listEntries(_ ids: [String], sections: Set<ClinicalSection>) throws(StoreError) -> [ListEntry?] {
+        var found: [String: (text: String?, version: String?, fetched: Double?)] = [:]
+        found.reserveCapacity(ids.count)
         try locked { () throws(StoreError) -> Void in
             for chunk in stride(from: 0, to: ids.count, by: 900).map({ Array(ids[$0..<min(ids.count, $0 + 900)]) }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 for r in try db.rows("SELECT id, list_row, fhir_version, fetched_at FROM patients WHERE id IN (\(marks))", chunk.map(SQLValue.text)) {
-                    if let id = r[0].string { rows.append((id, r[1].string ?? "", r[2].string, r[3].double)) }
+                    if let id = r[0].string { found[id] = (r[1].string, r[2].string, r[3].double) }
                 }
             }
         }
-        var missing: [String] = []
-        for (id, text, version, fetched) in rows {
-            guard var (record, digest) = ListRowCodec.decode(text), record.id == id else { missing.append(id); continue }
-            record.fhirVersion = version.flatMap(FHIRRelease.init(rawValue:))
-            record.fetchedAt = fetched.map(Date.init(timeIntervalSince1970:))
-            out[id] = (record, digest)
-        }
-        if !missing.isEmpty {
-            for r in try records(missing, sections: sections.union([.allergies, .conditions, .medications, .coverage])) {
-                out[r.id] = (r, SectionDigest(record: r))
+        let rows = ids.map { found[$0] }
+        let slots = Slots<ListEntry>(count: ids.count)
+        let workers = max(1, min(Parallelism.cores, 8, ids.count / 100 + 1))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var k = w
+            while k < rows.count {
+                if let row = rows[k], let text = row.text, var (record, digest) = ListRowCodec.decode(text), record.id == ids[k] {
+                    record.fhirVersion = row.version.flatMap(FHIRRelease.init(rawValue:))
+                    record.fetchedAt = row.fetched.map(Date.init(timeIntervalSince1970:))
+                    slots.set(k, ListEntry(record: record, digest: digest))
+                }
+                k += workers
             }
+        }
+        var out = slots.values
+        let missing = ids.indices.filter { out[$0] == nil && rows[$0] != nil }
+        if !missing.isEmpty {
+            let full = try records(missing.map { ids[$0] }, sections: sections.union([.allergies, .conditions, .medications, .coverage]))
+            let byId = Dictionary(full.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            for k in missing { if let r = byId[ids[k]] { out[k] = ListEntry(record: r, digest: SectionDigest(record: r)) } }
         }
         return out
     }
@@ -350,6 +359,26 @@ final class DecodeBox: @unchecked Sendable {
     init(count: Int) { results = Array(repeating: nil, count: count) }
     func set(_ i: Int, _ r: PatientRecord) { lock.lock(); results[i] = r; lock.unlock() }
     func fail(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
+}
+
+/// A patient as a list shows it: the list's view of the record and the digest of its list sections.
+public struct ListEntry: Sendable {
+    public var record: PatientRecord
+    public var digest: SectionDigest
+}
+
+/// Results written by parallel workers, each slot by exactly one of them.
+final class Slots<T>: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<T?>
+    let count: Int
+    init(count: Int) {
+        self.count = count
+        base = .allocate(capacity: max(1, count))
+        base.initialize(repeating: nil, count: max(1, count))
+    }
+    deinit { base.deinitialize(count: max(1, count)); base.deallocate() }
+    func set(_ i: Int, _ v: T) { base[i] = v }
+    var values: [T?] { Array(UnsafeBufferPointer(start: base, count: count)) }
 }
 
 /// The number of cores, read once: Foundation reads cgroup files on every

@@ -88,6 +88,15 @@ enum ListRowCodec {
                 out.append(start..<r.upperBound)
                 return out
             }
+            // Vital signs charted together share one time: parse it once.
+            var lastDate: (raw: String, date: FHIRDate)?
+            func date(_ raw: String?) -> FHIRDate? {
+                guard let raw else { return nil }
+                if let lastDate, lastDate.raw == raw { return lastDate.date }
+                let d = FHIRDate(raw)
+                lastDate = (raw, d)
+                return d
+            }
             var i = 2
             while i < b.count {
                 guard b[i] == rs, i + 1 < b.count else { i += 1; continue }
@@ -131,7 +140,7 @@ enum ListRowCodec {
                             components.append(VitalComponent(code: cc, display: at(1), value: at(2).flatMap(Double.init), unit: at(3), text: at(4)))
                         }
                     }
-                    vitals.append(VitalSign(code: code, display: s(1), value: n(2), unit: s(3), text: s(4), effective: s(5).map(FHIRDate.init),
+                    vitals.append(VitalSign(code: code, display: s(1), value: n(2), unit: s(3), text: s(4), effective: date(s(5)),
                                             components: components))
                 default:
                     continue

@@ -23,7 +23,7 @@ extension TUIProgram {
         case .loadRows(let name):
             guard let list = try cache.list(named: name) else { return }
             let rows = try ListBuilder.rows(list, cache: cache, now: state.now, staleAfter: env.staleAfter)
-            try? audit.record(.patientListView, patients: list.patientIds, list: list.name)
+            afterFrame.append { [audit] in _ = try? audit.record(.patientListView, patients: list.patientIds, list: list.name) }
             dispatch(.rowsLoaded(list: list.name, rows: rows, columns: ListBuilder.columns(list)))
         case .loadDetail(let id):
             if let r = try cache.record(id, history: true) {
@@ -143,7 +143,8 @@ extension TUIProgram {
         let news = NEWS2.score(r, hypercapnic: (try? cache.isHypercapnic(r.id)) ?? false, now: state.now, staleAfter: env.staleAfter)
         if doAudit, lastAuditedView != r.id {
             lastAuditedView = r.id
-            try? audit.record(.patientView, patients: [r.id], list: state.currentList?.name)
+            let list = state.currentList?.name
+            afterFrame.append { [audit] in _ = try? audit.record(.patientView, patients: [r.id], list: list) }
         }
         report(.detailLoaded(AppState.Detail(record: r, notes: notes, news2: news)))
     }
