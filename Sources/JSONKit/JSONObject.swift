@@ -10,8 +10,6 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
 
     public init() { members = [] }
 
-    public init(_ dictionary: [String: JSONValue]) { members = dictionary.map { (key: $0.key, value: $0.value) } }
-
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         members = []
         members.reserveCapacity(elements.count)
@@ -60,27 +58,13 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     public var count: Int { members.count }
     public var isEmpty: Bool { members.isEmpty }
     public var keys: [String] { members.map(\.key) }
-    public var values: [JSONValue] { members.map(\.value) }
-    public var dictionary: [String: JSONValue] { Dictionary(members, uniquingKeysWith: { _, b in b }) }
 
     public func makeIterator() -> IndexingIterator<[Element]> { members.makeIterator() }
-
-    @discardableResult
-    public mutating func removeValue(forKey key: String) -> JSONValue? {
-        guard let i = members.firstIndex(where: { $0.key == key }) else { return nil }
-        return members.remove(at: i).value
-    }
 
     public func compactMapValues(_ transform: (JSONValue) throws -> JSONValue?) rethrows -> JSONObject {
         var out = JSONObject()
         out.members.reserveCapacity(members.count)
         for m in members { if let v = try transform(m.value) { out.members.append((key: m.key, value: v)) } }
-        return out
-    }
-
-    public func mapValues(_ transform: (JSONValue) throws -> JSONValue) rethrows -> JSONObject {
-        var out = self
-        for i in out.members.indices { out.members[i].value = try transform(out.members[i].value) }
         return out
     }
 

@@ -12,17 +12,11 @@ public enum ListBuilder {
         let notes = try cache.latestNotes()
         let scale2 = try cache.hypercapnicIds()
         let ids = list.patientIds
-        let scores = ScoreBox(count: ids.count)
-        let workers = min(Parallelism.cores, 8)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var k = w
-            while k < ids.count {
-                if let r = entries[k]?.record { scores.set(k, NEWS2.score(r, hypercapnic: scale2.contains(ids[k]), now: now, staleAfter: staleAfter, describe: false)) }
-                k += workers
-            }
+        let scores = try Parallelism.map(ids.count) { k in
+            entries[k].map { NEWS2.score($0.record, hypercapnic: scale2.contains(ids[k]), now: now, staleAfter: staleAfter, describe: false) }
         }
         return ids.enumerated().map { k, id in
-            ListRow(id: id, record: entries[k]?.record, digest: entries[k]?.digest, news2: scores.values[k], latestNote: notes[id])
+            ListRow(id: id, record: entries[k]?.record, digest: entries[k]?.digest, news2: scores[k], latestNote: notes[id])
         }
     }
 
@@ -107,12 +101,4 @@ public struct ListTransfer: Codable, Sendable, Equatable {
         guard let l = try cache.list(named: listName) else { throw CoreError.notFound("List '\(listName)' was not created.") }
         return l
     }
-}
-
-/// NEWS2 scores computed in parallel, one slot per row.
-final class ScoreBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var values: [NEWS2?]
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ v: NEWS2) { lock.lock(); values[i] = v; lock.unlock() }
 }

@@ -136,20 +136,12 @@ extension Cache {
             }
         }
         let rows = ids.map { found[$0] }
-        let slots = Slots<ListEntry>(count: ids.count)
-        let workers = max(1, min(Parallelism.cores, 8, ids.count / 100 + 1))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var k = w
-            while k < rows.count {
-                if let row = rows[k], let text = row.text, var (record, digest) = ListRowCodec.decode(text), record.id == ids[k] {
-                    record.fhirVersion = row.version.flatMap(FHIRRelease.init(rawValue:))
-                    record.fetchedAt = row.fetched.map(Date.init(timeIntervalSince1970:))
-                    slots.set(k, ListEntry(record: record, digest: digest))
-                }
-                k += workers
-            }
-        }
-        var out = slots.values
+        var out = (try? Parallelism.map(rows.count, perWorker: 100) { k -> ListEntry? in
+            guard let row = rows[k], let text = row.text, var (record, digest) = ListRowCodec.decode(text), record.id == ids[k] else { return nil }
+            record.fhirVersion = row.version.flatMap(FHIRRelease.init(rawValue:))
+            record.fetchedAt = row.fetched.map(Date.init(timeIntervalSince1970:))
+            return ListEntry(record: record, digest: digest)
+        }) ?? Array(repeating: nil, count: rows.count)
         let missing = ids.indices.filter { out[$0] == nil && rows[$0] != nil }
         if !missing.isEmpty {
             let full = try records(missing.map { ids[$0] }, sections: sections.union([.allergies, .conditions, .medications, .coverage]))
@@ -221,18 +213,13 @@ extension Cache {
         }
         let prows = patientRows, srows = sectionRows, hrows = historyRows
         let present = ids.filter { prows[$0] != nil }
-        let out = DecodeBox(count: present.count)
-        let workers = max(1, min(Parallelism.cores, 8, present.count / 50 + 1))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var k = w
-            while k < present.count {
-                let id = present[k]
-                do { out.set(k, try Cache.decodeRecord(prows[id]!, srows[id] ?? [], history: hrows[id])) } catch { out.fail(error) }
-                k += workers
-            }
+        do {
+            return try Parallelism.map(present.count) { k in
+                try Cache.decodeRecord(prows[present[k]]!, srows[present[k]] ?? [], history: hrows[present[k]])
+            }.compactMap { $0 }
+        } catch {
+            throw (error as? StoreError) ?? .corrupt("\(error)")
         }
-        if let e = out.error { throw (e as? StoreError) ?? .corrupt("\(e)") }
-        return out.results.compactMap { $0 }
     }
 
     static func decodeRecord(_ row: [SQLValue], _ sections: [[SQLValue]], history: String?) throws(StoreError) -> PatientRecord {
@@ -351,38 +338,59 @@ extension Cache {
     }
 }
 
-/// Results of a parallel decode, each slot written by one worker.
-final class DecodeBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var results: [PatientRecord?]
-    private(set) var error: Error?
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: PatientRecord) { lock.lock(); results[i] = r; lock.unlock() }
-    func fail(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
-}
-
 /// A patient as a list shows it: the list's view of the record and the digest of its list sections.
 public struct ListEntry: Sendable {
     public var record: PatientRecord
     public var digest: SectionDigest
 }
 
+/// Work spread over every core, results kept in order.
+public enum Parallelism {
+    /// The number of cores, read once: Foundation re-reads cgroup files on every
+    /// `activeProcessorCount`, which showed up in list loading's profile.
+    public static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// `body(i)` for every `i` in `0..<count`, on up to `cores` workers (fewer for small counts:
+    /// one worker per `perWorker` items). The first error thrown is rethrown after all finish.
+    public static func map<T>(_ count: Int, perWorker: Int = 50, _ body: (Int) throws -> T?) throws -> [T?] {
+        guard count > 0 else { return [] }
+        let slots = Slots<T>(count: count)
+        let workers = max(1, min(cores, 8, count / perWorker + 1))
+        withoutActuallyEscaping(body) { body in
+            let box = UnsafeSendable(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var k = w
+                while k < count {
+                    do { if let v = try box.value(k) { slots.set(k, v) } } catch { slots.fail(error) }
+                    k += workers
+                }
+            }
+        }
+        if let e = slots.error { throw e }
+        return slots.values
+    }
+}
+
 /// Results written by parallel workers, each slot by exactly one of them.
-final class Slots<T>: @unchecked Sendable {
+private final class Slots<T>: @unchecked Sendable {
     private let base: UnsafeMutablePointer<T?>
-    let count: Int
+    private let count: Int
+    private let lock = NSLock()
+    private(set) var error: Error?
     init(count: Int) {
         self.count = count
-        base = .allocate(capacity: max(1, count))
-        base.initialize(repeating: nil, count: max(1, count))
+        base = .allocate(capacity: count)
+        base.initialize(repeating: nil, count: count)
     }
-    deinit { base.deinitialize(count: max(1, count)); base.deallocate() }
+    deinit { base.deinitialize(count: count); base.deallocate() }
     func set(_ i: Int, _ v: T) { base[i] = v }
+    func fail(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
     var values: [T?] { Array(UnsafeBufferPointer(start: base, count: count)) }
 }
 
-/// The number of cores, read once: Foundation reads cgroup files on every
-/// `activeProcessorCount`, which showed up in list loading's profile.
-public enum Parallelism {
-    public static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+/// A closure that is only called while the caller waits (concurrentPerform returns when all
+/// workers have finished), so handing it to other threads is safe.
+private struct UnsafeSendable<F>: @unchecked Sendable {
+    let value: F
+    init(_ value: F) { self.value = value }
 }
