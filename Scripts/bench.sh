@@ -53,6 +53,14 @@ for i in $(seq 1 21); do
     times+=("$(secs $t0 $t1)")
 done
 printf "%s\n" "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "rounds patient ID --offline, whole process on that cache: median %.1f ms, max %.1f ms (21 runs)\n", a[int((NR+1)/2)]*1000, a[NR]*1000}'
+# The fixed cost under every command: starting the process (loading the Swift runtime,
+# Foundation and their libraries) with no work at all.
+times=()
+for i in $(seq 1 21); do
+    t0=$(now); "$BIN/rounds" --version >/dev/null 2>&1; t1=$(now)
+    times+=("$(secs $t0 $t1)")
+done
+printf "%s\n" "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "  of which process start-up alone (rounds --version): median %.1f ms (21 runs)\n", a[int((NR+1)/2)]*1000}'
 
 echo
 echo "== TUI with a list of 1000 patients"
