@@ -203,23 +203,3 @@ public enum Column: String, Sendable, CaseIterable, Codable {
         }
     }
 }
-
-extension Age {
-    /// `08:14` today, `25 Nov 08:14` before.
-    public static func short(_ d: Date, now: Date = Date()) -> String {
-        let sameDay = Calendar.current.isDate(d, inSameDayAs: now)
-        formatLock.lock(); defer { formatLock.unlock() }
-        return (sameDay ? timeOnly : dayAndTime).string(from: d)
-    }
-
-    // Formatters are costly to make and not thread-safe: shared, behind a lock.
-    static let formatLock = NSLock()
-    static let timeOnly = formatter("HH:mm")
-    static let dayAndTime = formatter("d MMM HH:mm")
-    static func formatter(_ format: String) -> DateFormatter {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = format
-        return f
-    }
-}

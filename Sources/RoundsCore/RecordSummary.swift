@@ -91,8 +91,31 @@ public enum Age {
 
     /// `2026-11-25 08:14` in the local zone.
     public static func stamp(_ date: Date) -> String {
-        formatLock.lock(); defer { formatLock.unlock() }
-        return stampFormatter.string(from: date)
+        let t = local(date)
+        return "\(t.tm_year + 1900)-\(two(t.tm_mon + 1))-\(two(t.tm_mday)) \(two(t.tm_hour)):\(two(t.tm_min))"
     }
-    static let stampFormatter = formatter("yyyy-MM-dd HH:mm")
+
+    /// `08:14` today, `25 Nov 08:14` before (local zone).
+    public static func short(_ d: Date, now: Date = Date()) -> String {
+        let t = local(d), n = local(now)
+        let time = "\(two(t.tm_hour)):\(two(t.tm_min))"
+        if t.tm_year == n.tm_year, t.tm_yday == n.tm_yday { return time }
+        return "\(t.tm_mday) \(months[Int(t.tm_mon)]) \(time)"
+    }
+
+    // Times are written with the C library's local time (TZ, else /etc/localtime), not
+    // DateFormatter: its first use loads ICU, a few ms of every command's start and of the TUI's
+    // first frame, and these formats need no locale.
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let zoneLoaded: Bool = { tzset(); return true }()
+
+    private static func local(_ d: Date) -> tm {
+        _ = zoneLoaded
+        var seconds = time_t(d.timeIntervalSince1970.rounded(.down))
+        var out = tm()
+        localtime_r(&seconds, &out)
+        return out
+    }
+
+    private static func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : String(v) }
 }
