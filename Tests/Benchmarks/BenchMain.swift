@@ -11,8 +11,16 @@ import FHIRClient
 /// Speed is measured here, never in tests.
 @main
 struct BenchMain {
-    static func main() async throws {
-        let args = Array(CommandLine.arguments.dropFirst())
+    static func main() async {
+        do {
+            try await run(Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            FileHandle.standardError.write(Data("rounds-bench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run(_ args: [String]) async throws {
         switch args.first {
         case "make-cache":
             // make-cache HOME N LISTED: a Rounds home with a cache of N synthetic patients, LISTED on a list.
