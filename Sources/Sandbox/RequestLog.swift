@@ -39,7 +39,7 @@ final class RequestLog: @unchecked Sendable {
 
     init(path: String) throws {
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         guard let h = FileHandle(forWritingAtPath: path) else { throw SandboxError.socket("cannot open log '\(path)'") }
         h.seekToEndOfFile()

@@ -137,7 +137,8 @@ extension Cache {
         }
         let rows = ids.map { found[$0] }
         var out = (try? Parallelism.map(rows.count, perWorker: 100) { k -> ListEntry? in
-            guard let row = rows[k], let text = row.text, var (record, digest) = ListRowCodec.decode(text), record.id == ids[k] else { return nil }
+            guard let row = rows[k], let text = row.text, let (decoded, digest) = ListRowCodec.decode(text), decoded.id == ids[k] else { return nil }
+            var record = decoded
             record.fhirVersion = row.version.flatMap(FHIRRelease.init(rawValue:))
             record.fetchedAt = row.fetched.map(Date.init(timeIntervalSince1970:))
             return ListEntry(record: record, digest: digest)

@@ -134,7 +134,9 @@ enum ClientCommand {
             guard ["any", "post", "basic"].contains(auth) else { throw SandboxUsage(message: "--auth is any, post or basic") }
             let (id, secret) = verb == "add" ? try reg.add(name: name, tenants: o.values("--tenant"), auth: auth) : try reg.rotate(name: name)
             if let file = o.value("--secret-file") {
-                FileManager.default.createFile(atPath: file, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+                guard FileManager.default.createFile(atPath: file, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
+                    throw SandboxUsage(message: "could not write the secret to '\(file)'; run 'rounds-sandbox client rotate \(name)' to get a new one")
+                }
                 chmod(file, 0o600)
                 print("client_id: \(id)\nclient_secret: written to \(file) (0600)")
             } else {

@@ -39,7 +39,10 @@ enum NoteCommand {
             throw UsageError(message: "note add needs TEXT, or set $EDITOR")
         }
         let file = NSTemporaryDirectory() + "rounds-note-\(getpid()).txt"
-        FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600])
+        // The note is PHI: the file must be ours and private before the editor writes to it.
+        guard FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw CLIError("Could not create a private temporary file for the editor (\(file)).")
+        }
         defer { unlink(file) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")

@@ -38,7 +38,7 @@ enum OfflineAware {
                 let conn = try await ctx.connect(saved)
                 let r = try await conn.patientRecord(id: id)
                 // A patient on a list is refreshed in the cache; others are not kept (minimum PHI).
-                if let ws = try? ctx.workspace(), (try? ws.cache.listedPatientIds().contains(id)) == true { try? ws.cache.save(r) }
+                if let ws = try? ctx.workspace(), (try? ws.cache.listedPatientIds().contains(id)) == true { _ = try? ws.cache.save(r) }
                 try? AuditHook.record(ctx, operation: "PatientView", connection: saved, patients: [id], outcome: "success")
                 return (r, false)
             } catch let e as FHIRClientError where e.isUnreachable {

@@ -21,7 +21,7 @@ public final class SandboxHarness: @unchecked Sendable {
         let (id, secret) = try reg.add(name: "tests", tenants: [tenant, "other-" + tenant], auth: auth)
         clientId = id; self.secret = secret; self.tenant = tenant
         secretFile = directory + "/secret"
-        FileManager.default.createFile(atPath: secretFile, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: secretFile, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
         var c = SandboxConfiguration(stateDirectory: directory + "/state")
         c.patientsPerTenant = patients
         c.logPath = directory + "/requests.jsonl"
