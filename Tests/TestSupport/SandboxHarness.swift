@@ -64,8 +64,17 @@ extension JSONValue {
 
 /// Private temporary directories (0700), removed never: test output stays inspectable.
 public enum TempDir {
+    /// One private directory per test process, removed when the process exits: every run made
+    /// some 150 directories (caches of megabytes among them) and left them all behind.
+    static let root: String = {
+        let r = NSTemporaryDirectory() + "rounds-tests-\(getpid())-\(UUID().uuidString.prefix(6))"
+        try? FileManager.default.createDirectory(atPath: r, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        atexit { try? FileManager.default.removeItem(atPath: TempDir.root) }
+        return r
+    }()
+
     public static func make(_ prefix: String) throws -> String {
-        let path = NSTemporaryDirectory() + "rounds-test-\(prefix)-\(UUID().uuidString.prefix(8))"
+        let path = root + "/\(prefix)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return path
     }
