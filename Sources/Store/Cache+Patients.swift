@@ -12,6 +12,14 @@ public enum SaveOutcome: String, Sendable, Codable {
 public typealias OfflineQuery = PatientCriteria
 
 extension Cache {
+    /// Ids in groups SQLite can bind at once (its default limit is 999 parameters), each with the
+    /// `?,?,…` list for an `IN (…)`.
+    static func inGroups(_ ids: [String]) -> [(ids: [String], marks: String)] {
+        stride(from: 0, to: ids.count, by: 900).map { start in
+            let group = Array(ids[start..<min(ids.count, start + 900)])
+            return (group, Array(repeating: "?", count: group.count).joined(separator: ","))
+        }
+    }
 
     static func payload(_ s: ClinicalSection, _ r: PatientRecord) -> String {
         let j: JSONValue
@@ -128,8 +136,7 @@ extension Cache {
         var found: [String: (text: String?, version: String?, fetched: Double?)] = [:]
         found.reserveCapacity(ids.count)
         try locked { () throws(StoreError) -> Void in
-            for chunk in stride(from: 0, to: ids.count, by: 900).map({ Array(ids[$0..<min(ids.count, $0 + 900)]) }) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for (chunk, marks) in Cache.inGroups(ids) {
                 for r in try db.rows("SELECT id, list_row, fhir_version, fetched_at FROM patients WHERE id IN (\(marks))", chunk.map(SQLValue.text)) {
                     if let id = r[0].string { found[id] = (r[1].string, r[2].string, r[3].double) }
                 }
@@ -195,8 +202,7 @@ extension Cache {
         var sectionRows: [String: [[SQLValue]]] = [:]
         var historyRows: [String: String] = [:]
         try locked { () throws(StoreError) -> Void in
-            for chunk in stride(from: 0, to: ids.count, by: 900).map({ Array(ids[$0..<min(ids.count, $0 + 900)]) }) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for (chunk, marks) in Cache.inGroups(ids) {
                 let values = chunk.map(SQLValue.text)
                 for row in try db.rows("SELECT id, demographics, fhir_version, fetched_at, warnings FROM patients WHERE id IN (\(marks))", values) {
                     if let id = row[0].string { patientRows[id] = row }
@@ -343,55 +349,4 @@ extension Cache {
 public struct ListEntry: Sendable {
     public var record: PatientRecord
     public var digest: SectionDigest
-}
-
-/// Work spread over every core, results kept in order.
-public enum Parallelism {
-    /// The number of cores, read once: Foundation re-reads cgroup files on every
-    /// `activeProcessorCount`, which showed up in list loading's profile.
-    public static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-
-    /// `body(i)` for every `i` in `0..<count`, on up to `cores` workers (fewer for small counts:
-    /// one worker per `perWorker` items). The first error thrown is rethrown after all finish.
-    public static func map<T>(_ count: Int, perWorker: Int = 50, _ body: (Int) throws -> T?) throws -> [T?] {
-        guard count > 0 else { return [] }
-        let slots = Slots<T>(count: count)
-        let workers = max(1, min(cores, 8, count / perWorker + 1))
-        withoutActuallyEscaping(body) { body in
-            let box = UnsafeSendable(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                var k = w
-                while k < count {
-                    do { if let v = try box.value(k) { slots.set(k, v) } } catch { slots.fail(error) }
-                    k += workers
-                }
-            }
-        }
-        if let e = slots.error { throw e }
-        return slots.values
-    }
-}
-
-/// Results written by parallel workers, each slot by exactly one of them.
-private final class Slots<T>: @unchecked Sendable {
-    private let base: UnsafeMutablePointer<T?>
-    private let count: Int
-    private let lock = NSLock()
-    private(set) var error: Error?
-    init(count: Int) {
-        self.count = count
-        base = .allocate(capacity: count)
-        base.initialize(repeating: nil, count: count)
-    }
-    deinit { base.deinitialize(count: count); base.deallocate() }
-    func set(_ i: Int, _ v: T) { base[i] = v }
-    func fail(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
-    var values: [T?] { Array(UnsafeBufferPointer(start: base, count: count)) }
-}
-
-/// A closure that is only called while the caller waits (concurrentPerform returns when all
-/// workers have finished), so handing it to other threads is safe.
-private struct UnsafeSendable<F>: @unchecked Sendable {
-    let value: F
-    init(_ value: F) { self.value = value }
 }

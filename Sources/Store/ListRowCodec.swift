@@ -18,49 +18,43 @@ enum ListRowCodec {
 
     static func encode(_ r: PatientRecord) -> String {
         var out: [UInt8] = Array(version.utf8)
-        func field(_ s: String?, sep: UInt8 = us) {
-            out.append(sep)
+        func text(_ s: String?) {
             guard let s else { return }
             for b in s.utf8 { out.append(b < 0x20 ? 0x20 : b) }
         }
-        func list(_ items: [String]) {
+        func group(_ tag: Character) { out.append(rs); out.append(tag.asciiValue!) }
+        func field(_ s: String?) { out.append(us); text(s) }
+        /// Items of one field (GS between them); an item's parts (a component's code, value…) FS.
+        func list(_ items: [[String?]]) {
             out.append(us)
-            for (k, s) in items.enumerated() {
+            for (k, parts) in items.enumerated() {
                 if k > 0 { out.append(gs) }
-                for b in s.utf8 { out.append(b < 0x20 ? 0x20 : b) }
+                for (j, part) in parts.enumerated() {
+                    if j > 0 { out.append(fs) }
+                    text(part)
+                }
             }
         }
+        func strings(_ a: [String]) { list(a.map { [$0] }) }
         func number(_ d: Double?) -> String? { d.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : String($0) } }
         let p = r.patient
-        out.append(rs)
-        out.append(contentsOf: Array("P".utf8))
-        field(p.id); field(p.gender); field(p.birthDate?.raw); field(p.mrn); list(p.generalPractitioner)
+        group("P")
+        field(p.id); field(p.gender); field(p.birthDate?.raw); field(p.mrn); strings(p.generalPractitioner)
         field(p.name == nil ? nil : "1")
-        field(p.name?.family); list(p.name?.given ?? []); list(p.name?.prefix ?? []); list(p.name?.suffix ?? [])
+        field(p.name?.family); strings(p.name?.given ?? []); strings(p.name?.prefix ?? []); strings(p.name?.suffix ?? [])
         field(p.name?.use); field(p.name?.text)
-        out.append(rs)
-        out.append(contentsOf: Array("E".utf8))
+        group("E")
         if let e = r.lastEncounter {
             field("1"); field(e.status); field(e.type); field(e.encounterClass); field(e.start?.raw); field(e.end?.raw); field(e.location)
         }
         let d = SectionDigest(record: r)
-        out.append(rs)
-        out.append(contentsOf: Array("D".utf8))
+        group("D")
         field(String(d.activeAllergies)); field(d.firstAllergy); field(d.allergiesEmpty ? "1" : nil)
         field(String(d.conditions)); field(d.firstCondition); field(String(d.medications)); field(d.payor)
         for v in r.latestVitals {
-            out.append(rs)
-            out.append(contentsOf: Array("V".utf8))
+            group("V")
             field(v.code); field(v.display); field(number(v.value)); field(v.unit); field(v.text); field(v.effective?.raw)
-            out.append(us)
-            for (k, c) in v.components.enumerated() {
-                if k > 0 { out.append(gs) }
-                let parts = [c.code, c.display, number(c.value), c.unit, c.text]
-                for (j, s) in parts.enumerated() {
-                    if j > 0 { out.append(fs) }
-                    if let s { for b in s.utf8 { out.append(b < 0x20 ? 0x20 : b) } }
-                }
-            }
+            list(v.components.map { [$0.code, $0.display, number($0.value), $0.unit, $0.text] })
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -72,7 +66,7 @@ enum ListRowCodec {
     static func decode(_ text: String) -> (PatientRecord, SectionDigest)? {
         var text = text
         return text.withUTF8 { b -> (PatientRecord, SectionDigest)? in
-            guard b.count >= 2, b[0] == UInt8(ascii: "L"), b[1] == UInt8(ascii: "1") else { return nil }
+            guard b.starts(with: version.utf8) else { return nil }
             var patient: Patient?
             var encounter: Encounter?
             var digest = SectionDigest()
@@ -97,7 +91,7 @@ enum ListRowCodec {
                 lastDate = (raw, d)
                 return d
             }
-            var i = 2
+            var i = version.utf8.count
             while i < b.count {
                 guard b[i] == rs, i + 1 < b.count else { i += 1; continue }
                 let tag = b[i + 1]
