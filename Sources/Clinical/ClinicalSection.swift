@@ -49,12 +49,20 @@ public struct SectionState: Sendable, Hashable, Codable {
     /// The data shown is the previous good copy; `staleReason` says why the refresh failed.
     public var stale: Bool
     public var staleReason: String?
+    /// Set when the server had more than Rounds read (a page bound, a page that failed): the
+    /// data shown may miss older records.
+    public var incomplete: String?
 
-    public init(_ status: SectionStatus, fetchedAt: Date? = nil, stale: Bool = false, staleReason: String? = nil) {
-        self.status = status; self.fetchedAt = fetchedAt; self.stale = stale; self.staleReason = staleReason
+    public init(_ status: SectionStatus, fetchedAt: Date? = nil, stale: Bool = false, staleReason: String? = nil,
+                incomplete: String? = nil) {
+        self.status = status
+        self.fetchedAt = fetchedAt
+        self.stale = stale
+        self.staleReason = staleReason
+        self.incomplete = incomplete
     }
 
-    enum CodingKeys: String, CodingKey { case status, reason, fetchedAt, stale, staleReason }
+    enum CodingKeys: String, CodingKey { case status, reason, fetchedAt, stale, staleReason, incomplete }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -67,6 +75,7 @@ public struct SectionState: Sendable, Hashable, Codable {
         fetchedAt = try c.decodeIfPresent(String.self, forKey: .fetchedAt).flatMap { FHIRDate($0).instant }
         stale = try c.decodeIfPresent(Bool.self, forKey: .stale) ?? false
         staleReason = try c.decodeIfPresent(String.self, forKey: .staleReason)
+        incomplete = try c.decodeIfPresent(String.self, forKey: .incomplete)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -78,5 +87,6 @@ public struct SectionState: Sendable, Hashable, Codable {
             try c.encode(true, forKey: .stale)
             try c.encodeIfPresent(staleReason, forKey: .staleReason)
         }
+        try c.encodeIfPresent(incomplete, forKey: .incomplete)
     }
 }

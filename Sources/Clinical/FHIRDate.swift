@@ -32,11 +32,19 @@ public struct FHIRDate: Sendable, Hashable, Codable, CustomStringConvertible {
             precision = p.precision; year = p.year; month = p.month; day = p.day
             hour = p.hour; minute = p.minute; second = p.second; utcOffsetSeconds = p.offset
             let days = FHIRDate.daysFromCivil(p.year, p.month ?? 1, p.day ?? 1)
-            epoch = Double(days * 86400 + (p.hour ?? 0) * 3600 + (p.minute ?? 0) * 60 - (p.offset ?? 0)) + (p.second ?? 0)
+            let wallClock = Double(days * 86400 + (p.hour ?? 0) * 3600 + (p.minute ?? 0) * 60) + (p.second ?? 0)
+            // A time sent without a zone is taken as this workstation's local time (the mappers
+            // warn about it); a plain date has no time of day and stays at UTC midnight.
+            let offset = p.offset ?? (p.hour == nil ? 0 : FHIRDate.localOffset(atWallClock: wallClock))
+            epoch = wallClock - Double(offset)
         } else {
             precision = .unparsed; year = nil; month = nil; day = nil
             hour = nil; minute = nil; second = nil; utcOffsetSeconds = nil; epoch = nil
         }
+    }
+
+    static func localOffset(atWallClock seconds: Double) -> Int {
+        TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: seconds))
     }
 
     /// A date-time at an exact instant, written in UTC.

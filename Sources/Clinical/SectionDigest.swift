@@ -19,8 +19,12 @@ public struct SectionDigest: Sendable, Hashable {
 
     public init(record r: PatientRecord) {
         let active = r.allergies.filter { !$0.isInactive }
-        self.init(activeAllergies: active.count, firstAllergy: active.first?.substance, allergiesEmpty: r.state(of: .allergies).status == .empty,
-                  conditions: r.conditions.count, firstCondition: r.conditions.first?.display, medications: r.medications.count,
-                  payor: r.coverage.first?.payor)
+        // Counts are of what is current: resolved problems and stopped orders are history.
+        let currentConditions = r.conditions.filter { !$0.isInactive }
+        let currentMedications = r.medications.filter(\.isCurrent)
+        self.init(activeAllergies: active.count, firstAllergy: active.first?.substance,
+                  allergiesEmpty: r.state(of: .allergies).status == .empty,
+                  conditions: currentConditions.count, firstCondition: currentConditions.first?.display,
+                  medications: currentMedications.count, payor: r.coverage.first?.payor)
     }
 }

@@ -5,6 +5,9 @@ public struct VitalSign: Sendable, Hashable, Codable {
     public var code: String { didSet { kind = VitalKind(loinc: code) } }
     public var display: String?
     public var value: Double?
+    /// `<`, `<=`, `>=` or `>` when the device could only bound the value (SpO2 `<85`): the value
+    /// is then a limit, never the reading itself.
+    public var comparator: String?
     /// The UCUM code (`Cel`, `mm[Hg]`) when sent, else the unit text.
     public var unit: String?
     /// A value that is not a quantity, or why it is absent (`dataAbsentReason`).
@@ -13,9 +16,16 @@ public struct VitalSign: Sendable, Hashable, Codable {
     public var components: [VitalComponent]
 
     public init(code: String, display: String? = nil, value: Double? = nil, unit: String? = nil,
-                text: String? = nil, effective: FHIRDate? = nil, components: [VitalComponent] = []) {
-        self.code = code; self.display = display; self.value = value; self.unit = unit
-        self.text = text; self.effective = effective; self.components = components
+                text: String? = nil, effective: FHIRDate? = nil, components: [VitalComponent] = [],
+                comparator: String? = nil) {
+        self.code = code
+        self.display = display
+        self.value = value
+        self.comparator = comparator
+        self.unit = unit
+        self.text = text
+        self.effective = effective
+        self.components = components
         kind = VitalKind(loinc: code)
     }
 
@@ -23,14 +33,15 @@ public struct VitalSign: Sendable, Hashable, Codable {
     /// list ask for it many times per patient; looking it up each time showed in profiles).
     public private(set) var kind: VitalKind?
 
-    private enum CodingKeys: String, CodingKey { case code, display, value, unit, text, effective, components }
+    private enum CodingKeys: String, CodingKey { case code, display, value, comparator, unit, text, effective, components }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(code: try c.decode(String.self, forKey: .code), display: try c.decodeIfPresent(String.self, forKey: .display),
                   value: try c.decodeIfPresent(Double.self, forKey: .value), unit: try c.decodeIfPresent(String.self, forKey: .unit),
                   text: try c.decodeIfPresent(String.self, forKey: .text), effective: try c.decodeIfPresent(FHIRDate.self, forKey: .effective),
-                  components: try c.decodeIfPresent([VitalComponent].self, forKey: .components) ?? [])
+                  components: try c.decodeIfPresent([VitalComponent].self, forKey: .components) ?? [],
+                  comparator: try c.decodeIfPresent(String.self, forKey: .comparator))
     }
 
     /// A short human label: the known name, else the sent display, else the code.
@@ -43,7 +54,8 @@ public struct VitalSign: Sendable, Hashable, Codable {
         }
         if let value {
             let u = Units.display(unit)
-            return u.isEmpty ? VitalSign.number(value) : "\(VitalSign.number(value)) \(u)"
+            let number = (comparator ?? "") + VitalSign.number(value)
+            return u.isEmpty ? number : "\(number) \(u)"
         }
         if let text { return text }
         if !components.isEmpty {
@@ -84,10 +96,17 @@ public struct VitalComponent: Sendable, Hashable, Codable {
     public var code: String
     public var display: String?
     public var value: Double?
+    public var comparator: String?
     public var unit: String?
     public var text: String?
-    public init(code: String, display: String? = nil, value: Double? = nil, unit: String? = nil, text: String? = nil) {
-        self.code = code; self.display = display; self.value = value; self.unit = unit; self.text = text
+    public init(code: String, display: String? = nil, value: Double? = nil, unit: String? = nil, text: String? = nil,
+                comparator: String? = nil) {
+        self.code = code
+        self.display = display
+        self.value = value
+        self.unit = unit
+        self.text = text
+        self.comparator = comparator
     }
 }
 
@@ -101,8 +120,11 @@ extension VitalSign {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(code, forKey: .code); try c.encode(display, forKey: .display)
-        try c.encode(value, forKey: .value); try c.encode(unit, forKey: .unit)
-        try c.encode(text, forKey: .text); try c.encode(effective, forKey: .effective)
+        try c.encode(value, forKey: .value)
+        try c.encode(comparator, forKey: .comparator)
+        try c.encode(unit, forKey: .unit)
+        try c.encode(text, forKey: .text)
+        try c.encode(effective, forKey: .effective)
         try c.encode(components, forKey: .components)
     }
 }
@@ -112,6 +134,9 @@ extension VitalComponent {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(code, forKey: .code); try c.encode(display, forKey: .display)
-        try c.encode(value, forKey: .value); try c.encode(unit, forKey: .unit); try c.encode(text, forKey: .text)
+        try c.encode(value, forKey: .value)
+        try c.encode(unit, forKey: .unit)
+        try c.encode(text, forKey: .text)
+        try c.encodeIfPresent(comparator, forKey: .comparator)
     }
 }

@@ -2,9 +2,11 @@ import Clinical
 
 extension Allergy {
     /// Reads an AllergyIntolerance of any release (DSTU2 `substance` + `status`, STU3/R4 `code` +
-    /// `clinicalStatus`/`verificationStatus`).
-    public init(fhir r: JSONValue, context ctx: MappingContext, index: Int) {
+    /// `clinicalStatus`/`verificationStatus`); `nil` for one entered in error.
+    public init?(fhir r: JSONValue, context ctx: MappingContext, index: Int) {
         let path = "AllergyIntolerance[\(index)]"
+        let statuses = [r["status"], r["clinicalStatus"], r["verificationStatus"]].compactMap(Datatypes.code)
+        if statuses.contains("entered-in-error") { return nil }
         let substanceKey = ctx.profile.allergySubstanceKeys.first { r[$0] != nil }
         let reactions = (r["reaction"]?.list ?? []).map { re in
             AllergyReaction(substance: Datatypes.conceptText(re["substance"]),

@@ -13,6 +13,11 @@ public struct FoundResource: Sendable {
     public let fullUrl: String?
     public var type: String { resource["resourceType"]?.string ?? "" }
     public var id: String? { resource["id"]?.text }
+
+    public init(resource: JSONValue, fullUrl: String?) {
+        self.resource = resource
+        self.fullUrl = fullUrl
+    }
 }
 
 /// One FHIR JSON document (a resource or a Bundle) flattened to its resources.

@@ -10,7 +10,9 @@ public struct FHIRProfile: Sendable, Equatable {
     public let medicationResource: String
     /// Newest first by date: `_sort:desc=date` (DSTU2) or `_sort=-date`.
     public let sortNewestFirst: (name: String, value: String)
-    /// DSTU2 matches name parts with `:contains`; STU3 and R4 match the start of any part by default.
+    /// `:contains` on every release: plain `family=`/`name=` match only the start of a name part on
+    /// standard servers, and a nurse typing `an` expects every name with "an" in it. A server that
+    /// refuses the modifier is asked with the plain parameter (see `FHIRConnection.searchPatients`).
     public let nameModifier: String
     /// Gender search exists for STU3 and R4 in the contract.
     public let searchesGender: Bool

@@ -1,3 +1,4 @@
+import Foundation
 import Clinical
 
 /// Shared state while mapping one document: warnings found, and the resources a reference can
@@ -5,14 +6,17 @@ import Clinical
 public final class MappingContext {
     public private(set) var warnings: [DataWarning] = []
     public let profile: FHIRProfile
+    /// The time records are judged against (an identifier whose period ended before it is retired).
+    public let now: Date
     private let resources: [FoundResource]
     private var indexed = false
     private var byFullUrl: [String: JSONValue] = [:]
     private var byTypeAndId: [String: JSONValue] = [:]
 
-    public init(profile: FHIRProfile, resources: [FoundResource] = []) {
+    public init(profile: FHIRProfile, resources: [FoundResource] = [], now: Date = Date()) {
         self.profile = profile
         self.resources = resources
+        self.now = now
     }
 
     /// Builds the reference index on first use: most sections (vital signs) never resolve one.
@@ -58,7 +62,12 @@ public final class MappingContext {
         guard let v, v != .null else { return nil }
         guard let s = v.string else { warn(path, v, "expected a date string, got a \(v.typeName)"); return nil }
         let d = FHIRDate(s)
-        if d.isUnparsed { warn(path, v, "not a FHIR date; shown as sent") }
+        if d.isUnparsed {
+            warn(path, v, "not a FHIR date; shown as sent")
+        } else if d.hour != nil, d.utcOffsetSeconds == nil {
+            // FHIR requires a zone on a dateTime with a time; without one the moment is a guess.
+            warn(path, v, "a time without a zone; shown as sent, taken as local time")
+        }
         return d
     }
 
@@ -136,4 +145,3 @@ public enum Datatypes {
         return nil
     }
 }
-import Foundation

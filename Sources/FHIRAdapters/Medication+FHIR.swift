@@ -1,9 +1,11 @@
 import Clinical
 
 extension Medication {
-    /// Reads a DSTU2 MedicationOrder or an STU3/R4 MedicationRequest.
-    public init(fhir r: JSONValue, context ctx: MappingContext, index: Int) {
+    /// Reads a DSTU2 MedicationOrder or an STU3/R4 MedicationRequest; `nil` for one entered in error.
+    public init?(fhir r: JSONValue, context ctx: MappingContext, index: Int) {
         let path = "\(r["resourceType"]?.string ?? "Medication")[\(index)]"
+        let status = Datatypes.code(r["status"])
+        if status == "entered-in-error" { return nil }
         // A referenced Medication we can read names the drug better than the reference's label.
         let resolved = ctx.resolve(r["medicationReference"], in: r).flatMap(Datatypes.resourceName)
         let name = resolved
@@ -22,6 +24,6 @@ extension Medication {
                   prescriber: Datatypes.referenceDisplay(prescriberRef, in: r, context: ctx),
                   dosage: dosage,
                   ended: ctx.date(r["dateEnded"] ?? r["dispenseRequest"]?["validityPeriod"]?["end"], path: "\(path).dateEnded"),
-                  status: r["status"]?.string)
+                  status: status)
     }
 }

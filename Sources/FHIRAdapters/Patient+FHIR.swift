@@ -1,3 +1,4 @@
+import Foundation
 import Clinical
 
 extension Patient {
@@ -10,7 +11,7 @@ extension Patient {
             gender = ctx.string(g, path: "Patient.gender")
         }
         birthDate = ctx.date(r["birthDate"], path: "Patient.birthDate")
-        mrn = Patient.mrn(r["identifier"]?.list ?? [])
+        mrn = Patient.mrn(r["identifier"]?.list ?? [], now: ctx.now)
         let gp = r["generalPractitioner"] ?? r["careProvider"]
         generalPractitioner = (gp?.list ?? []).compactMap { Datatypes.referenceDisplay($0, in: r, context: ctx) }
     }
@@ -39,8 +40,11 @@ extension Patient {
     }
 
     /// The medical record number: an identifier typed `MR`, else one whose system or type says
-    /// MRN / medical record, else the first identifier with a value. Never an SSN when an MR exists.
-    static func mrn(_ ids: [JSONValue]) -> String? {
+    /// MRN / medical record, else the first identifier with a value. Never an SSN when an MR exists,
+    /// and never a retired number (`use: old`, or a `period` that has ended): a nurse reading an
+    /// old MRN aloud identifies nobody, or the wrong patient.
+    static func mrn(_ allIds: [JSONValue], now: Date) -> String? {
+        let ids = allIds.filter { !isRetired($0, now: now) }
         func value(_ i: JSONValue) -> String? {
             // Cerner sends a zero-padded rendering in a primitive extension next to the value.
             i["value"]?.text?.nilIfEmpty
@@ -58,6 +62,12 @@ extension Patient {
             return value(i) != nil && !codes.contains("SS") && !codes.contains("SB") && !system.contains("us-ssn")
         }
         return notSSN.flatMap(value) ?? ids.first.flatMap(value)
+    }
+
+    static func isRetired(_ identifier: JSONValue, now: Date) -> Bool {
+        if identifier["use"]?.string == "old" { return true }
+        guard let end = identifier["period"]?["end"]?.string.map(FHIRDate.init), let instant = end.instant else { return false }
+        return instant < now
     }
 }
 

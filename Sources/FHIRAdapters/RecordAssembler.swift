@@ -62,20 +62,23 @@ public enum RecordAssembler {
         var count = 0
         switch s {
         case .vitals:
-            let readings = rs.enumerated().compactMap { VitalSignsMapper.reading($0.element, context: ctx, index: $0.offset) }
+            let readings = rs.enumerated().flatMap { VitalSignsMapper.readings($0.element, context: ctx, index: $0.offset) }
             let (latest, history) = VitalSignsMapper.summarize(readings)
             record.latestVitals = latest; record.vitalHistory = history; count = latest.count
         case .encounter:
-            record.lastEncounter = Encounter.latest(rs.enumerated().map { Encounter(fhir: $0.element, context: ctx, index: $0.offset) })
+            let encounters = rs.enumerated().map { Encounter(fhir: $0.element, context: ctx, index: $0.offset) }
+            record.lastEncounter = Encounter.current(encounters)
             count = record.lastEncounter == nil ? 0 : 1
         case .conditions:
-            record.conditions = rs.enumerated().compactMap { Condition(fhir: $0.element, context: ctx, index: $0.offset) }
+            let conditions = rs.enumerated().compactMap { Condition(fhir: $0.element, context: ctx, index: $0.offset) }
+            record.conditions = Condition.ordered(conditions)
             count = record.conditions.count
         case .allergies:
-            record.allergies = rs.enumerated().map { Allergy(fhir: $0.element, context: ctx, index: $0.offset) }
+            record.allergies = rs.enumerated().compactMap { Allergy(fhir: $0.element, context: ctx, index: $0.offset) }
             count = record.allergies.count
         case .medications:
-            record.medications = rs.enumerated().map { Medication(fhir: $0.element, context: ctx, index: $0.offset) }
+            let medications = rs.enumerated().compactMap { Medication(fhir: $0.element, context: ctx, index: $0.offset) }
+            record.medications = Medication.ordered(medications)
             count = record.medications.count
         case .coverage:
             record.coverage = rs.enumerated().map { Coverage(fhir: $0.element, context: ctx, index: $0.offset) }

@@ -2,38 +2,70 @@ import Clinical
 
 /// Reads Observations into vital signs and picks the latest of each.
 public enum VitalSignsMapper {
+    /// The vital-sign readings of one Observation: the reading itself, plus the inhaled-oxygen
+    /// flow and concentration a pulse-oximetry reading carries as components (US Core R4 records
+    /// supplemental oxygen only there). Empty for a non-vital, void or grouping-only observation.
+    public static func readings(_ r: JSONValue, context ctx: MappingContext, index: Int) -> [VitalSign] {
+        guard let main = reading(r, context: ctx, index: index) else { return [] }
+        guard main.kind == .oxygenSaturation else { return [main] }
+        var out = [main]
+        for component in main.components {
+            guard let kind = VitalKind(loinc: component.code), kind == .oxygenFlow || kind == .inspiredOxygen else { continue }
+            let display = "\(kind.label) (component of the pulse-oximetry reading)"
+            out.append(VitalSign(code: component.code, display: display, value: component.value, unit: component.unit,
+                                 text: component.text, effective: main.effective, comparator: component.comparator))
+        }
+        return out
+    }
+
     /// A vital-sign reading from an Observation, or `nil` for a non-vital or void observation.
     public static func reading(_ r: JSONValue, context ctx: MappingContext, index: Int) -> VitalSign? {
         let path = "Observation[\(index)]"
-        let status = r["status"]?.string
+        let status = Datatypes.code(r["status"])
+        // Void readings never show or score (a nurse charted them by mistake, or they never happened).
         if status == "entered-in-error" || status == "cancelled" { return nil }
         let (code, display) = pickCode(r["code"])
         guard let code else { return nil }
         let isVitalCategory = (r["category"]?.list ?? []).contains { cat in
-            (cat["coding"]?.list ?? []).contains { $0["code"]?.string == "vital-signs" } || cat["text"]?.string?.lowercased() == "vital signs"
+            let coded = (cat["coding"]?.list ?? []).contains { $0["code"]?.string == "vital-signs" }
+            return coded || cat["text"]?.string?.lowercased() == "vital signs"
         }
         guard isVitalCategory || VitalKind(loinc: code) != nil else { return nil }
-        let effective = ctx.date(r["effectiveDateTime"] ?? r["effectivePeriod"]?["start"] ?? r["effectiveInstant"] ?? r["issued"],
-                                 path: "\(path).effective")
+        // A panel that only groups other readings (R4 `hasMember`) has no value of its own; its
+        // members arrive as observations of their own.
+        let groupsOnly = r["hasMember"] != nil && r["component"] == nil && !hasValue(r)
+        if groupsOnly { return nil }
+        let effectiveValue = r["effectiveDateTime"] ?? r["effectivePeriod"]?["start"] ?? r["effectiveInstant"] ?? r["issued"]
+        let effective = ctx.date(effectiveValue, path: "\(path).effective")
         var v = VitalSign(code: code, display: display, effective: effective)
-        readValue(r, into: &v.value, unit: &v.unit, text: &v.text, path: path, ctx: ctx)
+        readValue(r, into: &v.value, unit: &v.unit, text: &v.text, comparator: &v.comparator, path: path, ctx: ctx)
         for (k, c) in (r["component"]?.list ?? []).enumerated() {
             let (cc, cd) = pickCode(c["code"])
             guard let cc else { continue }
             var comp = VitalComponent(code: cc, display: cd)
-            readValue(c, into: &comp.value, unit: &comp.unit, text: &comp.text, path: "\(path).component[\(k)]", ctx: ctx)
+            readValue(c, into: &comp.value, unit: &comp.unit, text: &comp.text, comparator: &comp.comparator,
+                      path: "\(path).component[\(k)]", ctx: ctx)
             v.components.append(comp)
         }
         return v
     }
 
-    /// The LOINC coding when there is one (it need not be first), else a coding Rounds knows,
-    /// else the first coding, else the text.
+    static func hasValue(_ r: JSONValue) -> Bool {
+        let keys = ["valueQuantity", "valueString", "valueCodeableConcept", "valueBoolean", "valueInteger", "valueRange"]
+        return keys.contains { r[$0] != nil }
+    }
+
+    /// A LOINC coding Rounds knows (an R4 pulse-oximetry reading carries 2708-6 and 59408-5; a
+    /// server may put a panel or local code first), else any LOINC coding, else a coding Rounds
+    /// knows, else the first coding, else the text.
     static func pickCode(_ c: JSONValue?) -> (String?, String?) {
         let codings = c?["coding"]?.list ?? []
-        let loinc = codings.first { ($0["system"]?.string ?? "").containsBytes("loinc.org") && $0["code"]?.text != nil }
-        let known = codings.first { VitalKind(loinc: $0["code"]?.text ?? "") != nil }
-        let chosen = loinc ?? known ?? codings.first { $0["code"]?.text != nil }
+        func isLOINC(_ coding: JSONValue) -> Bool { (coding["system"]?.string ?? "").containsBytes("loinc.org") }
+        func isKnown(_ coding: JSONValue) -> Bool { VitalKind(loinc: coding["code"]?.text ?? "") != nil }
+        let knownLOINC = codings.first { isLOINC($0) && isKnown($0) }
+        let loinc = codings.first { isLOINC($0) && $0["code"]?.text != nil }
+        let known = codings.first(where: isKnown)
+        let chosen = knownLOINC ?? loinc ?? known ?? codings.first { $0["code"]?.text != nil }
         let display = chosen?["display"]?.string ?? c?["text"]?.string ?? codings.compactMap { $0["display"]?.string }.first
         if let code = chosen?["code"]?.text { return (code, display) }
         if let t = c?["text"]?.string { return (t, t) }
@@ -41,8 +73,11 @@ public enum VitalSignsMapper {
     }
 
     static func readValue(_ r: JSONValue, into value: inout Double?, unit: inout String?, text: inout String?,
-                          path: String, ctx: MappingContext) {
+                          comparator: inout String?, path: String, ctx: MappingContext) {
         if let q = r["valueQuantity"] {
+            // A bound (`<85`) is kept with the value: showing "85 %" would claim a reading the
+            // device never made.
+            if let c = q["comparator"]?.string, ["<", "<=", ">=", ">"].contains(c) { comparator = c }
             switch q["value"] {
             case .number(let n)?: value = n
             case .string(let s)?:

@@ -12,10 +12,13 @@ public struct ClientOptions: Sendable, Equatable {
     public var maxRetryAfter: TimeInterval = 30
     /// Retries for 5xx on idempotent requests.
     public var maxRetries = 2
-    /// Pages followed per section when a server pages vital signs.
-    public var maxSectionPages = 10
-    /// `_count` for conditions and medications.
+    /// Pages followed per section search. Every page is read (the newest reading of a code can be
+    /// on any page of a server that ignores `_sort`); a section cut short at this bound says so.
+    public var maxSectionPages = 50
+    /// `_count` for conditions, medications and encounters.
     public var sectionCount = 50
+    /// `_count` for vital signs: about three days of four-hourly observations in one page.
+    public var vitalsPageSize = 200
 
     public init() {}
 }

@@ -16,6 +16,8 @@ public final class FHIRConnection: Sendable {
     /// Set once a server refuses `Coverage?patient=` (STU3 has no such parameter): later patients
     /// ask by `beneficiary` straight away instead of paying a failed round trip each.
     let learned = LearnedFallbacks()
+    /// Organizations and Locations read to name what records reference.
+    let referenceCache = ReferenceCache()
 
     /// Probes `/metadata` (no token), pivots on the version, finds the token URL (oauth-uris
     /// extension, then `.well-known/smart-configuration`, else open) and fetches a first token.
@@ -123,8 +125,23 @@ public final class FHIRConnection: Sendable {
 final class LearnedFallbacks: @unchecked Sendable {
     private let lock = NSLock()
     private var coverageByBeneficiary = false
+    private var containsModifierRefused = false
+
+    /// The server refused `Coverage?patient=`: ask by the fallback (`beneficiary`, DSTU2 `subscriber`).
     var useBeneficiaryForCoverage: Bool {
-        get { lock.lock(); defer { lock.unlock() }; return coverageByBeneficiary }
-        set { lock.lock(); coverageByBeneficiary = newValue; lock.unlock() }
+        get { locked { coverageByBeneficiary } }
+        set { locked { coverageByBeneficiary = newValue } }
+    }
+
+    /// The server refused `:contains` on name parameters.
+    var containsRefused: Bool {
+        get { locked { containsModifierRefused } }
+        set { locked { containsModifierRefused = newValue } }
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
     }
 }

@@ -6,12 +6,14 @@ import FHIRAdapters
 public typealias PatientQuery = PatientCriteria
 
 extension PatientCriteria {
-    /// The form body for `Patient/_search` in this profile's release.
-    public func parameters(_ profile: FHIRProfile) throws(FHIRClientError) -> [(String, String)] {
+    /// The form body for `Patient/_search` in this profile's release; `contains: false` sends the
+    /// plain name parameters (for a server that refuses `:contains`).
+    public func parameters(_ profile: FHIRProfile, contains: Bool = true) throws(FHIRClientError) -> [(String, String)] {
         var p: [(String, String)] = []
-        if let family, !family.isEmpty { p.append((profile.nameParameter("family"), family)) }
-        if let given, !given.isEmpty { p.append((profile.nameParameter("given"), given)) }
-        if let name, !name.isEmpty { p.append((profile.nameParameter("name"), name)) }
+        func nameParameter(_ part: String) -> String { contains ? profile.nameParameter(part) : part }
+        if let family, !family.isEmpty { p.append((nameParameter("family"), family)) }
+        if let given, !given.isEmpty { p.append((nameParameter("given"), given)) }
+        if let name, !name.isEmpty { p.append((nameParameter("name"), name)) }
         if let mrn, !mrn.isEmpty { p.append(("identifier", mrn)) }
         if let birthDate, !birthDate.isEmpty {
             guard FHIRDate(birthDate).precision == .date else { throw .unsupportedSearch("Birth date '\(birthDate)' must be YYYY-MM-DD.") }
@@ -33,22 +35,51 @@ public struct PatientSearchPage: Sendable {
     public var patients: [Patient]
     public var next: String?
     public var warnings: [DataWarning]
+    /// Names matched only by their start: the server refused `:contains`.
+    public var namesByStart = false
+
+    static func hasNames(_ q: PatientQuery) -> Bool { PatientQuery.hasNameParts(q) }
+}
+
+extension PatientCriteria {
+    /// Names in a query are the only part whose matching differs between servers.
+    public static func hasNameParts(_ q: PatientCriteria) -> Bool {
+        [q.family, q.given, q.name].contains { !($0 ?? "").isEmpty }
+    }
 }
 
 extension FHIRConnection {
-    /// `POST Patient/_search` with a form body.
+    /// `POST Patient/_search` with a form body. Names are searched with `:contains`; a server that
+    /// answers that with 400/422/501 (a modifier it does not support) is asked again with the plain
+    /// parameters, which it matches by the start of a name, and the page says so. The refusal is
+    /// remembered for the connection.
     public func searchPatients(_ query: PatientQuery) async throws(FHIRClientError) -> PatientSearchPage {
-        let body = FormEncoding.body(try query.parameters(profile))
-        let answer = try await send("POST", try url("Patient/_search"), body: body, contentType: "application/x-www-form-urlencoded")
+        let withNames = PatientSearchPage.hasNames(query)
+        if withNames, !learned.containsRefused {
+            let answer = try await postSearch(try query.parameters(profile, contains: true))
+            if answer.status == 200 { return try page(try answer.json(), url: answer.url) }
+            guard [400, 422, 501].contains(answer.status) else { throw FHIRConnection.error(for: answer) }
+            learned.containsRefused = true
+        }
+        let answer = try await postSearch(try query.parameters(profile, contains: !withNames))
         guard answer.status == 200 else { throw FHIRConnection.error(for: answer) }
-        return try page(try answer.json(), url: answer.url)
+        var result = try page(try answer.json(), url: answer.url)
+        result.namesByStart = withNames
+        return result
+    }
+
+    private func postSearch(_ parameters: [(String, String)]) async throws(FHIRClientError) -> HTTPAnswer {
+        let body = FormEncoding.body(parameters)
+        return try await send("POST", try url("Patient/_search"), body: body, contentType: "application/x-www-form-urlencoded")
     }
 
     /// The page a `next` link points to.
     public func nextPage(_ link: String) async throws(FHIRClientError) -> PatientSearchPage {
         let answer = try await send("GET", try url(link))
         guard answer.status == 200 else { throw FHIRConnection.error(for: answer) }
-        return try page(try answer.json(), url: answer.url)
+        var result = try page(try answer.json(), url: answer.url)
+        result.namesByStart = learned.containsRefused
+        return result
     }
 
     func page(_ json: JSONValue, url: String) throws(FHIRClientError) -> PatientSearchPage {

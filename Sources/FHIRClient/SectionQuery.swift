@@ -10,26 +10,33 @@ public struct SectionQuery: Sendable, Equatable {
     /// Asked when the first query fails (STU3/R4 Coverage by `beneficiary`).
     public let fallbackURL: String?
 
-    /// The six section queries for a patient.
-    public static func all(patientId id: String, profile: FHIRProfile, count: Int) -> [SectionQuery] {
+    /// The six section queries for a patient. `_sort` is sent as the contract asks, but never
+    /// trusted: encounters are asked for by the page (not `_count=1`) and Rounds chooses the
+    /// current stay itself; every page of vital signs is read.
+    public static func all(patientId id: String, profile: FHIRProfile, count: Int, vitalsPageSize: Int = 200) -> [SectionQuery] {
         let pid = FormEncoding.escape(id)
         let sort = "\(profile.sortNewestFirst.name)=\(FormEncoding.escape(profile.sortNewestFirst.value))"
         let newest = profile.release == .dstu2 ? "_sort:desc=date" : sort
+        let vitals = "Observation?patient=\(pid)&category=vital-signs&\(newest)&_count=\(vitalsPageSize)"
+        let medications = "\(profile.medicationResource)?patient=\(pid)&_count=\(count)"
+        // DSTU2 defines no patient search on Coverage; the contract asks partners for `patient`,
+        // and a strict server that refuses it is asked by `subscriber` (DSTU2's element).
+        let coverageFallback = profile.release == .dstu2 ? "Coverage?subscriber=\(pid)" : "Coverage?beneficiary=\(pid)"
         return [
-            SectionQuery(section: .vitals, url: "Observation?patient=\(pid)&category=vital-signs&\(newest)", fallbackURL: nil),
+            SectionQuery(section: .vitals, url: vitals, fallbackURL: nil),
             SectionQuery(section: .conditions, url: "Condition?patient=\(pid)&_count=\(count)", fallbackURL: nil),
-            SectionQuery(section: .encounter, url: "Encounter?patient=\(pid)&\(newest)&_count=1", fallbackURL: nil),
+            SectionQuery(section: .encounter, url: "Encounter?patient=\(pid)&\(newest)&_count=\(count)", fallbackURL: nil),
             SectionQuery(section: .allergies, url: "AllergyIntolerance?patient=\(pid)", fallbackURL: nil),
-            SectionQuery(section: .medications, url: "\(profile.medicationResource)?patient=\(pid)&_count=\(count)", fallbackURL: nil),
-            SectionQuery(section: .coverage, url: "Coverage?patient=\(pid)",
-                         fallbackURL: profile.release == .dstu2 ? nil : "Coverage?beneficiary=\(pid)"),
+            SectionQuery(section: .medications, url: medications, fallbackURL: nil),
+            SectionQuery(section: .coverage, url: "Coverage?patient=\(pid)", fallbackURL: coverageFallback),
         ]
     }
 }
 
 /// What came back for one section: its resources, or why it is unavailable.
 enum SectionResult: Sendable {
-    case found([FoundResource])
+    /// The resources; `incomplete` says why more pages were not read.
+    case found([FoundResource], incomplete: String?)
     case failed(String)
 }
 
@@ -38,7 +45,9 @@ extension FHIRConnection {
     /// the server lists no batch or the batch fails). Each section stands on its own: one that
     /// fails is `unavailable` with the reason and never hides the others.
     public func patientRecord(id: String, now: @Sendable () -> Date = Date.init) async throws(FHIRClientError) -> PatientRecord {
-        var queries = SectionQuery.all(patientId: id, profile: profile, count: transport.options.sectionCount)
+        let options = transport.options
+        var queries = SectionQuery.all(patientId: id, profile: profile, count: options.sectionCount,
+                                       vitalsPageSize: options.vitalsPageSize)
         if learned.useBeneficiaryForCoverage, let i = queries.firstIndex(where: { $0.section == .coverage }), let f = queries[i].fallbackURL {
             queries[i] = SectionQuery(section: .coverage, url: f, fallbackURL: nil)
         }
@@ -62,9 +71,11 @@ extension FHIRConnection {
         var warnings = patientCtx.warnings
         for q in queries {
             switch results[q.section] ?? .failed("no answer") {
-            case .found(let resources):
-                let ctx = MappingContext(profile: profile, resources: resources)
-                RecordAssembler.apply(q.section, resources: resources, to: &record, context: ctx, fetchedAt: fetched)
+            case .found(let resources, let incomplete):
+                let resolved = await resolvingReferences(q.section, resources)
+                let ctx = MappingContext(profile: profile, resources: resolved)
+                RecordAssembler.apply(q.section, resources: resolved, to: &record, context: ctx, fetchedAt: fetched)
+                record.sections[q.section]?.incomplete = incomplete
                 warnings += ctx.warnings
             case .failed(let reason):
                 record.sections[q.section] = SectionState(.unavailable(reason: reason), fetchedAt: fetched)
@@ -144,17 +155,97 @@ extension FHIRConnection {
         return await collect(json, first: url)
     }
 
-    /// A searchset's resources, following `next` links (bounded).
+    /// A searchset's resources, following `next` links up to the page bound. A search that asked
+    /// for one result (`_count=1`) never follows `next`. A section cut short — by the bound or by
+    /// a page that failed — keeps what it read and says so.
     func collect(_ first: JSONValue, first url: String) async -> SectionResult {
         if let o = OperationOutcomeReader.summary(first) { return .failed(o) }
+        let single = url.split(separator: "?").last?.split(separator: "&").contains("_count=1") ?? false
+        let maxPages = single ? 1 : transport.options.maxSectionPages
         var page = first
         var all: [FoundResource] = []
-        for _ in 0..<transport.options.maxSectionPages {
+        for pageNumber in 1...maxPages {
             guard let doc = try? FHIRDocument(json: page) else { return .failed("the answer to '\(url)' is not FHIR") }
             all += doc.resources.filter { $0.type != "Bundle" && $0.type != "OperationOutcome" }
-            guard let next = (page["link"]?.list ?? []).first(where: { $0["relation"]?.string == "next" })?["url"]?.string else { break }
-            do { page = try await getJSON(next) } catch { return all.isEmpty ? .failed(error.description) : .found(all) }
+            let links = page["link"]?.list ?? []
+            guard let next = links.first(where: { $0["relation"]?.string == "next" })?["url"]?.string else { break }
+            if single { break }
+            if pageNumber == maxPages {
+                return .found(all, incomplete: "stopped after \(maxPages) pages; older records were not read")
+            }
+            do {
+                page = try await getJSON(next)
+            } catch {
+                if all.isEmpty { return .failed(error.description) }
+                return .found(all, incomplete: "page \(pageNumber + 1) failed (\(error.description)); older records were not read")
+            }
         }
-        return .found(all)
+        return .found(all, incomplete: nil)
     }
+}
+
+extension FHIRConnection {
+    /// Reads what a section's resources name only by reference, so the record can say it: a
+    /// Coverage payor given only as `Organization/…`, and the Locations of an encounter whose
+    /// place is not named or has several current places (bed, room, ward) to choose between.
+    /// Reads are cached per connection (one payor serves many patients); one that fails leaves
+    /// the reference unresolved, never the section.
+    func resolvingReferences(_ section: ClinicalSection, _ resources: [FoundResource]) async -> [FoundResource] {
+        var wanted: [String] = []
+        switch section {
+        case .coverage:
+            for r in resources where r.type == "Coverage" {
+                let payors = (r.resource["payor"]?.list ?? []) + (r.resource["issuer"].map { [$0] } ?? [])
+                for payor in payors where payor["display"]?.string?.isEmpty ?? true {
+                    if let key = Self.readableReference(payor, type: "Organization") { wanted.append(key) }
+                }
+            }
+        case .encounter:
+            for r in resources where r.type == "Encounter" {
+                let places = r.resource["location"]?.list ?? []
+                let active = places.filter { Datatypes.code($0["status"]) == "active" }
+                let needsTypes = active.count > 1 && active.contains { $0["physicalType"] == nil }
+                for place in places where needsTypes || (place["location"]?["display"]?.string?.isEmpty ?? true) {
+                    if let key = Self.readableReference(place["location"], type: "Location") { wanted.append(key) }
+                }
+            }
+        default:
+            return resources
+        }
+        let present = Set(resources.compactMap { r in r.id.map { "\(r.type)/\($0)" } })
+        var seen: Set<String> = []
+        let missing = wanted.filter { !present.contains($0) && seen.insert($0).inserted }
+        guard !missing.isEmpty else { return resources }
+        var out = resources
+        for key in missing {
+            if let found = await referenceCache.value(for: key) {
+                if let json = found { out.append(FoundResource(resource: json, fullUrl: nil)) }
+                continue
+            }
+            let json = try? await getJSON(key)
+            let usable = json.flatMap { $0["resourceType"]?.string == key.split(separator: "/").first.map(String.init) ? $0 : nil }
+            await referenceCache.store(usable, for: key)
+            if let usable { out.append(FoundResource(resource: usable, fullUrl: nil)) }
+        }
+        return out
+    }
+
+    /// `Organization/123` for a relative reference of that type on this server; `nil` for a
+    /// contained (`#…`), absolute or other-typed reference (never read from another origin).
+    static func readableReference(_ ref: JSONValue?, type: String) -> String? {
+        guard let text = ref?["reference"]?.string, text.hasPrefix(type + "/") else { return nil }
+        let parts = text.split(separator: "/")
+        guard parts.count == 2 || (parts.count == 4 && parts[2] == "_history") else { return nil }
+        return "\(type)/\(parts[1])"
+    }
+}
+
+/// Resources read to resolve references, by `Type/id`; a failed read is remembered as `nil` so
+/// a sync of a unit does not ask again for every patient.
+actor ReferenceCache {
+    private var entries: [String: JSONValue?] = [:]
+
+    func value(for key: String) -> JSONValue?? { entries[key] }
+
+    func store(_ value: JSONValue?, for key: String) { entries[key] = value }
 }

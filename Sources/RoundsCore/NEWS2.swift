@@ -93,19 +93,26 @@ public struct NEWS2: Sendable, Equatable, Codable {
             items.append(Item(parameter: p, value: describe ? value() : nil, points: ok ? points! : 0, state: ok ? "scored" : (state == "scored" ? "missing" : state)))
         }
         let (rr, rrState) = reading(.respiratoryRate)
-        add(.respirationRate, rr?.formatted, rr?.value.map { respiration(Int($0.rounded())) }, rrState)
+        add(.respirationRate, rr?.formatted, rr.flatMap { certain($0, in: 0...80) { respiration(Int($0.rounded())) } }, rrState)
 
         let oxygen = onOxygen(r, now: now, staleAfter: staleAfter)
         let (sp, spState) = reading(.oxygenSaturation)
-        add(.oxygenSaturation, sp?.formatted, sp?.value.map { saturation(Int($0.rounded()), scale2: hypercapnic, onOxygen: oxygen.value ?? false) }, spState)
-        add(.airOrOxygen, oxygen.value.map { $0 ? "oxygen" : "air" }, oxygen.value.map { $0 ? 2 : 0 }, oxygen.state)
+        let onO2 = oxygen.value ?? false
+        let spPoints = sp.flatMap { certain($0, in: 0...100) { saturation(Int($0.rounded()), scale2: hypercapnic, onOxygen: onO2) } }
+        add(.oxygenSaturation, sp?.formatted, spPoints, spState)
+        add(.airOrOxygen, oxygen.value.map { ($0 ? "oxygen" : "air") + (oxygen.source.map { " (\($0))" } ?? "") },
+            oxygen.value.map { $0 ? 2 : 0 }, oxygen.state)
 
         let (bp, bpState) = reading(.bloodPressure)
         let sys = bp?.bloodPressure?.systolic
-        add(.systolicBP, sys.map { VitalSign.number($0) + " mmHg" }, sys.map { systolic(Int($0.rounded())) }, bpState)
+        let sysComparator = bp?.components.first { $0.code == VitalKind.systolic.loinc }?.comparator
+        let sysPoints = sys.flatMap { value in
+            certain(value: value, comparator: sysComparator, in: 0...300) { systolic(Int($0.rounded())) }
+        }
+        add(.systolicBP, sys.map { (sysComparator ?? "") + VitalSign.number($0) + " mmHg" }, sysPoints, bpState)
 
         let (hr, hrState) = reading(.heartRate)
-        add(.pulse, hr?.formatted, hr?.value.map { pulse(Int($0.rounded())) }, hrState)
+        add(.pulse, hr?.formatted, hr.flatMap { certain($0, in: 0...300) { pulse(Int($0.rounded())) } }, hrState)
 
         let (c, cState) = reading(.consciousness)
         let acvpu = c.flatMap { consciousnessLevel($0.text ?? $0.display ?? "") }
@@ -113,10 +120,41 @@ public struct NEWS2: Sendable, Equatable, Codable {
 
         let (t, tState) = reading(.bodyTemperature)
         let celsius = t.flatMap { v in v.value.flatMap { Units.celsius($0, unit: v.unit) } }
-        add(.temperature, celsius.map { Units.oneDecimal($0) + " °C" }, celsius.map(temperature), tState)
+        let tempPoints = t.flatMap { v in
+            celsius.flatMap { c in certain(value: c, comparator: v.comparator, in: 25...45, step: 0.1, score: temperature) }
+        }
+        add(.temperature, celsius.map { (t?.comparator ?? "") + Units.oneDecimal($0) + " °C" }, tempPoints, tState)
 
         let total = items.reduce(0) { $0 + $1.points }
         return NEWS2(total: total, band: band(total: total, singleThree: items.contains { $0.points == 3 }), items: items, scale: hypercapnic ? 2 : 1)
+    }
+
+    /// The points of a reading, or `nil` when they are not certain: a bounded value (`<85`) scores
+    /// only when every value it allows scores the same (SpO2 `<85` is 3 on scale 1; heart rate
+    /// `<100` could be 0, 1 or 3).
+    static func certain(_ v: VitalSign, in plausible: ClosedRange<Double>, score: (Double) -> Int) -> Int? {
+        guard let value = v.value else { return nil }
+        return certain(value: value, comparator: v.comparator, in: plausible, score: score)
+    }
+
+    static func certain(value: Double, comparator: String?, in plausible: ClosedRange<Double>, step: Double = 1,
+                        score: (Double) -> Int) -> Int? {
+        guard let comparator else { return score(value) }
+        let range: ClosedRange<Double>
+        switch comparator {
+        case "<": range = plausible.lowerBound...max(plausible.lowerBound, value - step)
+        case "<=": range = plausible.lowerBound...max(plausible.lowerBound, value)
+        case ">": range = min(plausible.upperBound, value + step)...plausible.upperBound
+        case ">=": range = min(plausible.upperBound, value)...plausible.upperBound
+        default: return nil
+        }
+        let first = score(range.lowerBound)
+        var x = range.lowerBound
+        while x <= range.upperBound {
+            if score(x) != first { return nil }
+            x += step
+        }
+        return score(range.upperBound) == first ? first : nil
     }
 
     public static func band(total: Int, singleThree: Bool) -> Band {
@@ -182,20 +220,39 @@ public struct NEWS2: Sendable, Equatable, Codable {
         return nil
     }
 
-    /// Whether the patient is on supplemental oxygen, from FiO2 (3150-0), O2 flow (3151-8) or an
-    /// oxygen-therapy observation.
-    static func onOxygen(_ r: PatientRecord, now: Date, staleAfter: TimeInterval) -> (value: Bool?, state: String) {
+    /// Whether the patient is on supplemental oxygen, from the latest of FiO2 (3150-0), O2 flow
+    /// (3151-8) — separate observations, or components of a pulse-oximetry reading as US Core R4
+    /// records them — and an oxygen-therapy observation; `source` names the reading used.
+    static func onOxygen(_ r: PatientRecord, now: Date, staleAfter: TimeInterval)
+        -> (value: Bool?, state: String, source: String?) {
         let candidates = [VitalKind.inspiredOxygen, .oxygenFlow, .oxygenTherapy].compactMap { r.latest($0) }
-        guard let latest = candidates.max(by: { FHIRDate.isEarlier($0.effective, $1.effective) }) else { return (nil, "missing") }
-        guard let t = latest.effective?.instant, now.timeIntervalSince(t) <= staleAfter else { return (nil, "stale") }
+        guard let latest = candidates.max(by: { FHIRDate.isEarlier($0.effective, $1.effective) }) else {
+            return (nil, "missing", nil)
+        }
+        guard let t = latest.effective?.instant, now.timeIntervalSince(t) <= staleAfter else { return (nil, "stale", nil) }
         let value: Bool?
         switch latest.kind {
-        case .inspiredOxygen: value = latest.value.map { $0 > 1 ? $0 > 21 : $0 > 0.21 }
-        case .oxygenFlow: value = latest.value.map { $0 > 0 }
+        case .inspiredOxygen:
+            // A fraction (0.21) or a percentage (21); more than room air is supplemental oxygen.
+            value = latest.value.flatMap { v in
+                let isFraction = v <= 1
+                let roomAir = isFraction ? 0.21 : 21
+                return certainBool(value: v, comparator: latest.comparator, in: 0...(isFraction ? 1 : 100),
+                                   step: isFraction ? 0.01 : 1) { $0 > roomAir }
+            }
+        case .oxygenFlow:
+            value = latest.value.flatMap { v in certainBool(value: v, comparator: latest.comparator, in: 0...60) { $0 > 0 } }
         default:
             let t = (latest.text ?? "").lowercased()
             value = t.isEmpty ? nil : !(t.contains("air") || t == "no" || t.contains("none"))
         }
-        return (value, value == nil ? "missing" : "scored")
+        let fromComponent = latest.display?.contains("pulse-oximetry") == true
+        let source = "\(latest.label) \(latest.formatted)" + (fromComponent ? " on the SpO2 reading" : "")
+        return (value, value == nil ? "missing" : "scored", source)
+    }
+
+    static func certainBool(value: Double, comparator: String?, in plausible: ClosedRange<Double>, step: Double = 1,
+                            _ test: (Double) -> Bool) -> Bool? {
+        certain(value: value, comparator: comparator, in: plausible, step: step) { test($0) ? 1 : 0 }.map { $0 == 1 }
     }
 }

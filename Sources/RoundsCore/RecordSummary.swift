@@ -36,6 +36,7 @@ public enum RecordSummary {
         case .unavailable(let reason): h += ": unavailable (\(reason))"
         }
         if st.stale { h += " [stale: \(st.staleReason ?? "refresh failed")]" }
+        if let incomplete = st.incomplete { h += " [incomplete: \(incomplete)]" }
         if showAge, let f = st.fetchedAt { h += " — synced \(Age.describe(since: f, now: now))" }
         return h
     }
@@ -53,7 +54,10 @@ public enum RecordSummary {
             return [parts.joined(separator: " — ")]
         case .conditions:
             return r.conditions.map { c in
-                [c.display, c.severity, c.clinicalStatus, c.recorded.map { "recorded \($0.raw)" }].compactMap { $0 }.joined(separator: " · ")
+                let parts = [c.display, c.severity, c.clinicalStatus, c.verificationStatus.flatMap { $0 == "confirmed" ? nil : $0 },
+                             c.recorded.map { "recorded \($0.raw)" }]
+                let line = parts.compactMap { $0 }.joined(separator: " · ")
+                return c.isInactive ? "(\(c.inactiveReason ?? "inactive")) " + line : line
             }
         case .allergies:
             return r.allergies.map { a in
@@ -62,14 +66,18 @@ public enum RecordSummary {
                 return "\(mark) \(a.summary)\(st.isEmpty ? "" : " (\(st.joined(separator: ", ")))")"
             }
         case .medications:
-            return r.medications.map { m in
+            func line(_ m: Medication) -> String {
                 var s = m.name
                 if !m.dosage.isEmpty { s += " — " + m.dosage.joined(separator: "; ") }
                 let who = [m.prescriber, m.authored?.raw].compactMap { $0 }
                 if !who.isEmpty { s += " (\(who.joined(separator: ", ")))" }
                 if let e = m.ended { s += " ended \(e.raw)" }
-                return s
+                return s + " · " + (m.status ?? "status not given")
             }
+            let current = r.medications.filter(\.isCurrent).map(line)
+            let ended = r.medications.filter { !$0.isCurrent }.map(line)
+            guard !ended.isEmpty else { return current }
+            return current + ["Stopped or completed (\(ended.count)):"] + ended.map { "  " + $0 }
         case .coverage:
             return r.coverage.map { c in
                 [c.payor, c.plan, c.group.map { "group \($0)" }, c.subscriberId.map { "subscriber \($0)" },

@@ -101,7 +101,8 @@ extension Cache {
                                [.text(reason), .text(p.id), .text(s.rawValue)])
                     continue
                 }
-                try upsertSection(p.id, s.rawValue, status: st.status.name, reason: st.status.reason, payload: payloads[s]!, fetched: st.fetchedAt ?? fetched)
+                try upsertSection(p.id, s.rawValue, status: st.status.name, reason: st.status.reason, payload: payloads[s]!,
+                                  fetched: st.fetchedAt ?? fetched, incomplete: st.incomplete)
             }
             let vitalsFailed = record.state(of: .vitals).status.name == "unavailable"
             if !vitalsFailed || !hadHistory {
@@ -159,12 +160,14 @@ extension Cache {
         return out
     }
 
-    private func upsertSection(_ id: String, _ section: String, status: String, reason: String?, payload: String, fetched: Date) throws {
+    private func upsertSection(_ id: String, _ section: String, status: String, reason: String?, payload: String, fetched: Date,
+                               incomplete: String?) throws {
         try db.run("""
-            INSERT INTO sections(patient_id, section, status, reason, payload, fetched_at, stale, stale_reason) VALUES(?,?,?,?,?,?,0,NULL)
+            INSERT INTO sections(patient_id, section, status, reason, payload, fetched_at, stale, stale_reason, incomplete)
+            VALUES(?,?,?,?,?,?,0,NULL,?)
             ON CONFLICT(patient_id, section) DO UPDATE SET status=excluded.status, reason=excluded.reason, payload=excluded.payload,
-              fetched_at=excluded.fetched_at, stale=0, stale_reason=NULL
-            """, [.text(id), .text(section), .text(status), .from(reason), .text(payload), .from(fetched)])
+              fetched_at=excluded.fetched_at, stale=0, stale_reason=NULL, incomplete=excluded.incomplete
+            """, [.text(id), .text(section), .text(status), .from(reason), .text(payload), .from(fetched), .from(incomplete)])
     }
 
     private func reindexName(_ p: Patient) throws {
@@ -184,7 +187,7 @@ extension Cache {
     public func record(_ id: String, history: Bool = true) throws(StoreError) -> PatientRecord? {
         try locked { () throws(StoreError) -> PatientRecord? in
             guard let row = try db.rows("SELECT id, demographics, fhir_version, fetched_at, warnings FROM patients WHERE id = ?", [.text(id)]).first else { return nil }
-            let sections = try db.rows("SELECT patient_id, section, status, reason, payload, fetched_at, stale, stale_reason FROM sections WHERE patient_id = ?", [.text(id)])
+            let sections = try db.rows("SELECT patient_id, section, status, reason, payload, fetched_at, stale, stale_reason, incomplete FROM sections WHERE patient_id = ?", [.text(id)])
             let trend = history ? try db.rows("SELECT payload FROM vitals_history WHERE patient_id = ?", [.text(id)]).first?.first?.string : nil
             return try Cache.decodeRecord(row, sections, history: trend)
         }
@@ -208,7 +211,7 @@ extension Cache {
                     if let id = row[0].string { patientRows[id] = row }
                 }
                 let filter = only.map { " AND section IN (" + $0.map { "'\($0.rawValue)'" }.joined(separator: ",") + ")" } ?? ""
-                for row in try db.rows("SELECT patient_id, section, status, reason, payload, fetched_at, stale, stale_reason FROM sections WHERE patient_id IN (\(marks))\(filter)", values) {
+                for row in try db.rows("SELECT patient_id, section, status, reason, payload, fetched_at, stale, stale_reason, incomplete FROM sections WHERE patient_id IN (\(marks))\(filter)", values) {
                     if let id = row[0].string { sectionRows[id, default: []].append(row) }
                 }
                 if history {
@@ -239,7 +242,9 @@ extension Cache {
             if let section = s[1].string.flatMap(ClinicalSection.init(rawValue:)) {
                 try Cache.apply(section, payload: s[4].string ?? "", to: &r)
                 let status: SectionStatus = s[2].string == "ok" ? .ok : (s[2].string == "empty" ? .empty : .unavailable(reason: s[3].string ?? "unknown"))
-                r.sections[section] = SectionState(status, fetchedAt: s[5].double.map(Date.init(timeIntervalSince1970:)), stale: s[6].int == 1, staleReason: s[7].string)
+                r.sections[section] = SectionState(status, fetchedAt: s[5].double.map(Date.init(timeIntervalSince1970:)),
+                                                   stale: s[6].int == 1, staleReason: s[7].string,
+                                                   incomplete: s.count > 8 ? s[8].string : nil)
             }
         }
         return r

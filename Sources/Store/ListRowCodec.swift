@@ -54,7 +54,8 @@ enum ListRowCodec {
         for v in r.latestVitals {
             group("V")
             field(v.code); field(v.display); field(number(v.value)); field(v.unit); field(v.text); field(v.effective?.raw)
-            list(v.components.map { [$0.code, $0.display, number($0.value), $0.unit, $0.text] })
+            list(v.components.map { [$0.code, $0.display, number($0.value), $0.unit, $0.text, $0.comparator] })
+            field(v.comparator)
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -131,11 +132,12 @@ enum ListRowCodec {
                             let p = pieces(c, fs).map(str)
                             guard let cc = p.first ?? nil else { continue }
                             func at(_ k: Int) -> String? { k < p.count ? p[k] : nil }
-                            components.append(VitalComponent(code: cc, display: at(1), value: at(2).flatMap(Double.init), unit: at(3), text: at(4)))
+                            components.append(VitalComponent(code: cc, display: at(1), value: at(2).flatMap(Double.init), unit: at(3),
+                                                              text: at(4), comparator: at(5)))
                         }
                     }
                     vitals.append(VitalSign(code: code, display: s(1), value: n(2), unit: s(3), text: s(4), effective: date(s(5)),
-                                            components: components))
+                                            components: components, comparator: s(7)))
                 default:
                     continue
                 }

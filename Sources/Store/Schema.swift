@@ -123,6 +123,10 @@ enum Schema {
             SELECT patient_id, payload, fetched_at FROM sections WHERE section = 'vitals_history';
         DELETE FROM sections WHERE section = 'vitals_history';
         """,
+        // 6: a section the server had more of than Rounds read (a page bound, a page that failed).
+        """
+        ALTER TABLE sections ADD COLUMN incomplete TEXT;
+        """,
     ]
 
     static var latest: Int { migrations.count }

@@ -22,11 +22,18 @@ enum StorageJSON {
     }
 
     static func encode(_ v: VitalSign) -> JSONValue {
-        ["code": .string(v.code), "display": .from(v.display), "value": number(v.value), "unit": .from(v.unit), "text": .from(v.text),
-         "effective": date(v.effective),
-         "components": .array(v.components.map { c in
-             ["code": .string(c.code), "display": .from(c.display), "value": number(c.value), "unit": .from(c.unit), "text": .from(c.text)]
-         })]
+        var o: JSONObject = [
+            "code": .string(v.code), "display": .from(v.display), "value": number(v.value), "unit": .from(v.unit),
+            "text": .from(v.text), "effective": date(v.effective),
+            "components": .array(v.components.map { c in
+                var component: JSONObject = ["code": .string(c.code), "display": .from(c.display), "value": number(c.value),
+                                             "unit": .from(c.unit), "text": .from(c.text)]
+                if let comparator = c.comparator { component["comparator"] = .string(comparator) }
+                return .object(component)
+            }),
+        ]
+        if let comparator = v.comparator { o["comparator"] = .string(comparator) }
+        return .object(o)
     }
 
     /// History readings: code, time, value (or systolic/diastolic), text — what trends need.
@@ -36,6 +43,7 @@ enum StorageJSON {
             if let x = v.value { o["v"] = .number(x) }
             if let u = v.unit { o["u"] = .string(u) }
             if let t = v.text { o["x"] = .string(t) }
+            if let comparator = v.comparator { o["q"] = .string(comparator) }
             if !v.components.isEmpty { o["k"] = .array(v.components.map { ["c": .string($0.code), "v": number($0.value)] }) }
             return .object(o)
         })
@@ -48,7 +56,8 @@ enum StorageJSON {
     }
 
     static func encode(_ c: Condition) -> JSONValue {
-        ["display": .string(c.display), "recorded": date(c.recorded), "severity": .from(c.severity), "clinicalStatus": .from(c.clinicalStatus)]
+        ["display": .string(c.display), "recorded": date(c.recorded), "severity": .from(c.severity),
+         "clinicalStatus": .from(c.clinicalStatus), "verificationStatus": .from(c.verificationStatus)]
     }
 
     static func encode(_ a: Allergy) -> JSONValue {
@@ -93,14 +102,17 @@ enum StorageJSON {
         VitalSign(code: j["code"]?.string ?? "", display: j["display"]?.string, value: j["value"]?.double, unit: j["unit"]?.string,
                   text: j["text"]?.string, effective: date(j["effective"]),
                   components: (j["components"]?.array ?? []).map { c in
-                      VitalComponent(code: c["code"]?.string ?? "", display: c["display"]?.string, value: c["value"]?.double, unit: c["unit"]?.string, text: c["text"]?.string)
-                  })
+                      VitalComponent(code: c["code"]?.string ?? "", display: c["display"]?.string, value: c["value"]?.double,
+                                     unit: c["unit"]?.string, text: c["text"]?.string, comparator: c["comparator"]?.string)
+                  },
+                  comparator: j["comparator"]?.string)
     }
 
     static func history(_ j: JSONValue) -> [VitalSign] {
         (j.array ?? []).map { h in
             VitalSign(code: h["c"]?.string ?? "", value: h["v"]?.double, unit: h["u"]?.string, text: h["x"]?.string, effective: date(h["t"]),
-                      components: (h["k"]?.array ?? []).map { VitalComponent(code: $0["c"]?.string ?? "", value: $0["v"]?.double) })
+                      components: (h["k"]?.array ?? []).map { VitalComponent(code: $0["c"]?.string ?? "", value: $0["v"]?.double) },
+                      comparator: h["q"]?.string)
         }
     }
 
@@ -111,7 +123,8 @@ enum StorageJSON {
     }
 
     static func condition(_ j: JSONValue) -> Condition {
-        Condition(display: j["display"]?.string ?? "", recorded: date(j["recorded"]), severity: j["severity"]?.string, clinicalStatus: j["clinicalStatus"]?.string)
+        Condition(display: j["display"]?.string ?? "", recorded: date(j["recorded"]), severity: j["severity"]?.string,
+                  clinicalStatus: j["clinicalStatus"]?.string, verificationStatus: j["verificationStatus"]?.string)
     }
 
     static func allergy(_ j: JSONValue) -> Allergy {

@@ -50,7 +50,7 @@ enum DetailView {
         }
         let left = vitals(r, s, d.news2)
         let right = section(.allergies, r, s) { $0.allergies.map { a in [Segment(a.isInactive ? "  " : "! ", "allergy"), Segment(a.summary, a.isInactive ? "dim" : "allergy")] } }
-            + section(.conditions, r, s) { $0.conditions.map { c in [Segment("  " + ([c.display, c.severity].compactMap { $0 }.joined(separator: " · ")))] } }
+            + section(.conditions, r, s) { $0.conditions.map(conditionLine) }
         if width >= 90 {
             let lw = width * 3 / 5
             for k in 0..<max(left.count, right.count) {
@@ -64,13 +64,7 @@ enum DetailView {
         } else {
             out += left + right
         }
-        out += section(.medications, r, s) { $0.medications.map { m in
-            var t = "  " + m.name
-            if !m.dosage.isEmpty { t += " — " + m.dosage.joined(separator: "; ") }
-            let who = [m.prescriber, m.authored.flatMap { $0.instant }.map { Age.short($0, now: s.now) }].compactMap { $0 }
-            if !who.isEmpty { t += " (\(who.joined(separator: ", ")))" }
-            return [Segment(t)]
-        } }
+        out += section(.medications, r, s) { record in medicationLines(record, now: s.now) }
         out += section(.coverage, r, s) { $0.coverage.map { c in
             [Segment("  " + [c.payor, c.plan, c.group.map { "group \($0)" }, c.periodEnd.map { "until \($0.raw)" }].compactMap { $0 }.joined(separator: " · "))]
         } }
@@ -78,6 +72,30 @@ enum DetailView {
         for n in d.notes { out.append([Segment("  \(Age.short(n.createdAt, now: s.now)) \(n.author) — ", "dim"), Segment(n.text.replacingOccurrences(of: "\n", with: " "))]) }
         if !r.warnings.isEmpty { out.append([Segment("\(r.warnings.count) field(s) could not be read and are shown as sent; 'rounds patient \(r.id)' lists them.", "dim")]) }
         return out
+    }
+
+    /// A current problem plainly; a resolved, inactive or refuted one dimmed and saying so.
+    static func conditionLine(_ c: Condition) -> [Segment] {
+        let text = "  " + [c.display, c.severity].compactMap { $0 }.joined(separator: " · ")
+        guard c.isInactive else { return [Segment(text)] }
+        return [Segment(text, "dim"), Segment(" (\(c.inactiveReason ?? "inactive"))", "dim")]
+    }
+
+    /// Current orders (newest first, with a status that is not `active` shown), then the stopped
+    /// and completed ones under their own heading, dimmed.
+    static func medicationLines(_ r: PatientRecord, now: Date) -> [[Segment]] {
+        func line(_ m: Medication) -> String {
+            var t = "  " + m.name
+            if !m.dosage.isEmpty { t += " — " + m.dosage.joined(separator: "; ") }
+            let who = [m.prescriber, m.authored.flatMap { $0.instant }.map { Age.short($0, now: now) }].compactMap { $0 }
+            if !who.isEmpty { t += " (\(who.joined(separator: ", ")))" }
+            if m.status?.lowercased() != "active" { t += " · " + (m.status ?? "status not given") }
+            return t
+        }
+        let current = r.medications.filter(\.isCurrent).map { [Segment(line($0))] }
+        let ended = r.medications.filter { !$0.isCurrent }
+        guard !ended.isEmpty else { return current }
+        return current + [[Segment("  Stopped or completed (\(ended.count))", "dim")]] + ended.map { [Segment(line($0), "dim")] }
     }
 
     static func clip(_ line: [Segment], _ width: Int) -> [Segment] {
@@ -116,6 +134,7 @@ enum DetailView {
             let age = st.fetchedAt.map { " from \(Age.describe(since: $0, now: s.now))" } ?? ""
             head.append(Segment("  [stale\(age): \(st.staleReason ?? "refresh failed")]", "section.stale"))
         }
+        if let incomplete = st.incomplete { head.append(Segment("  [incomplete: \(incomplete)]", "section.stale")) }
         return [head] + body(r)
     }
 

@@ -35,7 +35,9 @@ enum Overlays {
         if s.search.busy { info = "Searching… (\(SearchParser.describe(SearchParser.query(s.search.query))))" }
         else if let e = s.search.error { info = e }
         else if let total = s.search.total {
-            info = "\(s.search.results.count) of \(total) from the \(s.search.source == "cache" ? "offline cache" : "EHR") — ↓ to pick, Enter opens, a adds to '\(s.currentList?.name ?? "?")'"
+            let origin = s.search.source == "cache" ? "offline cache" : "EHR"
+            let byStart = s.search.source == "server-starts-with" ? " (names by their start only)" : ""
+            info = "\(s.search.results.count) of \(total) from the \(origin)\(byStart) — ↓ to pick, Enter opens, a adds to '\(s.currentList?.name ?? "?")'"
         } else { info = "Type and press Enter. 1951-08-23 is a birth date, digits an MRN, words a name (Family, Given works too)." }
         screen.put(DisplayWidth.truncate(info, to: r.width - 4), x: r.x + 2, y: r.y + 2, style: theme.style(s.search.error == nil ? "dim" : "status.error"))
         let top = r.y + 3

@@ -47,7 +47,8 @@ extension TUIProgram {
                 Task { [weak self] in
                     do {
                         let page = try await conn.searchPatients(q)
-                        await MainActor.run { self?.report(.searchCompleted(query: text, results: page.patients, total: page.total, source: "server")) }
+                        await MainActor.run { self?.report(.searchCompleted(query: text, results: page.patients, total: page.total,
+                                                                      source: page.namesByStart ? "server-starts-with" : "server")) }
                     } catch let e as FHIRClientError where e.isUnreachable {
                         await MainActor.run { self?.wentOffline(e); self?.searchCache(text, q) }
                     } catch {

@@ -19,7 +19,9 @@ enum OfflineAware {
                     result = try await conn.nextPage(next)
                 }
                 try? AuditHook.record(ctx, operation: "PatientSearch", connection: saved, patients: result.patients.map(\.id), outcome: "success")
-                return SearchCommand.Result(total: result.total, patients: SearchCommand.rows(result.patients), next: result.next, source: "server")
+                let matching = PatientQuery.hasNameParts(query) ? (result.namesByStart ? "starts with" : "contains") : nil
+                return SearchCommand.Result(total: result.total, patients: SearchCommand.rows(result.patients), next: result.next,
+                                            source: "server", nameMatching: matching)
             } catch let e as FHIRClientError where e.isUnreachable {
                 Output.err("rounds: \(e.description)")
             }

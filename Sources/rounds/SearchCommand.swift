@@ -20,12 +20,17 @@ enum SearchCommand {
         let patients: [Row]
         let next: String?
         let source: String
+        /// `contains` (a name part anywhere in a name) or `starts with` (the server refused `:contains`).
+        var nameMatching: String? = nil
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(total, forKey: .total); try c.encode(patients, forKey: .patients)
-            try c.encode(next, forKey: .next); try c.encode(source, forKey: .source)
+            try c.encode(total, forKey: .total)
+            try c.encode(patients, forKey: .patients)
+            try c.encode(next, forKey: .next)
+            try c.encode(source, forKey: .source)
+            try c.encode(nameMatching, forKey: .nameMatching)
         }
-        enum CodingKeys: String, CodingKey { case total, patients, next, source }
+        enum CodingKeys: String, CodingKey { case total, patients, next, source, nameMatching }
     }
 
     static func query(_ a: Arguments) throws -> PatientQuery {
@@ -59,6 +64,9 @@ enum SearchCommand {
             t.rows.append([p.name, p.mrn ?? "—", Patient(id: "", gender: p.gender).sexLetter, p.birthDate ?? "—", p.id])
         }
         Output.out(t.render())
+        if r.nameMatching == "starts with" {
+            Output.out("names matched by their start only: this server does not search inside names")
+        }
         Output.out("showing \(r.patients.count) of \(r.total.map(String.init) ?? "unknown")\(r.source == "cache" ? " (offline, from the cache)" : "")\(r.next != nil ? " — next page with --page N" : "")")
     }
 }

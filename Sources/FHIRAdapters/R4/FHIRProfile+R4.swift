@@ -3,7 +3,7 @@ extension FHIRProfile {
     /// CodeableConcepts and Coverage `class[]` instead of `grouping`.
     public static let r4 = FHIRProfile(
         release: .r4, capabilityResource: "CapabilityStatement", medicationResource: "MedicationRequest",
-        sortNewestFirst: ("_sort", "-date"), nameModifier: "", searchesGender: true,
+        sortNewestFirst: ("_sort", "-date"), nameModifier: ":contains", searchesGender: true,
         conditionRecordedKeys: ["recordedDate", "assertedDate", "dateRecorded"],
         allergySubstanceKeys: ["code", "substance"],
         allergyRecordedKeys: ["recordedDate", "assertedDate"],

@@ -3,7 +3,7 @@ extension FHIRProfile {
     /// `_sort=-date`, `assertedDate`, allergy `code` with `clinicalStatus`/`verificationStatus` codes.
     public static let stu3 = FHIRProfile(
         release: .stu3, capabilityResource: "CapabilityStatement", medicationResource: "MedicationRequest",
-        sortNewestFirst: ("_sort", "-date"), nameModifier: "", searchesGender: true,
+        sortNewestFirst: ("_sort", "-date"), nameModifier: ":contains", searchesGender: true,
         conditionRecordedKeys: ["assertedDate", "recordedDate", "dateRecorded"],
         allergySubstanceKeys: ["code", "substance"],
         allergyRecordedKeys: ["assertedDate", "recordedDate"],
