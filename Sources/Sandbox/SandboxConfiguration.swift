@@ -18,6 +18,23 @@ public struct SandboxConfiguration: Sendable {
     /// `.well-known/smart-configuration`, or nowhere (an open server).
     public var discovery: Discovery = .extension
     public var retryAfterSeconds = 1
+    /// The largest page the server sends, whatever `_count` asks (real servers cap it; 20 makes
+    /// every section search page). `nil`: 50 patients or 200 other resources unless `_count` says.
+    public var pageSize: Int?
+    /// Refuse what a strict server refuses: unknown search parameters and modifiers (400, instead
+    /// of ignoring them and leaving them out of the self link), and DSTU2 `Coverage?patient`,
+    /// which the DSTU2 specification does not define.
+    public var strict = false
+    /// Refuse the `:contains` modifier on name searches (a server that only matches the start).
+    public var noContains = false
+    /// Records as a long-lived EHR holds them: older finished visits (one with a start that is
+    /// not a FHIR dateTime), a planned visit ahead and a cancelled one, entered-in-error readings,
+    /// problems, allergies and orders, stopped orders, a retired MRN listed first, and a bed that
+    /// is `partOf` its ward, both active.
+    public var history = false
+    /// Supplemental oxygen only as the inhaled-oxygen flow and concentration components of the
+    /// pulse-oximetry reading (US Core R4's pulse-oximetry profile), no FiO2 observations.
+    public var usCoreOxygen = false
 
     public enum Discovery: String, Sendable { case `extension`, smart, none }
 

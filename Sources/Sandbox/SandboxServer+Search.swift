@@ -3,16 +3,41 @@ import Clinical
 import FHIRAdapters
 
 extension SandboxServer {
-    /// The capability statement of one base, with the oauth-uris extension and `batch`.
+    /// The renderer for one release, with this server's record profile.
+    func renderer(_ release: FHIRRelease) -> ResourceRenderer {
+        ResourceRenderer(release: release, history: configuration.history, usCoreOxygen: configuration.usCoreOxygen)
+    }
+
+    /// The search parameters each resource type understands here (beside `_count`, `_sort`…).
+    func searchParameters(_ type: String, _ release: FHIRRelease) -> Set<String> {
+        switch type {
+        case "Patient": return ["family", "given", "name", "identifier", "birthdate", "gender", "_id"]
+        case "Observation": return ["patient", "subject", "category", "code"]
+        case "Coverage":
+            // DSTU2 defines no patient search on Coverage; the contract asks partners for
+            // `patient` anyway, so only a strict DSTU2 server refuses it.
+            if release == .dstu2 { return configuration.strict ? ["subscriber"] : ["patient", "subscriber"] }
+            return release == .stu3 ? ["beneficiary", "subscriber"] : ["patient", "beneficiary", "subscriber"]
+        default: return ["patient", "subject"]
+        }
+    }
+
+    /// The capability statement of one base, with the oauth-uris extension and `batch`. Only what
+    /// this server answers is declared: reads of Patient, Location and Organization, searches of
+    /// the section types.
     func capability(_ release: FHIRRelease, _ req: HTTPRequest) -> JSONValue {
         let profile = FHIRProfile.of(release)
-        let types = ["Patient", "Observation", "Encounter", "Condition", "AllergyIntolerance", profile.medicationResource, "Coverage"]
-        var rest: JSONObject = [
-            "mode": "server",
-            "resource": .array(types.map { t in
-                ["type": .string(t), "interaction": [["code": "read"], ["code": "search-type"]]]
-            }),
-        ]
+        let searched = ["Patient", "Observation", "Encounter", "Condition", "AllergyIntolerance", profile.medicationResource, "Coverage"]
+        let readOnly = ["Location", "Organization"]
+        let resources: [JSONValue] = searched.map { t in
+            var interactions: [JSONValue] = [["code": "search-type"]]
+            if t == "Patient" { interactions.insert(["code": "read"], at: 0) }
+            let params = searchParameters(t, release).sorted().map { name -> JSONValue in
+                ["name": .string(name), "type": .string(Self.parameterType(name))]
+            }
+            return ["type": .string(t), "interaction": .array(interactions), "searchParam": .array(params)]
+        } + readOnly.map { t in ["type": .string(t), "interaction": [["code": "read"]]] }
+        var rest: JSONObject = ["mode": "server", "resource": .array(resources)]
         if !configuration.noBatch { rest["interaction"] = [["code": "batch"]] }
         if configuration.discovery == .extension {
             rest["security"] = [
@@ -23,43 +48,94 @@ extension SandboxServer {
         }
         let version: String
         switch release { case .dstu2: version = "1.0.2"; case .stu3: version = "3.0.1"; case .r4: version = "4.0.1" }
-        return ["resourceType": .string(profile.capabilityResource), "status": "active", "date": "2026-11-01",
-                "kind": "instance", "fhirVersion": .string(version), "format": ["json"],
-                "software": ["name": "rounds-sandbox", "version": .string(RoundsSandboxVersion.string)],
-                "rest": [.object(rest)]]
+        var statement: JSONObject = [
+            "resourceType": .string(profile.capabilityResource), "status": "active", "date": "2026-11-01",
+            "kind": "instance", "fhirVersion": .string(version), "format": ["json"],
+            "software": ["name": "rounds-sandbox", "version": .string(RoundsSandboxVersion.string)],
+            "implementation": ["description": "rounds-sandbox", "url": .string(baseURL(req, release))],
+            "rest": [.object(rest)],
+        ]
+        // DSTU2 and STU3 require it; R4 dropped the element.
+        if release != .r4 { statement["acceptUnknown"] = "no" }
+        return .object(statement)
+    }
+
+    static func parameterType(_ name: String) -> String {
+        switch name {
+        case "family", "given", "name": return "string"
+        case "birthdate": return "date"
+        case "patient", "subject", "beneficiary", "subscriber": return "reference"
+        default: return "token"
+        }
     }
 
     func read(_ type: String, id: String, release: FHIRRelease, data: TenantData) -> (Int, JSONValue) {
-        guard type == "Patient" else { return (404, Self.outcomeJSON("not-supported", "read of \(type) is not supported")) }
-        guard let p = data.byId[id] else { return (404, Self.outcomeJSON("not-found", "Patient/\(id) is not known")) }
-        return (200, ResourceRenderer(release: release).patient(p))
+        let render = renderer(release)
+        switch type {
+        case "Patient":
+            guard let p = data.byId[id] else { return (404, Self.outcomeJSON("not-found", "Patient/\(id) is not known")) }
+            return (200, render.patient(p))
+        case "Location":
+            if id.hasSuffix("-bed"), let p = data.byId[String(id.dropLast(4))] { return (200, render.location(p, ward: false)) }
+            if let p = data.patients.first(where: { SyntheticPopulation.wardId(SyntheticPopulation.unit(of: $0)) == id }) {
+                return (200, render.location(p, ward: true))
+            }
+            return (404, Self.outcomeJSON("not-found", "Location/\(id) is not known"))
+        case "Organization":
+            let names = SyntheticPopulation.payors.map(\.0)
+            guard let name = names.first(where: { SyntheticPopulation.organizationId($0) == id }) else {
+                return (404, Self.outcomeJSON("not-found", "Organization/\(id) is not known"))
+            }
+            return (200, render.organization(id: id, name: name))
+        default:
+            return (404, Self.outcomeJSON("not-supported", "read of \(type) is not supported"))
+        }
     }
 
-    /// A search with the per-release semantics of interface.md §2–3; unknown parameters are a 400
-    /// so a client sending the wrong spelling for a release finds out.
+    /// A search with the per-release semantics of interface.md §2–3, answering as a server does:
+    /// unknown parameters are ignored and left out of the self link (a strict server refuses
+    /// them with a 400), `birthdate` takes prefixes and partial dates, tokens take `system|code`.
     func search(_ type: String, _ params: [(String, String)], release: FHIRRelease, data: TenantData, req: HTTPRequest) -> (Int, JSONValue) {
-        let render = ResourceRenderer(release: release)
+        let render = renderer(release)
         let profile = FHIRProfile.of(release)
         var count: Int? = nil, offset = 0
         var filters: [(String, String)] = []
+        var applied: [(String, String)] = []
         var newestFirst: Bool? = nil
+        func bad(_ m: String) -> (Int, JSONValue) { (400, Self.outcomeJSON("not-supported", m)) }
+        let known = searchParameters(type, release)
         for (k, v) in params {
             switch k {
             case "_count": count = Int(v)
             case "_offset": offset = Int(v) ?? 0
             case "_format": break
-            case profile.sortNewestFirst.name where v == profile.sortNewestFirst.value: newestFirst = true
-            case "_sort" where v == "date": newestFirst = false
-            default: filters.append((k, v))
+            case profile.sortNewestFirst.name where v == profile.sortNewestFirst.value: newestFirst = true; applied.append((k, v))
+            case "_sort" where v == "date": newestFirst = false; applied.append((k, v))
+            default:
+                let name = String(k.split(separator: ":", maxSplits: 1).first ?? "")
+                let modifier = k.contains(":") ? String(k.split(separator: ":", maxSplits: 1)[1]) : ""
+                guard known.contains(name) else {
+                    if configuration.strict {
+                        return bad("Unknown search parameter '\(k)' for \(type) in \(release.rawValue)")
+                    }
+                    continue
+                }
+                if modifier == "contains", configuration.noContains {
+                    return bad("The ':contains' modifier is not supported for '\(name)'")
+                }
+                filters.append((k, v))
+                applied.append((k, v))
             }
         }
-        func bad(_ m: String) -> (Int, JSONValue) { (400, Self.outcomeJSON("not-supported", m)) }
         var matches: [(Date?, JSONValue)]
         switch type {
         case "Patient":
             var ps = data.patients
             for (k, v) in filters {
-                guard let f = PatientFilter(parameter: k, value: v, release: release) else { return bad("Unknown search parameter '\(k)' for Patient") }
+                guard let f = PatientFilter(parameter: k, value: v, release: release) else {
+                    if configuration.strict { return bad("Unsupported search '\(k)=\(v)' for Patient") }
+                    continue
+                }
                 ps = ps.filter(f.matches)
             }
             matches = ps.map { (nil, render.patient($0)) }
@@ -67,31 +143,18 @@ extension SandboxServer {
             guard let patientParam = filters.first(where: { ["patient", "subject", "beneficiary", "subscriber"].contains($0.0) }) else {
                 return bad("\(type) searches need a patient")
             }
-            for (k, v) in filters where k != patientParam.0 {
-                let allowed = (type == "Observation" && (k == "category" || k == "code"))
-                guard allowed else { return bad("Unknown search parameter '\(k)' for \(type)") }
-                if k == "category", v != "vital-signs" { matches = []; return bundle([], total: 0, req: req, release: release, type: type, params: params, offset: 0, count: count) }
-                _ = v
-            }
             let pid = patientParam.1.replacingOccurrences(of: "Patient/", with: "")
-            let supported: Bool
-            switch (type, patientParam.0, release) {
-            case ("Coverage", "patient", .stu3): supported = false
-            case ("Coverage", "beneficiary", .dstu2): supported = false
-            case ("Coverage", _, _): supported = true
-            case (_, "patient", _), (_, "subject", _): supported = true
-            default: supported = false
+            guard let p = data.byId[pid] else {
+                return bundle([], total: 0, req: req, release: release, type: type, params: applied, offset: 0, count: count)
             }
-            guard supported else { return bad("Unknown search parameter '\(patientParam.0)' for \(type) in \(release.rawValue)") }
-            guard let p = data.byId[pid] else { return bundle([], total: 0, req: req, release: release, type: type, params: params, offset: 0, count: count) }
             switch type {
             case "Observation":
                 var obs = data.observations(p, render)
-                if let code = filters.first(where: { $0.0 == "code" })?.1 {
-                    obs = obs.filter { $0.1["code"]?["coding"]?[0]?["code"]?.string == code.split(separator: "|").last.map(String.init) }
+                for (k, v) in filters where k == "category" || k == "code" {
+                    obs = obs.filter { Self.tokenMatches(k == "category" ? Self.categories($0.1) : ($0.1["code"]?["coding"]?.list ?? []), v) }
                 }
                 matches = obs.map { ($0.0, $0.1) }
-            case "Encounter": matches = [(p.encounterStart, render.encounter(p))]
+            case "Encounter": matches = render.encounters(p)
             case "Condition": matches = render.conditions(p).map { (nil, $0) }
             case "AllergyIntolerance": matches = render.allergies(p).map { (nil, $0) }
             case profile.medicationResource: matches = render.medications(p).map { (nil, $0) }
@@ -108,12 +171,31 @@ extension SandboxServer {
             // --ignore-sort: a server that ignores _sort sends readings oldest first, interleaved.
             matches.sort { ($0.0 ?? .distantPast) < ($1.0 ?? .distantPast) }
         }
-        return bundle(matches.map(\.1), total: matches.count, req: req, release: release, type: type, params: params, offset: offset, count: count)
+        return bundle(matches.map(\.1), total: matches.count, req: req, release: release, type: type, params: applied, offset: offset, count: count)
+    }
+
+    /// The codings of an Observation's category (an object in DSTU2, a list since STU3).
+    static func categories(_ r: JSONValue) -> [JSONValue] {
+        let concepts = r["category"]?.list ?? []
+        return concepts.flatMap { $0["coding"]?.list ?? [] }
+    }
+
+    /// A token search value `code`, `system|code` or `|code` against codings.
+    static func tokenMatches(_ codings: [JSONValue], _ value: String) -> Bool {
+        let parts = value.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let system = parts.count == 2 ? parts[0] : nil
+        let code = parts.last ?? value
+        return codings.contains { coding in
+            guard coding["code"]?.string == code else { return false }
+            guard let system else { return true }
+            return system.isEmpty ? coding["system"] == nil : coding["system"]?.string == system
+        }
     }
 
     private func bundle(_ all: [JSONValue], total: Int, req: HTTPRequest, release: FHIRRelease, type: String,
                         params: [(String, String)], offset: Int, count: Int?) -> (Int, JSONValue) {
-        let pageSize = max(1, min(count ?? (type == "Patient" ? 50 : 200), 500))
+        let asked = count ?? (type == "Patient" ? 50 : 200)
+        let pageSize = max(1, min(asked, configuration.pageSize ?? 500))
         let page = Array(all.dropFirst(offset).prefix(pageSize))
         let base = baseURL(req, release)
         func url(_ off: Int) -> String {
@@ -128,8 +210,11 @@ extension SandboxServer {
         let entries: [JSONValue] = page.map { r in
             ["fullUrl": .string("\(base)/\(r["resourceType"]?.string ?? "")/\(r["id"]?.string ?? "")"), "resource": r, "search": ["mode": "match"]]
         }
-        return (200, ["resourceType": "Bundle", "id": .string(Digest.randomHex(6)), "type": "searchset",
-                      "total": .number(Double(total)), "link": .array(links), "entry": .array(entries)])
+        var bundle: JSONObject = ["resourceType": "Bundle", "id": .string(Digest.randomHex(6)), "type": "searchset",
+                                  "total": .number(Double(total)), "link": .array(links)]
+        // An empty searchset has no `entry` (FHIR forbids empty arrays).
+        if !entries.isEmpty { bundle["entry"] = .array(entries) }
+        return (200, .object(bundle))
     }
 
     static func encode(_ s: String) -> String {
@@ -194,17 +279,43 @@ struct PatientFilter {
         case "given": rule = textRule { $0.given }
         case "name": rule = textRule { [$0.family] + $0.given + ($0.prefix.map { [$0] } ?? []) }
         case "identifier" where modifier.isEmpty:
-            let v = value.split(separator: "|").last.map(String.init) ?? value
-            rule = { $0.mrn == v || $0.ssn == v }
+            let parts = value.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            let v = parts.last ?? value
+            let system = parts.count == 2 && !parts[0].isEmpty ? parts[0] : nil
+            rule = { p in
+                let mrn = p.mrn == v && (system == nil || system == SyntheticPopulation.mrnSystem)
+                let ssn = p.ssn == v && (system == nil || system == "http://hl7.org/fhir/sid/us-ssn")
+                return mrn || ssn
+            }
         case "birthdate" where modifier.isEmpty:
-            let v = value.hasPrefix("eq") ? String(value.dropFirst(2)) : value
-            rule = { $0.birthDate == v }
+            guard let match = PatientFilter.dateRule(value) else { return nil }
+            rule = { match($0.birthDate) }
         case "gender" where modifier.isEmpty: rule = { $0.gender == value.lowercased() }
         case "_id" where modifier.isEmpty: rule = { $0.id == value }
         default: rule = nil
         }
         guard let rule else { return nil }
         matches = rule
+    }
+
+    /// A `date` search: an optional prefix (eq, ne, gt, lt, ge, le) and a year, month or day.
+    /// `1996` is the whole year; `ge1996-01-01` every date from it on.
+    static func dateRule(_ value: String) -> ((String) -> Bool)? {
+        let prefixes = ["eq", "ne", "gt", "lt", "ge", "le"]
+        let prefix = prefixes.first { value.hasPrefix($0) } ?? "eq"
+        let date = prefixes.contains(String(value.prefix(2))) ? String(value.dropFirst(2)) : value
+        guard FHIRDate(date).precision != .unparsed, date.count <= 10 else { return nil }
+        return { birth in
+            let within = birth.hasPrefix(date)
+            switch prefix {
+            case "eq": return within
+            case "ne": return !within
+            case "gt": return !within && birth > date
+            case "lt": return !within && birth < date
+            case "ge": return within || birth > date
+            default: return within || birth < date
+            }
+        }
     }
 
     /// Case- and accent-insensitive form (FHIR string search).

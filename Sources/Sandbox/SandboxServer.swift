@@ -154,7 +154,7 @@ public final class SandboxServer: @unchecked Sendable {
         lock.unlock()
         guard !fresh.isEmpty else { return }
         Thread.detachNewThread { [self] in
-            for t in fresh.sorted() { tenantData(t).warm(ResourceRenderer(release: release)) }
+            for t in fresh.sorted() { tenantData(t).warm(renderer(release)) }
         }
     }
 

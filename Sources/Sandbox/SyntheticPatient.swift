@@ -39,6 +39,20 @@ enum SyntheticPopulation {
     static let maleGiven = ["Hugh", "José", "Björn", "Tomasz", "Kenji", "Rafael", "Emeka", "Liam", "Søren", "Dmitri", "Ahmed", "Mateo", "Jürgen", "Wei", "Bartholomew"]
     static let middle = ["C.", "J.", "A.", "M.", "", "", "", "R.", "", "E."]
     static let units = ["4 West", "ICU Step-down", "5 North", "Cardiac Unit", "Oncology 3"]
+    static let mrnSystem = "urn:oid:2.16.840.1.113883.19.5.99999.1"
+
+    /// The unit (ward) part of a patient's bed, `4 West` of `4 West, Room 412, Bed B`.
+    static func unit(of p: SyntheticPatient) -> String {
+        p.location.split(separator: ",").first.map { String($0) } ?? p.location
+    }
+
+    static func wardId(_ unit: String) -> String { "ward-" + slug(unit) }
+
+    static func organizationId(_ name: String) -> String { "org-" + slug(name) }
+
+    static func slug(_ s: String) -> String {
+        String(s.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
+    }
     static let problems: [(String, String)] = [("38341003", "Hypertensive disorder"), ("44054006", "Type 2 diabetes mellitus"),
         ("195967001", "Asthma"), ("13645005", "Chronic obstructive lung disease"), ("233604007", "Pneumonia"),
         ("84114007", "Heart failure"), ("49436004", "Atrial fibrillation"), ("40055000", "Chronic kidney disease"),

@@ -12,6 +12,16 @@ struct SandboxMain {
                      [--token-ttl SECONDS] [--latency-ms N] [--fail-rate F] [--malformed-rate F]
                      [--no-batch] [--ignore-sort] [--status PATH=CODE]... [--log FILE]
                      [--discovery extension|smart|none] [--retry-after SECONDS] [--port-file FILE]
+                     [--page-size N] [--strict] [--no-contains] [--history] [--us-core-oxygen]
+
+    Server behaviours (to play partners Rounds has not seen):
+      --ignore-sort      answer section searches oldest first, whatever _sort asks
+      --page-size N      never send more than N resources a page, whatever _count asks
+      --strict           refuse unknown search parameters and modifiers, and DSTU2 Coverage?patient
+      --no-contains      refuse the :contains modifier (names match by their start only)
+      --history          old, planned, cancelled and entered-in-error records; stopped orders;
+                         a retired MRN first; a bed partOf its ward
+      --us-core-oxygen   oxygen only as components of the pulse-oximetry reading (US Core R4)
       rounds-sandbox client add NAME --tenant T [--tenant T2…] [--auth any|post|basic] [--secret-file FILE]
       rounds-sandbox client rotate NAME [--secret-file FILE]
       rounds-sandbox client revoke NAME
@@ -43,8 +53,9 @@ struct SandboxMain {
 
     static func serve(_ args: [String]) throws {
         let o = try Options(args, valued: ["--host", "--port", "--state", "--seed", "--patients", "--token-ttl", "--latency-ms", "--fail-rate",
-                                           "--malformed-rate", "--status", "--log", "--discovery", "--retry-after", "--port-file"],
-                            flags: ["--no-batch", "--ignore-sort"])
+                                           "--malformed-rate", "--status", "--log", "--discovery", "--retry-after", "--port-file",
+                                           "--page-size"],
+                            flags: ["--no-batch", "--ignore-sort", "--strict", "--no-contains", "--history", "--us-core-oxygen"])
         var c = SandboxConfiguration(stateDirectory: o.value("--state") ?? Options.defaultState)
         if let v = o.value("--seed") { c.seed = UInt64(v) ?? 42 }
         if let v = o.value("--patients") { c.patientsPerTenant = max(1, Int(v) ?? 200) }
@@ -58,6 +69,14 @@ struct SandboxMain {
             c.discovery = d
         }
         c.noBatch = o.has("--no-batch")
+        if let v = o.value("--page-size") {
+            guard let n = Int(v), n > 0 else { throw SandboxUsage(message: "--page-size is a whole number above 0") }
+            c.pageSize = n
+        }
+        c.strict = o.has("--strict")
+        c.noContains = o.has("--no-contains")
+        c.history = o.has("--history")
+        c.usCoreOxygen = o.has("--us-core-oxygen")
         c.ignoreSort = o.has("--ignore-sort")
         c.logPath = o.value("--log")
         for s in o.values("--status") {

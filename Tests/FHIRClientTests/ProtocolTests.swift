@@ -60,13 +60,11 @@ import TestSupport
         let searches = h.requests().filter { $0["path"]?.string == "/\(v)/Patient/_search" }
         #expect(searches.allSatisfy { $0["method"]?.string == "POST" && $0["contentType"]?.string == "application/x-www-form-urlencoded" })
         let keys = searches.flatMap { $0.pairs("form").map(\.0) }
-        if v == "dstu2" {
-            #expect(keys.contains("family:contains") && keys.contains("given:contains") && keys.contains("name:contains"))
-            #expect(!keys.contains("family"))
-        } else {
-            #expect(keys.contains("family") && keys.contains("given") && keys.contains("name") && keys.contains("gender"))
-            #expect(!keys.contains("family:contains"))
-        }
+        // `:contains` on every release (interface.md §2, corrected 2026-12-01): plain name
+        // parameters match only the start of a name on STU3/R4 servers.
+        #expect(keys.contains("family:contains") && keys.contains("given:contains") && keys.contains("name:contains"))
+        #expect(!keys.contains("family") && !keys.contains("given") && !keys.contains("name"))
+        #expect(keys.contains("gender") == (v != "dstu2"))
         #expect(keys.contains("identifier") && keys.contains("birthdate") && keys.contains("_count"))
     }
 
@@ -109,9 +107,9 @@ import TestSupport
         let sort = v == "dstu2" ? "_sort:desc=date" : "_sort=-date"
         let med = v == "dstu2" ? "MedicationOrder" : "MedicationRequest"
         #expect(urls == [
-            "GET Observation?patient=contos-0003&category=vital-signs&\(sort)",
+            "GET Observation?patient=contos-0003&category=vital-signs&\(sort)&_count=200",
             "GET Condition?patient=contos-0003&_count=50",
-            "GET Encounter?patient=contos-0003&\(sort)&_count=1",
+            "GET Encounter?patient=contos-0003&\(sort)&_count=50",
             "GET AllergyIntolerance?patient=contos-0003",
             "GET \(med)?patient=contos-0003&_count=50",
             "GET Coverage?patient=contos-0003",

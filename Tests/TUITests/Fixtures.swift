@@ -34,7 +34,8 @@ enum Fixtures {
         r.lastEncounter = Encounter(status: "in-progress", type: "Hospital admission", start: FHIRDate("2026-11-24T13:00:00Z"), location: location)
         r.conditions = [Condition(display: "Hypertensive disorder", severity: "Severe")]
         r.allergies = [Allergy(substance: "Penicillin V", reactions: [AllergyReaction(manifestations: ["Anaphylaxis"])])]
-        r.medications = [Medication(name: "Labetalol 200 mg tablet", authored: FHIRDate("2026-11-24T09:00:00Z"), prescriber: "Dr A. Nwosu", dosage: ["200 mg twice daily"])]
+        r.medications = [Medication(name: "Labetalol 200 mg tablet", authored: FHIRDate("2026-11-24T09:00:00Z"), prescriber: "Dr A. Nwosu", dosage: ["200 mg twice daily"],
+                                    status: "active")]
         r.coverage = [Coverage(payor: "Contoso Health", plan: "Gold PPO")]
         for s in ClinicalSection.allCases { r.sections[s] = SectionState(.ok, fetchedAt: r.fetchedAt) }
         return r
