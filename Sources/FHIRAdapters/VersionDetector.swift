@@ -24,12 +24,13 @@ public enum VersionDetector {
 
     /// What one resource's shape says, if anything.
     public static func vote(_ r: JSONValue) -> FHIRRelease? {
+        if let byProfile = profileVote(r) { return byProfile }
         switch r["resourceType"]?.string {
         case "Conformance", "MedicationOrder": return .dstu2
         case "Patient":
+            // A string family is STU3 and R4 alike: only the DSTU2 array says anything.
             for n in r["name"]?.list ?? [] {
                 if case .array = n["family"] { return .dstu2 }
-                if case .string = n["family"] { return .stu3 }
             }
             if r["careProvider"] != nil { return .dstu2 }
             return nil
@@ -65,5 +66,15 @@ public enum VersionDetector {
             return r["fhirVersion"]?.string.flatMap(release(declared:)) ?? .stu3
         default: return nil
         }
+    }
+
+    /// A versioned US Core profile in `meta.profile`: US Core 3.0 and later are R4 (`…|9.0.0`).
+    static func profileVote(_ r: JSONValue) -> FHIRRelease? {
+        for profile in r["meta"]?["profile"]?.list ?? [] {
+            guard let url = profile.string, url.contains("hl7.org/fhir/us/core/"), let bar = url.firstIndex(of: "|") else { continue }
+            let version = url[url.index(after: bar)...]
+            if let major = Int(version.prefix { $0.isNumber }), major >= 3 { return .r4 }
+        }
+        return nil
     }
 }
