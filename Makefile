@@ -4,10 +4,19 @@ SWIFT ?= swift
 CORPUS ?= Tests/Corpus
 
 .DEFAULT_GOAL := help
-.PHONY: help build release test demo bench install clean
+.PHONY: help deps build release test demo bench install clean
+# A private Python for the third-party FHIR validator the tests use (not the system's packages).
+PYVENV ?= .build/pyvenv
 
 help: ## List every target with one line
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+deps: ## Install what the tests need and a fresh machine lacks (tmux; the FHIR validator in $(PYVENV))
+	@command -v tmux >/dev/null 2>&1 || { echo "deps: installing tmux"; \
+		SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq tmux >/dev/null; }
+	@$(PYVENV)/bin/python -c "import fhir.resources" 2>/dev/null || { echo "deps: installing fhir.resources into $(PYVENV)"; \
+		python3 -m venv $(PYVENV) && $(PYVENV)/bin/pip install -q 'fhir.resources==6.4.0' 'pydantic<2'; }
 
 build: ## Build rounds and rounds-sandbox (debug)
 	$(SWIFT) build
@@ -15,10 +24,11 @@ build: ## Build rounds and rounds-sandbox (debug)
 release: ## Build optimised binaries
 	$(SWIFT) build -c release
 
-test: build ## Build and run every test (unit, sandbox over HTTP, SQLite, TUI under tmux)
-	TZ=UTC ROUNDS_BIN_DIR="$$($(SWIFT) build --show-bin-path)" ROUNDS_CORPUS="$(abspath $(CORPUS))" $(SWIFT) test
+test: deps build ## Build and run every test (unit, sandbox over HTTP, SQLite, TUI under tmux, FHIR validator)
+	TZ=UTC ROUNDS_BIN_DIR="$$($(SWIFT) build --show-bin-path)" ROUNDS_CORPUS="$(abspath $(CORPUS))" \
+		ROUNDS_PYTHON="$(abspath $(PYVENV))/bin/python" $(SWIFT) test
 
-demo: build ## Start the sandbox FHIR server with synthetic patients and open Rounds on it
+demo: deps build ## Start the sandbox FHIR server with synthetic patients and open Rounds on it
 	@ROUNDS_BIN_DIR="$$($(SWIFT) build --show-bin-path)" sh Scripts/demo.sh
 
 bench: release ## Measure sync, offline search and TUI figures (release build)

@@ -22,7 +22,15 @@ extension Patient {
             guard case .object = n else { ctx.warn("Patient.name", n, "a name must be an object"); return nil }
             return personName(n, context: ctx)
         }.filter { $0.family != nil || !$0.given.isEmpty || $0.text != nil }
-        return names.first { $0.use == "official" } ?? names.first { $0.use == "usual" } ?? names.first
+        // A name no longer used (`old`, as a maiden name is, or a period that ended) only when
+        // nothing current is left.
+        let ended = Set((v?.list ?? []).compactMap { n -> String? in
+            guard isRetired(n, now: ctx.now) else { return nil }
+            return personName(n, context: ctx).displayKey
+        })
+        let current = names.filter { $0.use != "old" && $0.use != "maiden" && !ended.contains($0.displayKey) }
+        let pool = current.isEmpty ? names : current
+        return pool.first { $0.use == "official" } ?? pool.first { $0.use == "usual" } ?? pool.first
     }
 
     static func personName(_ n: JSONValue, context ctx: MappingContext) -> PersonName {
@@ -69,6 +77,11 @@ extension Patient {
         guard let end = identifier["period"]?["end"]?.string.map(FHIRDate.init), let instant = end.instant else { return false }
         return instant < now
     }
+}
+
+extension PersonName {
+    /// Identity of a name's parts, to match a mapped name with its JSON.
+    var displayKey: String { [family ?? "", given.joined(separator: " "), text ?? "", use ?? ""].joined(separator: "|") }
 }
 
 extension String {

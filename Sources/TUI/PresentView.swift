@@ -38,10 +38,17 @@ enum PresentView {
         let allergies = r.allergies.filter { !$0.isInactive }
         line([Segment(DisplayWidth.pad("Allergies", to: 20), "present.label"),
               Segment(allergies.isEmpty ? sectionWord(.allergies, r) : allergies.map { "! " + $0.summary }.joined(separator: "   "), allergies.isEmpty ? "screen" : "allergy")], gap: 2)
-        line([Segment(DisplayWidth.pad("Conditions", to: 20), "present.label"),
-              Segment(r.conditions.isEmpty ? sectionWord(.conditions, r) : r.conditions.map(\.display).joined(separator: " · "))], gap: 2)
-        line([Segment(DisplayWidth.pad("Medications", to: 20), "present.label"),
-              Segment(r.medications.isEmpty ? sectionWord(.medications, r) : r.medications.map(\.name).joined(separator: " · "))], gap: 2)
+        // The meeting sees what is current; resolved problems and stopped orders are counted apart.
+        let conditions = r.conditions.filter { !$0.isInactive }
+        let pastConditions = r.conditions.count - conditions.count
+        var conditionText = conditions.isEmpty ? sectionWord(.conditions, r) : conditions.map(\.display).joined(separator: " · ")
+        if pastConditions > 0 { conditionText += "  (+\(pastConditions) resolved or refuted)" }
+        line([Segment(DisplayWidth.pad("Conditions", to: 20), "present.label"), Segment(conditionText)], gap: 2)
+        let medications = r.medications.filter(\.isCurrent)
+        let stopped = r.medications.count - medications.count
+        var medicationText = medications.isEmpty ? sectionWord(.medications, r) : medications.map(\.name).joined(separator: " · ")
+        if stopped > 0 { medicationText += "  (+\(stopped) stopped or completed)" }
+        line([Segment(DisplayWidth.pad("Medications", to: 20), "present.label"), Segment(medicationText)], gap: 2)
         if let n = d.notes.first {
             line([Segment(DisplayWidth.pad("Latest note", to: 20), "present.label"), Segment("\(Age.short(n.createdAt, now: s.now)) \(n.author) — \(n.text)")])
         }

@@ -151,6 +151,18 @@ import FHIRAdapters
         #expect(r.patient.mrn == "7654321")
     }
 
+    @Test(arguments: releases)
+    func namesNoLongerUsedAreNotShown(_ release: FHIRRelease) throws {
+        let family = { (f: String) in release == .dstu2 ? #"["\#(f)"]"# : #""\#(f)""# }
+        let old = #"{"use":"old","family":\#(family("Shaw")),"given":["Amy"],"period":{"end":"2020-07-22"}}"#
+        let ended = #"{"family":\#(family("Jones")),"given":["Amy"],"period":{"start":"2010-01-01","end":"2015-01-01"}}"#
+        let now = #"{"family":\#(family("Baxter")),"given":["Amy"]}"#
+        let patient = #"{"resourceType":"Patient","id":"p","name":[\#(old),\#(ended),\#(now)]}"#
+        let doc = try FHIRDocument(data: Data(patient.utf8))
+        let r = try #require(RecordAssembler.records(resources: doc.resources, release: release).first)
+        #expect(r.patient.displayName == "Baxter, Amy")
+    }
+
     // MARK: statuses
 
     @Test(arguments: releases)
