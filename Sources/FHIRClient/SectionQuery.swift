@@ -218,16 +218,19 @@ extension FHIRConnection {
         guard !missing.isEmpty else { return resources }
         var out = resources
         for key in missing {
-            if let found = await referenceCache.value(for: key) {
-                if let json = found { out.append(FoundResource(resource: json, fullUrl: nil)) }
-                continue
-            }
-            let json = try? await getJSON(key)
-            let usable = json.flatMap { $0["resourceType"]?.string == key.split(separator: "/").first.map(String.init) ? $0 : nil }
-            await referenceCache.store(usable, for: key)
-            if let usable { out.append(FoundResource(resource: usable, fullUrl: nil)) }
+            let json = await referenceCache.resolve(key) { [self] in await readReference(key) }
+            if let json { out.append(FoundResource(resource: json, fullUrl: nil)) }
         }
         return out
+    }
+
+    /// One referenced resource by `Type/id`, or `nil` when it cannot be read or is of another type.
+    /// Kept out of the caching closure (typed throws inside closures crashed release builds).
+    func readReference(_ key: String) async -> JSONValue? {
+        let json: JSONValue
+        do { json = try await getJSON(key) } catch { return nil }
+        let type = key.split(separator: "/").first.map(String.init)
+        return json["resourceType"]?.string == type ? json : nil
     }
 
     /// `Organization/123` for a relative reference of that type on this server; `nil` for a
@@ -240,12 +243,16 @@ extension FHIRConnection {
     }
 }
 
-/// Resources read to resolve references, by `Type/id`; a failed read is remembered as `nil` so
-/// a sync of a unit does not ask again for every patient.
+/// Resources read to resolve references, by `Type/id`. A read in flight is shared (patients of a
+/// sync that share a payor ask at once), and a failed read is remembered as `nil` so a sync of a
+/// unit does not ask again for every patient.
 actor ReferenceCache {
-    private var entries: [String: JSONValue?] = [:]
+    private var reads: [String: Task<JSONValue?, Never>] = [:]
 
-    func value(for key: String) -> JSONValue?? { entries[key] }
-
-    func store(_ value: JSONValue?, for key: String) { entries[key] = value }
+    func resolve(_ key: String, read: @escaping @Sendable () async -> JSONValue?) async -> JSONValue? {
+        if let existing = reads[key] { return await existing.value }
+        let task = Task { await read() }
+        reads[key] = task
+        return await task.value
+    }
 }

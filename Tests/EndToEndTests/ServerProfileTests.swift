@@ -63,9 +63,14 @@ import TestSupport
                                    "--secret-file", h.secretFile, "--name", "sandbox"])
         #expect(connect.status == 0, "\(connect.stderr)")
         #expect(try cli.run(["list", "create", "Ward"]).status == 0)
+        let before = h.requests().count
         let add = try cli.run(["list", "add", "Ward"] + Self.ids)
         #expect(add.status == 0, "\(add.stderr)")
         let data = h.server.tenantData("contoso")
+        // Each payor is read once for the whole command, however many patients it covers.
+        let organizationReads = h.requests()[before...].compactMap { $0["path"]?.string }.filter { $0.contains("/Organization/") }
+        let payors = Set(Self.ids.compactMap { data.byId[$0]?.coverage.payor })
+        #expect(organizationReads.count == payors.count, "\(organizationReads)")
         // US Core servers without an oxygen component say nothing about air: unknown, not air.
         let oxygenKnown: (Double) -> Bool = { fio2 in !profile.release.hasPrefix("r4") || fio2 > 21 }
 
@@ -89,6 +94,7 @@ import TestSupport
             #expect(heartRate != 190, "\(id): the entered-in-error reading never shows")
             #expect(vitals.contains { $0["code"]?.string == "29463-7" }, "\(id): the weight, on the last page of vital signs")
             #expect(patient["sections"]?["vitals"]?["incomplete"] == nil, "\(id): every page was read")
+            #expect(patient["coverage"]?[0]?["payor"]?.string == truth.coverage.payor, "\(id): a payor sent only by reference is read")
             let medications = (patient["medications"]?.array ?? []).compactMap { $0["name"]?.string }
             #expect(!medications.contains { $0.hasPrefix("Morphine") }, "\(id): the order entered in error never shows")
             #expect(medications.first.map { !$0.hasPrefix("Warfarin") } == true, "\(id): current orders first")
@@ -114,6 +120,9 @@ import TestSupport
         let tui = try TmuxSession(command: command)
         defer { tui.stop() }
         try tui.waitFor("Ward (\(Self.ids.count))")
+        let browse = try tui.waitFor("Vital signs")
+        #expect(browse.contains(first.location), "the detail pane shows the bed:\n\(browse)")
+        #expect(browse.contains("NEWS2 \(score)"), "the detail pane shows NEWS2 \(score):\n\(browse)")
         try tui.press("p")
         let present = try tui.waitFor("1 of \(Self.ids.count)")
         #expect(present.contains(first.location), "present mode shows the bed:\n\(present)")
@@ -181,5 +190,24 @@ import TestSupport
             return fields.flatMap { $0.split(separator: " ").map(String.init) + [$0] }.contains { fold($0).hasPrefix("an") }
         }
         #expect(json["total"]?.double == Double(starting.count))
+    }
+
+    /// `rounds inspect A B` with two files of one patient gives one record.
+    @Test func inspectReadsFilesOfOnePatientAsOneRecord() throws {
+        let dir = try TempDir.make("inspect")
+        let patient = #"{"resourceType":"Patient","id":"p1","name":[{"family":"Kim","given":["Hana"]}]}"#
+        let observation = #"{"resourceType":"Observation","id":"o1","status":"final","category":[{"coding":[{"code":"vital-signs"}]}],"code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-12-01T08:00:00Z","valueQuantity":{"value":88,"unit":"/min"}}"#
+        let bundle = #"{"resourceType":"Bundle","type":"searchset","entry":[{"resource":\#(observation)}]}"#
+        try patient.write(toFile: dir + "/patient.json", atomically: true, encoding: .utf8)
+        try bundle.write(toFile: dir + "/vitals.json", atomically: true, encoding: .utf8)
+        try bundle.write(toFile: dir + "/vitals-again.json", atomically: true, encoding: .utf8)
+        let cli = CLIRunner(home: try TempDir.make("inspect-home"))
+        let result = try cli.run(["inspect", dir + "/patient.json", dir + "/vitals.json", dir + "/vitals-again.json", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let records = try JSONParser.parse(result.stdout).array ?? []
+        #expect(records.count == 1)
+        #expect(records.first?["name"]?["display"]?.string == "Kim, Hana")
+        #expect(records.first?["latestVitals"]?[0]?["value"]?.double == 88)
+        #expect(records.first?["vitalHistory"]?.array?.count == 1, "the same reading in two files counts once")
     }
 }
