@@ -1,7 +1,7 @@
 import Testing
 import Foundation
 import Clinical
-import FHIRClient
+@testable import FHIRClient
 import FHIRAdapters
 import TestSupport
 @testable import Sandbox
@@ -155,5 +155,28 @@ import TestSupport
         let incomplete = try #require(record.state(of: .vitals).incomplete)
         #expect(incomplete.contains("stopped after 2 pages"))
         #expect(record.history(.heartRate).count < 18)
+    }
+}
+
+/// Paging rules of section searches, on a real connection.
+@Suite struct SectionPagingTests {
+    @Test func aSearchForOneResultNeverFollowsNext() async throws {
+        let h = try SandboxHarness(patients: 3)
+        let conn = try await FHIRConnection.connect(to: h.base("r4"),
+                                                    credentials: ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: h.tenant))
+        let page: JSONValue = [
+            "resourceType": "Bundle", "type": "searchset",
+            "link": [["relation": "next", "url": .string(h.base("r4") + "/Encounter?patient=contos-0001&_offset=1")]],
+            "entry": [["resource": ["resourceType": "Encounter", "id": "e1", "status": "finished"]]],
+        ]
+        let before = h.requests().count
+        let single = await conn.collect(page, first: "Encounter?patient=contos-0001&_count=1")
+        guard case .found(let resources, let incomplete) = single else { Issue.record("expected resources"); return }
+        #expect(resources.count == 1)
+        #expect(incomplete == nil)
+        #expect(h.requests().count == before, "no page was asked for")
+        let paged = await conn.collect(page, first: "Encounter?patient=contos-0001&_count=10")
+        guard case .found = paged else { Issue.record("expected resources"); return }
+        #expect(h.requests().count == before + 1, "a search for a page follows next")
     }
 }
