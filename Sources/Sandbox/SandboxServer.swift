@@ -40,6 +40,24 @@ public final class SandboxServer: @unchecked Sendable {
 
     public func stop() { http?.stop() }
 
+    /// Makes every token issued so far expired now, as a server that ends sessions early does:
+    /// the next request with one gets a real 401 (tests of renewal, without waiting for a TTL).
+    public func expireTokens() {
+        lock.lock()
+        defer { lock.unlock() }
+        for key in tokens.keys { tokens[key]?.expires = Date.distantPast }
+    }
+
+    /// Reads the client registry again now (`rounds-sandbox client …` changed it), instead of on
+    /// the next request that sees a newer modification time.
+    public func reloadRegistry() throws {
+        let fresh = try ClientRegistry(stateDirectory: configuration.stateDirectory)
+        lock.lock()
+        defer { lock.unlock() }
+        registry = fresh
+        registryStamp = (try? FileManager.default.attributesOfItem(atPath: fresh.path))?[.modificationDate] as? Date
+    }
+
     // MARK: routing
 
     func handle(_ req: HTTPRequest) -> HTTPResponse {

@@ -20,10 +20,3 @@ public enum FreePort {
         return UInt16(bigEndian: addr.sin_port)
     }
 }
-
-/// A client registry opened in a test.
-public struct ClientRegistryBox {
-    var registry: ClientRegistry
-    public init(_ dir: String) throws { registry = try ClientRegistry(stateDirectory: dir) }
-    public mutating func revoke(name: String) throws { try registry.revoke(name: name) }
-}

@@ -46,9 +46,18 @@ public final class SandboxHarness: @unchecked Sendable {
     /// Rotates the test client's secret through the registry (as `rounds-sandbox client rotate`).
     public func rotateSecret() throws -> String {
         var reg = try ClientRegistry(stateDirectory: directory + "/state")
-        // The registry reload is keyed on the file's modification time; make sure it changes.
-        Thread.sleep(forTimeInterval: 1.05)
-        return try reg.rotate(name: "tests").secret
+        let secret = try reg.rotate(name: "tests").secret
+        // The server reloads on a newer modification time, which a fast test can miss within one
+        // second; tell it instead of sleeping.
+        try server.reloadRegistry()
+        return secret
+    }
+
+    /// Revokes the test client and tells the server.
+    public func revokeClient() throws {
+        var reg = try ClientRegistry(stateDirectory: directory + "/state")
+        try reg.revoke(name: "tests")
+        try server.reloadRegistry()
     }
 }
 
