@@ -30,9 +30,25 @@ public enum Units {
     /// Celsius from a temperature in the given unit; `nil` when the unit is not a temperature.
     public static func celsius(_ value: Double, unit: String?) -> Double? {
         switch display(unit) {
-        case "°C", "": return value
+        case "°C": return value
         case "°F": return (value - 32) * 5 / 9
+        case "": return plausibleCelsius(value)
         default: return nil
         }
+    }
+
+    /// A body temperature sent without a unit, judged by what a living patient's can be: 25–45 is
+    /// °C, 77–113 is °F (98.6 is 37.0 °C); anything else (3.7, 370) is not read at all.
+    public static func plausibleCelsius(_ value: Double) -> Double? {
+        if (25...45).contains(value) { return value }
+        if (77...113).contains(value) { return (value - 32) * 5 / 9 }
+        return nil
+    }
+
+    /// Why a unit-less temperature was read as it was, for a warning next to the score.
+    public static func unitlessTemperatureNote(_ value: Double) -> String {
+        if (25...45).contains(value) { return "temperature \(VitalSign.number(value)) sent without a unit; read as °C" }
+        if (77...113).contains(value) { return "temperature \(VitalSign.number(value)) sent without a unit; read as °F" }
+        return "temperature \(VitalSign.number(value)) sent without a unit is not a body temperature; not scored"
     }
 }

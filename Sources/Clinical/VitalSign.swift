@@ -12,13 +12,17 @@ public struct VitalSign: Sendable, Hashable, Codable {
     public var unit: String?
     /// A value that is not a quantity, or why it is absent (`dataAbsentReason`).
     public var text: String?
+    /// The codings of a coded value (`valueCodeableConcept`), as `system|code`: what a charted
+    /// word means is read from these first (SNOMED "Mentally alert", "Breathing room air").
+    public var valueCodes: [String] = []
     public var effective: FHIRDate?
     public var components: [VitalComponent]
 
     public init(code: String, display: String? = nil, value: Double? = nil, unit: String? = nil,
                 text: String? = nil, effective: FHIRDate? = nil, components: [VitalComponent] = [],
-                comparator: String? = nil) {
+                comparator: String? = nil, valueCodes: [String] = []) {
         self.code = code
+        self.valueCodes = valueCodes
         self.display = display
         self.value = value
         self.comparator = comparator
@@ -33,7 +37,7 @@ public struct VitalSign: Sendable, Hashable, Codable {
     /// list ask for it many times per patient; looking it up each time showed in profiles).
     public private(set) var kind: VitalKind?
 
-    private enum CodingKeys: String, CodingKey { case code, display, value, comparator, unit, text, effective, components }
+    private enum CodingKeys: String, CodingKey { case code, display, value, comparator, unit, text, valueCodes, effective, components }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -41,7 +45,8 @@ public struct VitalSign: Sendable, Hashable, Codable {
                   value: try c.decodeIfPresent(Double.self, forKey: .value), unit: try c.decodeIfPresent(String.self, forKey: .unit),
                   text: try c.decodeIfPresent(String.self, forKey: .text), effective: try c.decodeIfPresent(FHIRDate.self, forKey: .effective),
                   components: try c.decodeIfPresent([VitalComponent].self, forKey: .components) ?? [],
-                  comparator: try c.decodeIfPresent(String.self, forKey: .comparator))
+                  comparator: try c.decodeIfPresent(String.self, forKey: .comparator),
+                  valueCodes: try c.decodeIfPresent([String].self, forKey: .valueCodes) ?? [])
     }
 
     /// A short human label: the known name, else the sent display, else the code.
@@ -124,6 +129,7 @@ extension VitalSign {
         try c.encode(comparator, forKey: .comparator)
         try c.encode(unit, forKey: .unit)
         try c.encode(text, forKey: .text)
+        try c.encode(valueCodes, forKey: .valueCodes)
         try c.encode(effective, forKey: .effective)
         try c.encode(components, forKey: .components)
     }

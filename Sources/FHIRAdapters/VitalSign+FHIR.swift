@@ -39,6 +39,7 @@ public enum VitalSignsMapper {
         let effective = ctx.date(effectiveValue, path: "\(path).effective")
         var v = VitalSign(code: code, display: display, effective: effective)
         readValue(r, into: &v.value, unit: &v.unit, text: &v.text, comparator: &v.comparator, path: path, ctx: ctx)
+        v.valueCodes = codes(r["valueCodeableConcept"])
         for (k, c) in (r["component"]?.list ?? []).enumerated() {
             let (cc, cd) = pickCode(c["code"])
             guard let cc else { continue }
@@ -48,6 +49,14 @@ public enum VitalSignsMapper {
             v.components.append(comp)
         }
         return v
+    }
+
+    /// `system|code` of each coding of a coded value.
+    static func codes(_ concept: JSONValue?) -> [String] {
+        (concept?["coding"]?.list ?? []).compactMap { coding in
+            guard let code = coding["code"]?.text else { return nil }
+            return (coding["system"]?.string ?? "") + "|" + code
+        }
     }
 
     static func hasValue(_ r: JSONValue) -> Bool {

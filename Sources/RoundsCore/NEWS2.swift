@@ -59,6 +59,8 @@ public struct NEWS2: Sendable, Equatable, Codable {
     public var items: [Item]
     /// 1, or 2 for a patient marked hypercapnic.
     public var scale: Int
+    /// How a value was read where it could be misread (a temperature sent without a unit).
+    public var notes: [String] = []
 
     public var missing: [Parameter] { items.filter { $0.state == "missing" }.map(\.parameter) }
     public var stale: [Parameter] { items.filter { $0.state == "stale" }.map(\.parameter) }
@@ -115,10 +117,12 @@ public struct NEWS2: Sendable, Equatable, Codable {
         add(.pulse, hr?.formatted, hr.flatMap { certain($0, in: 0...300) { pulse(Int($0.rounded())) } }, hrState)
 
         let (c, cState) = reading(.consciousness)
-        let acvpu = c.flatMap { consciousnessLevel($0.text ?? $0.display ?? "") }
-        add(.consciousness, c?.text, acvpu.map { $0 == "A" ? 0 : 3 }, cState)
+        let acvpu = c.flatMap { ChartedWords.consciousness(text: $0.text ?? $0.display, codes: $0.valueCodes) }
+        add(.consciousness, c?.text, acvpu.map { $0 == .alert ? 0 : 3 }, cState)
 
         let (t, tState) = reading(.bodyTemperature)
+        var notes: [String] = []
+        if let t, let value = t.value, Units.display(t.unit).isEmpty { notes.append(Units.unitlessTemperatureNote(value)) }
         let celsius = t.flatMap { v in v.value.flatMap { Units.celsius($0, unit: v.unit) } }
         let tempPoints = t.flatMap { v in
             celsius.flatMap { c in certain(value: c, comparator: v.comparator, in: 25...45, step: 0.1, score: temperature) }
@@ -126,7 +130,9 @@ public struct NEWS2: Sendable, Equatable, Codable {
         add(.temperature, celsius.map { (t?.comparator ?? "") + Units.oneDecimal($0) + " °C" }, tempPoints, tState)
 
         let total = items.reduce(0) { $0 + $1.points }
-        return NEWS2(total: total, band: band(total: total, singleThree: items.contains { $0.points == 3 }), items: items, scale: hypercapnic ? 2 : 1)
+        let singleThree = items.contains { $0.points == 3 }
+        return NEWS2(total: total, band: band(total: total, singleThree: singleThree), items: items, scale: hypercapnic ? 2 : 1,
+                     notes: notes)
     }
 
     /// The points of a reading, or `nil` when they are not certain: a bounded value (`<85`) scores
@@ -204,20 +210,10 @@ public struct NEWS2: Sendable, Equatable, Codable {
         }
     }
 
-    /// `A` for alert, `C`/`V`/`P`/`U` for new confusion, voice, pain, unresponsive; `nil` if unreadable.
+    /// `A` for alert, `C`/`V`/`P`/`U` for new confusion, voice, pain, unresponsive; `nil` when the
+    /// words do not say it for certain (see `ChartedWords`).
     public static func consciousnessLevel(_ text: String) -> String? {
-        // The common charted words first, without Foundation's case folding.
-        switch text {
-        case "Alert", "alert", "A", "a", "Alert (finding)": return "A"
-        default: break
-        }
-        let t = text.lowercased().trimmingCharacters(in: .whitespaces)
-        if t == "a" || t.hasPrefix("alert") { return "A" }
-        if t == "c" || t.contains("confus") { return "C" }
-        if t == "v" || t.contains("voice") || t.contains("verbal") { return "V" }
-        if t == "p" || t.contains("pain") { return "P" }
-        if t == "u" || t.contains("unresponsive") { return "U" }
-        return nil
+        ChartedWords.consciousness(text: text)?.rawValue
     }
 
     /// Whether the patient is on supplemental oxygen, from the latest of FiO2 (3150-0), O2 flow
@@ -243,8 +239,7 @@ public struct NEWS2: Sendable, Equatable, Codable {
         case .oxygenFlow:
             value = latest.value.flatMap { v in certainBool(value: v, comparator: latest.comparator, in: 0...60) { $0 > 0 } }
         default:
-            let t = (latest.text ?? "").lowercased()
-            value = t.isEmpty ? nil : !(t.contains("air") || t == "no" || t.contains("none"))
+            value = ChartedWords.onOxygen(text: latest.text ?? latest.display, codes: latest.valueCodes)
         }
         let fromComponent = latest.display?.contains("pulse-oximetry") == true
         let source = "\(latest.label) \(latest.formatted)" + (fromComponent ? " on the SpO2 reading" : "")

@@ -56,6 +56,7 @@ enum ListRowCodec {
             field(v.code); field(v.display); field(number(v.value)); field(v.unit); field(v.text); field(v.effective?.raw)
             list(v.components.map { [$0.code, $0.display, number($0.value), $0.unit, $0.text, $0.comparator] })
             field(v.comparator)
+            strings(v.valueCodes)
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -137,7 +138,7 @@ enum ListRowCodec {
                         }
                     }
                     vitals.append(VitalSign(code: code, display: s(1), value: n(2), unit: s(3), text: s(4), effective: date(s(5)),
-                                            components: components, comparator: s(7)))
+                                            components: components, comparator: s(7), valueCodes: l(8)))
                 default:
                     continue
                 }

@@ -33,6 +33,7 @@ enum StorageJSON {
             }),
         ]
         if let comparator = v.comparator { o["comparator"] = .string(comparator) }
+        if !v.valueCodes.isEmpty { o["valueCodes"] = strings(v.valueCodes) }
         return .object(o)
     }
 
@@ -44,6 +45,7 @@ enum StorageJSON {
             if let u = v.unit { o["u"] = .string(u) }
             if let t = v.text { o["x"] = .string(t) }
             if let comparator = v.comparator { o["q"] = .string(comparator) }
+            if !v.valueCodes.isEmpty { o["y"] = strings(v.valueCodes) }
             if !v.components.isEmpty { o["k"] = .array(v.components.map { ["c": .string($0.code), "v": number($0.value)] }) }
             return .object(o)
         })
@@ -105,14 +107,14 @@ enum StorageJSON {
                       VitalComponent(code: c["code"]?.string ?? "", display: c["display"]?.string, value: c["value"]?.double,
                                      unit: c["unit"]?.string, text: c["text"]?.string, comparator: c["comparator"]?.string)
                   },
-                  comparator: j["comparator"]?.string)
+                  comparator: j["comparator"]?.string, valueCodes: strings(j["valueCodes"]))
     }
 
     static func history(_ j: JSONValue) -> [VitalSign] {
         (j.array ?? []).map { h in
             VitalSign(code: h["c"]?.string ?? "", value: h["v"]?.double, unit: h["u"]?.string, text: h["x"]?.string, effective: date(h["t"]),
                       components: (h["k"]?.array ?? []).map { VitalComponent(code: $0["c"]?.string ?? "", value: $0["v"]?.double) },
-                      comparator: h["q"]?.string)
+                      comparator: h["q"]?.string, valueCodes: strings(h["y"]))
         }
     }
 

@@ -47,6 +47,7 @@ enum DetailView {
         out.append(encounterLine(r, s))
         if let n = d.news2 {
             out.append([Segment(n.summary + " — " + n.band.response, ListPanes.news2Role(n))])
+            for note in n.notes { out.append([Segment("  " + note, "dim")]) }
         }
         let left = vitals(r, s, d.news2)
         let right = section(.allergies, r, s) { $0.allergies.map { a in [Segment(a.isInactive ? "  " : "! ", "allergy"), Segment(a.summary, a.isInactive ? "dim" : "allergy")] } }

@@ -140,7 +140,8 @@ enum ListShow {
                     for c in cols { cells[c.rawValue] = .s(c.value(row, now: now).text) }
                     return .o(["id": .s(row.id), "synced": .b(row.record != nil), "cells": .o(cells),
                                "news2": row.news2.map { n in .o(["score": .n(Double(n.total)), "band": .s(n.band.rawValue), "partial": .b(n.isPartial),
-                                                                 "missing": .a(n.missing.map { .s($0.rawValue) }), "stale": .a(n.stale.map { .s($0.rawValue) })]) } ?? .null])
+                                                                 "missing": .a(n.missing.map { .s($0.rawValue) }), "stale": .a(n.stale.map { .s($0.rawValue) }),
+                                                                 "notes": .a(n.notes.map { .s($0) })]) } ?? .null])
                 }),
             ]
             try Output.json(out)
