@@ -280,6 +280,45 @@ extension Cache {
     /// Searches cached patients through the indexes (FTS5 trigram for name parts; B-trees for MRN,
     /// birth date and gender). Returns the number of matches and the first `limit`.
     public func search(_ q: OfflineQuery) throws(StoreError) -> (total: Int, patients: [Patient]) {
+        let plan = Cache.searchStatements(q)
+        return try locked { () throws(StoreError) -> (total: Int, patients: [Patient]) in
+            let total = Int(try db.rows(plan.countSQL, plan.values).first?.first?.int ?? 0)
+            let page = try db.rows(plan.pageSQL, plan.values + [.int(Int64(q.count))])
+            guard plan.viaNameIndex else {
+                return (total, try page.map { r throws(StoreError) in try StorageJSON.patient(try StorageJSON.parse(r[0].string)) })
+            }
+            let rowids = page.compactMap { $0[0].int }
+            guard !rowids.isEmpty else { return (total, []) }
+            let marks = Array(repeating: "?", count: rowids.count).joined(separator: ",")
+            var byRow: [Int64: Patient] = [:]
+            for r in try db.rows("SELECT rowid, demographics FROM patients WHERE rowid IN (\(marks))", rowids.map(SQLValue.int)) {
+                if let id = r[0].int { byRow[id] = try StorageJSON.patient(try StorageJSON.parse(r[1].string)) }
+            }
+            return (total, rowids.compactMap { byRow[$0] })
+        }
+    }
+
+    /// SQLite's query plan for the statements `search` runs for `q` (one line per plan step), so a
+    /// test can check the real statements use the indexes.
+    public func explainSearch(_ q: OfflineQuery) throws(StoreError) -> [String] {
+        let plan = Cache.searchStatements(q)
+        return try locked { () throws(StoreError) -> [String] in
+            let count = try db.rows("EXPLAIN QUERY PLAN " + plan.countSQL, plan.values)
+            let page = try db.rows("EXPLAIN QUERY PLAN " + plan.pageSQL, plan.values + [.int(Int64(q.count))])
+            return (count + page).compactMap { $0.last?.string }
+        }
+    }
+
+    /// The count and page statements of a search, with their values (the page's `LIMIT` last).
+    struct SearchStatements {
+        let countSQL: String
+        let pageSQL: String
+        let values: [SQLValue]
+        /// The page statement gives name-index rowids (read the patients after it).
+        let viaNameIndex: Bool
+    }
+
+    static func searchStatements(_ q: OfflineQuery) -> SearchStatements {
         var clauses: [String] = [], values: [SQLValue] = []
         func namePart(_ column: String?, _ raw: String?) {
             guard let raw, !raw.isEmpty else { return }
@@ -312,29 +351,20 @@ extension Cache {
             guard let v, !v.isEmpty else { return nil }
             return (c, TextFolding.fold(v))
         }
-        if !parts.isEmpty, parts.allSatisfy({ $0.1.count >= 3 }), (q.mrn ?? "").isEmpty, (q.birthDate ?? "").isEmpty, (q.gender ?? "").isEmpty {
+        let otherCriteria = !(q.mrn ?? "").isEmpty || !(q.birthDate ?? "").isEmpty || !(q.gender ?? "").isEmpty
+        if !parts.isEmpty, parts.allSatisfy({ $0.1.count >= 3 }), !otherCriteria {
             let match = parts.map { c, v in
                 let phrase = "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
                 return c.map { "\($0) : \(phrase)" } ?? phrase
             }.joined(separator: " AND ")
-            return try locked { () throws(StoreError) -> (total: Int, patients: [Patient]) in
-                let total = Int(try db.rows("SELECT count(*) FROM patient_names WHERE patient_names MATCH ?", [.text(match)]).first?.first?.int ?? 0)
-                let rowids = try db.rows("SELECT rowid FROM patient_names WHERE patient_names MATCH ? ORDER BY sort_name LIMIT ?", [.text(match), .int(Int64(q.count))]).compactMap { $0[0].int }
-                guard !rowids.isEmpty else { return (total, []) }
-                let marks = Array(repeating: "?", count: rowids.count).joined(separator: ",")
-                var byRow: [Int64: Patient] = [:]
-                for r in try db.rows("SELECT rowid, demographics FROM patients WHERE rowid IN (\(marks))", rowids.map(SQLValue.int)) {
-                    if let id = r[0].int { byRow[id] = try StorageJSON.patient(try StorageJSON.parse(r[1].string)) }
-                }
-                return (total, rowids.compactMap { byRow[$0] })
-            }
+            return SearchStatements(countSQL: "SELECT count(*) FROM patient_names WHERE patient_names MATCH ?",
+                                    pageSQL: "SELECT rowid FROM patient_names WHERE patient_names MATCH ? ORDER BY sort_name LIMIT ?",
+                                    values: [.text(match)], viaNameIndex: true)
         }
         let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        return try locked { () throws(StoreError) -> (total: Int, patients: [Patient]) in
-            let total = Int(try db.rows("SELECT count(*) FROM patients p \(whereSQL)", values).first?.first?.int ?? 0)
-            let rows = try db.rows("SELECT demographics FROM patients p \(whereSQL) ORDER BY p.display_name LIMIT ?", values + [.int(Int64(q.count))])
-            return (total, try rows.map { r throws(StoreError) in try StorageJSON.patient(try StorageJSON.parse(r[0].string)) })
-        }
+        return SearchStatements(countSQL: "SELECT count(*) FROM patients p \(whereSQL)",
+                                pageSQL: "SELECT demographics FROM patients p \(whereSQL) ORDER BY p.display_name LIMIT ?",
+                                values: values, viaNameIndex: false)
     }
 
     /// Per-patient settings: SpO2 scale 2 for a patient with hypercapnic respiratory failure.
