@@ -58,6 +58,6 @@ import TestSupport
         let complete = try #require(rows.first { $0.id == "other" })
         #expect(Column.news2.value(partial, now: Self.now).text.hasPrefix("3?"), "\(Column.news2.value(partial, now: Self.now).text)")
         let completeText = Column.news2.value(complete, now: Self.now).text
-        #expect(completeText.hasPrefix("3") && !completeText.contains("?"), completeText)
+        #expect(completeText.hasPrefix("3") && !completeText.contains("?"), "\(completeText)")
     }
 }
