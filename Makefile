@@ -4,7 +4,7 @@ SWIFT ?= swift
 CORPUS ?= Tests/Corpus
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build release test demo bench install clean
+.PHONY: help deps build release test demo bench mutate install clean
 # A private Python for the third-party FHIR validator the tests use (not the system's packages).
 PYVENV ?= .build/pyvenv
 
@@ -33,6 +33,9 @@ demo: deps build ## Start the sandbox FHIR server with synthetic patients and op
 
 bench: release ## Measure sync, offline search and TUI figures (release build)
 	@ROUNDS_BIN_DIR="$$($(SWIFT) build -c release --show-bin-path)" bash Scripts/bench.sh
+
+mutate: deps ## Apply each named mutation (Scripts/mutations.txt) to a copy of HEAD; fail unless every one is caught
+	@python3 Scripts/mutate.py $(ONLY)
 
 install: release ## Install rounds, rounds-sandbox and the themes under PREFIX (default /usr/local)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/rounds/themes
