@@ -73,8 +73,11 @@ import Sandbox
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
+        let before = h.requests().count
         try p.run()
-        usleep(700_000)
+        // Interrupt once the sync is under way (patients in flight), not after a guessed delay.
+        let started = Wait.until(timeout: 20) { h.requests().count >= before + 6 }
+        #expect(started, "the sync started asking the partner")
         kill(p.processIdentifier, SIGINT)
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
@@ -153,9 +156,15 @@ import Sandbox
         let reference = try ids.map { try #require(try before.record($0)) }
         // The same cache against a flaky partner (same seed, so the same patients).
         let flaky = try SandboxHarness(patients: 30) { $0.failRate = 0.5 }
-        let r = try good.cli.run(["connect", flaky.base("stu3"), "--client-id", flaky.clientId, "--tenant", flaky.tenant, "--secret-file", flaky.secretFile, "--name", "sandbox"])
-        #expect(r.status == 0 || r.stderr.contains("500"), "\(r.stderr)")
-        if r.status != 0 { return }  // connect itself hit an injected failure; nothing to compare
+        // Connecting can itself meet an injected failure: try again (each try is a coin flip).
+        var connected: CLIRunner.Result?
+        for _ in 0..<20 {
+            let r = try good.cli.run(["connect", flaky.base("stu3"), "--client-id", flaky.clientId, "--tenant", flaky.tenant,
+                                      "--secret-file", flaky.secretFile, "--name", "sandbox"])
+            #expect(r.status == 0 || r.stderr.contains("500"), "\(r.stderr)")
+            if r.status == 0 { connected = r; break }
+        }
+        try #require(connected != nil, "connect never got through a partner failing half its requests")
         let sync = try good.cli.run(["sync", "--json"])
         let summary = try JSONParser.parse(sync.stdout)
         let failed = summary["failed"]?.array?.count ?? 0

@@ -53,8 +53,25 @@ import TestSupport
 
         // Open a patient: the detail pane shows the record.
         let detail = try tui.waitFor("Vital signs")
-        #expect(detail.contains("NEWS2"))
         #expect(detail.contains("Medications"))
+        // Each row shows the patient's NEWS2 value, with `?` when it is partial; the detail of the
+        // selected (first) patient its summary.
+        let shown = try JSONParser.parse(try cli.run(["list", "show", "Ward 4", "--json"]).stdout)
+        let rows = shown["patients"]?.array ?? []
+        #expect(rows.count == 2)
+        let names = rows.compactMap { $0["cells"]?["name"]?.string.map { String($0.prefix(14)) } }
+        let listed = try tui.waitUntil(what: "both rows on the list") { screen in
+            names.allSatisfy { name in screen.split(separator: "\n").contains { $0.contains(name) && !$0.contains(" · ") } }
+        }
+        for row in rows {
+            let name = String(try #require(row["cells"]?["name"]?.string).prefix(14))
+            let score = try #require(row["news2"]?["score"]?.double.map { Int($0) })
+            let marker = row["news2"]?["partial"]?.bool == true ? "?" : ""
+            // The list row, not the detail's header line (which has " · " between its parts).
+            let line = listed.split(separator: "\n").first { $0.contains(name) && !$0.contains(" · ") }.map(String.init) ?? ""
+            #expect(line.contains(" \(score)\(marker)"), "row of \(name) shows NEWS2 \(score)\(marker): \(line)\n\(listed)")
+        }
+        // (The detail's NEWS2 line is checked against the bed and score in ServerProfileTests.)
 
         // Sync in the background.
         try tui.press("s")

@@ -71,6 +71,20 @@ extension JSONValue {
     }
 }
 
+/// Waiting on a condition instead of a fixed sleep: polls every 20 ms until it holds or the time
+/// is up, and says which.
+public enum Wait {
+    @discardableResult
+    public static func until(timeout: TimeInterval = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if try condition() { return true }
+            usleep(20_000)
+        }
+        return try condition()
+    }
+}
+
 /// Private temporary directories (0700), removed never: test output stays inspectable.
 public enum TempDir {
     /// One private directory per test process, removed when the process exits: every run made
