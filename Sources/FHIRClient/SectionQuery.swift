@@ -161,7 +161,7 @@ extension FHIRConnection {
     func collect(_ first: JSONValue, first url: String) async -> SectionResult {
         if let o = OperationOutcomeReader.summary(first) { return .failed(o) }
         let single = url.split(separator: "?").last?.split(separator: "&").contains("_count=1") ?? false
-        let maxPages = single ? 1 : transport.options.maxSectionPages
+        let maxPages = transport.options.maxSectionPages
         var page = first
         var all: [FoundResource] = []
         for pageNumber in 1...maxPages {

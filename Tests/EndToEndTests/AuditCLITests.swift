@@ -66,6 +66,11 @@ import TestSupport
         let deleted = try cli.run(["audit", "--verify"])
         #expect(deleted.status == 1)
         #expect(deleted.stderr.contains("record 4"))
+        // A deletion with the ids renumbered to close the gap: only the broken link shows it.
+        try db.exec("UPDATE audit SET id = id - 1 WHERE id > 3")
+        let renumbered = try cli.run(["audit", "--verify"])
+        #expect(renumbered.status == 1)
+        #expect(renumbered.stderr.contains("does not link"), "\(renumbered.stderr)")
         withExtendedLifetime(h) {}
     }
 }

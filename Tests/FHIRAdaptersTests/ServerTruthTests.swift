@@ -163,6 +163,16 @@ import FHIRAdapters
         #expect(r.patient.displayName == "Baxter, Amy")
     }
 
+    @Test(arguments: releases)
+    func theMRTypedIdentifierIsTheMRNWhereverItIsListed(_ release: FHIRRelease) throws {
+        let licence = #"{"type":{"coding":[{"code":"DL"}],"text":"Driver's license"},"value":"D-123"}"#
+        let mr = #"{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"MR"}]},"value":"M-456"}"#
+        let patient = #"{"resourceType":"Patient","id":"p","identifier":[\#(licence),\#(mr)]}"#
+        let doc = try FHIRDocument(data: Data(patient.utf8))
+        let r = try #require(RecordAssembler.records(resources: doc.resources, release: release).first)
+        #expect(r.patient.mrn == "M-456")
+    }
+
     // MARK: statuses
 
     @Test(arguments: releases)
