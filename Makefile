@@ -11,12 +11,13 @@ PYVENV ?= .build/pyvenv
 help: ## List every target with one line
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-deps: ## Install what the tests need and a fresh machine lacks (tmux; the FHIR validator in $(PYVENV))
+deps: ## Install what the tests need and a fresh machine lacks (tmux; the FHIR and JOSE checkers in $(PYVENV))
 	@command -v tmux >/dev/null 2>&1 || { echo "deps: installing tmux"; \
 		SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq tmux >/dev/null; }
-	@$(PYVENV)/bin/python -c "import fhir.resources" 2>/dev/null || { echo "deps: installing fhir.resources into $(PYVENV)"; \
-		python3 -m venv $(PYVENV) && $(PYVENV)/bin/pip install -q 'fhir.resources==6.4.0' 'pydantic<2'; }
+	@$(PYVENV)/bin/python -c "import fhir.resources, cryptography" 2>/dev/null || { \
+		echo "deps: installing fhir.resources and cryptography into $(PYVENV)"; \
+		python3 -m venv $(PYVENV) && $(PYVENV)/bin/pip install -q 'fhir.resources==6.4.0' 'pydantic<2' 'cryptography>=42'; }
 
 build: ## Build rounds and rounds-sandbox (debug)
 	$(SWIFT) build

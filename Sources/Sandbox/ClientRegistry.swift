@@ -9,11 +9,14 @@ public struct ClientRegistry: Sendable {
         public var salt: String
         public var secretHash: String
         public var tenants: [String]
-        /// `any`, `post` or `basic`: how this client must authenticate at the token endpoint.
+        /// `any`, `post`, `basic` or `key` (SMART Backend Services only): how this client must
+        /// authenticate at the token endpoint.
         public var auth: String
         public var revoked: Bool
         /// Bumped by `rotate`; tokens from an older generation stop working.
         public var generation: Int
+        /// The client's public keys (a JWKS document) for `private_key_jwt`, when registered.
+        public var jwks: String?
     }
 
     public let path: String
@@ -32,14 +35,14 @@ public struct ClientRegistry: Sendable {
     }
 
     /// Adds a client and returns its id and secret (the only time the secret is shown).
-    public mutating func add(name: String, tenants: [String], auth: String = "any") throws -> (id: String, secret: String) {
+    public mutating func add(name: String, tenants: [String], auth: String = "any", jwks: String? = nil) throws -> (id: String, secret: String) {
         guard !clients.contains(where: { $0.name == name }) else { throw SandboxError.registry("A client named '\(name)' already exists; use 'client rotate \(name)'.") }
         guard !tenants.isEmpty else { throw SandboxError.registry("A client needs at least one --tenant.") }
         let id = "rounds-" + Digest.randomHex(8)
         let secret = Digest.randomHex(24)
         let salt = Digest.randomHex(8)
         clients.append(Client(name: name, clientId: id, salt: salt, secretHash: Digest.sha256Hex(salt + secret),
-                              tenants: tenants, auth: auth, revoked: false, generation: 1))
+                              tenants: tenants, auth: auth, revoked: false, generation: 1, jwks: jwks))
         try save()
         return (id, secret)
     }

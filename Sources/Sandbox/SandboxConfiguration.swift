@@ -35,6 +35,9 @@ public struct SandboxConfiguration: Sendable {
     /// Supplemental oxygen only as the inhaled-oxygen flow and concentration components of the
     /// pulse-oximetry reading (US Core R4's pulse-oximetry profile), no FiO2 observations.
     public var usCoreOxygen = false
+    /// Client authentication the token endpoint accepts, as `.well-known/smart-configuration`
+    /// lists it: `client_secret_post`, `client_secret_basic`, `private_key_jwt`.
+    public var authMethods = ["client_secret_post", "client_secret_basic", "private_key_jwt"]
 
     public enum Discovery: String, Sendable { case `extension`, smart, none }
 

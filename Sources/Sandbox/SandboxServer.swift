@@ -1,6 +1,7 @@
 import Foundation
 import Clinical
 import FHIRAdapters
+import JOSE
 
 /// The partner side in miniature: `/dstu2`, `/stu3`, `/r4` bases, a client-credentials token
 /// endpoint routing each token to its tenant's data set, and fault injection for tests.
@@ -12,6 +13,8 @@ public final class SandboxServer: @unchecked Sendable {
     private var tokens: [String: Token] = [:]
     private var tenants: [String: TenantData] = [:]
     private var warming: Set<String> = []
+    /// `jti`s of client assertions already used, with when they expire (replays are refused).
+    private var usedAssertions: [String: Date] = [:]
     private var faultRNG: Mix64
     private let anchor: Date
     private let log: RequestLog?
@@ -82,10 +85,14 @@ public final class SandboxServer: @unchecked Sendable {
         }
         if rest == [".well-known", "smart-configuration"] {
             guard configuration.discovery != .none else { return outcome(404, "not-found", "no SMART configuration") }
-            return .json(200, JSONValue.object(["token_endpoint": .string(tokenURL(req)),
-                                                "grant_types_supported": ["client_credentials"],
-                                                "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"]]).serialized,
-                         contentType: "application/json")
+            let methods = JSONValue.array(configuration.authMethods.map(JSONValue.string))
+            let configuration: JSONValue = [
+                "token_endpoint": .string(tokenURL(req)), "grant_types_supported": ["client_credentials"],
+                "token_endpoint_auth_methods_supported": methods,
+                "token_endpoint_auth_signing_alg_values_supported": ["ES384", "RS384"],
+                "scopes_supported": ["system/*.read"], "capabilities": ["client-confidential-asymmetric"],
+            ]
+            return .json(200, configuration.serialized, contentType: "application/json")
         }
         if let forced = forcedStatus(req.path) {
             return outcome(forced, "transient", "status \(forced) forced by --status for testing")
@@ -213,24 +220,39 @@ public final class SandboxServer: @unchecked Sendable {
         let form = HTTPServer.parseForm(String(decoding: req.body, as: UTF8.self))
         entry.form = form
         let f = Dictionary(form, uniquingKeysWith: { a, _ in a })
-        var id = f["client_id"], secret = f["client_secret"], method = "post"
-        if let h = req.header("authorization"), h.lowercased().hasPrefix("basic "),
-           let decoded = Data(base64Encoded: String(h.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-           let pair = String(data: decoded, encoding: .utf8), let colon = pair.firstIndex(of: ":") {
-            id = String(pair[..<colon]).removingPercentEncoding; secret = String(pair[pair.index(after: colon)...]).removingPercentEncoding
-            method = "basic"
-        }
-        entry.authMethod = method
         guard f["grant_type"] == "client_credentials" else {
             return oauthError(400, "unsupported_grant_type", "only grant_type=client_credentials is supported")
         }
         lock.lock(); defer { lock.unlock() }
         let reg = currentRegistry()
-        guard let id, let secret, let client = reg.authenticate(id: id, secret: secret) else {
-            return oauthError(401, "invalid_client", "unknown client, wrong secret, or a revoked client")
-        }
-        guard client.auth == "any" || client.auth == method else {
-            return oauthError(401, "invalid_client", "this client must authenticate with client_secret_\(client.auth)")
+        let client: ClientRegistry.Client
+        if f["client_assertion_type"] != nil || f["client_assertion"] != nil {
+            entry.authMethod = "private_key_jwt"
+            switch verifyAssertion(f, tokenURL: tokenURL(req), registry: reg) {
+            case .success(let c): client = c
+            case .failure(let refusal): return oauthError(401, "invalid_client", refusal.reason)
+            }
+        } else {
+            var id = f["client_id"], secret = f["client_secret"], method = "post"
+            if let h = req.header("authorization"), h.lowercased().hasPrefix("basic "),
+               let decoded = Data(base64Encoded: String(h.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+               let pair = String(data: decoded, encoding: .utf8), let colon = pair.firstIndex(of: ":") {
+                id = String(pair[..<colon]).removingPercentEncoding; secret = String(pair[pair.index(after: colon)...]).removingPercentEncoding
+                method = "basic"
+            }
+            entry.authMethod = method
+            guard configuration.authMethods.contains("client_secret_\(method)") else {
+                let accepted = configuration.authMethods.joined(separator: ", ")
+                return oauthError(401, "invalid_client", "this server does not accept client_secret_\(method); it accepts \(accepted)")
+            }
+            guard let id, let secret, let found = reg.authenticate(id: id, secret: secret) else {
+                return oauthError(401, "invalid_client", "unknown client, wrong secret, or a revoked client")
+            }
+            guard found.auth == "any" || found.auth == method else {
+                let required = found.auth == "key" ? "private_key_jwt" : "client_secret_\(found.auth)"
+                return oauthError(401, "invalid_client", "this client must authenticate with \(required)")
+            }
+            client = found
         }
         guard let scope = f["scope"], !scope.isEmpty else { return oauthError(400, "invalid_scope", "scope must name the tenant") }
         let tenant = scope.split(separator: " ").map(String.init).first { client.tenants.contains($0) }
@@ -269,4 +291,57 @@ final class TenantData: @unchecked Sendable {
         observations[key] = o
         return o
     }
+}
+
+extension SandboxServer {
+    static let jwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+    /// Checks a SMART Backend Services client assertion (RFC 7523): its type, a registered client
+    /// with keys, the signature under one of them, `iss` = `sub` = client id, `aud` = this token
+    /// URL, `exp` in the future and at most five minutes ahead, and a `jti` never used before.
+    /// Called with the lock held. The failure is a sentence for `error_description`.
+    func verifyAssertion(_ form: [String: String], tokenURL: String, registry: ClientRegistry) -> Result<ClientRegistry.Client, AssertionRefusal> {
+        guard configuration.authMethods.contains("private_key_jwt") else {
+            return .failure(AssertionRefusal("this server does not accept private_key_jwt; it accepts \(configuration.authMethods.joined(separator: ", "))"))
+        }
+        guard form["client_assertion_type"] == Self.jwtBearer else {
+            return .failure(AssertionRefusal("client_assertion_type must be \(Self.jwtBearer)"))
+        }
+        guard let assertion = form["client_assertion"], let jwt = JWT.parse(assertion) else {
+            return .failure(AssertionRefusal("client_assertion is not a signed JWT"))
+        }
+        guard let alg = jwt.header["alg"]?.string.flatMap(SigningAlgorithm.init(rawValue:)) else {
+            return .failure(AssertionRefusal("the assertion's alg must be ES384 or RS384"))
+        }
+        guard let issuer = jwt.claims["iss"]?.string, jwt.claims["sub"]?.string == issuer else {
+            return .failure(AssertionRefusal("iss and sub must both be the client id"))
+        }
+        guard let client = registry.client(id: issuer), !client.revoked else { return .failure(AssertionRefusal("unknown or revoked client '\(issuer)'")) }
+        guard client.auth == "any" || client.auth == "key", let jwks = client.jwks,
+              let keys = (try? JSONParser.parse(jwks))?["keys"]?.array else {
+            return .failure(AssertionRefusal("client '\(issuer)' has no public keys registered (rounds-sandbox client add NAME --jwks FILE)"))
+        }
+        let kid = jwt.header["kid"]?.string
+        let candidates = keys.compactMap(VerifyingKey.from(jwk:)).filter { $0.algorithm == alg && (kid == nil || $0.keyId == kid) }
+        guard candidates.contains(where: { $0.verify(jwt.signature, of: Data(jwt.signingInput.utf8)) }) else {
+            return .failure(AssertionRefusal("the assertion's signature does not verify with the keys registered for '\(issuer)' (kid \(kid ?? "none"))"))
+        }
+        let audiences = jwt.claims["aud"]?.string.map { [$0] } ?? (jwt.claims["aud"]?.array ?? []).compactMap(\.string)
+        guard audiences.contains(tokenURL) else { return .failure(AssertionRefusal("aud must be the token URL \(tokenURL)")) }
+        let now = Date()
+        guard let exp = jwt.claims["exp"]?.double.map(Date.init(timeIntervalSince1970:)) else { return .failure(AssertionRefusal("the assertion has no exp")) }
+        guard exp > now else { return .failure(AssertionRefusal("the assertion expired at \(FHIRTime.string(exp)); check the client's clock")) }
+        guard exp <= now.addingTimeInterval(5 * 60 + 30) else { return .failure(AssertionRefusal("exp must be at most 5 minutes ahead")) }
+        guard let jti = jwt.claims["jti"]?.string, !jti.isEmpty else { return .failure(AssertionRefusal("the assertion has no jti")) }
+        usedAssertions = usedAssertions.filter { $0.value > now }
+        guard usedAssertions[jti] == nil else { return .failure(AssertionRefusal("jti '\(jti)' was already used: an assertion is good for one request")) }
+        usedAssertions[jti] = exp
+        return .success(client)
+    }
+}
+
+/// Why a client assertion was refused, for the token endpoint's `error_description`.
+struct AssertionRefusal: Error {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
 }
