@@ -1,4 +1,5 @@
 import Foundation
+import JOSE
 
 /// Tunables of the HTTP side, with the defaults the issue asks for.
 public struct ClientOptions: Sendable, Equatable {
@@ -29,15 +30,36 @@ public enum ClientAuthMethod: String, Sendable, Codable, Equatable {
     case post
     /// Only `client_secret_basic`.
     case basic
+    /// SMART Backend Services: a JWT signed with the client's private key (RFC 7523).
+    case privateKeyJWT = "private_key_jwt"
 }
 
-/// Who Rounds is at the partner: client id and secret, and the tenant carried in `scope`.
+/// Who Rounds is at the partner: client id and secret (or private key), and the tenant carried
+/// in `scope`.
 public struct ClientCredentials: Sendable {
     public var clientId: String
     public var secret: String
     public var tenant: String
     public var method: ClientAuthMethod
+    /// The key that signs client assertions (`private_key_jwt`); held in memory, never sent.
+    public var signingKey: SigningKey?
+    /// The `kid` the EHR knows the key by (its RFC 7638 thumbprint unless the admin registered another).
+    public var keyId: String?
+
     public init(clientId: String, secret: String, tenant: String, method: ClientAuthMethod = .post) {
-        self.clientId = clientId; self.secret = secret; self.tenant = tenant; self.method = method
+        self.clientId = clientId
+        self.secret = secret
+        self.tenant = tenant
+        self.method = method
+    }
+
+    /// Credentials for SMART Backend Services.
+    public init(clientId: String, signingKey: SigningKey, keyId: String?, tenant: String) {
+        self.clientId = clientId
+        self.secret = ""
+        self.tenant = tenant
+        self.method = .privateKeyJWT
+        self.signingKey = signingKey
+        self.keyId = keyId
     }
 }

@@ -18,6 +18,14 @@ public enum FHIRClientError: Error, Equatable, Sendable, CustomStringConvertible
     case bodyTooLarge(url: String, limit: Int)
     case unsupportedVersion(declared: String, url: String)
     case tokenRejected(error: String, detail: String?)
+    /// The token endpoint refused a signed client assertion (`private_key_jwt`).
+    case assertionRejected(clientId: String, error: String, detail: String?)
+    /// The server's SMART configuration does not offer the client authentication Rounds was given.
+    case authMethodNotOffered(asked: String, offered: [String])
+    /// The server's SMART configuration lists signing algorithms, and not the key's.
+    case signingAlgorithmNotOffered(algorithm: String, offered: [String])
+    /// The private key could not be used to sign.
+    case signingFailed(String)
     case tokenEndpointFailed(url: String, status: Int, detail: String?)
     case missingCredentials(String)
     case unsupportedSearch(String)
@@ -47,6 +55,18 @@ public enum FHIRClientError: Error, Equatable, Sendable, CustomStringConvertible
         case .bodyTooLarge(let u, let l): return "The answer from '\(u)' is larger than \(l / (1 << 20)) MiB and was refused."
         case .unsupportedVersion(let v, let u): return "'\(u)' speaks FHIR '\(v.isEmpty ? "unknown" : v)'; Rounds supports DSTU2 (1.0.x), STU3 (3.0.x) and R4 (4.0.x)."
         case .tokenRejected(let e, let d): return "The token endpoint refused the credentials (\(e)\(d.map { ": \($0)" } ?? "")). Check the client id, secret and tenant."
+        case .assertionRejected(let id, let e, let d):
+            return "The token endpoint rejected the assertion (\(e)\(d.map { ": \($0)" } ?? "")). Check that the public key "
+                + "('rounds key jwks FILE') is registered at the EHR for client '\(id)', the tenant, and this computer's clock."
+        case .authMethodNotOffered(let asked, let offered):
+            let keyHint = offered.contains("private_key_jwt")
+                ? " Generate a key with 'rounds key generate --out FILE', register its JWKS with the EHR, and connect with --private-key FILE."
+                : ""
+            return "This server does not accept \(asked); its SMART configuration offers \(offered.joined(separator: ", ")).\(keyHint)"
+        case .signingAlgorithmNotOffered(let alg, let offered):
+            return "This server does not accept \(alg) signatures (it lists \(offered.joined(separator: ", "))). "
+                + "Generate a key of one of those with 'rounds key generate --alg ALG --out FILE'."
+        case .signingFailed(let why): return "Could not sign the client assertion: \(why)"
         case .tokenEndpointFailed(let u, let s, let d): return "The token endpoint '\(u)' answered \(s)\(d.map { ": \($0)" } ?? "")."
         case .missingCredentials(let m): return m
         case .unsupportedSearch(let m): return m

@@ -27,8 +27,29 @@ public final class FHIRConnection: Sendable {
         var tokens: TokenProvider? = nil
         if let tokenURL = probe.tokenURL {
             guard let credentials else { throw .missingCredentials("'\(probe.baseURL.absoluteString)' requires a client id, secret and tenant.") }
-            let p = TokenProvider(tokenURL: tokenURL, credentials: credentials, transport: transport)
-            _ = try await p.current()
+            var extraScopes: [String] = []
+            if credentials.method == .privateKeyJWT {
+                // What the server says of backend services decides before a key is used.
+                var smart = probe.smartConfiguration
+                if smart == nil { smart = try await smartConfiguration(probe.baseURL, transport: transport) }
+                extraScopes = try checkKeyAuthentication(credentials, smart: smart)
+            }
+            let p = TokenProvider(tokenURL: tokenURL, credentials: credentials, transport: transport, extraScopes: extraScopes)
+            do {
+                _ = try await p.current()
+            } catch {
+                // A refused secret on a server that takes only keys deserves the sentence that says so.
+                if case .tokenRejected("invalid_client", _) = error, credentials.method != .privateKeyJWT {
+                    var smart = probe.smartConfiguration
+                    if smart == nil { smart = try await smartConfiguration(probe.baseURL, transport: transport) }
+                    let offered = smart?["token_endpoint_auth_methods_supported"]?.array?.compactMap(\.string) ?? []
+                    let secrets = offered.filter { $0.hasPrefix("client_secret_") }
+                    if !offered.isEmpty, secrets.isEmpty {
+                        throw .authMethodNotOffered(asked: "client_secret_\(credentials.method.rawValue)", offered: offered)
+                    }
+                }
+                throw error
+            }
             tokens = p
         }
         return FHIRConnection(baseURL: probe.baseURL, capabilities: probe.capabilities, release: probe.release,
@@ -41,6 +62,30 @@ public final class FHIRConnection: Sendable {
         public let capabilities: ServerCapabilities
         public let release: FHIRRelease
         public let tokenURL: URL?
+        /// `.well-known/smart-configuration`, when it was read (the token URL was only there).
+        public var smartConfiguration: JSONValue? = nil
+    }
+
+    /// `{base}/.well-known/smart-configuration`, or `nil` when the server has none.
+    static func smartConfiguration(_ base: URL, transport: HTTPTransport) async throws(FHIRClientError) -> JSONValue? {
+        let url = base.appendingPathComponent(".well-known").appendingPathComponent("smart-configuration")
+        guard let answer = try? await transport.send("GET", url, idempotent: true), answer.status == 200 else { return nil }
+        return try? answer.json()
+    }
+
+    /// Checks a key against what the server offers (`private_key_jwt`, its signing algorithms)
+    /// and returns the system read scopes it lists, to ask for beside the tenant.
+    static func checkKeyAuthentication(_ credentials: ClientCredentials, smart: JSONValue?) throws(FHIRClientError) -> [String] {
+        let methods = smart?["token_endpoint_auth_methods_supported"]?.array?.compactMap(\.string) ?? []
+        if !methods.isEmpty, !methods.contains("private_key_jwt") {
+            throw .authMethodNotOffered(asked: "private_key_jwt", offered: methods)
+        }
+        let algorithms = smart?["token_endpoint_auth_signing_alg_values_supported"]?.array?.compactMap(\.string) ?? []
+        if let key = credentials.signingKey, !algorithms.isEmpty, !algorithms.contains(key.algorithm.rawValue) {
+            throw .signingAlgorithmNotOffered(algorithm: key.algorithm.rawValue, offered: algorithms)
+        }
+        let scopes = smart?["scopes_supported"]?.array?.compactMap(\.string) ?? []
+        return scopes.filter { $0.hasPrefix("system/") && ($0.hasSuffix(".read") || $0.hasSuffix(".rs")) }
     }
 
     public static func probe(_ base: String, options: ClientOptions = ClientOptions()) async throws(FHIRClientError) -> Probe {
@@ -61,14 +106,14 @@ public final class FHIRConnection: Sendable {
         let caps = ServerCapabilities(json: json)
         guard let release = caps.release else { throw .unsupportedVersion(declared: caps.declaredVersion, url: trimmed) }
         var tokenURL = caps.tokenURL.flatMap(URL.init(string:))
+        var smart: JSONValue? = nil
         if tokenURL == nil {
-            let smart = url.appendingPathComponent(".well-known").appendingPathComponent("smart-configuration")
-            if let a = try? await transport.send("GET", smart, idempotent: true), a.status == 200,
-               let t = (try? a.json())?["token_endpoint"]?.string {
-                tokenURL = URL(string: t)
-            }
+            smart = try await smartConfiguration(url, transport: transport)
+            tokenURL = smart?["token_endpoint"]?.string.flatMap(URL.init(string:))
         }
-        return Probe(baseURL: url, capabilities: caps, release: release, tokenURL: tokenURL)
+        var probe = Probe(baseURL: url, capabilities: caps, release: release, tokenURL: tokenURL)
+        probe.smartConfiguration = smart
+        return probe
     }
 
     init(baseURL: URL, capabilities: ServerCapabilities, release: FHIRRelease, tokenURL: URL?, transport: HTTPTransport, tokens: TokenProvider?) {

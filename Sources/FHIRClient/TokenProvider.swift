@@ -1,5 +1,6 @@
 import Foundation
 import FHIRAdapters
+import JOSE
 
 /// Client-credentials tokens, kept in memory only: fetched on first use, renewed shortly before
 /// `expires_in` runs out, and renewed once when the server answers 401.
@@ -11,9 +12,16 @@ actor TokenProvider {
     private var expires: Date = .distantPast
     private var lifetime: TimeInterval = 0
     private let now: @Sendable () -> Date
+    /// System scopes the server lists (SMART Backend Services), asked for beside the tenant.
+    private let extraScopes: [String]
 
-    init(tokenURL: URL, credentials: ClientCredentials, transport: HTTPTransport, now: @escaping @Sendable () -> Date = Date.init) {
-        self.tokenURL = tokenURL; self.credentials = credentials; self.transport = transport; self.now = now
+    init(tokenURL: URL, credentials: ClientCredentials, transport: HTTPTransport, extraScopes: [String] = [],
+         now: @escaping @Sendable () -> Date = Date.init) {
+        self.tokenURL = tokenURL
+        self.credentials = credentials
+        self.transport = transport
+        self.extraScopes = extraScopes
+        self.now = now
     }
 
     /// The method that worked (it can switch from post to basic).
@@ -41,7 +49,12 @@ actor TokenProvider {
             answer = retry
         }
         guard answer.status == 200 else {
-            if let e = TokenProvider.oauthError(answer) { throw .tokenRejected(error: e.error, detail: e.description) }
+            if let e = TokenProvider.oauthError(answer) {
+                if credentials.method == .privateKeyJWT {
+                    throw .assertionRejected(clientId: credentials.clientId, error: e.error, detail: e.description)
+                }
+                throw .tokenRejected(error: e.error, detail: e.description)
+            }
             throw .tokenEndpointFailed(url: answer.url, status: answer.status, detail: answer.diagnostics)
         }
         let json = try answer.json()
@@ -55,9 +68,13 @@ actor TokenProvider {
     }
 
     private func request(_ method: ClientAuthMethod) async throws(FHIRClientError) -> HTTPAnswer {
-        var form = [("grant_type", "client_credentials"), ("scope", credentials.tenant)]
+        let scope = ([credentials.tenant] + extraScopes).joined(separator: " ")
+        var form = [("grant_type", "client_credentials"), ("scope", scope)]
         var headers = ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"]
         switch method {
+        case .privateKeyJWT:
+            form.append(("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"))
+            form.append(("client_assertion", try assertion()))
         case .post:
             form.insert(("client_id", credentials.clientId), at: 1)
             form.insert(("client_secret", credentials.secret), at: 2)
@@ -66,6 +83,25 @@ actor TokenProvider {
             headers["Authorization"] = "Basic " + Data(pair.utf8).base64EncodedString()
         }
         return try await transport.send("POST", tokenURL, headers: headers, body: FormEncoding.body(form), idempotent: false)
+    }
+
+    /// A client assertion for one token request (SMART Backend Services): `iss` = `sub` = client
+    /// id, `aud` = the token URL, `exp` under five minutes ahead, a fresh random `jti`, `kid` in the
+    /// header. A new one for every request, so a renewal never replays an old one.
+    private func assertion() throws(FHIRClientError) -> String {
+        guard let key = credentials.signingKey else { throw .signingFailed("no private key was given") }
+        let issued = now().timeIntervalSince1970.rounded(.down)
+        let claims: JSONValue = [
+            "iss": .string(credentials.clientId), "sub": .string(credentials.clientId), "aud": .string(tokenURL.absoluteString),
+            "exp": .number(issued + 240), "iat": .number(issued), "jti": .string(Base64URL.encode(SecureBytes.random(18))),
+        ]
+        do throws(KeyError) {
+            var kid = credentials.keyId ?? ""
+            if kid.isEmpty { kid = try key.thumbprint() }
+            return try JWT.sign(claims: claims, key: key, keyId: kid)
+        } catch {
+            throw .signingFailed(error.description)
+        }
     }
 
     static func oauthError(_ a: HTTPAnswer) -> (error: String, description: String?)? {

@@ -13,6 +13,10 @@ public struct SavedConnection: Codable, Sendable, Equatable {
     public var fhirVersion: String
     public var tokenURL: String?
     public var savedAt: Date
+    /// SMART Backend Services: where the private key lives (0600, the user's own) and the `kid`
+    /// registered for it; never the key itself.
+    public var privateKeyFile: String?
+    public var keyId: String?
 
     public init(name: String, baseURL: String, clientId: String?, tenant: String, secretFile: String?, auth: ClientAuthMethod,
                 fhirVersion: String, tokenURL: String?, savedAt: Date = Date()) {

@@ -1,4 +1,5 @@
 import Foundation
+import JOSE
 
 /// Where a client secret comes from: a file only the user can read, or `ROUNDS_CLIENT_SECRET`.
 /// Never argv, never the cache, never a log. (The TTY prompt lives in the executable.)
@@ -21,5 +22,30 @@ public enum SecretSource {
     /// The secret from `ROUNDS_CLIENT_SECRET`, if set.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         env["ROUNDS_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
+
+/// A private key file for SMART Backend Services: the user's own, readable by nobody else.
+public enum KeyFile {
+    public static func read(_ path: String) throws -> SigningKey {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw CoreError.secret("Cannot read the private key '\(path)': \(String(cString: strerror(errno))).")
+        }
+        if st.st_mode & 0o077 != 0 {
+            let mode = String(st.st_mode & 0o777, radix: 8)
+            throw CoreError.secret("The private key '\(path)' can be read by others (mode \(mode)). Run 'chmod 600 \(path)' and try again.")
+        }
+        guard st.st_uid == getuid() else {
+            throw CoreError.secret("The private key '\(path)' belongs to another user; use a key of your own (rounds key generate).")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CoreError.secret("Cannot read the private key '\(path)'.")
+        }
+        do {
+            return try SigningKey.read(pem: data, path: path)
+        } catch {
+            throw CoreError.secret(error.description)
+        }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import FHIRAdapters
 
 /// A JSON-lines log of every request, for tests to assert on. Secrets and tokens are never
-/// written: the client secret is masked and only the kind of Authorization header is noted.
+/// written: the client secret and client assertions are masked and only the kind of Authorization header is noted.
 final class RequestLog: @unchecked Sendable {
     struct Entry {
         var time = Date()
@@ -25,7 +25,7 @@ final class RequestLog: @unchecked Sendable {
 
         var json: JSONValue {
             func pairs(_ p: [(String, String)]) -> JSONValue {
-                .array(p.map { k, v in [.string(k), .string(k == "client_secret" ? "***" : v)] })
+                .array(p.map { k, v in [.string(k), .string(k == "client_secret" || k == "client_assertion" ? "***" : v)] })
             }
             return .object(["time": .string(FHIRTime.string(time)), "method": .string(method), "path": .string(path),
                             "query": pairs(query), "form": pairs(form), "auth": .string(auth),

@@ -1,5 +1,6 @@
 import Foundation
 import Sandbox
+import FHIRAdapters
 
 /// `rounds-sandbox`: the interop partner in miniature, for the demo and the tests.
 @main
@@ -13,6 +14,7 @@ struct SandboxMain {
                      [--no-batch] [--ignore-sort] [--status PATH=CODE]... [--log FILE]
                      [--discovery extension|smart|none] [--retry-after SECONDS] [--port-file FILE]
                      [--page-size N] [--strict] [--no-contains] [--history] [--us-core-oxygen]
+                     [--auth-methods client_secret_post,client_secret_basic,private_key_jwt]
 
     Server behaviours (to play partners Rounds has not seen):
       --ignore-sort      answer section searches oldest first, whatever _sort asks
@@ -22,7 +24,8 @@ struct SandboxMain {
       --history          old, planned, cancelled and entered-in-error records; stopped orders;
                          a retired MRN first; a bed partOf its ward
       --us-core-oxygen   oxygen only as components of the pulse-oximetry reading (US Core R4)
-      rounds-sandbox client add NAME --tenant T [--tenant T2…] [--auth any|post|basic] [--secret-file FILE]
+      rounds-sandbox client add NAME --tenant T [--tenant T2…] [--auth any|post|basic|key] [--secret-file FILE]
+                                 [--jwks FILE]   (public keys for private_key_jwt; --auth key: keys only)
       rounds-sandbox client rotate NAME [--secret-file FILE]
       rounds-sandbox client revoke NAME
       rounds-sandbox client ls
@@ -54,7 +57,7 @@ struct SandboxMain {
     static func serve(_ args: [String]) throws {
         let o = try Options(args, valued: ["--host", "--port", "--state", "--seed", "--patients", "--token-ttl", "--latency-ms", "--fail-rate",
                                            "--malformed-rate", "--status", "--log", "--discovery", "--retry-after", "--port-file",
-                                           "--page-size"],
+                                           "--page-size", "--auth-methods"],
                             flags: ["--no-batch", "--ignore-sort", "--strict", "--no-contains", "--history", "--us-core-oxygen"])
         var c = SandboxConfiguration(stateDirectory: o.value("--state") ?? Options.defaultState)
         if let v = o.value("--seed") { c.seed = UInt64(v) ?? 42 }
@@ -77,6 +80,14 @@ struct SandboxMain {
         c.noContains = o.has("--no-contains")
         c.history = o.has("--history")
         c.usCoreOxygen = o.has("--us-core-oxygen")
+        if let v = o.value("--auth-methods") {
+            let methods = v.split(separator: ",").map(String.init)
+            let known = ["client_secret_post", "client_secret_basic", "private_key_jwt"]
+            guard !methods.isEmpty, methods.allSatisfy(known.contains) else {
+                throw SandboxUsage(message: "--auth-methods is a comma-separated list of \(known.joined(separator: ", "))")
+            }
+            c.authMethods = methods
+        }
         c.ignoreSort = o.has("--ignore-sort")
         c.logPath = o.value("--log")
         for s in o.values("--status") {
@@ -142,7 +153,7 @@ struct Options {
 /// `rounds-sandbox client …`: the partner's client registry.
 enum ClientCommand {
     static func run(_ args: [String]) throws {
-        let o = try Options(args, valued: ["--tenant", "--auth", "--state", "--secret-file"], flags: ["--json"])
+        let o = try Options(args, valued: ["--tenant", "--auth", "--state", "--secret-file", "--jwks"], flags: ["--json"])
         guard let verb = o.positionals.first else { throw SandboxUsage(message: "client needs add, rotate, revoke or ls") }
         var reg = try ClientRegistry(stateDirectory: o.value("--state") ?? Options.defaultState)
         let name = o.positionals.count > 1 ? o.positionals[1] : nil
@@ -150,9 +161,14 @@ enum ClientCommand {
         case "add", "rotate":
             guard let name else { throw SandboxUsage(message: "client \(verb) needs a NAME") }
             let auth = o.value("--auth") ?? "any"
-            guard ["any", "post", "basic"].contains(auth) else { throw SandboxUsage(message: "--auth is any, post or basic") }
-            let (id, secret) = verb == "add" ? try reg.add(name: name, tenants: o.values("--tenant"), auth: auth) : try reg.rotate(name: name)
-            if let file = o.value("--secret-file") {
+            guard ["any", "post", "basic", "key"].contains(auth) else { throw SandboxUsage(message: "--auth is any, post, basic or key") }
+            let jwks = try o.value("--jwks").map(readJWKS)
+            if auth == "key", jwks == nil { throw SandboxUsage(message: "--auth key needs --jwks FILE (the client's public keys)") }
+            let (id, secret) = verb == "add" ? try reg.add(name: name, tenants: o.values("--tenant"), auth: auth, jwks: jwks)
+                : try reg.rotate(name: name)
+            if auth == "key" {
+                print("client_id: \(id)\nauthentication: private_key_jwt with the registered JWKS (no secret)")
+            } else if let file = o.value("--secret-file") {
                 guard FileManager.default.createFile(atPath: file, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
                     throw SandboxUsage(message: "could not write the secret to '\(file)'; run 'rounds-sandbox client rotate \(name)' to get a new one")
                 }
@@ -167,10 +183,25 @@ enum ClientCommand {
             print("revoked \(name)")
         case "ls":
             for c in reg.clients {
-                print("\(c.name)\t\(c.clientId)\ttenants=\(c.tenants.joined(separator: ","))\tauth=\(c.auth)\(c.revoked ? "\tREVOKED" : "")")
+                let keys = c.jwks == nil ? "" : "\tjwks"
+                print("\(c.name)\t\(c.clientId)\ttenants=\(c.tenants.joined(separator: ","))\tauth=\(c.auth)\(keys)\(c.revoked ? "\tREVOKED" : "")")
             }
         default:
             throw SandboxUsage(message: "unknown client command '\(verb)'")
         }
     }
+}
+
+/// A JWKS file as the client's admin exported it (`rounds key jwks FILE`): public keys only.
+func readJWKS(_ path: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        throw SandboxUsage(message: "cannot read the JWKS file '\(path)'")
+    }
+    guard let keys = (try? JSONParser.parse(text))?["keys"]?.array, !keys.isEmpty else {
+        throw SandboxUsage(message: "'\(path)' is not a JWKS document ({\"keys\": [...]})")
+    }
+    guard keys.allSatisfy({ $0["d"] == nil }) else {
+        throw SandboxUsage(message: "'\(path)' holds a private key; register the public JWKS only")
+    }
+    return text
 }

@@ -37,7 +37,9 @@ struct CLIContext {
     /// Connects with the saved connection; the secret from its file, the environment, or a prompt.
     func connect(_ saved: SavedConnection, maxConcurrentRequests: Int? = nil) async throws -> FHIRConnection {
         var credentials: ClientCredentials? = nil
-        if let id = saved.clientId {
+        if let id = saved.clientId, let keyFile = saved.privateKeyFile {
+            credentials = ClientCredentials(clientId: id, signingKey: try KeyFile.read(keyFile), keyId: saved.keyId, tenant: saved.tenant)
+        } else if let id = saved.clientId {
             let secret = try Secrets.resolve(file: saved.secretFile, promptFor: saved.name)
             credentials = ClientCredentials(clientId: id, secret: secret, tenant: saved.tenant, method: saved.auth)
         }

@@ -6,6 +6,8 @@ enum Help {
     Usage:
       rounds [--plain] [--theme NAME]        open the full-screen app
       rounds connect URL --client-id ID --tenant TENANT [--secret-file PATH] [--auth post|basic] [--name NAME]
+      rounds connect URL --client-id ID --tenant TENANT --private-key FILE [--key-id KID] [--name NAME]
+      rounds key generate [--alg ES384|RS384] --out FILE | key jwks FILE
       rounds metadata [--json]
       rounds search [--name X] [--family X] [--given X] [--mrn X] [--birthdate YYYY-MM-DD]
                     [--gender G] [--count N] [--page N] [--offline] [--json]

@@ -31,6 +31,7 @@ struct RoundsMain {
         case "keys": FileHandle.standardOutput.write(Data(Bindings.markdown.utf8)); return 0
         case "inspect": return try InspectCommand.run(words)
         case "connect": return try await ConnectCommand.run(words)
+        case "key": return try KeyCommand.run(words)
         case "metadata": return try await MetadataCommand.run(words)
         case "search": return try await SearchCommand.run(words)
         case "patient": return try await PatientCommand.run(words)
