@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSONKit", "TestSupport"]),
         .testTarget(name: "FHIRAdaptersTests", dependencies: ["FHIRAdapters", "Clinical", "TestSupport"]),
-        .testTarget(name: "FHIRClientTests", dependencies: ["TestSupport", "FHIRClient", "FHIRAdapters", "Clinical", "Sandbox"]),
+        .testTarget(name: "FHIRClientTests", dependencies: ["TestSupport", "FHIRClient", "FHIRAdapters", "Clinical", "Sandbox", "JOSE"]),
         .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store", "Clinical", "CSQLite"]),
         .testTarget(name: "RoundsCoreTests", dependencies: ["TestSupport", "RoundsCore", "Store", "Clinical", "Sandbox", "FHIRClient"]),
         .testTarget(name: "ScreenKitTests", dependencies: ["ScreenKit"]),

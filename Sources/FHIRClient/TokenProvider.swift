@@ -88,7 +88,7 @@ actor TokenProvider {
     /// A client assertion for one token request (SMART Backend Services): `iss` = `sub` = client
     /// id, `aud` = the token URL, `exp` under five minutes ahead, a fresh random `jti`, `kid` in the
     /// header. A new one for every request, so a renewal never replays an old one.
-    private func assertion() throws(FHIRClientError) -> String {
+    func assertion() throws(FHIRClientError) -> String {
         guard let key = credentials.signingKey else { throw .signingFailed("no private key was given") }
         let issued = now().timeIntervalSince1970.rounded(.down)
         let claims: JSONValue = [

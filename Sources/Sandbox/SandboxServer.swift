@@ -230,7 +230,9 @@ public final class SandboxServer: @unchecked Sendable {
             entry.authMethod = "private_key_jwt"
             switch verifyAssertion(f, tokenURL: tokenURL(req), registry: reg) {
             case .success(let c): client = c
-            case .failure(let refusal): return oauthError(401, "invalid_client", refusal.reason)
+            // 400, as RFC 6749 §5.2 allows when the client did not use the Authorization header
+            // (and as EHRs answer a bad assertion): no Basic challenge for a key.
+            case .failure(let refusal): return oauthError(400, "invalid_client", refusal.reason)
             }
         } else {
             var id = f["client_id"], secret = f["client_secret"], method = "post"
