@@ -10,11 +10,6 @@ import TestSupport
 /// `fhir.resources` models from PyPI, installed by `make deps`) reads it, and answer searches as
 /// a server does.
 @Suite struct SandboxValidityTests {
-    /// The Python with `fhir.resources`: `$ROUNDS_PYTHON` (set by `make test`), else `python3`.
-    static let python = ProcessInfo.processInfo.environment["ROUNDS_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Validation/validate_sandbox.py").path
-
     struct Case: Sendable, CustomTestStringConvertible {
         let release: String
         let history: Bool
@@ -30,21 +25,13 @@ import TestSupport
     @Test(arguments: cases)
     func validAsAThirdPartyValidatorReadsIt(_ c: Case) throws {
         let h = try SandboxHarness(patients: 6) { config in config.history = c.history }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [Self.python, Self.script, h.base(c.release), h.clientId, h.secretFile, h.tenant,
-                             "contos-0001", "contos-0002", "contos-0003"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (status, text) = try PythonChecks.run("validate_sandbox.py", [h.base(c.release), h.clientId, h.secretFile, h.tenant,
+                                                                          "contos-0001", "contos-0002", "contos-0003"])
         if text.contains("No module named 'fhir'") {
-            Issue.record("fhir.resources is not installed for \(Self.python): run `make deps` (it sets ROUNDS_PYTHON)")
+            Issue.record(Comment(rawValue: PythonChecks.missing("fhir.resources")))
             return
         }
-        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(status == 0, "\(text)")
         #expect(text.contains(", 0 invalid"), "\(text)")
         // Metadata, a patient search, 7 queries for each of 3 patients, their Locations and
         // Organizations, an empty search: all of it was read.

@@ -6,10 +6,6 @@ import TestSupport
 
 /// Keys and signatures on libcrypto, checked against a second implementation (pyca/cryptography).
 @Suite struct JOSETests {
-    static let python = ProcessInfo.processInfo.environment["ROUNDS_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
-    static let checker = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Validation/check_jws.py").path
-
     @Test(arguments: SigningAlgorithm.allCases)
     func generateWriteReadSignVerify(_ algorithm: SigningAlgorithm) throws {
         let dir = try TempDir.make("jose")
@@ -38,9 +34,9 @@ import TestSupport
         // A second implementation agrees on the signature and the RFC 7638 thumbprint.
         let jwks = dir + "/jwks.json"
         try JSONValue.object(["keys": [jwk]]).serialized.write(toFile: jwks, atomically: true, encoding: .utf8)
-        let (status, output) = try run([Self.python, Self.checker, jwks, token])
+        let (status, output) = try PythonChecks.run("check_jws.py", [jwks, token])
         if output.contains("No module named 'cryptography'") {
-            Issue.record("cryptography is not installed for \(Self.python): run `make deps`")
+            Issue.record(Comment(rawValue: PythonChecks.missing("cryptography")))
             return
         }
         #expect(status == 0, "\(output)")
@@ -50,18 +46,5 @@ import TestSupport
 
     @Test func aFileThatIsNotAKeyIsNamed() {
         #expect(throws: KeyError.notAPrivateKey(path: "x.pem")) { try SigningKey.read(pem: Data("hello".utf8), path: "x.pem") }
-    }
-
-    func run(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
     }
 }
