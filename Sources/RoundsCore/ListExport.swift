@@ -1,4 +1,5 @@
 import Foundation
+import TextSafety
 
 /// The shift report: a list's columns, one row per patient, as CSV (RFC 4180, UTF-8 with a BOM
 /// so Excel reads Zoë correctly, formula injection neutralised), Markdown or JSON.
@@ -29,14 +30,15 @@ public enum ListExport {
             e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             struct Doc: Encodable { let list: String; let exportedAt: String; let columns: [String]; let patients: [[String: String]] }
             let doc = Doc(list: listName, exportedAt: ISO8601DateFormatter().string(from: now), columns: columns.map(\.rawValue), patients: objects)
-            return (try? e.encode(doc)) ?? Data()
+            let encoded = (try? e.encode(doc)) ?? Data()
+            return Data(TerminalText.safeJSON(String(decoding: encoded, as: UTF8.self)).utf8)
         }
     }
 
     /// One CSV field: a leading `=`, `+`, `-`, `@`, tab or CR gets a `'` so a spreadsheet never
     /// runs it as a formula; quotes, commas and line breaks are quoted per RFC 4180.
     public static func csvCell(_ s: String) -> String {
-        var v = s
+        var v = TerminalText.safe(s, lines: true)
         if let f = v.first, "=+-@\t\r".contains(f) { v = "'" + v }
         if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
@@ -45,6 +47,6 @@ public enum ListExport {
     }
 
     static func mdCell(_ s: String) -> String {
-        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+        TerminalText.safe(s.replacingOccurrences(of: "\n", with: " "), lines: false).replacingOccurrences(of: "|", with: "\\|")
     }
 }

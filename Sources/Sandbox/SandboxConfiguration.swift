@@ -38,6 +38,10 @@ public struct SandboxConfiguration: Sendable {
     /// Client authentication the token endpoint accepts, as `.well-known/smart-configuration`
     /// lists it: `client_secret_post`, `client_secret_basic`, `private_key_jwt`.
     public var authMethods = ["client_secret_post", "client_secret_basic", "private_key_jwt"]
+    /// The first patient's record carries terminal escapes and bidi tricks (OSC title, clear
+    /// screen, colour, a one-byte CSI, a right-to-left override, a zero-width space): what a
+    /// malicious or broken EHR could send.
+    public var hostileText = false
 
     public enum Discovery: String, Sendable { case `extension`, smart, none }
 

@@ -163,8 +163,10 @@ public final class SandboxServer: @unchecked Sendable {
     func tenantData(_ tenant: String) -> TenantData {
         lock.lock(); defer { lock.unlock() }
         if let d = tenants[tenant] { return d }
-        let d = TenantData(patients: SyntheticPopulation.generate(tenant: tenant, count: configuration.patientsPerTenant,
-                                                                  seed: configuration.seed, anchor: anchor))
+        var patients = SyntheticPopulation.generate(tenant: tenant, count: configuration.patientsPerTenant,
+                                                    seed: configuration.seed, anchor: anchor)
+        if configuration.hostileText, !patients.isEmpty { SyntheticPopulation.makeHostile(&patients[0]) }
+        let d = TenantData(patients: patients)
         tenants[tenant] = d
         return d
     }

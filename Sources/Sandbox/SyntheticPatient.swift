@@ -154,6 +154,18 @@ enum SyntheticPopulation {
             deteriorating: deteriorating)
     }
 
+    /// The escapes of a hostile record (`--hostile-text`): an OSC window title, clear screen and red,
+    /// a C1 CSI, a right-to-left override and a zero-width space, in the name, a problem, an order
+    /// and the location.
+    static let hostileFamily = "Evil\u{1b}]0;pwned\u{07}\u{1b}[2J\u{1b}[31m"
+
+    static func makeHostile(_ p: inout SyntheticPatient) {
+        p.family = hostileFamily
+        if !p.problems.isEmpty { p.problems[0].display = "Sepsis \u{202E}gnissim\u{202C} suspected" }
+        if !p.orders.isEmpty { p.orders[0].dosage = "\u{9b}31m10 mg\u{200B} daily" }
+        p.location = "4 West\u{1b}[8m, Room 9"
+    }
+
     static func pick<T>(_ xs: [T], _ rng: inout Mix64) -> T { xs[rng.int(0...(xs.count - 1))] }
 
     /// FNV-1a: a stable hash (Swift's `hashValue` changes between runs).

@@ -1,3 +1,4 @@
+import TextSafety
 /// One cell of the screen. A wide character occupies its cell and the next, which holds `nil`.
 public struct Cell: Sendable, Hashable {
     public var character: Character?
@@ -44,7 +45,9 @@ public struct Screen: Sendable, Equatable {
         guard y >= 0, y < height else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
         var col = x
-        for ch in text {
+        // A control character would otherwise go to the terminal inside a cell (ESC attached to
+        // the previous character as if it were a combining mark).
+        for ch in TerminalText.safe(text, lines: false) {
             let w = DisplayWidth.of(ch)
             if w == 0 {
                 // A combining mark with no base of its own: attach to the previous cell.

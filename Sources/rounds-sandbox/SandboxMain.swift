@@ -24,6 +24,7 @@ struct SandboxMain {
       --history          old, planned, cancelled and entered-in-error records; stopped orders;
                          a retired MRN first; a bed partOf its ward
       --us-core-oxygen   oxygen only as components of the pulse-oximetry reading (US Core R4)
+      --hostile-text     the first patient's record carries terminal escapes and bidi tricks
       rounds-sandbox client add NAME --tenant T [--tenant T2…] [--auth any|post|basic|key] [--secret-file FILE]
                                  [--jwks FILE]   (public keys for private_key_jwt; --auth key: keys only)
       rounds-sandbox client rotate NAME [--secret-file FILE]
@@ -58,7 +59,8 @@ struct SandboxMain {
         let o = try Options(args, valued: ["--host", "--port", "--state", "--seed", "--patients", "--token-ttl", "--latency-ms", "--fail-rate",
                                            "--malformed-rate", "--status", "--log", "--discovery", "--retry-after", "--port-file",
                                            "--page-size", "--auth-methods"],
-                            flags: ["--no-batch", "--ignore-sort", "--strict", "--no-contains", "--history", "--us-core-oxygen"])
+                            flags: ["--no-batch", "--ignore-sort", "--strict", "--no-contains", "--history", "--us-core-oxygen",
+                                   "--hostile-text"])
         var c = SandboxConfiguration(stateDirectory: o.value("--state") ?? Options.defaultState)
         if let v = o.value("--seed") { c.seed = UInt64(v) ?? 42 }
         if let v = o.value("--patients") { c.patientsPerTenant = max(1, Int(v) ?? 200) }
@@ -80,6 +82,7 @@ struct SandboxMain {
         c.noContains = o.has("--no-contains")
         c.history = o.has("--history")
         c.usCoreOxygen = o.has("--us-core-oxygen")
+        c.hostileText = o.has("--hostile-text")
         if let v = o.value("--auth-methods") {
             let methods = v.split(separator: ",").map(String.init)
             let known = ["client_secret_post", "client_secret_basic", "private_key_jwt"]

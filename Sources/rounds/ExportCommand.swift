@@ -50,7 +50,7 @@ enum AuditCommand {
         let records = try ws.cache.auditRecords(since: since, patient: a.value("--patient"), operation: a.value("--operation"))
         if a.has("--json") {
             let e = JSONEncoder.rounds
-            FileHandle.standardOutput.write(try e.encode(records)); FileHandle.standardOutput.write(Data("\n".utf8))
+            Output.raw(try e.encode(records))
         } else {
             var t = TextTable(headers: ["#", "Time", "User", "Operation", "Patients", "List", "Outcome"])
             for r in records {

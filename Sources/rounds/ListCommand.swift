@@ -105,7 +105,7 @@ enum ListCommand {
                 try AtomicFile.write(data, to: out)
                 Output.err("Wrote '\(out)' (0600). It holds patient ids and notes: handle it as PHI.")
             } else {
-                FileHandle.standardOutput.write(data); FileHandle.standardOutput.write(Data("\n".utf8))
+                Output.raw(data)
             }
             audit("ExportInitiation", l.name, l.patientIds)
         case "import":

@@ -79,6 +79,11 @@ public final class TmuxSession: @unchecked Sendable {
 
     public func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
 
+    /// The pane's title, which an OSC 0/2 sequence written to the terminal would set.
+    public func paneTitle() throws -> String {
+        try tmux(["display-message", "-p", "-t", name, "#{pane_title}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     public func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", name, "-x", String(width), "-y", String(height)])
     }
