@@ -41,9 +41,41 @@ public struct Settings: Codable, Sendable, Equatable {
 
     public static func load(_ paths: RoundsPaths) throws -> Settings {
         guard let data = FileManager.default.contents(atPath: paths.settingsFile) else { return Settings() }
-        do { return try JSONDecoder.rounds.decode(Settings.self, from: data) } catch {
+        let settings: Settings
+        do { settings = try JSONDecoder.rounds.decode(Settings.self, from: data) } catch {
             throw CoreError.badConfiguration("Cannot read '\(paths.settingsFile)': \(error).")
         }
+        try settings.validate(file: paths.settingsFile)
+        return settings
+    }
+
+    /// Every number in range, or a sentence naming the bad value (an absurd timeout crashed the
+    /// HTTP library; an absurd staleness would call week-old vitals current).
+    public func validate(file: String) throws {
+        func check(_ value: Double?, _ key: String, _ range: ClosedRange<Double>, _ unit: String) throws {
+            guard let value else { return }
+            guard value.isFinite, range.contains(value) else {
+                let bounds = "\(VitalNumber.text(range.lowerBound)) to \(VitalNumber.text(range.upperBound))"
+                throw CoreError.badConfiguration("'\(key)' in \(file) is \(value): give a number of \(unit) from \(bounds).")
+            }
+        }
+        try check(timeoutSeconds, "timeoutSeconds", Settings.timeoutRange, "seconds")
+        try check(lockMinutes, "lockMinutes", 0...1440, "minutes")
+        try check(news2StaleHours, "news2StaleHours", 1...168, "hours")
+        try check(cache.maxAgeDays, "cache.maxAgeDays", 0...3650, "days")
+        try check(concurrency.map(Double.init), "concurrency", 1...64, "requests")
+    }
+
+    /// What a request timeout may be, from config.json or `ROUNDS_TIMEOUT`.
+    public static let timeoutRange: ClosedRange<Double> = 1...600
+
+    /// `ROUNDS_TIMEOUT`, checked: `nil` when unset.
+    public static func timeoutFromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Double? {
+        guard let text = env["ROUNDS_TIMEOUT"], !text.isEmpty else { return nil }
+        guard let value = Double(text), value.isFinite, timeoutRange.contains(value) else {
+            throw CoreError.badConfiguration("ROUNDS_TIMEOUT is '\(text)': give a number of seconds from 1 to 600.")
+        }
+        return value
     }
 
     /// The name notes and audit records carry.
@@ -56,4 +88,9 @@ public enum OSUser {
         if let pw = getpwuid(getuid()), let n = pw.pointee.pw_name { return String(cString: n) }
         return ProcessInfo.processInfo.environment["USER"] ?? "unknown"
     }
+}
+
+/// Numbers in messages: `600`, not `600.0`.
+enum VitalNumber {
+    static func text(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v) }
 }

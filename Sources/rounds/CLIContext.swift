@@ -8,17 +8,20 @@ struct CLIContext {
     let paths: RoundsPaths
     let settings: Settings
     var book: ConnectionBook
+    /// `ROUNDS_TIMEOUT`, checked at load.
+    let timeoutOverride: Double?
 
     static func load() throws -> CLIContext {
         let paths = RoundsPaths()
-        return CLIContext(paths: paths, settings: try Settings.load(paths), book: try ConnectionBook.load(paths))
+        return CLIContext(paths: paths, settings: try Settings.load(paths), book: try ConnectionBook.load(paths),
+                          timeoutOverride: try Settings.timeoutFromEnvironment())
     }
 
     var options: ClientOptions {
         var o = ClientOptions()
         if let t = settings.timeoutSeconds { o.timeout = t }
         if let c = settings.concurrency { o.maxConcurrentRequests = c }
-        if let t = ProcessInfo.processInfo.environment["ROUNDS_TIMEOUT"].flatMap(Double.init) { o.timeout = t }
+        if let t = timeoutOverride { o.timeout = t }
         return o
     }
 
