@@ -168,7 +168,10 @@ public enum Column: String, Sendable, CaseIterable, Codable {
         case .news2:
             guard let n = row.news2 else { return CellValue("—", sortKey: .missing) }
             let mark = n.band >= .medium || n.hasSingleThree ? "▲" : ""
-            return CellValue("\(n.total)\(n.isPartial ? "?" : "")\(mark)", sortKey: .number(Double(n.total)), abnormal: n.band >= .lowMedium)
+            // `~`: the vital signs shown are the good copy kept when the last refresh failed.
+            let stale = row.record?.state(of: .vitals).stale == true ? "~" : ""
+            return CellValue("\(n.total)\(n.isPartial ? "?" : "")\(stale)\(mark)", sortKey: .number(Double(n.total)),
+                             abnormal: n.band >= .lowMedium)
         case .heartRate: return vital(.heartRate) { NEWS2.pulse(Int($0.rounded())) >= 2 }
         case .respiratoryRate: return vital(.respiratoryRate) { NEWS2.respiration(Int($0.rounded())) >= 2 }
         case .spo2: return vital(.oxygenSaturation) { NEWS2.saturation(Int($0.rounded()), scale2: row.news2?.scale == 2, onOxygen: false) >= 2 }

@@ -118,7 +118,15 @@ public struct SyncEngine: Sendable {
     private func syncOne(_ id: String) async -> Result<SaveOutcome, Error> {
         do {
             let record = try await fetcher.fetchRecord(id: id)
-            return .success(try cache.save(record))
+            let outcome = try cache.save(record)
+            // The good sections are saved; a section that failed keeps its old copy, marked stale,
+            // and makes the patient a partial failure: counted, listed, never "synced".
+            let failed = ClinicalSection.allCases.compactMap { section -> String? in
+                guard case .unavailable(let reason) = record.state(of: section).status else { return nil }
+                return "\(section.title.lowercased()): \(reason)"
+            }
+            if !failed.isEmpty { return .failure(SectionsFailed(sections: failed)) }
+            return .success(outcome)
         } catch {
             // The cached copy stays; it is marked stale so nobody mistakes it for fresh.
             try? cache.markStale(id, reason: SyncEngine.describe(error))
@@ -129,4 +137,11 @@ public struct SyncEngine: Sendable {
     static func describe(_ e: Error) -> String {
         "\(e)"
     }
+}
+
+/// A patient whose record came back with sections the server could not give (a 503 on the
+/// observations): saved, but only in part.
+struct SectionsFailed: Error, CustomStringConvertible {
+    let sections: [String]
+    var description: String { "only part of the record was refreshed; failed: " + sections.joined(separator: "; ") }
 }

@@ -157,6 +157,31 @@ extension Cache {
             let byId = Dictionary(full.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             for k in missing { if let r = byId[ids[k]] { out[k] = ListEntry(record: r, digest: SectionDigest(record: r)) } }
         }
+        // A row shows the good copy of a section whose last refresh failed: say so on the row too.
+        let stale = try staleSections(ids)
+        for k in out.indices where out[k] != nil {
+            for (section, reason) in stale[ids[k]] ?? [] {
+                var state = out[k]!.record.sections[section] ?? SectionState(.ok)
+                state.stale = true
+                state.staleReason = reason
+                out[k]!.record.sections[section] = state
+            }
+        }
+        return out
+    }
+
+    /// The sections marked stale (their last refresh failed) of these patients, with the reason.
+    public func staleSections(_ ids: [String]) throws(StoreError) -> [String: [(ClinicalSection, String?)]] {
+        var out: [String: [(ClinicalSection, String?)]] = [:]
+        try locked { () throws(StoreError) -> Void in
+            for (chunk, marks) in Cache.inGroups(ids) {
+                let sql = "SELECT patient_id, section, stale_reason FROM sections WHERE stale = 1 AND patient_id IN (\(marks))"
+                for r in try db.rows(sql, chunk.map(SQLValue.text)) {
+                    guard let id = r[0].string, let section = r[1].string.flatMap(ClinicalSection.init(rawValue:)) else { continue }
+                    out[id, default: []].append((section, r[2].string))
+                }
+            }
+        }
         return out
     }
 

@@ -29,6 +29,12 @@ enum PresentView {
         line([Segment("\(p.sexLetter) · \(Masking.born(p, s.masked, now: s.now)) · MRN \(Masking.mrn(p, s.masked))")], gap: 2)
         line(DetailView.encounterLine(r, s), gap: 2)
         if let n = d.news2 { line([Segment(n.summary + " — " + n.band.response, ListPanes.news2Role(n))], gap: 2) }
+        let vitalsState = r.state(of: .vitals)
+        if vitalsState.stale {
+            let age = vitalsState.fetchedAt.map { " from \(Age.describe(since: $0, now: s.now))" } ?? ""
+            line([Segment("Vital signs are the previous copy\(age): \(vitalsState.staleReason ?? "the refresh failed")", "section.stale")],
+                 gap: 2)
+        }
         for v in r.latestVitals where [.respiratoryRate, .oxygenSaturation, .inspiredOxygen, .oxygenFlow, .bloodPressure, .heartRate, .consciousness, .bodyTemperature].contains(v.kind) {
             let points = DetailView.score(v, d.news2)
             line([Segment(DisplayWidth.pad(v.label, to: 20), "present.label"),
