@@ -26,6 +26,14 @@ public enum FHIRClientError: Error, Equatable, Sendable, CustomStringConvertible
     case signingAlgorithmNotOffered(algorithm: String, offered: [String])
     /// The private key could not be used to sign.
     case signingFailed(String)
+    /// A redirect to another origin, not followed with credentials.
+    case redirectRefused(from: String, to: String)
+    /// A link (`next`) to another origin than the server's, not followed with the token.
+    case crossOriginLink(base: String, link: String)
+    /// Plain `http://` to a host that is not this machine: secrets and PHI would cross the network in clear.
+    case insecureURL(String)
+    /// The token URL is not the one pinned at `rounds connect`.
+    case tokenURLChanged(pinned: String, now: String)
     case tokenEndpointFailed(url: String, status: Int, detail: String?)
     case missingCredentials(String)
     case unsupportedSearch(String)
@@ -67,6 +75,17 @@ public enum FHIRClientError: Error, Equatable, Sendable, CustomStringConvertible
             return "This server does not accept \(alg) signatures (it lists \(offered.joined(separator: ", "))). "
                 + "Generate a key of one of those with 'rounds key generate --alg ALG --out FILE'."
         case .signingFailed(let why): return "Could not sign the client assertion: \(why)"
+        case .redirectRefused(let from, let to):
+            return "'\(from)' redirected to another origin ('\(to)'); Rounds does not send credentials or the token there. "
+                + "Ask the EHR's administrator for the right URL."
+        case .crossOriginLink(let base, let link):
+            return "The server gave a link to another origin ('\(link)', not '\(base)'); Rounds does not follow it with the token."
+        case .insecureURL(let url):
+            return "'\(url)' is plain http:// to another machine: secrets and patient data would cross the network unencrypted. "
+                + "Use https://, or set ROUNDS_ALLOW_INSECURE_HTTP=1 for a test server on a trusted network."
+        case .tokenURLChanged(let pinned, let now):
+            return "The server now names the token URL '\(now)', not '\(pinned)' as when it was connected; nothing was sent to it. "
+                + "If the change is expected, run 'rounds connect' again to accept it."
         case .tokenEndpointFailed(let u, let s, let d): return "The token endpoint '\(u)' answered \(s)\(d.map { ": \($0)" } ?? "")."
         case .missingCredentials(let m): return m
         case .unsupportedSearch(let m): return m

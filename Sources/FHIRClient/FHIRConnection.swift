@@ -21,11 +21,18 @@ public final class FHIRConnection: Sendable {
 
     /// Probes `/metadata` (no token), pivots on the version, finds the token URL (oauth-uris
     /// extension, then `.well-known/smart-configuration`, else open) and fetches a first token.
-    public static func connect(to base: String, credentials: ClientCredentials?, options: ClientOptions = ClientOptions()) async throws(FHIRClientError) -> FHIRConnection {
+    /// `pinnedTokenURL` is the token URL saved at `rounds connect`: a server that names another one
+    /// later gets nothing (a changed metadata must not receive the secret).
+    public static func connect(to base: String, credentials: ClientCredentials?, options: ClientOptions = ClientOptions(),
+                               pinnedTokenURL: String? = nil) async throws(FHIRClientError) -> FHIRConnection {
         let transport = HTTPTransport(options: options)
         let probe = try await FHIRConnection.probe(base, transport: transport)
         var tokens: TokenProvider? = nil
+        if let pinnedTokenURL, let now = probe.tokenURL?.absoluteString, now != pinnedTokenURL {
+            throw .tokenURLChanged(pinned: pinnedTokenURL, now: now)
+        }
         if let tokenURL = probe.tokenURL {
+            try checkTransportSecurity(tokenURL)
             guard let credentials else { throw .missingCredentials("'\(probe.baseURL.absoluteString)' requires a client id, secret and tenant.") }
             var extraScopes: [String] = []
             if credentials.method == .privateKeyJWT {
@@ -66,6 +73,12 @@ public final class FHIRConnection: Sendable {
         public var smartConfiguration: JSONValue? = nil
     }
 
+    /// Plain `http://` only to this machine, unless the admin says otherwise for a test network.
+    static func checkTransportSecurity(_ url: URL) throws(FHIRClientError) {
+        guard url.scheme?.lowercased() == "http", !Origin.isLoopback(url) else { return }
+        guard ProcessInfo.processInfo.environment["ROUNDS_ALLOW_INSECURE_HTTP"] == "1" else { throw .insecureURL(url.absoluteString) }
+    }
+
     /// `{base}/.well-known/smart-configuration`, or `nil` when the server has none.
     static func smartConfiguration(_ base: URL, transport: HTTPTransport) async throws(FHIRClientError) -> JSONValue? {
         let url = base.appendingPathComponent(".well-known").appendingPathComponent("smart-configuration")
@@ -97,6 +110,7 @@ public final class FHIRConnection: Sendable {
         guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
             throw .invalidURL(base)
         }
+        try checkTransportSecurity(url)
         let answer = try await transport.send("GET", url.appendingPathComponent("metadata"), idempotent: true)
         guard answer.status == 200 else { throw FHIRConnection.error(for: answer) }
         let json = try answer.json()
@@ -157,6 +171,7 @@ public final class FHIRConnection: Sendable {
     }
 
     static func error(for a: HTTPAnswer) -> FHIRClientError {
+        if (300..<400).contains(a.status) { return .redirectRefused(from: a.url, to: a.header("Location") ?? "elsewhere") }
         switch a.status {
         case 401: return .unauthorized(url: a.url, diagnostics: a.diagnostics)
         case 403: return .forbidden(url: a.url, diagnostics: a.diagnostics)

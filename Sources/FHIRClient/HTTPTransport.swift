@@ -177,9 +177,43 @@ final class ChallengeCanceller: NSObject, URLSessionTaskDelegate, @unchecked Sen
         completionHandler(.cancelAuthenticationChallenge, nil)
     }
 
+    /// Follows a redirect only within the origin (scheme, host and port) the request was sent to:
+    /// a token request or a request carrying a bearer token is never sent on to another host. The
+    /// 3xx itself is returned, and reported.
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        let from = task.originalRequest?.url
+        let to = request.url
+        completionHandler(Origin.same(from, to) ? request : nil)
+    }
+
     func take(_ id: Int?) -> URLResponse? {
         guard let id else { return nil }
         lock.lock(); defer { lock.unlock() }
         return refused.removeValue(forKey: id)
+    }
+}
+
+/// Origins (RFC 6454: scheme, host, port) and the hosts that are this machine.
+public enum Origin {
+    public static func same(_ a: URL?, _ b: URL?) -> Bool {
+        guard let a, let b, let sa = a.scheme?.lowercased(), let sb = b.scheme?.lowercased(),
+              let ha = a.host?.lowercased(), let hb = b.host?.lowercased() else { return false }
+        return sa == sb && ha == hb && port(a) == port(b)
+    }
+
+    static func port(_ url: URL) -> Int {
+        url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80)
+    }
+
+    /// 127.0.0.0/8, ::1 and localhost: plain HTTP there never crosses a network.
+    public static func isLoopback(_ url: URL) -> Bool {
+        guard let host = url.host?.lowercased() else { return false }
+        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
+    /// `https://host:port`, for messages.
+    public static func text(_ url: URL) -> String {
+        "\(url.scheme ?? "?")://\(url.host ?? "?")\(url.port.map { ":\($0)" } ?? "")"
     }
 }

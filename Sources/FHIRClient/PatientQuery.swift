@@ -75,7 +75,9 @@ extension FHIRConnection {
 
     /// The page a `next` link points to.
     public func nextPage(_ link: String) async throws(FHIRClientError) -> PatientSearchPage {
-        let answer = try await send("GET", try url(link))
+        let target = try url(link)
+        guard Origin.same(target, baseURL) else { throw .crossOriginLink(base: Origin.text(baseURL), link: link) }
+        let answer = try await send("GET", target)
         guard answer.status == 200 else { throw FHIRConnection.error(for: answer) }
         var result = try page(try answer.json(), url: answer.url)
         result.namesByStart = learned.containsRefused

@@ -170,6 +170,10 @@ extension FHIRConnection {
             let links = page["link"]?.list ?? []
             guard let next = links.first(where: { $0["relation"]?.string == "next" })?["url"]?.string else { break }
             if single { break }
+            // A `next` link to another origin would carry the token (and the patient id) there.
+            guard let nextURL = URL(string: next), !next.hasPrefix("http") || Origin.same(nextURL, baseURL) else {
+                return .found(all, incomplete: "the next page is on another origin ('\(next)'); not followed")
+            }
             if pageNumber == maxPages {
                 return .found(all, incomplete: "stopped after \(maxPages) pages; older records were not read")
             }

@@ -49,6 +49,7 @@ actor TokenProvider {
             answer = retry
         }
         guard answer.status == 200 else {
+            if (300..<400).contains(answer.status) { throw FHIRConnection.error(for: answer) }
             if let e = TokenProvider.oauthError(answer) {
                 if credentials.method == .privateKeyJWT {
                     throw .assertionRejected(clientId: credentials.clientId, error: e.error, detail: e.description)

@@ -42,6 +42,10 @@ public struct SandboxConfiguration: Sendable {
     /// screen, colour, a one-byte CSI, a right-to-left override, a zero-width space): what a
     /// malicious or broken EHR could send.
     public var hostileText = false
+    /// The token endpoint answers `307` to this URL (another origin, as an attacker would).
+    public var tokenRedirect: String?
+    /// `next` links of searchsets point to this base (`http://host:port`) instead of the server's.
+    public var nextLinkOrigin: String?
 
     public enum Discovery: String, Sendable { case `extension`, smart, none }
 

@@ -197,7 +197,7 @@ extension SandboxServer {
         let asked = count ?? (type == "Patient" ? 50 : 200)
         let pageSize = max(1, min(asked, configuration.pageSize ?? 500))
         let page = Array(all.dropFirst(offset).prefix(pageSize))
-        let base = baseURL(req, release)
+        let base = configuration.nextLinkOrigin.map { $0 + "/" + release.rawValue.lowercased() } ?? baseURL(req, release)
         func url(_ off: Int) -> String {
             var q = params.filter { $0.0 != "_offset" && $0.0 != "_count" }
             q.append(("_count", String(pageSize)))

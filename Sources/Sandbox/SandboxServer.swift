@@ -215,6 +215,11 @@ public final class SandboxServer: @unchecked Sendable {
             if status == 401 { r.headers["WWW-Authenticate"] = "Basic realm=\"rounds-sandbox\"" }
             return r
         }
+        if let target = configuration.tokenRedirect {
+            var redirect = HTTPResponse.json(307, "{}", contentType: "application/json")
+            redirect.headers["Location"] = target
+            return redirect
+        }
         guard req.method == "POST" else { return oauthError(405, "invalid_request", "use POST") }
         guard (req.header("content-type") ?? "").lowercased().hasPrefix("application/x-www-form-urlencoded") else {
             return oauthError(400, "invalid_request", "the body must be application/x-www-form-urlencoded")

@@ -48,7 +48,7 @@ struct CLIContext {
         }
         var o = options
         if let maxConcurrentRequests { o.maxConcurrentRequests = max(1, maxConcurrentRequests) }
-        return try await FHIRConnection.connect(to: saved.baseURL, credentials: credentials, options: o)
+        return try await FHIRConnection.connect(to: saved.baseURL, credentials: credentials, options: o, pinnedTokenURL: saved.tokenURL)
     }
 }
 
