@@ -10,6 +10,8 @@ public enum AuditOperation: String, CaseIterable, Sendable {
     case patientNoteAdd = "PatientNoteAdd", exportInitiation = "ExportInitiation", ehrConnectionSet = "EHRConnectionSet"
     case syncRun = "SyncRun", cachePurge = "CachePurge", screenLock = "ScreenLock", screenUnlock = "ScreenUnlock"
     case patientListReorder = "PatientListReorder"
+    /// Ours: the notes of a patient were read (`rounds note ls`).
+    case patientNoteView = "PatientNoteView"
 }
 
 /// Writes audit records for one connection: who (OS user and display name), what, which

@@ -56,12 +56,35 @@ public struct ConnectionBook: Codable, Sendable {
 /// Writes a file atomically (temp file + rename) with mode 0600.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String, mode: mode_t = 0o600) throws {
-        let tmp = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: tmp, contents: data, attributes: [.posixPermissions: Int(mode)]) else {
+        // The temporary file is created new (O_EXCL) and never through a link (O_NOFOLLOW), with a
+        // name nobody can guess: in a shared directory no one can make Rounds write elsewhere.
+        let tmp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode)
+        guard fd >= 0 else { throw CoreError.io("Cannot write '\(tmp)': \(String(cString: strerror(errno))).") }
+        let written = data.withUnsafeBytes { raw in raw.baseAddress.map { Foundation.write(fd, $0, raw.count) } ?? 0 }
+        fchmod(fd, mode)
+        close(fd)
+        guard written == data.count else {
+            unlink(tmp)
             throw CoreError.io("Cannot write '\(tmp)'.")
         }
-        chmod(tmp, mode)
         guard rename(tmp, path) == 0 else { unlink(tmp); throw CoreError.io("Cannot replace '\(path)': \(String(cString: strerror(errno))).") }
+    }
+
+    /// Refuses an export target that would lose or leak something: an existing file unless asked
+    /// to replace it, a symbolic link, or a file of another user's.
+    public static func checkExportTarget(_ path: String, overwrite: Bool) throws {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return }
+        if st.st_mode & S_IFMT == S_IFLNK {
+            throw CoreError.io("'\(path)' is a symbolic link; Rounds does not write patient data through one. Choose another --output.")
+        }
+        if st.st_uid != getuid() {
+            throw CoreError.io("'\(path)' belongs to another user; Rounds does not replace it. Choose another --output.")
+        }
+        if !overwrite {
+            throw CoreError.io("'\(path)' exists; add --overwrite to replace it, or choose another --output.")
+        }
     }
 }
 

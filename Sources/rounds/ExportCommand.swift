@@ -2,10 +2,10 @@ import Foundation
 import RoundsCore
 import Store
 
-/// `rounds export LIST --format csv|md|json [--output FILE]`
+/// `rounds export LIST --format csv|md|json [--output FILE [--overwrite]]`
 enum ExportCommand {
     static func run(_ words: [String]) throws -> Int32 {
-        let a = try Arguments(words, valued: ["--format", "--output", "--sort"], flags: [])
+        let a = try Arguments(words, valued: ["--format", "--output", "--sort"], flags: ["--overwrite"])
         guard a.positionals.count == 1 else { throw UsageError(message: "export needs a LIST") }
         guard let format = ListExport.Format(rawValue: a.value("--format") ?? "csv") else { throw UsageError(message: "--format is csv, md or json") }
         let ctx = try CLIContext.load()
@@ -17,6 +17,7 @@ enum ExportCommand {
         let data = ListExport.render(listName: list.name, columns: ListBuilder.columns(list), rows: rows, format: format, now: now)
         try? AuditHook.record(ctx, operation: "ExportInitiation", connection: ws.connection, patients: list.patientIds, list: list.name, outcome: "success")
         if let out = a.value("--output") {
+            try AtomicFile.checkExportTarget(out, overwrite: a.has("--overwrite"))
             try AtomicFile.write(data, to: out)
             Output.err("Wrote \(rows.count) patients to '\(out)' (mode 0600). This file holds PHI: store and share it as your policy requires, and delete it when done.")
         } else {

@@ -8,7 +8,8 @@ enum ListCommand {
     static func run(_ words: [String]) async throws -> Int32 {
         guard let verb = words.first else { throw UsageError(message: "list needs one of ls, show, create, rename, delete, default, add, remove, move, columns, export, import") }
         let rest = Array(words.dropFirst())
-        let a = try Arguments(rest, valued: ["--to", "--sort", "--set", "--columns", "--output", "--as"], flags: ["--json", "--yes"])
+        let a = try Arguments(rest, valued: ["--to", "--sort", "--set", "--columns", "--output", "--as"],
+                              flags: ["--json", "--yes", "--overwrite"])
         let ctx = try CLIContext.load()
         let ws = try ctx.workspace()
         let cache = ws.cache
@@ -102,6 +103,7 @@ enum ListCommand {
             guard let l = try cache.list(named: a.positionals[0]) else { throw CLIError("No list named '\(a.positionals[0])'.") }
             let data = try JSONEncoder.rounds.encode(try ListTransfer.export(l, cache: cache))
             if let out = a.value("--output") {
+                try AtomicFile.checkExportTarget(out, overwrite: a.has("--overwrite"))
                 try AtomicFile.write(data, to: out)
                 Output.err("Wrote '\(out)' (0600). It holds patient ids and notes: handle it as PHI.")
             } else {

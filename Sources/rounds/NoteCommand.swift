@@ -12,6 +12,12 @@ enum NoteCommand {
         let ws = try ctx.workspace()
         switch verb {
         case "add":
+            // A note for a patient nobody has: a mistyped id would file it where no one reads it.
+            let known = try ws.cache.listedPatientIds().contains(id) || ws.cache.cachedPatientIds().contains(id)
+            guard known else {
+                throw CLIError("No patient '\(id)' is cached or on a list here; add the patient to a list first "
+                               + "('rounds list add LIST \(id)'), then add the note.")
+            }
             var text = a.positionals.dropFirst().joined(separator: " ")
             if text.isEmpty { text = try editor() }
             let n = try ws.cache.addNote(patientId: id, author: ctx.settings.author, text: text)
@@ -19,6 +25,8 @@ enum NoteCommand {
             Output.out("Note added \(Age.stamp(n.createdAt)) by \(n.author).")
         case "ls":
             let notes = try ws.cache.notes(patientId: id)
+            try AuditHook.record(ctx, operation: AuditOperation.patientNoteView.rawValue, connection: ws.connection, patients: [id],
+                                 outcome: "success")
             if a.has("--json") {
                 try Output.json(notes.map { NoteJSON(author: $0.author, createdAt: FHIRDateText.iso($0.createdAt), text: $0.text) })
             } else if notes.isEmpty {
