@@ -44,7 +44,8 @@ let package = Package(
         .testTarget(name: "RoundsCoreTests", dependencies: ["TestSupport", "RoundsCore", "Store", "Clinical", "Sandbox", "FHIRClient"]),
         .testTarget(name: "ScreenKitTests", dependencies: ["ScreenKit", "TextSafety"]),
         .testTarget(name: "TUITests", dependencies: ["TestSupport", "TUI", "ScreenKit", "RoundsCore", "Clinical", "Store"], exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Store", "CSQLite", "Clinical", "FHIRAdapters", "Sandbox"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Store", "CSQLite", "Clinical", "FHIRAdapters", "Sandbox",
+                                                        "RoundsCore", "TUI", "ScreenKit", "FHIRClient", "TextSafety"]),
     ],
     swiftLanguageModes: [.v6]
 )

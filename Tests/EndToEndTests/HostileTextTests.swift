@@ -3,6 +3,11 @@ import Foundation
 import FHIRAdapters
 import TestSupport
 import Sandbox
+import RoundsCore
+import TUI
+import ScreenKit
+import FHIRClient
+import TextSafety
 
 /// A record carrying terminal escapes and bidi tricks, from the sandbox and from a file: no byte of
 /// them reaches the terminal, in plain output, `--json`, exports, a file given to `inspect`, or the
@@ -80,5 +85,46 @@ import Sandbox
         let detail = try tui.waitFor("Vital signs")
         #expect(detail.contains("Evil␛]0;pwned␇␛[2J"), "\(detail)")
         #expect(try tui.paneTitle() != "pwned")
+    }
+}
+
+/// The hostile record from the sandbox, through the cache, onto the TUI's virtual screen: no cell
+/// holds a character a terminal would act on, in the list, the detail or present mode.
+@Suite struct HostileVirtualScreenTests {
+    @MainActor
+    @Test func everyCellIsSafe() throws {
+        let h = try SandboxHarness(patients: 5) { $0.hostileText = true }
+        let cli = CLIRunner(home: try TempDir.make("hostile-virtual"))
+        #expect(try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
+                             "--name", "sandbox"]).status == 0)
+        #expect(try cli.run(["list", "create", "Ward"]).status == 0)
+        #expect(try cli.run(["list", "add", "Ward", "contos-0001"]).status == 0)
+        #expect(try cli.run(["note", "add", "contos-0001", "family at bedside \u{1b}[2J\u{9b}31m"]).status == 0)
+        let paths = RoundsPaths(environment: ["ROUNDS_HOME": cli.home])
+        let book = try ConnectionBook.load(paths)
+        let workspace = try Workspace(paths: paths, settings: Settings(), connection: try #require(book.current))
+        let environment = TUIEnvironment(workspace: workspace, connect: { throw FHIRClientError.connectionRefused(url: "offline") },
+                                         loadTheme: { _ in Theme.fallback }, staleAfter: 86400, lockAfter: 0, mouse: false,
+                                         themeName: "default")
+        let program = TUIProgram(env: environment, terminal: nil, theme: Theme.fallback, size: (120, 40))
+        program.start()
+        program.render()
+        func check(_ mode: String) {
+            let screen = program.screen
+            var bad: [String] = []
+            for y in 0..<screen.height {
+                for x in 0..<screen.width {
+                    let scalars = screen[x, y].character.map { Array(String($0).unicodeScalars) } ?? []
+                    if scalars.contains(where: { TerminalText.needsReplacing($0, lines: false) }) { bad.append("\(x),\(y)") }
+                }
+            }
+            #expect(bad.isEmpty, "\(mode): unsafe cells at \(bad.prefix(5))")
+        }
+        #expect(program.screen.text.contains("Evil␛]0;pwned"), "\(program.screen.text)")
+        check("list and detail")
+        program.dispatch(.keyPressed(.char("p")))
+        program.render()
+        #expect(program.screen.text.contains("EVIL") || program.screen.text.contains("Evil"))
+        check("present mode")
     }
 }
