@@ -91,12 +91,18 @@ public struct ListTransfer: Codable, Sendable, Equatable {
     }
 
     /// Creates the list (under `name` when given) with its order, columns and notes.
-    public func apply(to cache: Cache, as name: String? = nil) throws -> PatientList {
+    /// Creates the list and its notes. A note from a file says it was imported, by whom and when:
+    /// its author and time are the file's word, not a fact this workstation saw.
+    public func apply(to cache: Cache, as name: String? = nil, importer: String = OSUser.name, now: Date = Date()) throws -> PatientList {
         let listName = name ?? self.name
         _ = try cache.createList(listName, columns: columns.isEmpty ? Column.defaults.map(\.rawValue) : columns)
         try cache.addPatients(patients.map(\.id), to: listName)
+        let stamp = "imported by \(importer) \(Age.stamp(now))"
         for m in patients {
-            for n in m.notes { try cache.importNote(Note(id: 0, patientId: m.id, author: n.author, createdAt: n.createdAt, text: n.text)) }
+            for n in m.notes {
+                let author = "\(n.author) (\(stamp))"
+                try cache.importNote(Note(id: 0, patientId: m.id, author: author, createdAt: n.createdAt, text: n.text))
+            }
         }
         guard let l = try cache.list(named: listName) else { throw CoreError.notFound("List '\(listName)' was not created.") }
         return l

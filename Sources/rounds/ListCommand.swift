@@ -114,8 +114,10 @@ enum ListCommand {
             try need(1, "import FILE [--as NAME]")
             guard let data = FileManager.default.contents(atPath: a.positionals[0]) else { throw CLIError("Cannot read '\(a.positionals[0])'.") }
             let t = try ListTransfer.decode(data)
-            let l = try t.apply(to: cache, as: a.value("--as"))
+            let l = try t.apply(to: cache, as: a.value("--as"), importer: ctx.settings.author)
             audit("PatientListCreate", l.name, l.patientIds)
+            let withNotes = t.patients.filter { !$0.notes.isEmpty }.map(\.id)
+            if !withNotes.isEmpty { audit(AuditOperation.patientNoteAdd.rawValue, l.name, withNotes) }
             Output.out("Imported '\(l.name)' with \(l.patientIds.count) patients. Run 'rounds sync --list \"\(l.name)\"' to fetch their data.")
         default:
             throw UsageError(message: "unknown list command '\(verb)'")

@@ -120,6 +120,12 @@ import Sandbox
         let ids = Set((show["patients"]?.array ?? []).compactMap { $0["id"]?.string })
         #expect(ids == ["contos-0005", "contos-0006"])
         #expect(try colleague.run(["note", "ls", "contos-0006"]).stdout.contains("watch potassium"))
+        // The file's author and time are its word: the note says it was imported, by whom.
+        let notes = try JSONParser.parse(try colleague.run(["note", "ls", "contos-0006", "--json"]).stdout)
+        let author = notes[0]?["author"]?.string ?? ""
+        #expect(author.hasPrefix(OSUserName.current) && author.contains("(imported by \(OSUserName.current) "), "\(author)")
+        let audit = try JSONParser.parse(try colleague.run(["audit", "--json", "--operation", "PatientNoteAdd"]).stdout).array ?? []
+        #expect(audit.contains { ($0["patientIds"]?.array ?? []).contains { $0.string == "contos-0006" } }, "the import is audited")
         #expect(try colleague.run(["sync", "--list", "Night shift"]).status == 0)
         let synced = try JSONParser.parse(try colleague.run(["list", "show", "Night shift", "--json"]).stdout)
         #expect((synced["patients"]?.array ?? []).allSatisfy { $0["synced"]?.bool == true })
