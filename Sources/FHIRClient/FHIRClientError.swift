@@ -38,6 +38,15 @@ public enum FHIRClientError: Error, Equatable, Sendable, CustomStringConvertible
     case missingCredentials(String)
     case unsupportedSearch(String)
 
+    /// True when the token endpoint refused the credentials themselves: no retry can succeed until
+    /// an administrator fixes them, so a sync stops at the first one.
+    public var isCredentialRefusal: Bool {
+        switch self {
+        case .tokenRejected, .assertionRejected, .authMethodNotOffered, .signingAlgorithmNotOffered: return true
+        default: return false
+        }
+    }
+
     /// True when the server could not be reached at all, so cached data is the honest fallback.
     public var isUnreachable: Bool {
         switch self {

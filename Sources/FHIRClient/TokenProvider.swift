@@ -27,11 +27,34 @@ actor TokenProvider {
     /// The method that worked (it can switch from post to basic).
     var method: ClientAuthMethod { credentials.method }
 
+    /// A refusal of the credentials themselves (a rotated secret, an unregistered key): asking
+    /// again cannot succeed, so every later request gets the same error without a token request.
+    private var refusal: FHIRClientError?
+
+    /// The token request under way: callers arriving meanwhile wait for it rather than asking the
+    /// token endpoint too (a sync has several patients in flight when the token expires).
+    private var fetching: Task<Result<String, FHIRClientError>, Never>?
+
     /// A valid token, fetching one when none is held or the held one is about to expire.
     func current() async throws(FHIRClientError) -> String {
         let margin = min(60, lifetime * 0.1)
         if let token, now() < expires.addingTimeInterval(-margin) { return token }
-        return try await fetch()
+        if let refusal { throw refusal }
+        let task = fetching ?? Task { await self.fetchResult() }
+        fetching = task
+        let result = await task.value
+        if fetching == task { fetching = nil }
+        switch result {
+        case .success(let fresh): return fresh
+        case .failure(let error):
+            if error.isCredentialRefusal { refusal = error }
+            throw error
+        }
+    }
+
+    /// `fetch` as a value, for the shared task (typed throws inside task closures crashed release builds).
+    private func fetchResult() async -> Result<String, FHIRClientError> {
+        do { return .success(try await fetch()) } catch { return .failure(error) }
     }
 
     /// Drops the held token (after a 401) so the next call fetches a new one.

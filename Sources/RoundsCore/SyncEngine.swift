@@ -52,6 +52,8 @@ public struct SyncSummary: Sendable, Codable, Equatable {
     public var interrupted: Bool
     /// Patients not attempted because the sync was stopped.
     public var remaining: Int
+    /// Why the sync stopped by itself (the credentials were refused), when it did.
+    public var stoppedBecause: String?
 
     public init(list: String?, total: Int, synced: Int, unchanged: Int, failed: [Failure], durationSeconds: Double, interrupted: Bool, remaining: Int) {
         self.list = list; self.total = total; self.synced = synced; self.unchanged = unchanged; self.failed = failed
@@ -83,6 +85,7 @@ public struct SyncEngine: Sendable {
         let start = Date()
         let run = try? cache.beginSyncRun(list: list)
         var synced = 0, unchanged = 0, failures: [SyncSummary.Failure] = [], done = 0
+        var credentialsRefused: String?
         var queue = ids[...]
         await withTaskGroup(of: (String, Result<SaveOutcome, Error>).self) { group in
             func launch() -> Bool {
@@ -99,6 +102,12 @@ public struct SyncEngine: Sendable {
                 case .failure(let e):
                     let reason = SyncEngine.describe(e)
                     failures.append(.init(id: id, reason: reason))
+                    // Refused credentials fail every patient alike: stop after those in flight,
+                    // with one clear reason, instead of asking the token endpoint for each.
+                    if let clientError = e as? FHIRClientError, clientError.isCredentialRefusal {
+                        credentialsRefused = reason
+                        stop.stop()
+                    }
                 }
                 if let run {
                     let outcome: String
@@ -111,8 +120,10 @@ public struct SyncEngine: Sendable {
         }
         let interrupted = stop.isStopped && !queue.isEmpty
         if let run { try? cache.finishSyncRun(run, synced: synced, unchanged: unchanged, failed: failures.count, interrupted: interrupted) }
-        return SyncSummary(list: list, total: ids.count, synced: synced, unchanged: unchanged, failed: failures,
-                           durationSeconds: Date().timeIntervalSince(start), interrupted: interrupted, remaining: queue.count)
+        var summary = SyncSummary(list: list, total: ids.count, synced: synced, unchanged: unchanged, failed: failures,
+                                  durationSeconds: Date().timeIntervalSince(start), interrupted: interrupted, remaining: queue.count)
+        summary.stoppedBecause = credentialsRefused
+        return summary
     }
 
     private func syncOne(_ id: String) async -> Result<SaveOutcome, Error> {

@@ -38,7 +38,12 @@ enum SyncCommand {
             try Output.json(summary)
         } else {
             Output.out("Synced \(summary.synced), unchanged \(summary.unchanged), failed \(summary.failed.count) of \(summary.total) in \(String(format: "%.1f", summary.durationSeconds)) s\(summary.interrupted ? " — interrupted, \(summary.remaining) not attempted; run 'rounds sync' again" : "")")
-            for f in summary.failed { Output.out("  failed \(f.id): \(f.reason)") }
+            if let why = summary.stoppedBecause {
+                // One reason for all: the credentials, not each patient.
+                Output.out("Stopped: \(why)")
+            } else {
+                for f in summary.failed { Output.out("  failed \(f.id): \(f.reason)") }
+            }
         }
         return summary.failed.isEmpty && !summary.interrupted ? 0 : 1
     }

@@ -127,7 +127,7 @@ import TestSupport
 
     @Test func cannotResolveHost() async throws {
         var o = ClientOptions(); o.timeout = 5
-        do { _ = try await FHIRConnection.connect(to: "http://rounds-no-such-host.invalid/fhir", credentials: nil, options: o); Issue.record("resolved .invalid") } catch { let e = error
+        do { _ = try await FHIRConnection.connect(to: "https://rounds-no-such-host.invalid/fhir", credentials: nil, options: o); Issue.record("resolved .invalid") } catch { let e = error
             #expect(e.isUnreachable)
             #expect(e.description.contains("rounds-no-such-host.invalid"))
         }
