@@ -89,8 +89,8 @@ public final class SigningKey: @unchecked Sendable {
         case EVP_PKEY_EC:
             var name = [CChar](repeating: 0, count: 64)
             var length = 0
-            let group = EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, &name, name.count, &length) == 1
-                ? String(cString: name) : "?"
+            let found = EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, &name, name.count, &length) == 1
+            let group = found ? String(decoding: name.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"
             guard group == "secp384r1" || group == "P-384" else {
                 EVP_PKEY_free(key)
                 throw .unsupportedKey("an EC key on curve \(group) (ES384 needs P-384)")

@@ -31,9 +31,11 @@ public enum ChartedWords {
 
     /// The level a charted consciousness value states, or `nil` when it is not certain.
     public static func consciousness(text: String?, codes: [String] = []) -> Level? {
-        let coded = Set(codes.compactMap { consciousnessCodes[$0] })
-        if coded.count > 1 { return nil }
-        if let level = coded.first { return level }
+        if !codes.isEmpty {
+            let coded = Set(codes.compactMap { consciousnessCodes[$0] })
+            if coded.count > 1 { return nil }
+            if let level = coded.first { return level }
+        }
         guard let text else { return nil }
         // The common charted words, without Foundation's case folding (lists score thousands).
         switch text {

@@ -97,7 +97,7 @@ public struct NEWS2: Sendable, Equatable, Codable {
         let (rr, rrState) = reading(.respiratoryRate)
         add(.respirationRate, rr?.formatted, rr.flatMap { certain($0, in: 0...80) { respiration(Int($0.rounded())) } }, rrState)
 
-        let oxygen = onOxygen(r, now: now, staleAfter: staleAfter)
+        let oxygen = onOxygen(r, now: now, staleAfter: staleAfter, describe: describe)
         let (sp, spState) = reading(.oxygenSaturation)
         let onO2 = oxygen.value ?? false
         let spPoints = sp.flatMap { certain($0, in: 0...100) { saturation(Int($0.rounded()), scale2: hypercapnic, onOxygen: onO2) } }
@@ -219,7 +219,7 @@ public struct NEWS2: Sendable, Equatable, Codable {
     /// Whether the patient is on supplemental oxygen, from the latest of FiO2 (3150-0), O2 flow
     /// (3151-8) — separate observations, or components of a pulse-oximetry reading as US Core R4
     /// records them — and an oxygen-therapy observation; `source` names the reading used.
-    static func onOxygen(_ r: PatientRecord, now: Date, staleAfter: TimeInterval)
+    static func onOxygen(_ r: PatientRecord, now: Date, staleAfter: TimeInterval, describe: Bool = true)
         -> (value: Bool?, state: String, source: String?) {
         let candidates = [VitalKind.inspiredOxygen, .oxygenFlow, .oxygenTherapy].compactMap { r.latest($0) }
         guard let latest = candidates.max(by: { FHIRDate.isEarlier($0.effective, $1.effective) }) else {
@@ -241,9 +241,12 @@ public struct NEWS2: Sendable, Equatable, Codable {
         default:
             value = ChartedWords.onOxygen(text: latest.text ?? latest.display, codes: latest.valueCodes)
         }
-        let fromComponent = latest.display?.contains("pulse-oximetry") == true
+        let state = value == nil ? "missing" : "scored"
+        // Lists score a thousand patients and show no item text: name the source only when asked.
+        guard describe else { return (value, state, nil) }
+        let fromComponent = latest.display?.hasSuffix("(component of the pulse-oximetry reading)") == true
         let source = "\(latest.label) \(latest.formatted)" + (fromComponent ? " on the SpO2 reading" : "")
-        return (value, value == nil ? "missing" : "scored", source)
+        return (value, state, source)
     }
 
     static func certainBool(value: Double, comparator: String?, in plausible: ClosedRange<Double>, step: Double = 1,
