@@ -7,14 +7,28 @@ public struct VitalSign: Sendable, Hashable, Codable {
     public var value: Double?
     /// `<`, `<=`, `>=` or `>` when the device could only bound the value (SpO2 `<85`): the value
     /// is then a limit, never the reading itself.
-    public var comparator: String?
+    public var comparator: String? {
+        get { extras?.comparator }
+        set { setExtras(comparator: newValue, valueCodes: valueCodes) }
+    }
     /// The UCUM code (`Cel`, `mm[Hg]`) when sent, else the unit text.
     public var unit: String?
     /// A value that is not a quantity, or why it is absent (`dataAbsentReason`).
     public var text: String?
     /// The codings of a coded value (`valueCodeableConcept`), as `system|code`: what a charted
     /// word means is read from these first (SNOMED "Mentally alert", "Breathing room air").
-    public var valueCodes: [String] = []
+    public var valueCodes: [String] {
+        get { extras?.valueCodes ?? [] }
+        set { setExtras(comparator: comparator, valueCodes: newValue) }
+    }
+
+    /// The rarely set fields in one shared box: a list of a thousand patients copies its readings
+    /// many times, and the two inline fields made every copy a third larger (first frame +40 %).
+    private var extras: VitalExtras?
+
+    private mutating func setExtras(comparator: String?, valueCodes: [String]) {
+        extras = comparator == nil && valueCodes.isEmpty ? nil : VitalExtras(comparator: comparator, valueCodes: valueCodes)
+    }
     public var effective: FHIRDate?
     public var components: [VitalComponent]
 
@@ -22,15 +36,14 @@ public struct VitalSign: Sendable, Hashable, Codable {
                 text: String? = nil, effective: FHIRDate? = nil, components: [VitalComponent] = [],
                 comparator: String? = nil, valueCodes: [String] = []) {
         self.code = code
-        self.valueCodes = valueCodes
         self.display = display
         self.value = value
-        self.comparator = comparator
         self.unit = unit
         self.text = text
         self.effective = effective
         self.components = components
         kind = VitalKind(loinc: code)
+        setExtras(comparator: comparator, valueCodes: valueCodes)
     }
 
     /// What this reading measures, when Rounds knows the code. Kept with the code (NEWS2 and the
@@ -144,5 +157,23 @@ extension VitalComponent {
         try c.encode(unit, forKey: .unit)
         try c.encode(text, forKey: .text)
         try c.encodeIfPresent(comparator, forKey: .comparator)
+    }
+}
+
+/// The rare parts of a reading (a comparator, the codes of a coded value), compared by content.
+final class VitalExtras: Sendable, Hashable {
+    let comparator: String?
+    let valueCodes: [String]
+
+    init(comparator: String?, valueCodes: [String]) {
+        self.comparator = comparator
+        self.valueCodes = valueCodes
+    }
+
+    static func == (a: VitalExtras, b: VitalExtras) -> Bool { a.comparator == b.comparator && a.valueCodes == b.valueCodes }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(comparator)
+        hasher.combine(valueCodes)
     }
 }

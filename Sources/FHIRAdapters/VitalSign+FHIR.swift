@@ -37,9 +37,13 @@ public enum VitalSignsMapper {
         if groupsOnly { return nil }
         let effectiveValue = r["effectiveDateTime"] ?? r["effectivePeriod"]?["start"] ?? r["effectiveInstant"] ?? r["issued"]
         let effective = ctx.date(effectiveValue, path: "\(path).effective")
-        var v = VitalSign(code: code, display: display, effective: effective)
-        readValue(r, into: &v.value, unit: &v.unit, text: &v.text, comparator: &v.comparator, path: path, ctx: ctx)
-        v.valueCodes = codes(r["valueCodeableConcept"])
+        var value: Double?
+        var unit: String?
+        var text: String?
+        var comparator: String?
+        readValue(r, into: &value, unit: &unit, text: &text, comparator: &comparator, path: path, ctx: ctx)
+        var v = VitalSign(code: code, display: display, value: value, unit: unit, text: text, effective: effective,
+                          comparator: comparator, valueCodes: codes(r["valueCodeableConcept"]))
         for (k, c) in (r["component"]?.list ?? []).enumerated() {
             let (cc, cd) = pickCode(c["code"])
             guard let cc else { continue }

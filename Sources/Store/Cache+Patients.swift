@@ -175,7 +175,10 @@ extension Cache {
         var out: [String: [(ClinicalSection, String?)]] = [:]
         try locked { () throws(StoreError) -> Void in
             for (chunk, marks) in Cache.inGroups(ids) {
-                let sql = "SELECT patient_id, section, stale_reason FROM sections WHERE stale = 1 AND patient_id IN (\(marks))"
+                // The partial index holds only stale rows; without it SQLite reads every section
+                // (payload included) of every patient on the list.
+                let sql = "SELECT patient_id, section, stale_reason FROM sections INDEXED BY sections_stale "
+                    + "WHERE stale = 1 AND patient_id IN (\(marks))"
                 for r in try db.rows(sql, chunk.map(SQLValue.text)) {
                     guard let id = r[0].string, let section = r[1].string.flatMap(ClinicalSection.init(rawValue:)) else { continue }
                     out[id, default: []].append((section, r[2].string))

@@ -127,6 +127,11 @@ enum Schema {
         """
         ALTER TABLE sections ADD COLUMN incomplete TEXT;
         """,
+        // 7: the stale sections of a list's patients, found without reading every section
+        //    (a list of 1,000 spent 20 ms on it, a third of its first frame).
+        """
+        CREATE INDEX sections_stale ON sections(patient_id, section) WHERE stale = 1;
+        """,
     ]
 
     static var latest: Int { migrations.count }
