@@ -6,6 +6,7 @@ import JOSE
 public enum SecretSource {
     /// Reads a secret file, refusing one that group or others can read (as ssh does).
     public static func read(file path: String) throws -> String {
+        try FileOwnership.refuseForeignLink(path, what: "secret file")
         var st = stat()
         guard stat(path, &st) == 0 else { throw CoreError.secret("Cannot read the secret file '\(path)': \(String(cString: strerror(errno))).") }
         if st.st_mode & 0o077 != 0 {
@@ -28,6 +29,7 @@ public enum SecretSource {
 /// A private key file for SMART Backend Services: the user's own, readable by nobody else.
 public enum KeyFile {
     public static func read(_ path: String) throws -> SigningKey {
+        try FileOwnership.refuseForeignLink(path, what: "private key")
         var st = stat()
         guard stat(path, &st) == 0 else {
             throw CoreError.secret("Cannot read the private key '\(path)': \(String(cString: strerror(errno))).")
@@ -47,5 +49,15 @@ public enum KeyFile {
         } catch {
             throw CoreError.secret(error.description)
         }
+    }
+}
+
+/// A symbolic link someone else owns can be pointed anywhere, at any time: a secret, a key or a
+/// cache is never read or written through one.
+public enum FileOwnership {
+    public static func refuseForeignLink(_ path: String, what: String) throws {
+        var st = stat()
+        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK, st.st_uid != getuid() else { return }
+        throw CoreError.secret("The \(what) '\(path)' is a symbolic link owned by another user; use a file of your own.")
     }
 }

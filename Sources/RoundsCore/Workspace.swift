@@ -16,7 +16,9 @@ public struct Workspace: Sendable {
     public init(paths: RoundsPaths, settings: Settings, connection: SavedConnection, now: @escaping @Sendable () -> Date = Date.init) throws {
         self.paths = paths; self.settings = settings; self.connection = connection
         try paths.prepare()
-        cache = try Cache(path: paths.cacheFile(connection: connection.name, tenant: connection.tenant), now: now)
+        let cachePath = paths.cacheFile(connection: connection.name, tenant: connection.tenant)
+        try FileOwnership.refuseForeignLink(cachePath, what: "cache")
+        cache = try Cache(path: cachePath, now: now)
         if let days = settings.cache.maxAgeDays, days > 0 {
             try cache.purge(olderThan: now().addingTimeInterval(-days * 86400))
         }

@@ -49,3 +49,25 @@ import TestSupport
         withExtendedLifetime(h) {}
     }
 }
+
+/// Secrets, keys and caches are never read through a link another user owns.
+@Suite struct ForeignLinkTests {
+    @Test(.enabled(if: getuid() == 0, "giving a link to another user (lchown) needs root; CI runs as root"))
+    func aSecretFileLinkOwnedByAnotherUserIsRefused() throws {
+        let h = try SandboxHarness(patients: 3)
+        let cli = CLIRunner(home: try TempDir.make("links"))
+        let link = cli.home + "/secret-link"
+        #expect(symlink(h.secretFile, link) == 0)
+        #expect(lchown(link, 65534, 65534) == 0)
+        let connect = try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", link])
+        #expect(connect.status == 1)
+        #expect(connect.stderr.contains("symbolic link owned by another user"), "\(connect.stderr)")
+        let keyLink = cli.home + "/key-link"
+        #expect(try cli.run(["key", "generate", "--out", cli.home + "/key.pem"]).status == 0)
+        #expect(symlink(cli.home + "/key.pem", keyLink) == 0)
+        #expect(lchown(keyLink, 65534, 65534) == 0)
+        let jwks = try cli.run(["key", "jwks", keyLink])
+        #expect(jwks.status == 1)
+        #expect(jwks.stderr.contains("symbolic link owned by another user"), "\(jwks.stderr)")
+    }
+}
