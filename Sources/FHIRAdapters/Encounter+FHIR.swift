@@ -33,8 +33,8 @@ extension Encounter {
         guard !entries.isEmpty else { return nil }
         let active = entries.filter { Datatypes.code($0["status"]) == "active" }
         let open = entries.filter { $0["period"] != nil && $0["period"]?["end"] == nil }
-        let ended = entries.filter { ["completed"].contains(Datatypes.code($0["status"]) ?? "") }
-        let pool = !active.isEmpty ? active : (!open.isEmpty ? open : entries.filter { e in !ended.contains { $0 == e } })
+        let notCompleted = entries.filter { Datatypes.code($0["status"]) != "completed" }
+        let pool = !active.isEmpty ? active : (!open.isEmpty ? open : notCompleted)
         let candidates = pool.isEmpty ? entries : pool
         let places = candidates.enumerated().map { k, e in
             Place(entry: e, order: k, resolved: ctx.resolve(e["location"], in: r))

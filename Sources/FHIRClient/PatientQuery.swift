@@ -37,8 +37,6 @@ public struct PatientSearchPage: Sendable {
     public var warnings: [DataWarning]
     /// Names matched only by their start: the server refused `:contains`.
     public var namesByStart = false
-
-    static func hasNames(_ q: PatientQuery) -> Bool { PatientQuery.hasNameParts(q) }
 }
 
 extension PatientCriteria {
@@ -54,7 +52,7 @@ extension FHIRConnection {
     /// parameters, which it matches by the start of a name, and the page says so. The refusal is
     /// remembered for the connection.
     public func searchPatients(_ query: PatientQuery) async throws(FHIRClientError) -> PatientSearchPage {
-        let withNames = PatientSearchPage.hasNames(query)
+        let withNames = PatientQuery.hasNameParts(query)
         if withNames, !learned.containsRefused {
             let answer = try await postSearch(try query.parameters(profile, contains: true))
             if answer.status == 200 { return try page(try answer.json(), url: answer.url) }

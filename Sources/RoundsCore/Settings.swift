@@ -55,7 +55,7 @@ public struct Settings: Codable, Sendable, Equatable {
         func check(_ value: Double?, _ key: String, _ range: ClosedRange<Double>, _ unit: String) throws {
             guard let value else { return }
             guard value.isFinite, range.contains(value) else {
-                let bounds = "\(VitalNumber.text(range.lowerBound)) to \(VitalNumber.text(range.upperBound))"
+                let bounds = "\(SettingNumber.text(range.lowerBound)) to \(SettingNumber.text(range.upperBound))"
                 throw CoreError.badConfiguration("'\(key)' in \(file) is \(value): give a number of \(unit) from \(bounds).")
             }
         }
@@ -91,6 +91,6 @@ public enum OSUser {
 }
 
 /// Numbers in messages: `600`, not `600.0`.
-enum VitalNumber {
+enum SettingNumber {
     static func text(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v) }
 }

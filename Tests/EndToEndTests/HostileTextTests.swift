@@ -25,12 +25,8 @@ import TextSafety
     }
 
     @Test func noServerByteReachesTheTerminal() throws {
-        let h = try SandboxHarness(patients: 5) { $0.hostileText = true }
-        let cli = CLIRunner(home: try TempDir.make("hostile"))
-        #expect(try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
-                             "--name", "sandbox"]).status == 0)
-        #expect(try cli.run(["list", "create", "Ward"]).status == 0)
-        #expect(try cli.run(["list", "add", "Ward", "contos-0001", "contos-0002"]).status == 0)
+        let (h, cli) = try HostileSetup.ward(release: "r4", patients: ["contos-0001", "contos-0002"])
+        defer { withExtendedLifetime(h) {} }  // the sandbox serves until the test ends
         let commands: [[String]] = [
             ["patient", "contos-0001"], ["patient", "contos-0001", "--json"], ["search", "--family", "Evil"],
             ["search", "--family", "Evil", "--json"], ["list", "show", "Ward"], ["list", "show", "Ward", "--json"],
@@ -69,12 +65,8 @@ import TextSafety
     }
 
     @Test func theFullScreenAppShowsTheEscapesAsText() throws {
-        let h = try SandboxHarness(patients: 5) { $0.hostileText = true }
-        let cli = CLIRunner(home: try TempDir.make("hostile-tui"))
-        #expect(try cli.run(["connect", h.base("stu3"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
-                             "--name", "sandbox"]).status == 0)
-        #expect(try cli.run(["list", "create", "Ward"]).status == 0)
-        #expect(try cli.run(["list", "add", "Ward", "contos-0001"]).status == 0)
+        let (h, cli) = try HostileSetup.ward(release: "stu3", patients: ["contos-0001"])
+        defer { withExtendedLifetime(h) {} }  // the sandbox serves until the test ends
         let command = "env ROUNDS_HOME=\(cli.home) TERM=xterm-256color TZ=UTC LANG=C.UTF-8 \(CLIRunner.binDirectory)/rounds"
         let tui = try TmuxSession(command: command)
         defer { tui.stop() }
@@ -93,12 +85,8 @@ import TextSafety
 @Suite struct HostileVirtualScreenTests {
     @MainActor
     @Test func everyCellIsSafe() throws {
-        let h = try SandboxHarness(patients: 5) { $0.hostileText = true }
-        let cli = CLIRunner(home: try TempDir.make("hostile-virtual"))
-        #expect(try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
-                             "--name", "sandbox"]).status == 0)
-        #expect(try cli.run(["list", "create", "Ward"]).status == 0)
-        #expect(try cli.run(["list", "add", "Ward", "contos-0001"]).status == 0)
+        let (h, cli) = try HostileSetup.ward(release: "r4", patients: ["contos-0001"])
+        defer { withExtendedLifetime(h) {} }  // the sandbox serves until the test ends
         #expect(try cli.run(["note", "add", "contos-0001", "family at bedside \u{1b}[2J\u{9b}31m"]).status == 0)
         let paths = RoundsPaths(environment: ["ROUNDS_HOME": cli.home])
         let book = try ConnectionBook.load(paths)
@@ -126,5 +114,19 @@ import TextSafety
         program.render()
         #expect(program.screen.text.contains("EVIL") || program.screen.text.contains("Evil"))
         check("present mode")
+    }
+}
+
+/// A sandbox whose first patient is hostile, and a Rounds connected to it with a list "Ward".
+enum HostileSetup {
+    static func ward(release: String, patients: [String]) throws -> (SandboxHarness, CLIRunner) {
+        let h = try SandboxHarness(patients: 5) { $0.hostileText = true }
+        let cli = CLIRunner(home: try TempDir.make("hostile"))
+        let connect = try cli.run(["connect", h.base(release), "--client-id", h.clientId, "--tenant", h.tenant,
+                                   "--secret-file", h.secretFile, "--name", "sandbox"])
+        #expect(connect.status == 0, "\(connect.stderr)")
+        #expect(try cli.run(["list", "create", "Ward"]).status == 0)
+        #expect(try cli.run(["list", "add", "Ward"] + patients).status == 0)
+        return (h, cli)
     }
 }

@@ -67,6 +67,12 @@ import FHIRAdapters
         return try #require(RecordAssembler.records(resources: doc.resources, release: release).first)
     }
 
+    /// The record of a document holding one Patient and nothing else.
+    func patientOnly(_ release: FHIRRelease, _ json: String) throws -> PatientRecord {
+        let doc = try FHIRDocument(data: Data(json.utf8))
+        return try #require(RecordAssembler.records(resources: doc.resources, release: release).first)
+    }
+
     // MARK: the current stay
 
     struct EncounterCase: Sendable, CustomTestStringConvertible {
@@ -146,8 +152,7 @@ import FHIRAdapters
         let ended = #"{\#(mr),"value":"0000002","period":{"start":"2001-01-01","end":"2019-03-31"}}"#
         let current = #"{"use":"usual",\#(mr),"value":"7654321"}"#
         let patient = #"{"resourceType":"Patient","id":"p","identifier":[\#(old),\#(ended),\#(current)]}"#
-        let doc = try FHIRDocument(data: Data(patient.utf8))
-        let r = try #require(RecordAssembler.records(resources: doc.resources, release: release).first)
+        let r = try patientOnly(release, patient)
         #expect(r.patient.mrn == "7654321")
     }
 
@@ -158,8 +163,7 @@ import FHIRAdapters
         let ended = #"{"family":\#(family("Jones")),"given":["Amy"],"period":{"start":"2010-01-01","end":"2015-01-01"}}"#
         let now = #"{"family":\#(family("Baxter")),"given":["Amy"]}"#
         let patient = #"{"resourceType":"Patient","id":"p","name":[\#(old),\#(ended),\#(now)]}"#
-        let doc = try FHIRDocument(data: Data(patient.utf8))
-        let r = try #require(RecordAssembler.records(resources: doc.resources, release: release).first)
+        let r = try patientOnly(release, patient)
         #expect(r.patient.displayName == "Baxter, Amy")
     }
 
@@ -168,8 +172,7 @@ import FHIRAdapters
         let licence = #"{"type":{"coding":[{"code":"DL"}],"text":"Driver's license"},"value":"D-123"}"#
         let mr = #"{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"MR"}]},"value":"M-456"}"#
         let patient = #"{"resourceType":"Patient","id":"p","identifier":[\#(licence),\#(mr)]}"#
-        let doc = try FHIRDocument(data: Data(patient.utf8))
-        let r = try #require(RecordAssembler.records(resources: doc.resources, release: release).first)
+        let r = try patientOnly(release, patient)
         #expect(r.patient.mrn == "M-456")
     }
 
