@@ -4,25 +4,30 @@ SWIFT ?= swift
 CORPUS ?= Tests/Corpus
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build release test demo bench mutate install clean
+.PHONY: help deps build release test demo bench chaos mutate install clean
 # A private Python for the third-party FHIR validator the tests use (not the system's packages).
 PYVENV ?= .build/pyvenv
 
 help: ## List every target with one line
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-deps: ## Install what the tests need and a fresh machine lacks (tmux; the FHIR and JOSE checkers in $(PYVENV))
-	@command -v tmux >/dev/null 2>&1 || { echo "deps: installing tmux"; \
+deps: ## Install what builds and tests need and a fresh machine lacks (libcurl, PAM headers, tmux; checkers in $(PYVENV))
+	@need=""; \
+	[ -f /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -f /usr/include/curl/curl.h ] || need="$$need libcurl4-openssl-dev"; \
+	[ -f /usr/include/security/pam_appl.h ] || need="$$need libpam0g-dev"; \
+	command -v tmux >/dev/null 2>&1 || need="$$need tmux"; \
+	[ -x /usr/bin/time ] || need="$$need time"; \
+	if [ -n "$$need" ]; then echo "deps: installing$$need"; \
 		SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq tmux >/dev/null; }
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$need >/dev/null; fi
 	@$(PYVENV)/bin/python -c "import fhir.resources, cryptography" 2>/dev/null || { \
 		echo "deps: installing fhir.resources and cryptography into $(PYVENV)"; \
 		python3 -m venv $(PYVENV) && $(PYVENV)/bin/pip install -q 'fhir.resources==6.4.0' 'pydantic<2' 'cryptography>=42'; }
 
-build: ## Build rounds and rounds-sandbox (debug)
+build: deps ## Build rounds and rounds-sandbox (debug)
 	$(SWIFT) build
 
-release: ## Build optimised binaries
+release: deps ## Build optimised binaries
 	$(SWIFT) build -c release
 
 test: deps build ## Build and run every test (unit, sandbox over HTTP, SQLite, TUI under tmux, FHIR validator)
@@ -34,6 +39,9 @@ demo: deps build ## Start the sandbox FHIR server with synthetic patients and op
 
 bench: release ## Measure sync, offline search and TUI figures (release build)
 	@ROUNDS_BIN_DIR="$$($(SWIFT) build -c release --show-bin-path)" bash Scripts/bench.sh
+
+chaos: build ## Rounds against every adversary profile of the sandbox: result, peak memory, time to give up
+	@ROUNDS_BIN_DIR="$$($(SWIFT) build --show-bin-path)" python3 Scripts/chaos_matrix.py $(ONLY)
 
 mutate: deps ## Apply each named mutation (Scripts/mutations.txt) to a copy of HEAD; fail unless every one is caught
 	@python3 Scripts/mutate.py $(ONLY)

@@ -14,6 +14,10 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
+        // HTTP: libcurl directly, so a body is bounded while it arrives (libcurl4-openssl-dev).
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
+        // The screen lock asks PAM for the workstation user's password (libpam0g-dev).
+        .systemLibrary(name: "CPAM", path: "Sources/CPAM"),
         .target(name: "JSONKit"),
         // Text made safe for a terminal: the one place control and bidi characters are replaced.
         .target(name: "TextSafety"),
@@ -22,9 +26,10 @@ let package = Package(
         .target(name: "JOSE", dependencies: ["JSONKit", "CCrypto"]),
         .target(name: "Clinical"),
         .target(name: "FHIRAdapters", dependencies: ["Clinical", "JSONKit"]),
-        .target(name: "FHIRClient", dependencies: ["FHIRAdapters", "Clinical", "JOSE"]),
+        .target(name: "FHIRClient", dependencies: ["FHIRAdapters", "Clinical", "JOSE", "CCurl"]),
         .target(name: "Store", dependencies: ["Clinical", "JSONKit", "CSQLite", "CCrypto"]),
-        .target(name: "RoundsCore", dependencies: ["Clinical", "FHIRAdapters", "FHIRClient", "Store", "JOSE", "TextSafety"]),
+        .target(name: "RoundsCore", dependencies: ["Clinical", "FHIRAdapters", "FHIRClient", "Store", "JOSE", "TextSafety",
+                                                  "CCrypto", "CPAM"]),
         .target(name: "ScreenKit", dependencies: ["TextSafety"]),
         .target(name: "TUI", dependencies: ["RoundsCore", "ScreenKit"]),
         .target(name: "CursesBackend", dependencies: ["ScreenKit", "CNCurses"]),
@@ -38,7 +43,7 @@ let package = Package(
                           path: "Tests/Benchmarks"),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSONKit", "TestSupport"]),
-        .testTarget(name: "FHIRAdaptersTests", dependencies: ["FHIRAdapters", "Clinical", "TestSupport"]),
+        .testTarget(name: "FHIRAdaptersTests", dependencies: ["FHIRAdapters", "Clinical", "TestSupport", "FHIRClient", "RoundsCore"]),
         .testTarget(name: "FHIRClientTests", dependencies: ["TestSupport", "FHIRClient", "FHIRAdapters", "Clinical", "Sandbox", "JOSE"]),
         .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store", "Clinical", "CSQLite"]),
         .testTarget(name: "RoundsCoreTests", dependencies: ["TestSupport", "RoundsCore", "Store", "Clinical", "Sandbox", "FHIRClient"]),

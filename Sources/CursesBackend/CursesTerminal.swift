@@ -51,6 +51,13 @@ public final class CursesTerminal: TerminalDevice {
         }
     }
 
+    public func wipe() {
+        werase(win)
+        clearok(win, true)
+        wnoutrefresh(win)
+        doupdate()
+    }
+
     public func shutdown() {
         _ = mousemask(0, nil)
         endwin()

@@ -16,6 +16,8 @@ public enum FHIRClientError: Error, Equatable, Sendable, CustomStringConvertible
     case server(status: Int, url: String, diagnostics: String?)
     case notFHIRJSON(url: String, detail: String)
     case bodyTooLarge(url: String, limit: Int)
+    /// The answers arriving at once together passed the limit (a server sending every one huge).
+    case answersTooLarge(url: String, limit: Int)
     case unsupportedVersion(declared: String, url: String)
     case tokenRejected(error: String, detail: String?)
     /// The token endpoint refused a signed client assertion (`private_key_jwt`).
@@ -34,6 +36,8 @@ public enum FHIRClientError: Error, Equatable, Sendable, CustomStringConvertible
     case insecureURL(String)
     /// The token URL is not the one pinned at `rounds connect`.
     case tokenURLChanged(pinned: String, now: String)
+    /// The token endpoint is on another origin than the FHIR base, and the admin has not said to trust it.
+    case tokenOnOtherOrigin(base: String, token: String)
     case tokenEndpointFailed(url: String, status: Int, detail: String?)
     case missingCredentials(String)
     case unsupportedSearch(String)
@@ -55,6 +59,15 @@ public enum FHIRClientError: Error, Equatable, Sendable, CustomStringConvertible
         }
     }
 
+    /// True when the server answered but the answer cannot be used (a 5xx, not FHIR JSON, too
+    /// large): what a nurse asked for is better shown from the cache, saying why, than not at all.
+    public var isBrokenAnswer: Bool {
+        switch self {
+        case .server, .notFHIRJSON, .bodyTooLarge, .answersTooLarge: return true
+        default: return false
+        }
+    }
+
     public var description: String {
         switch self {
         case .invalidURL(let u): return "'\(u)' is not a valid http(s) URL."
@@ -70,6 +83,8 @@ public enum FHIRClientError: Error, Equatable, Sendable, CustomStringConvertible
         case .server(let s, let u, let d): return "The server answered \(s) for '\(u)'\(d.map { ": \($0)" } ?? ""). Try again later."
         case .notFHIRJSON(let u, let d): return "The answer from '\(u)' is not FHIR JSON (\(d))."
         case .bodyTooLarge(let u, let l): return "The answer from '\(u)' is larger than \(l / (1 << 20)) MiB and was refused."
+        case .answersTooLarge(let u, let l):
+            return "The answer from '\(u)' was refused: the answers arriving at once passed \(l / (1 << 20)) MiB together."
         case .unsupportedVersion(let v, let u): return "'\(u)' speaks FHIR '\(v.isEmpty ? "unknown" : v)'; Rounds supports DSTU2 (1.0.x), STU3 (3.0.x) and R4 (4.0.x)."
         case .tokenRejected(let e, let d): return "The token endpoint refused the credentials (\(e)\(d.map { ": \($0)" } ?? "")). Check the client id, secret and tenant."
         case .assertionRejected(let id, let e, let d):
@@ -95,6 +110,11 @@ public enum FHIRClientError: Error, Equatable, Sendable, CustomStringConvertible
         case .tokenURLChanged(let pinned, let now):
             return "The server now names the token URL '\(now)', not '\(pinned)' as when it was connected; nothing was sent to it. "
                 + "If the change is expected, run 'rounds connect' again to accept it."
+        case .tokenOnOtherOrigin(let base, let token):
+            let origin = URL(string: token).map(Origin.text) ?? token
+            return "The server names a token endpoint on another origin ('\(token)') than its own ('\(base)'); "
+                + "the secret was not sent. If the EHR's documentation names that endpoint, connect again with "
+                + "--token-origin \(origin)."
         case .tokenEndpointFailed(let u, let s, let d): return "The token endpoint '\(u)' answered \(s)\(d.map { ": \($0)" } ?? "")."
         case .missingCredentials(let m): return m
         case .unsupportedSearch(let m): return m

@@ -22,9 +22,12 @@ public final class FHIRConnection: Sendable {
     /// Probes `/metadata` (no token), pivots on the version, finds the token URL (oauth-uris
     /// extension, then `.well-known/smart-configuration`, else open) and fetches a first token.
     /// `pinnedTokenURL` is the token URL saved at `rounds connect`: a server that names another one
-    /// later gets nothing (a changed metadata must not receive the secret).
+    /// later gets nothing (a changed metadata must not receive the secret). A token endpoint on
+    /// another origin than the base gets nothing either, unless it is `trustedTokenOrigin`, the
+    /// origin the admin named at `rounds connect --token-origin`.
     public static func connect(to base: String, credentials: ClientCredentials?, options: ClientOptions = ClientOptions(),
-                               pinnedTokenURL: String? = nil) async throws(FHIRClientError) -> FHIRConnection {
+                               pinnedTokenURL: String? = nil,
+                               trustedTokenOrigin: String? = nil) async throws(FHIRClientError) -> FHIRConnection {
         let transport = HTTPTransport(options: options)
         let probe = try await FHIRConnection.probe(base, transport: transport)
         var tokens: TokenProvider? = nil
@@ -33,6 +36,10 @@ public final class FHIRConnection: Sendable {
         }
         if let tokenURL = probe.tokenURL {
             try checkTransportSecurity(tokenURL)
+            let trusted = trustedTokenOrigin.flatMap(URL.init(string:))
+            if !Origin.same(tokenURL, probe.baseURL), !Origin.same(tokenURL, trusted) {
+                throw .tokenOnOtherOrigin(base: Origin.text(probe.baseURL), token: tokenURL.absoluteString)
+            }
             guard let credentials else { throw .missingCredentials("'\(probe.baseURL.absoluteString)' requires a client id, secret and tenant.") }
             var extraScopes: [String] = []
             if credentials.method == .privateKeyJWT {

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import FHIRAdapters
 
 /// An HTTP answer.
@@ -19,7 +16,10 @@ public struct HTTPAnswer: Sendable {
     public func json() throws(FHIRClientError) -> JSONValue {
         do { return try JSONParser.parse(body) } catch {
             let snippet = String(decoding: body.prefix(60), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
-            throw .notFHIRJSON(url: url, detail: body.isEmpty ? "empty body" : "\(error.description); starts '\(snippet)'")
+            // A sign-in page or a proxy's error page says what it is in its content type.
+            let type = header("Content-Type")?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) }
+            let typeText = type.map { $0.lowercased().contains("json") ? "" : "it is \($0); " } ?? ""
+            throw .notFHIRJSON(url: url, detail: body.isEmpty ? "empty body" : "\(typeText)\(error.description); starts '\(snippet)'")
         }
     }
 
@@ -29,38 +29,36 @@ public struct HTTPAnswer: Sendable {
     }
 }
 
-/// One `URLSession` with explicit timeouts, keep-alive, a bounded number of parallel requests,
-/// FHIR `Accept`, a Rounds `User-Agent`, `Retry-After` and bounded retries.
+/// HTTP for the FHIR client, on libcurl: explicit timeouts, keep-alive, a bounded number of
+/// parallel requests, FHIR `Accept`, a Rounds `User-Agent`, `Retry-After` and bounded retries.
+/// Bodies are bounded while they arrive (decoded size, and bytes held by all answers at once),
+/// every exchange has a deadline, and redirects are followed only within the origin.
 public final class HTTPTransport: Sendable {
     public let options: ClientOptions
-    private let session: URLSession
     private let queue: RequestQueue
-    private let challenges = ChallengeCanceller()
+    private let handles = CurlHandlePool()
+    /// Bytes of answers being received at once, over every request in flight: a sync has several,
+    /// and a hostile server could send each the per-body limit.
+    private let budget: ByteBudget
+    /// The longest one exchange may take from first byte sent to last byte received.
+    public var exchangeDeadline: TimeInterval { options.timeout * 2 }
+    /// Same-origin redirects followed for one request.
+    static let maxRedirects = 5
     public static let userAgent = "Rounds/\(ClientVersion.string) (FHIR client; Swift; +https://example.invalid/rounds)"
     public static let accept = "application/fhir+json, application/json+fhir;q=0.9, application/json;q=0.8"
 
     public init(options: ClientOptions) {
         self.options = options
-        let c = URLSessionConfiguration.ephemeral
-        c.timeoutIntervalForRequest = options.timeout
-        c.timeoutIntervalForResource = max(options.timeout * 4, 60)
-        c.httpMaximumConnectionsPerHost = options.maxConcurrentRequests
-        c.httpShouldSetCookies = false
-        c.urlCache = nil
-        c.requestCachePolicy = .reloadIgnoringLocalCacheData
-        c.urlCredentialStorage = nil
-        session = URLSession(configuration: c, delegate: challenges, delegateQueue: nil)
         queue = RequestQueue(permits: options.maxConcurrentRequests)
+        budget = ByteBudget(limit: options.maxBodyBytes)
     }
-
-    deinit { session.invalidateAndCancel() }
 
     /// Sends a request; `idempotent` requests are retried on 5xx (at most `maxRetries`).
     public func send(_ method: String, _ url: URL, headers: [String: String] = [:], body: Data? = nil,
                      idempotent: Bool) async throws(FHIRClientError) -> HTTPAnswer {
         var attempt = 0
         while true {
-            let answer = try await once(method, url, headers: headers, body: body)
+            let answer = try await following(method, url, headers: headers, body: body)
             let s = answer.status
             let retryable = s == 429 || s == 503 || (s >= 500 && idempotent)
             guard retryable, attempt < options.maxRetries else { return answer }
@@ -77,46 +75,51 @@ public final class HTTPTransport: Sendable {
         }
     }
 
+    /// One request and the redirects it is given within its origin (scheme, host and port): a
+    /// token request or a request carrying a bearer token is never sent on to another host. A
+    /// redirect elsewhere is returned as it is, and reported by the caller.
+    private func following(_ method: String, _ url: URL, headers: [String: String],
+                           body: Data?) async throws(FHIRClientError) -> HTTPAnswer {
+        var method = method, url = url, body = body
+        for _ in 0...HTTPTransport.maxRedirects {
+            let answer = try await once(method, url, headers: headers, body: body)
+            guard [301, 302, 303, 307, 308].contains(answer.status), let location = answer.header("Location"),
+                  let next = URL(string: location, relativeTo: url)?.absoluteURL, Origin.same(url, next) else { return answer }
+            if answer.status == 303 || (answer.status != 307 && answer.status != 308 && method == "POST") {
+                method = "GET"; body = nil
+            }
+            url = next
+        }
+        throw .network(url: HTTPTransport.redacted(url), detail: "more than \(HTTPTransport.maxRedirects) redirects")
+    }
+
     private func once(_ method: String, _ url: URL, headers: [String: String], body: Data?) async throws(FHIRClientError) -> HTTPAnswer {
-        var req = URLRequest(url: url, timeoutInterval: options.timeout)
-        req.httpMethod = method
-        req.setValue(HTTPTransport.accept, forHTTPHeaderField: "Accept")
-        req.setValue(HTTPTransport.userAgent, forHTTPHeaderField: "User-Agent")
-        for (k, v) in headers { req.setValue(v, forHTTPHeaderField: k) }
-        req.httpBody = body
-        let result = await perform(req)
+        var fields = ["Accept": HTTPTransport.accept, "User-Agent": HTTPTransport.userAgent]
+        for (k, v) in headers { fields[k] = v }
+        let request = CurlRequest(method: method, url: url.absoluteString, headers: fields.sorted { $0.key < $1.key },
+                                  body: body, connectTimeout: options.timeout, idleTimeout: options.timeout,
+                                  limits: BodyLimits(perBody: options.maxBodyBytes, budget: budget, deadline: exchangeDeadline))
+        let result = await perform(request)
         let display = HTTPTransport.redacted(url)
         switch result {
-        case .failure(let e): throw map(e, url: url)
-        case .success(let (data, response)):
-            guard let http = response as? HTTPURLResponse else { throw .network(url: display, detail: "not an HTTP response") }
-            if data.count > options.maxBodyBytes { throw .bodyTooLarge(url: display, limit: options.maxBodyBytes) }
-            var hs: [String: String] = [:]
-            for (k, v) in http.allHeaderFields { hs["\(k)"] = "\(v)" }
-            return HTTPAnswer(status: http.statusCode, headers: hs, body: data, url: display)
+        case .failure(let e as BodyRefused):
+            switch e {
+            case .tooLarge: throw .bodyTooLarge(url: display, limit: options.maxBodyBytes)
+            case .budgetSpent: throw .answersTooLarge(url: display, limit: options.maxBodyBytes)
+            }
+        case .failure(let e as ExchangeFailure): throw map(e, url: url)
+        case .failure(let e): throw .network(url: display, detail: "\(e)")
+        case .success(let raw):
+            return HTTPAnswer(status: raw.status, headers: raw.headers, body: raw.body, url: display)
         }
     }
 
-    /// A data task with a completion handler: on Linux the async `data(for:)` hangs forever on a
-    /// 401 carrying `WWW-Authenticate: Basic` (swift-corelibs-foundation #5456). The session
-    /// delegate cancels such challenges and keeps the 401 so it is reported, not waited on.
-    private func perform(_ req: URLRequest) async -> Result<(Data, URLResponse), Error> {
-        let pending = PendingRequest(queue: queue) { [session, challenges] pending in
-            session.dataTask(with: req) { data, response, error in
-                let id = pending.taskIdentifier
-                if let error {
-                    if let refused = challenges.take(id) {
-                        pending.completed(.success((data ?? Data(), refused)))
-                    } else {
-                        pending.completed(.failure(error))
-                    }
-                } else if let response {
-                    _ = challenges.take(id)
-                    pending.completed(.success((data ?? Data(), response)))
-                } else {
-                    pending.completed(.failure(URLError(.badServerResponse)))
-                }
-            }
+    /// Runs the exchange on its own thread (libcurl blocks) once the request queue lets it start.
+    private func perform(_ request: CurlRequest) async -> Result<RawAnswer, Error> {
+        let pending = PendingRequest(queue: queue) { [handles] pending in
+            let exchange = CurlExchange(request: request, handles: handles) { pending.completed($0) }
+            exchange.start()
+            return exchange
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { pending.wait($0) }
@@ -125,19 +128,17 @@ public final class HTTPTransport: Sendable {
         }
     }
 
-    private func map(_ error: Error, url: URL) -> FHIRClientError {
+    private func map(_ failure: ExchangeFailure, url: URL) -> FHIRClientError {
         let display = HTTPTransport.redacted(url)
-        guard let u = error as? URLError else { return .network(url: display, detail: "\(error.localizedDescription)") }
-        switch u.code {
-        case .cannotFindHost, .dnsLookupFailed: return .cannotResolveHost(host: url.host ?? display)
-        case .cannotConnectToHost: return .connectionRefused(url: display)
+        switch failure {
+        case .cancelled: return .network(url: display, detail: "cancelled")
+        case .cannotResolveHost: return .cannotResolveHost(host: url.host ?? display)
+        case .connectionRefused: return .connectionRefused(url: display)
         case .timedOut: return .timedOut(url: display, seconds: Int(options.timeout.rounded()))
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid,
-             .serverCertificateHasUnknownRoot, .clientCertificateRejected, .clientCertificateRequired:
-            return .tlsFailure(url: display, detail: u.localizedDescription)
-        case .notConnectedToInternet, .networkConnectionLost: return .network(url: display, detail: "network connection lost")
-        case .dataLengthExceedsMaximum: return .bodyTooLarge(url: display, limit: options.maxBodyBytes)
-        default: return .network(url: display, detail: u.localizedDescription)
+        case .deadline: return .timedOut(url: display, seconds: Int(exchangeDeadline.rounded()))
+        case .tls(let detail): return .tlsFailure(url: display, detail: detail)
+        case .tooLarge: return .bodyTooLarge(url: display, limit: options.maxBodyBytes)
+        case .lost(let detail): return .network(url: display, detail: detail)
         }
     }
 
@@ -162,36 +163,6 @@ public final class HTTPTransport: Sendable {
 /// The version in the User-Agent.
 public enum ClientVersion {
     public static let string = "0.1.0"
-}
-
-/// Answers HTTP authentication challenges by cancelling them, remembering the 401 response.
-final class ChallengeCanceller: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-    private let lock = NSLock()
-    private var refused: [Int: URLResponse] = [:]
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
-                    completionHandler: @escaping (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
-        if let r = challenge.failureResponse {
-            lock.lock(); refused[task.taskIdentifier] = r; lock.unlock()
-        }
-        completionHandler(.cancelAuthenticationChallenge, nil)
-    }
-
-    /// Follows a redirect only within the origin (scheme, host and port) the request was sent to:
-    /// a token request or a request carrying a bearer token is never sent on to another host. The
-    /// 3xx itself is returned, and reported.
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
-        let from = task.originalRequest?.url
-        let to = request.url
-        completionHandler(Origin.same(from, to) ? request : nil)
-    }
-
-    func take(_ id: Int?) -> URLResponse? {
-        guard let id else { return nil }
-        lock.lock(); defer { lock.unlock() }
-        return refused.removeValue(forKey: id)
-    }
 }
 
 /// Origins (RFC 6454: scheme, host, port) and the hosts that are this machine.

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Bounds the requests in flight (per connection, hence per host) and starts the next queued
 /// request from the completion handler of the one that finished. Starting it from async code
@@ -48,17 +45,23 @@ final class RequestQueue: @unchecked Sendable {
     }
 }
 
-/// One request from submission to answer: queued, then running as a URLSession data task.
+/// An exchange under way, which can be abandoned.
+protocol RunningExchange: AnyObject, Sendable {
+    func cancel()
+}
+
+/// One request from submission to answer: queued, then running as an exchange.
 final class PendingRequest: @unchecked Sendable {
-    typealias Outcome = Result<(Data, URLResponse), Error>
+    typealias Outcome = Result<RawAnswer, Error>
     private let lock = NSLock()
-    private var task: URLSessionTask?
+    private var task: RunningExchange?
     private var continuation: CheckedContinuation<Outcome, Never>?
     private var cancelled = false
     private let queue: RequestQueue
-    private let makeTask: (PendingRequest) -> URLSessionTask
+    /// Starts the exchange; it calls `completed` when it ends.
+    private let makeTask: (PendingRequest) -> RunningExchange
 
-    init(queue: RequestQueue, makeTask: @escaping (PendingRequest) -> URLSessionTask) {
+    init(queue: RequestQueue, makeTask: @escaping (PendingRequest) -> RunningExchange) {
         self.queue = queue; self.makeTask = makeTask
     }
 
@@ -73,20 +76,22 @@ final class PendingRequest: @unchecked Sendable {
         if cancelled {
             lock.unlock()
             queue.finished()
-            finish(.failure(URLError(.cancelled)))
+            finish(.failure(ExchangeFailure.cancelled))
             return
         }
-        let t = makeTask(self)
-        task = t
         lock.unlock()
-        t.resume()
+        let t = makeTask(self)
+        lock.lock()
+        task = t
+        let cancelledMeanwhile = cancelled
+        lock.unlock()
+        if cancelledMeanwhile { t.cancel() }
     }
 
-    /// The URLSession task identifier once running (for the challenge canceller).
-    var taskIdentifier: Int? { lock.lock(); defer { lock.unlock() }; return task?.taskIdentifier }
-
-    /// From the data task's completion handler: free the permit first, then answer.
+    /// From the exchange's end: free the permit first, then answer.
     func completed(_ outcome: Outcome) {
+        // The exchange holds this request (to answer it); letting go of it here breaks the cycle.
+        lock.lock(); task = nil; lock.unlock()
         queue.finished()
         finish(outcome)
     }
@@ -97,7 +102,7 @@ final class PendingRequest: @unchecked Sendable {
         let t = task
         lock.unlock()
         if let t { t.cancel(); return }
-        if queue.withdraw(self) { finish(.failure(URLError(.cancelled))) }
+        if queue.withdraw(self) { finish(.failure(ExchangeFailure.cancelled)) }
     }
 
     private func finish(_ outcome: Outcome) {

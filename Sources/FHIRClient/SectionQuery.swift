@@ -164,12 +164,22 @@ extension FHIRConnection {
         let maxPages = transport.options.maxSectionPages
         var page = first
         var all: [FoundResource] = []
+        // A resource on two pages (the data moved while paging) counts once; a `next` link to a
+        // page already read is a loop and is not followed.
+        var seen: Set<String> = []
+        var visited: Set<String> = [url]
         for pageNumber in 1...maxPages {
             guard let doc = try? FHIRDocument(json: page) else { return .failed("the answer to '\(url)' is not FHIR") }
-            all += doc.resources.filter { $0.type != "Bundle" && $0.type != "OperationOutcome" }
+            for found in doc.resources where found.type != "Bundle" && found.type != "OperationOutcome" {
+                guard let id = found.resource["id"]?.string else { all.append(found); continue }
+                if seen.insert(found.type + "/" + id).inserted { all.append(found) }
+            }
             let links = page["link"]?.list ?? []
             guard let next = links.first(where: { $0["relation"]?.string == "next" })?["url"]?.string else { break }
             if single { break }
+            guard visited.insert(next).inserted else {
+                return .found(all, incomplete: "the server's next link repeats a page already read; not followed")
+            }
             // A `next` link to another origin would carry the token (and the patient id) there.
             guard let nextURL = URL(string: next), !next.hasPrefix("http") || Origin.same(nextURL, baseURL) else {
                 return .found(all, incomplete: "the next page is on another origin ('\(next)'); not followed")

@@ -9,6 +9,7 @@ public enum AuditOperation: String, CaseIterable, Sendable {
     case patientListEditColumns = "PatientListEditColumns", patientSearch = "PatientSearch", patientView = "PatientView"
     case patientNoteAdd = "PatientNoteAdd", exportInitiation = "ExportInitiation", ehrConnectionSet = "EHRConnectionSet"
     case syncRun = "SyncRun", cachePurge = "CachePurge", screenLock = "ScreenLock", screenUnlock = "ScreenUnlock"
+    case screenUnlockFailed = "ScreenUnlockFailed", screenLockPINSet = "ScreenLockPINSet"
     case patientListReorder = "PatientListReorder"
     /// Ours: the notes of a patient were read (`rounds note ls`).
     case patientNoteView = "PatientNoteView"

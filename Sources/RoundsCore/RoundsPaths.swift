@@ -21,6 +21,8 @@ public struct RoundsPaths: Sendable, Equatable {
 
     public var connectionsFile: String { configDirectory + "/connections.json" }
     public var settingsFile: String { configDirectory + "/config.json" }
+    /// The screen lock's PIN, as a salted slow hash (0600).
+    public var pinFile: String { configDirectory + "/lock-pin" }
     public var themesDirectory: String { configDirectory + "/themes" }
 
     /// The cache of one connection and tenant: PHI of two tenants never shares a file.

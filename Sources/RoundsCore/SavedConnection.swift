@@ -17,6 +17,8 @@ public struct SavedConnection: Codable, Sendable, Equatable {
     /// registered for it; never the key itself.
     public var privateKeyFile: String?
     public var keyId: String?
+    /// The token endpoint's origin when it is not the base's (`--token-origin`), as the admin confirmed it.
+    public var tokenOrigin: String?
 
     public init(name: String, baseURL: String, clientId: String?, tenant: String, secretFile: String?, auth: ClientAuthMethod,
                 fhirVersion: String, tokenURL: String?, savedAt: Date = Date()) {

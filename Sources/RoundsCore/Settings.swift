@@ -9,6 +9,11 @@ public struct Settings: Codable, Sendable, Equatable {
     public var mouse: Bool?
     /// Idle minutes before the screen locks.
     public var lockMinutes: Double?
+    /// What unlocks the screen: the user's password (PAM) or a Rounds PIN. Unset: the PIN when
+    /// one is set, else the password.
+    public var unlock: UnlockMethod?
+    /// The PAM service for the password (default `rounds` when /etc/pam.d/rounds exists, else `login`).
+    public var pamService: String?
     /// Vital signs older than this many hours make NEWS2 partial.
     public var news2StaleHours: Double?
     public var timeoutSeconds: Double?
@@ -23,7 +28,7 @@ public struct Settings: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case displayName, cache, theme, mouse, lockMinutes, news2StaleHours, timeoutSeconds, concurrency
+        case displayName, cache, theme, mouse, lockMinutes, unlock, pamService, news2StaleHours, timeoutSeconds, concurrency
     }
 
     /// Every key is optional: a config.json with only `{"concurrency": 1}` is valid.
@@ -34,6 +39,8 @@ public struct Settings: Codable, Sendable, Equatable {
         theme = try c.decodeIfPresent(String.self, forKey: .theme)
         mouse = try c.decodeIfPresent(Bool.self, forKey: .mouse)
         lockMinutes = try c.decodeIfPresent(Double.self, forKey: .lockMinutes)
+        unlock = try c.decodeIfPresent(UnlockMethod.self, forKey: .unlock)
+        pamService = try c.decodeIfPresent(String.self, forKey: .pamService)
         news2StaleHours = try c.decodeIfPresent(Double.self, forKey: .news2StaleHours)
         timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds)
         concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency)

@@ -73,6 +73,8 @@ public struct SyncEngine: Sendable {
     public let cache: Cache
     public let fetcher: RecordFetcher
     public let concurrency: Int
+    /// Failures in a row that mean the server is not answering, and end the run.
+    public static let unreachableLimit = 3
     /// Patients fetched or written at the same time.
     public var patientsInFlight: Int { concurrency == 1 ? 1 : concurrency * 2 }
 
@@ -85,7 +87,8 @@ public struct SyncEngine: Sendable {
         let start = Date()
         let run = try? cache.beginSyncRun(list: list)
         var synced = 0, unchanged = 0, failures: [SyncSummary.Failure] = [], done = 0
-        var credentialsRefused: String?
+        var stoppedBecause: String?
+        var unreachableInARow = 0
         var queue = ids[...]
         await withTaskGroup(of: (String, Result<SaveOutcome, Error>).self) { group in
             func launch() -> Bool {
@@ -97,16 +100,25 @@ public struct SyncEngine: Sendable {
             while let (id, result) = await group.next() {
                 done += 1
                 switch result {
-                case .success(.unchanged): unchanged += 1
-                case .success: synced += 1
+                case .success(.unchanged): unchanged += 1; unreachableInARow = 0
+                case .success: synced += 1; unreachableInARow = 0
                 case .failure(let e):
                     let reason = SyncEngine.describe(e)
                     failures.append(.init(id: id, reason: reason))
                     // Refused credentials fail every patient alike: stop after those in flight,
                     // with one clear reason, instead of asking the token endpoint for each.
                     if let clientError = e as? FHIRClientError, clientError.isCredentialRefusal {
-                        credentialsRefused = reason
+                        stoppedBecause = reason
                         stop.stop()
+                    }
+                    // A server that stopped answering (timeouts, refused connections) is not asked
+                    // for every remaining patient: the cache keeps their last copies.
+                    if let clientError = e as? FHIRClientError, clientError.isUnreachable {
+                        unreachableInARow += 1
+                        if unreachableInARow >= SyncEngine.unreachableLimit, stoppedBecause == nil {
+                            stoppedBecause = "the server stopped answering (\(reason))"
+                            stop.stop()
+                        }
                     }
                 }
                 if let run {
@@ -122,7 +134,7 @@ public struct SyncEngine: Sendable {
         if let run { try? cache.finishSyncRun(run, synced: synced, unchanged: unchanged, failed: failures.count, interrupted: interrupted) }
         var summary = SyncSummary(list: list, total: ids.count, synced: synced, unchanged: unchanged, failed: failures,
                                   durationSeconds: Date().timeIntervalSince(start), interrupted: interrupted, remaining: queue.count)
-        summary.stoppedBecause = credentialsRefused
+        summary.stoppedBecause = stoppedBecause
         return summary
     }
 

@@ -21,6 +21,9 @@ public struct HTTPResponse: Sendable, Error {
     public var status: Int
     public var headers: [String: String]
     public var body: Data
+    /// A body written as it is made (chunked): `write` sends bytes and is false once the client
+    /// is gone. Used by the chaos profiles (huge and slow answers).
+    public var stream: (@Sendable (_ write: (Data) -> Bool) -> Void)?
 
     public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
         self.status = status; self.headers = headers; self.body = body
@@ -123,6 +126,10 @@ public final class HTTPServer: @unchecked Sendable {
                 response = handler(r)
                 keepAlive = r.header("connection")?.lowercased() != "close"
             }
+            if response.stream != nil {
+                writeStreamed(fd, response)
+                return
+            }
             guard write(fd, response, keepAlive: keepAlive), keepAlive else { return }
         }
     }
@@ -183,6 +190,29 @@ public final class HTTPServer: @unchecked Sendable {
         head += "\r\n"
         var bytes = [UInt8](head.utf8)
         bytes.append(contentsOf: r.body)
+        return sendAll(fd, bytes)
+    }
+
+    /// Head, then the stream's bytes in chunks; the connection closes after it.
+    private func writeStreamed(_ fd: Int32, _ r: HTTPResponse) {
+        var head = "HTTP/1.1 \(r.status) \(HTTPServer.reason(r.status))\r\n"
+        var headers = r.headers
+        headers["Transfer-Encoding"] = "chunked"
+        headers["Connection"] = "close"
+        for (k, v) in headers.sorted(by: { $0.key < $1.key }) { head += "\(k): \(v)\r\n" }
+        head += "\r\n"
+        guard sendAll(fd, Array(head.utf8)) else { return }
+        r.stream? { data in
+            guard !data.isEmpty else { return true }
+            var chunk = Array(String(data.count, radix: 16).utf8) + [13, 10]
+            chunk.append(contentsOf: data)
+            chunk.append(contentsOf: [13, 10])
+            return !self.isStopped && self.sendAll(fd, chunk)
+        }
+        _ = sendAll(fd, Array("0\r\n\r\n".utf8))
+    }
+
+    private func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

@@ -14,11 +14,14 @@ final class RequestLog: @unchecked Sendable {
         var authMethod: String?
         var tenant: String?
         var contentType: String?
+        /// The `Host` the request was sent to: a request to the sandbox under another name (another origin) shows.
+        var host: String?
         var batchURLs: [String] = []
         var status = 0
 
         init(request r: HTTPRequest) {
             method = r.method; path = r.path; query = r.query; contentType = r.header("content-type")
+            host = r.header("host")
             let h = (r.header("authorization") ?? "").lowercased()
             auth = h.hasPrefix("bearer ") ? "bearer" : (h.hasPrefix("basic ") ? "basic" : "none")
         }
@@ -30,6 +33,7 @@ final class RequestLog: @unchecked Sendable {
             return .object(["time": .string(FHIRTime.string(time)), "method": .string(method), "path": .string(path),
                             "query": pairs(query), "form": pairs(form), "auth": .string(auth),
                             "authMethod": .from(authMethod), "tenant": .from(tenant), "contentType": .from(contentType),
+                            "host": .from(host),
                             "batch": .array(batchURLs.map(JSONValue.string)), "status": .number(Double(status))])
         }
     }

@@ -47,6 +47,9 @@ public struct SandboxConfiguration: Sendable {
     /// `next` links of searchsets point to this base (`http://host:port`) instead of the server's.
     public var nextLinkOrigin: String?
 
+    /// A hostile or broken partner's way of answering (`--chaos`), or `nil` for a sound one.
+    public var chaos: ChaosProfile?
+
     public enum Discovery: String, Sendable { case `extension`, smart, none }
 
     public init(stateDirectory: String) { self.stateDirectory = stateDirectory }

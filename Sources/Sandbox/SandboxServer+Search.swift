@@ -206,7 +206,11 @@ extension SandboxServer {
             return "\(base)/\(type)?\(enc)"
         }
         var links: [JSONValue] = [["relation": "self", "url": .string(url(offset))]]
-        if offset + pageSize < all.count { links.append(["relation": "next", "url": .string(url(offset + pageSize))]) }
+        if configuration.chaos == .endlessNext {
+            links.append(["relation": "next", "url": .string(url(offset))])
+        } else if offset + pageSize < all.count {
+            links.append(["relation": "next", "url": .string(url(offset + pageSize))])
+        }
         let entries: [JSONValue] = page.map { r in
             ["fullUrl": .string("\(base)/\(r["resourceType"]?.string ?? "")/\(r["id"]?.string ?? "")"), "resource": r, "search": ["mode": "match"]]
         }

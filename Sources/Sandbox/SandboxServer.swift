@@ -122,6 +122,7 @@ public final class SandboxServer: @unchecked Sendable {
         } else {
             response = outcome(405, "not-supported", "\(req.method) \(req.path) is not supported")
         }
+        if let chaotic = chaosAnswer(response) { response = chaotic }
         if configuration.malformedRate > 0, response.status == 200, roll() < configuration.malformedRate {
             response.body = response.body.prefix(max(1, response.body.count / 2))
         }
@@ -156,7 +157,9 @@ public final class SandboxServer: @unchecked Sendable {
         "http://\(req.header("host") ?? "127.0.0.1")/\(release.rawValue.lowercased())"
     }
 
-    func tokenURL(_ req: HTTPRequest) -> String { "http://\(req.header("host") ?? "127.0.0.1")/oauth/token" }
+    func tokenURL(_ req: HTTPRequest) -> String {
+        chaosTokenURL(req) ?? "http://\(req.header("host") ?? "127.0.0.1")/oauth/token"
+    }
 
     // MARK: tenants and tokens
 
@@ -215,7 +218,7 @@ public final class SandboxServer: @unchecked Sendable {
             if status == 401 { r.headers["WWW-Authenticate"] = "Basic realm=\"rounds-sandbox\"" }
             return r
         }
-        if let target = configuration.tokenRedirect {
+        if let target = configuration.tokenRedirect ?? chaosTokenRedirect(req) {
             var redirect = HTTPResponse.json(307, "{}", contentType: "application/json")
             redirect.headers["Location"] = target
             return redirect

@@ -9,6 +9,8 @@ public protocol TerminalDevice: AnyObject {
     /// The next key or event, waiting at most about 100 ms; `nil` when none came.
     func readKey() -> Key?
     func setMouse(_ on: Bool)
+    /// Clears the whole terminal now (the screen lock: nothing drawn before may stay).
+    func wipe()
     /// False once the terminal has gone (the SSH session or window closed): the program then
     /// stops instead of polling a dead terminal forever.
     var isConnected: Bool { get }

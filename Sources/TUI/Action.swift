@@ -20,6 +20,8 @@ public enum Action: Equatable, Sendable {
     case operationSucceeded(String)
     case operationFailed(String)
     case themeChanged(String)
+    /// What the lock's check of the typed password or PIN found.
+    case unlockChecked(Bool)
 }
 
 /// Work the reducer asks for; the runtime performs it and reports back with actions.
@@ -44,5 +46,7 @@ public enum Effect: Equatable, Sendable {
     case setMouse(Bool)
     case setHypercapnic(id: String, on: Bool)
     case audit(operation: String, patients: [String], list: String?)
+    /// Checks a typed password or PIN (off the main thread); answers with `unlockChecked`.
+    case checkUnlock(String)
     case quit
 }

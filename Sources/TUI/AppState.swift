@@ -52,6 +52,18 @@ public struct AppState: Equatable, Sendable {
     }
 
     /// A question waiting for y/n, and what to do on yes.
+    /// The locked screen: what has been typed (never drawn), wrong attempts, and the block.
+    public struct Lock: Equatable, Sendable {
+        /// "PIN" or "Password for nurse_a".
+        public var prompt = "Password"
+        public var typed = ""
+        public var checking = false
+        public var failures = 0
+        public var blockedUntil: Date?
+        public var message: String?
+        public init() {}
+    }
+
     public struct Confirm: Equatable, Sendable {
         public var question: String
         public var onYes: Effect
@@ -82,6 +94,7 @@ public struct AppState: Equatable, Sendable {
     public var now: Date
     public var lastActivity: Date
     public var lockAfter: TimeInterval = 300
+    public var lock = Lock()
     public var themeName = "default"
     public var helpScroll = 0
     public var quit = false

@@ -5,7 +5,7 @@ public enum Command: String, Sendable, CaseIterable {
     case up, down, pageUp, pageDown, top, bottom, nextPane, previousPane, open, back, quit
     case search, add, note, columns, sync, export, present, mask, lock, help, commandLine
     case sortNext, sortPrevious, sortReverse, removePatient, moveUp, moveDown, toggleMouse, failures, hypercapnic
-    case presentNext, presentPrevious, unlock, confirmYes, confirmNo
+    case presentNext, presentPrevious, unlock, eraseSecret, clearSecret, confirmYes, confirmNo
 }
 
 /// One key binding: the single table the footer, the help overlay and Docs/keybindings.md come from.
@@ -88,8 +88,11 @@ public enum Bindings {
         Binding([.escape, .char("p")], .back, "Leave present mode", footer: "leave"),
     ]
 
+    /// Every other key at the lock is part of the password or PIN.
     public static let locked: [Binding] = [
-        Binding([.enter], .unlock, "Unlock", footer: "unlock"),
+        Binding([.enter], .unlock, "Unlock with the password or PIN typed", footer: "unlock"),
+        Binding([.backspace], .eraseSecret, "Erase the last character typed", footer: "erase"),
+        Binding([.escape], .clearSecret, "Erase everything typed", footer: "clear"),
     ]
 
     public static let confirm: [Binding] = [

@@ -7,10 +7,7 @@ import ScreenKit
 enum Keys {
     static func handle(_ s: inout AppState, _ key: Key) -> [Effect] {
         switch s.mode {
-        case .locked:
-            guard Bindings.command(for: key, in: .locked) == .unlock else { return [] }
-            s.mode = s.previousMode
-            return [.audit(operation: "ScreenUnlock", patients: [], list: nil)]
+        case .locked: return Reducer.lockedKey(&s, key)
         case .help:
             switch key {
             case .up: s.helpScroll = max(0, s.helpScroll - 1)

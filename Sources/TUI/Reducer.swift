@@ -16,8 +16,14 @@ public enum Reducer {
             s.width = w; s.height = h
             clampRows(&s)
             return []
+        case .unlockChecked(let ok):
+            return unlockChecked(&s, ok)
         case .clockTicked(let now):
             s.now = now
+            if let until = s.lock.blockedUntil, now >= until {
+                s.lock.blockedUntil = nil
+                s.lock.message = nil
+            }
             if s.mode != .locked, s.lockAfter > 0, now.timeIntervalSince(s.lastActivity) >= s.lockAfter {
                 return lock(&s)
             }
@@ -97,7 +103,58 @@ public enum Reducer {
         guard s.mode != .locked else { return [] }
         s.previousMode = s.mode == .present ? .present : .browse
         s.mode = .locked
+        s.lock.typed = ""
+        s.lock.message = nil
         return [.audit(operation: "ScreenLock", patients: [], list: nil)]
+    }
+
+    /// A key at the lock: part of the secret, or Enter to have it checked. While a check runs or
+    /// after five wrong attempts (for a minute) keys are ignored.
+    static func lockedKey(_ s: inout AppState, _ key: Key) -> [Effect] {
+        if let until = s.lock.blockedUntil {
+            guard s.now >= until else { return [] }
+            s.lock.blockedUntil = nil
+            s.lock.message = nil
+        }
+        guard !s.lock.checking else { return [] }
+        switch Bindings.command(for: key, in: .locked) {
+        case .unlock:
+            guard !s.lock.typed.isEmpty else { return [] }
+            let typed = s.lock.typed
+            s.lock.typed = ""
+            s.lock.checking = true
+            s.lock.message = "Checking…"
+            return [.checkUnlock(typed)]
+        case .eraseSecret:
+            if !s.lock.typed.isEmpty { s.lock.typed.removeLast() }
+        case .clearSecret:
+            s.lock.typed = ""
+        default:
+            if case .char(let c) = key, s.lock.typed.count < 256 { s.lock.typed.append(c) }
+        }
+        return []
+    }
+
+    static func unlockChecked(_ s: inout AppState, _ ok: Bool) -> [Effect] {
+        s.lock.checking = false
+        guard s.mode == .locked else { return [] }
+        if ok {
+            s.mode = s.previousMode
+            s.lock.failures = 0
+            s.lock.message = nil
+            s.lastActivity = s.now
+            return [.audit(operation: "ScreenUnlock", patients: [], list: nil)]
+        }
+        s.lock.failures += 1
+        if s.lock.failures >= ScreenUnlocker.attemptsBeforeBlock {
+            s.lock.failures = 0
+            s.lock.blockedUntil = s.now.addingTimeInterval(ScreenUnlocker.blockSeconds)
+            s.lock.message = "\(ScreenUnlocker.attemptsBeforeBlock) wrong attempts: the lock refuses every attempt for a minute."
+        } else {
+            let left = ScreenUnlocker.attemptsBeforeBlock - s.lock.failures
+            s.lock.message = "Not right. \(left) more attempt\(left == 1 ? "" : "s") before the lock waits a minute."
+        }
+        return [.audit(operation: "ScreenUnlockFailed", patients: [], list: nil)]
     }
 
     static func mouse(_ s: inout AppState, _ m: MouseEvent) -> [Effect] {

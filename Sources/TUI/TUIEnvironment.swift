@@ -13,10 +13,13 @@ public struct TUIEnvironment: Sendable {
     public var lockAfter: TimeInterval
     public var mouse: Bool
     public var themeName: String
+    /// What opens the locked screen (the user's password through PAM, or a PIN).
+    public var unlocker: ScreenUnlocker
 
     public init(workspace: Workspace, connect: @escaping @Sendable () async throws -> FHIRConnection, loadTheme: @escaping @Sendable (String) -> Theme?,
-                staleAfter: TimeInterval, lockAfter: TimeInterval, mouse: Bool, themeName: String) {
+                staleAfter: TimeInterval, lockAfter: TimeInterval, mouse: Bool, themeName: String, unlocker: ScreenUnlocker) {
         self.workspace = workspace; self.connect = connect; self.loadTheme = loadTheme; self.staleAfter = staleAfter
         self.lockAfter = lockAfter; self.mouse = mouse; self.themeName = themeName
+        self.unlocker = unlocker
     }
 }

@@ -135,6 +135,12 @@ extension TUIProgram {
             if let l = state.currentList { perform(.loadRows(list: l.name)) }
         case .audit(let op, let ids, let list):
             _ = try? audit.record(op, patients: ids, list: list)
+        case .checkUnlock(let typed):
+            let unlocker = env.unlocker
+            Task.detached { [weak self] in
+                let ok = unlocker.verify(typed)
+                await MainActor.run { self?.report(.unlockChecked(ok)) }
+            }
         case .quit: break
         }
     }

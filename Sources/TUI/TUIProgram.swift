@@ -19,6 +19,8 @@ public final class TUIProgram {
     var lastProbe = Date()
     /// Set by every action; the loop draws only then (an idle screen costs nothing).
     var needsRender = true
+    /// Whether the last frame drawn was the locked screen.
+    var drawnLocked = false
     /// Work that may wait until the frame is on screen (the audit records of list and patient
     /// views): the first frame comes ~10 ms sooner on a cold start, and each record still lands
     /// before the next key is read.
@@ -31,6 +33,7 @@ public final class TUIProgram {
         self.theme = theme
         state = AppState(width: size.0, height: size.1, now: now)
         state.lockAfter = env.lockAfter
+        state.lock.prompt = env.unlocker.prompt
         state.mouseEnabled = env.mouse
         state.themeName = env.themeName
         state.status.connection = env.workspace.connection.name
@@ -76,8 +79,13 @@ public final class TUIProgram {
     public func render() {
         needsRender = false
         let screen = Views.render(state, theme: theme)
-        if screen != lastScreen {
-            terminal?.draw(screen, previous: lastScreen)
+        // Locking wipes the whole terminal, not only the cells that changed: nothing drawn
+        // before stays behind (ncurses keeps Rounds on the alternate screen, off the scrollback).
+        let locking = state.mode == .locked && !drawnLocked
+        drawnLocked = state.mode == .locked
+        if locking { terminal?.wipe() }
+        if screen != lastScreen || locking {
+            terminal?.draw(screen, previous: locking ? nil : lastScreen)
             lastScreen = screen
         }
         let pending = afterFrame

@@ -8,7 +8,7 @@ public enum Views {
     public static func render(_ s: AppState, theme: Theme) -> Screen {
         var screen = Screen(width: s.width, height: s.height, fill: theme.style("screen"))
         if s.isTooSmall { tooSmall(&screen, s, theme); return screen }
-        if s.mode == .locked { locked(&screen, theme); return screen }
+        if s.mode == .locked { locked(&screen, s, theme); return screen }
         if s.mode == .present { PresentView.draw(&screen, s, theme); return screen }
         let layout = Layout(width: s.width, height: s.height)
         header(&screen, s, theme)
@@ -30,9 +30,21 @@ public enum Views {
     }
 
     /// No PHI at all while locked.
-    static func locked(_ screen: inout Screen, _ theme: Theme) {
-        let msg = "Rounds is locked — press Enter"
-        screen.put(msg, x: max(0, (screen.width - DisplayWidth.of(msg)) / 2), y: screen.height / 2, style: theme.style("locked"))
+    static func locked(_ screen: inout Screen, _ s: AppState, _ theme: Theme) {
+        let y = screen.height / 2 - 1
+        func centred(_ text: String, _ row: Int, _ style: String) {
+            screen.put(text, x: max(0, (screen.width - DisplayWidth.of(text)) / 2), y: row, style: theme.style(style))
+        }
+        centred("Rounds is locked", y, "locked")
+        if let until = s.lock.blockedUntil, s.now < until {
+            centred("Too many wrong attempts: try again in \(Int(until.timeIntervalSince(s.now).rounded(.up))) s", y + 2, "status.error")
+            return
+        }
+        // One dot per character typed, never the characters.
+        let prompt = "\(s.lock.prompt): " + String(repeating: "•", count: min(s.lock.typed.count, 32))
+        centred(prompt, y + 2, "locked")
+        if let message = s.lock.message { centred(message, y + 4, s.lock.failures > 0 ? "status.error" : "locked") }
+        centred("Type it and press Enter", y + 6, "dim")
     }
 
     static func header(_ screen: inout Screen, _ s: AppState, _ theme: Theme) {

@@ -14,7 +14,7 @@ struct SandboxMain {
                      [--no-batch] [--ignore-sort] [--status PATH=CODE]... [--log FILE]
                      [--discovery extension|smart|none] [--retry-after SECONDS] [--port-file FILE]
                      [--page-size N] [--strict] [--no-contains] [--history] [--us-core-oxygen]
-                     [--auth-methods client_secret_post,client_secret_basic,private_key_jwt]
+                     [--auth-methods client_secret_post,client_secret_basic,private_key_jwt] [--chaos PROFILE]
 
     Server behaviours (to play partners Rounds has not seen):
       --ignore-sort      answer section searches oldest first, whatever _sort asks
@@ -25,6 +25,18 @@ struct SandboxMain {
                          a retired MRN first; a bed partOf its ward
       --us-core-oxygen   oxygen only as components of the pulse-oximetry reading (US Core R4)
       --hostile-text     the first patient's record carries terminal escapes and bidi tricks
+
+    As an adversary (--chaos PROFILE; metadata and tokens stay sound unless the profile is about them):
+      huge-body          every data answer is 200 MB, chunked, with no length announced
+      gzip-bomb          every data answer is 1.3 MB of gzip that expands to 200 MB
+      deep-nesting       arrays nested 100,000 deep
+      slow-drip          one byte a second
+      endless-next       every searchset's next link is the page itself
+      invalid-utf8       a string holding bytes that are not UTF-8
+      wrong-content-type an HTML sign-in page with status 200
+      token-redirect     the token endpoint answers 307 to another origin
+      token-other-origin the metadata names a token endpoint on another origin than the base
+      token-plain-http   the metadata names a token endpoint on plain http:// off this machine
       rounds-sandbox client add NAME --tenant T [--tenant T2…] [--auth any|post|basic|key] [--secret-file FILE]
                                  [--jwks FILE]   (public keys for private_key_jwt; --auth key: keys only)
       rounds-sandbox client rotate NAME [--secret-file FILE]
@@ -58,7 +70,7 @@ struct SandboxMain {
     static func serve(_ args: [String]) throws {
         let o = try Options(args, valued: ["--host", "--port", "--state", "--seed", "--patients", "--token-ttl", "--latency-ms", "--fail-rate",
                                            "--malformed-rate", "--status", "--log", "--discovery", "--retry-after", "--port-file",
-                                           "--page-size", "--auth-methods"],
+                                           "--page-size", "--auth-methods", "--chaos"],
                             flags: ["--no-batch", "--ignore-sort", "--strict", "--no-contains", "--history", "--us-core-oxygen",
                                    "--hostile-text"])
         var c = SandboxConfiguration(stateDirectory: o.value("--state") ?? Options.defaultState)
@@ -90,6 +102,12 @@ struct SandboxMain {
                 throw SandboxUsage(message: "--auth-methods is a comma-separated list of \(known.joined(separator: ", "))")
             }
             c.authMethods = methods
+        }
+        if let v = o.value("--chaos") {
+            guard let profile = ChaosProfile(rawValue: v) else {
+                throw SandboxUsage(message: "--chaos is one of \(ChaosProfile.names), not '\(v)'")
+            }
+            c.chaos = profile
         }
         c.ignoreSort = o.has("--ignore-sort")
         c.logPath = o.value("--log")

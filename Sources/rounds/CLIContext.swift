@@ -48,7 +48,8 @@ struct CLIContext {
         }
         var o = options
         if let maxConcurrentRequests { o.maxConcurrentRequests = max(1, maxConcurrentRequests) }
-        return try await FHIRConnection.connect(to: saved.baseURL, credentials: credentials, options: o, pinnedTokenURL: saved.tokenURL)
+        return try await FHIRConnection.connect(to: saved.baseURL, credentials: credentials, options: o, pinnedTokenURL: saved.tokenURL,
+                                              trustedTokenOrigin: saved.tokenOrigin)
     }
 }
 

@@ -4,10 +4,12 @@ import FHIRClient
 import FHIRAdapters
 
 /// `rounds connect URL --client-id ID --tenant TENANT [--secret-file PATH] [--auth post|basic] [--name NAME]`, or with
-/// `--private-key FILE [--key-id KID]` for SMART Backend Services.
+/// `--private-key FILE [--key-id KID]` for SMART Backend Services; `--token-origin ORIGIN` when the
+/// EHR's token endpoint is on another origin than its FHIR base.
 enum ConnectCommand {
     static func run(_ words: [String]) async throws -> Int32 {
-        let a = try Arguments(words, valued: ["--client-id", "--tenant", "--secret-file", "--auth", "--name", "--private-key", "--key-id"],
+        let a = try Arguments(words, valued: ["--client-id", "--tenant", "--secret-file", "--auth", "--name", "--private-key", "--key-id",
+                                               "--token-origin"],
                               flags: ["--json"])
         guard a.positionals.count == 1, let base = a.positionals.first else { throw UsageError(message: "connect needs exactly one URL") }
         guard let tenant = a.value("--tenant") else { throw UsageError(message: "connect needs --tenant TENANT") }
@@ -33,6 +35,12 @@ enum ConnectCommand {
                                     tokenURL: probe.tokenURL?.absoluteString)
         saved.privateKeyFile = keyFile
         saved.keyId = a.value("--key-id")
+        if let origin = a.value("--token-origin") {
+            guard let url = URL(string: origin), url.scheme != nil, url.host != nil, url.path.isEmpty || url.path == "/" else {
+                throw UsageError(message: "--token-origin is an origin such as https://auth.example.org, not '\(origin)'")
+            }
+            saved.tokenOrigin = Origin.text(url)
+        }
         if probe.tokenURL != nil, saved.clientId == nil { throw UsageError(message: "this server needs --client-id ID") }
         let conn = try await ctx.connect(saved)
         if let m = await conn.authMethod { saved.auth = m }

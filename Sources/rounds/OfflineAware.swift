@@ -4,7 +4,8 @@ import RoundsCore
 import FHIRClient
 import Store
 
-/// Online first; the cache when asked (`--offline`) or when the server cannot be reached, said
+/// Online first; the cache when asked (`--offline`), when the server cannot be reached or when its
+/// answer cannot be used (not FHIR, too large, a 5xx), said
 /// on stderr ("offline: showing data synced 2026-11-25 08:14, 3 h ago").
 enum OfflineAware {
     static func search(_ ctx: CLIContext, query: PatientQuery, offline: Bool, page: Int = 1) async throws -> SearchCommand.Result {
@@ -22,7 +23,7 @@ enum OfflineAware {
                 let matching = PatientQuery.hasNameParts(query) ? (result.namesByStart ? "starts with" : "contains") : nil
                 return SearchCommand.Result(total: result.total, patients: SearchCommand.rows(result.patients), next: result.next,
                                             source: "server", nameMatching: matching)
-            } catch let e as FHIRClientError where e.isUnreachable {
+            } catch let e as FHIRClientError where e.isUnreachable || e.isBrokenAnswer {
                 Output.err("rounds: \(e.description)")
             }
         }
@@ -43,7 +44,7 @@ enum OfflineAware {
                 if let ws = try? ctx.workspace(), (try? ws.cache.listedPatientIds().contains(id)) == true { _ = try? ws.cache.save(r) }
                 try? AuditHook.record(ctx, operation: "PatientView", connection: saved, patients: [id], outcome: "success")
                 return (r, false)
-            } catch let e as FHIRClientError where e.isUnreachable {
+            } catch let e as FHIRClientError where e.isUnreachable || e.isBrokenAnswer {
                 Output.err("rounds: \(e.description)")
             }
         }

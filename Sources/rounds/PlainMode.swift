@@ -36,6 +36,11 @@ enum PlainMode {
         Output.out("Type help for commands.")
         while true {
             FileHandle.standardOutput.write(Data("rounds> ".utf8))
+            // Idle past the lock time: the screen is cleared and the lock waits for the nurse.
+            while env.lockAfter > 0, !PlainLock.inputArrives(within: env.lockAfter) {
+                guard PlainLock.lock(env.unlocker, trail: trail) else { return 0 }
+                FileHandle.standardOutput.write(Data("rounds> ".utf8))
+            }
             guard let line = readLine() else { break }
             let words = line.split(separator: " ").map(String.init)
             guard let cmd = words.first else { continue }
@@ -43,7 +48,9 @@ enum PlainMode {
             do {
                 switch cmd {
                 case "help", "?":
-                    Output.out("lists | list NAME | show N (or ID) | search TEXT | add ID | note N TEXT | sync | quit")
+                    Output.out("lists | list NAME | show N (or ID) | search TEXT | add ID | note N TEXT | sync | lock | quit")
+                case "lock":
+                    guard PlainLock.lock(env.unlocker, trail: trail) else { return 0 }
                 case "lists":
                     for l in try cache.lists() { Output.out("\(l.name)\(l.isDefault ? " (default)" : ""): \(l.patientIds.count) patients") }
                 case "list":
@@ -95,5 +102,46 @@ enum PlainMode {
             }
         }
         return 0
+    }
+}
+
+/// The lock of plain mode: the terminal and its scrollback are cleared, then the password or PIN
+/// is asked for with no echo until it is right; five wrong attempts make it wait a minute.
+enum PlainLock {
+    static func inputArrives(within seconds: TimeInterval) -> Bool {
+        var watched = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        let milliseconds = Int32(min(seconds, 86_400) * 1000)
+        return poll(&watched, 1, milliseconds) != 0
+    }
+
+    /// False when standard input closed while locked (the terminal is gone: Rounds ends).
+    static func lock(_ unlocker: ScreenUnlocker, trail: AuditTrail) -> Bool {
+        try? trail.record(.screenLock)
+        if isatty(1) == 1 {
+            // Home, erase the screen, erase the scrollback (xterm's E3, which tmux honours too).
+            FileHandle.standardOutput.write(Data("\u{1B}[H\u{1B}[2J\u{1B}[3J".utf8))
+        }
+        Output.out("Rounds is locked.")
+        var failures = 0
+        while true {
+            guard let typed = Secrets.prompt("\(unlocker.prompt): ") else { return false }
+            if !typed.isEmpty, unlocker.verify(typed) {
+                try? trail.record(.screenUnlock)
+                Output.out("Unlocked.")
+                return true
+            }
+            guard !typed.isEmpty else { continue }
+            try? trail.record(.screenUnlockFailed)
+            failures += 1
+            if failures >= ScreenUnlocker.attemptsBeforeBlock {
+                Output.out("\(failures) wrong attempts: the lock refuses every attempt for a minute.")
+                sleep(UInt32(ScreenUnlocker.blockSeconds))
+                tcflush(0, TCIFLUSH)
+                failures = 0
+            } else {
+                let left = ScreenUnlocker.attemptsBeforeBlock - failures
+                Output.out("Not right. \(left) more attempt\(left == 1 ? "" : "s") before the lock waits a minute.")
+            }
+        }
     }
 }

@@ -32,6 +32,7 @@ struct RoundsMain {
         case "inspect": return try InspectCommand.run(words)
         case "connect": return try await ConnectCommand.run(words)
         case "key": return try KeyCommand.run(words)
+        case "lock": return try LockCommand.run(words)
         case "metadata": return try await MetadataCommand.run(words)
         case "search": return try await SearchCommand.run(words)
         case "patient": return try await PatientCommand.run(words)

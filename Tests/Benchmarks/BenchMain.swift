@@ -171,7 +171,8 @@ struct BenchMain {
 
     static func env(_ home: String) throws -> TUIEnvironment {
         TUIEnvironment(workspace: try workspace(home), connect: { throw FHIRClientError.connectionRefused(url: "bench") },
-                       loadTheme: { _ in Theme.fallback }, staleAfter: 86400, lockAfter: 0, mouse: false, themeName: "default")
+                       loadTheme: { _ in Theme.fallback }, staleAfter: 86400, lockAfter: 0, mouse: false, themeName: "default",
+                       unlocker: ScreenUnlocker(method: .pin, user: "bench", pamService: "login", pinFile: "/nonexistent"))
     }
 
     /// Start to first full frame, and keypress to frame, on the virtual screen.

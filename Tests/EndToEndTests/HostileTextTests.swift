@@ -93,7 +93,9 @@ import TextSafety
         let workspace = try Workspace(paths: paths, settings: Settings(), connection: try #require(book.current))
         let environment = TUIEnvironment(workspace: workspace, connect: { throw FHIRClientError.connectionRefused(url: "offline") },
                                          loadTheme: { _ in Theme.fallback }, staleAfter: 86400, lockAfter: 0, mouse: false,
-                                         themeName: "default")
+                                         themeName: "default",
+                                         unlocker: ScreenUnlocker(method: .pin, user: "tests", pamService: "login",
+                                                                  pinFile: "/nonexistent"))
         let program = TUIProgram(env: environment, terminal: nil, theme: Theme.fallback, size: (120, 40))
         program.start()
         program.render()

@@ -13,6 +13,8 @@ import TestSupport
         let cli = CLIRunner(home: try TempDir.make("tui"))
         #expect(try cli.run(["connect", h.base("stu3"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile, "--name", "sandbox"]).status == 0)
         #expect(try cli.run(["list", "create", "Ward 4"]).status == 0)
+        // The screen lock opens with this PIN (read from stdin: never on the command line).
+        #expect(try cli.run(["lock", "set-pin"], input: "2580\n").status == 0)
         // Pick three patients to look for, from the server itself.
         let conn = try await FHIRConnection.connect(to: h.base("stu3"), credentials: ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: h.tenant))
         let byName = try await conn.patientRecord(id: "contos-0003").patient
@@ -118,10 +120,18 @@ import TestSupport
         }
         try tui.press("m")
 
-        // Lock: nothing but the lock line.
+        // Lock: nothing of a patient on the screen or in the scrollback; Enter alone and a wrong
+        // PIN do not open it, the right one does.
         try tui.press("L")
-        let locked = try tui.waitFor("Rounds is locked — press Enter")
-        #expect(!locked.contains(byName.mrn!) && !locked.contains(family))
+        let locked = try tui.waitFor("PIN:")
+        #expect(!locked.contains(byName.mrn!) && !locked.contains(family) && !locked.contains("Ward 4"))
+        let history = try tui.captureWithHistory()
+        #expect(!history.contains(byName.mrn!) && !history.contains(family), "the scrollback keeps nothing")
+        try tui.press("Enter")
+        try tui.type("1111")
+        try tui.press("Enter")
+        try tui.waitFor("4 more attempts")
+        try tui.type("2580")
         try tui.press("Enter")
         try tui.waitFor("Ward 4")
 
@@ -138,7 +148,8 @@ import TestSupport
         _ = try tui.waitUntil(what: "exit") { _ in tui.exited }
         let audit = try JSONParser.parse(try cli.run(["audit", "--json"]).stdout).array ?? []
         let ops = audit.compactMap { $0["operation"]?.string }
-        for op in ["PatientSearch", "PatientListAddPatient", "PatientView", "SyncRun", "ScreenLock", "ScreenUnlock", "PatientListView"] {
+        for op in ["PatientSearch", "PatientListAddPatient", "PatientView", "SyncRun", "ScreenLock", "ScreenUnlockFailed", "ScreenUnlock",
+                   "PatientListView"] {
             #expect(ops.contains(op), "audit lacks \(op)")
         }
     }

@@ -53,17 +53,46 @@ import TUI
         #expect(s.sort?.column == .location)
     }
 
-    @Test func maskTogglesAndLockHidesEverythingUntilEnter() {
+    @Test func maskTogglesAndLockOpensOnlyForTheRightSecret() {
         var s = Fixtures.state()
         _ = press(&s, .char("m"))
         #expect(s.masked)
         #expect(press(&s, .char("L")) == [.audit(operation: "ScreenLock", patients: [], list: nil)])
         #expect(s.mode == .locked)
-        #expect(press(&s, .char("q")) == [], "q does nothing while locked")
+        #expect(press(&s, .enter) == [], "Enter alone does not unlock")
+        #expect(press(&s, .char("q")) == [], "q is part of the secret, it does not quit")
         #expect(!s.quit)
-        #expect(press(&s, .enter) == [.audit(operation: "ScreenUnlock", patients: [], list: nil)])
+        _ = press(&s, .backspace, .char("1"), .char("2"), .char("3"), .char("x"), .backspace, .char("4"))
+        #expect(s.lock.typed == "1234")
+        #expect(press(&s, .enter) == [.checkUnlock("1234")])
+        #expect(s.lock.typed.isEmpty, "the typed secret is not kept")
+        #expect(press(&s, .char("9")) == [] && s.lock.typed.isEmpty, "keys wait while the check runs")
+        #expect(Reducer.reduce(&s, .unlockChecked(true)) == [.audit(operation: "ScreenUnlock", patients: [], list: nil)])
         #expect(s.mode == .browse)
         #expect(s.masked, "unlocking keeps the mask")
+    }
+
+    @Test func fiveWrongAttemptsAreAuditedAndBlockTheLockForAMinute() {
+        var s = Fixtures.state()
+        _ = press(&s, .char("L"))
+        for attempt in 1...5 {
+            _ = press(&s, .char("0"), .char("0"), .char("0"), .char("0"))
+            #expect(press(&s, .enter) == [.checkUnlock("0000")])
+            #expect(Reducer.reduce(&s, .unlockChecked(false)) == [.audit(operation: "ScreenUnlockFailed", patients: [], list: nil)])
+            #expect(s.mode == .locked)
+            #expect((attempt < 5) == (s.lock.blockedUntil == nil), "attempt \(attempt)")
+        }
+        #expect(s.lock.blockedUntil == Fixtures.now.addingTimeInterval(60))
+        #expect(Views.render(s, theme: Theme.fallback).text.contains("try again in 60 s"))
+        _ = press(&s, .char("1"), .char("2"), .char("3"), .char("4"))
+        #expect(press(&s, .enter) == [], "a blocked lock checks nothing")
+        #expect(s.lock.typed.isEmpty)
+        _ = Reducer.reduce(&s, .clockTicked(Fixtures.now.addingTimeInterval(59)))
+        _ = press(&s, .char("1"))
+        #expect(s.lock.typed.isEmpty, "still blocked at 59 s")
+        _ = Reducer.reduce(&s, .clockTicked(Fixtures.now.addingTimeInterval(61)))
+        _ = press(&s, .char("1"))
+        #expect(press(&s, .enter) == [.checkUnlock("1")], "after the minute the lock listens again")
     }
 
     @Test func idleTimeLocksTheScreen() {

@@ -69,11 +69,14 @@ import TUI
         #expect(!text.contains("Black"))
     }
 
-    @Test func lockedShowsNoPHIAtAll() {
+    @Test func lockedShowsNoPHIAtAllAndNeverTheTypedSecret() {
         var s = Fixtures.state()
+        s.lock.prompt = "PIN"
         _ = Reducer.reduce(&s, .keyPressed(.char("L")))
-        let text = Views.render(s, theme: Theme.fallback).text
-        #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == "Rounds is locked — press Enter")
+        for c in "2580" { _ = Reducer.reduce(&s, .keyPressed(.char(c))) }
+        let lines = Views.render(s, theme: Theme.fallback).text.split(separator: "\n")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        #expect(lines == ["Rounds is locked", "PIN: ••••", "Type it and press Enter"])
     }
 
     @Test func maskedScreenShowsNoNameMRNOrBirthDate() {

@@ -79,6 +79,9 @@ public final class TmuxSession: @unchecked Sendable {
 
     public func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
 
+    /// The screen and every line scrolled off it (what a person could scroll back to).
+    public func captureWithHistory() throws -> String { try tmux(["capture-pane", "-p", "-S", "-", "-t", name]) }
+
     /// The pane's title, which an OSC 0/2 sequence written to the terminal would set.
     public func paneTitle() throws -> String {
         try tmux(["display-message", "-p", "-t", name, "#{pane_title}"]).trimmingCharacters(in: .whitespacesAndNewlines)
