@@ -46,8 +46,10 @@ def timed(env, args):
                           errors="replace", timeout=600)
     seconds = time.monotonic() - start
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    said = [l for l in (proc.stdout + "\n" + proc.stderr).splitlines()
-            if l.strip() and not l.startswith("\t") and "Command being timed" not in l]
+    lines = [l.strip() for l in (proc.stdout + "\n" + proc.stderr).splitlines()
+             if l.strip() and not l.startswith("\t") and "Command being timed" not in l]
+    # The reason first: Rounds' own message, then what it showed.
+    said = [l for l in lines if l.startswith(("rounds:", "Stopped:", "failed"))] + [l for l in lines if l.startswith("Synced")] + lines
     return proc.returncode, (said[0] if said else ""), int(peak.group(1)) / 1024 if peak else -1, seconds
 
 

@@ -56,12 +56,12 @@ extension FHIRConnection {
         do {
             patientJSON = try await getJSON("Patient/\(FormEncoding.escape(id))")
         } catch {
-            _ = await sectionsTask
+            // Leaving the scope cancels the sections still under way (a server that timed out on
+            // the Patient would keep each of them until its deadline).
             if case .notFound = error { throw .patientNotFound(id: id) }
             throw error
         }
         guard patientJSON["resourceType"]?.string == "Patient" else {
-            _ = await sectionsTask
             throw .notFHIRJSON(url: "Patient/\(id)", detail: "expected a Patient, got '\(patientJSON["resourceType"]?.string ?? patientJSON.typeName)'")
         }
         let results = await sectionsTask
@@ -87,9 +87,16 @@ extension FHIRConnection {
 
     func sectionResults(_ queries: [SectionQuery]) async -> [ClinicalSection: SectionResult] {
         var results: [ClinicalSection: SectionResult] = [:]
-        if capabilities.supportsBatch, let batched = try? await batch(queries) {
-            results = batched
-        } else {
+        var batchFailure: FHIRClientError?
+        if capabilities.supportsBatch {
+            do { results = try await batch(queries) } catch { batchFailure = error }
+        }
+        if let batchFailure, batchFailure.isUnreachable || Task.isCancelled {
+            // A server that does not answer the batch will not answer each search either.
+            for q in queries { results[q.section] = .failed(batchFailure.description) }
+            return results
+        }
+        if results.isEmpty {
             results = await parallel(queries.map { ($0.section, $0.url) })
         }
         // Fallbacks for sections whose first query failed (STU3 has no Coverage?patient).

@@ -118,6 +118,8 @@ public struct SyncEngine: Sendable {
                         if unreachableInARow >= SyncEngine.unreachableLimit, stoppedBecause == nil {
                             stoppedBecause = "the server stopped answering (\(reason))"
                             stop.stop()
+                            // The patients in flight would each wait out their own deadlines.
+                            group.cancelAll()
                         }
                     }
                 }

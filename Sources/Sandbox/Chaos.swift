@@ -35,7 +35,7 @@ extension SandboxServer {
     /// The data answer a body profile sends instead of `response`; `nil` for other profiles.
     func chaosAnswer(_ response: HTTPResponse) -> HTTPResponse? {
         switch configuration.chaos {
-        case .hugeBody?: return Chaos.huge()
+        case .hugeBody?: return Chaos.huge(meter: streamed)
         case .gzipBomb?: return Chaos.gzipBomb()
         case .deepNesting?:
             let depth = 100_000
@@ -44,10 +44,10 @@ extension SandboxServer {
         case .slowDrip?: return Chaos.drip(response)
         case .invalidUTF8?:
             var r = response
-            let marker = Data(#""resourceType":"Bundle""#.utf8)
-            guard let at = r.body.range(of: marker) else { return r }
-            let bad = Data(#","id":"ward-"#.utf8) + Data([0xFF, 0xFE, 0xC3, 0x28]) + Data(#"""#.utf8)
-            r.body.insert(contentsOf: bad, at: at.upperBound)
+            guard let open = r.body.firstIndex(of: UInt8(ascii: "{")) else { return r }
+            // A string member right after the opening brace, holding bytes that are not UTF-8.
+            let bad = Data(#""implicitRules":"urn:"#.utf8) + Data([0xFF, 0xFE, 0xC3, 0x28]) + Data(#"","#.utf8)
+            r.body.insert(contentsOf: bad, at: open + 1)
             return r
         case .wrongContentType?:
             let page = "<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Session expired</h1>"
@@ -81,14 +81,16 @@ extension SandboxServer {
 
 /// The bodies of the chaos profiles.
 enum Chaos {
-    static func huge() -> HTTPResponse {
+    static func huge(meter: StreamMeter) -> HTTPResponse {
         var r = HTTPResponse(status: 200, headers: ["Content-Type": "application/fhir+json"])
         r.stream = { write in
+            var sent = 0
+            defer { meter.record(sent) }
             let head = Data(#"{"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"Basic","id":"x","#.utf8)
                 + Data(#""text":{"status":"generated","div":"<div>"#.utf8)
             guard write(head) else { return }
+            sent = head.count
             let chunk = Data(repeating: UInt8(ascii: "A"), count: 1 << 16)
-            var sent = head.count
             while sent < ChaosProfile.hugeBytes {
                 guard write(chunk) else { return }
                 sent += chunk.count
@@ -163,4 +165,24 @@ struct BitWriter {
 
     /// The bytes with the last partial byte flushed.
     var flushed: [UInt8] { used == 0 ? bytes : bytes + [current] }
+}
+
+/// How much of its streamed answers the sandbox could send before each client hung up: a client
+/// that bounds what it receives hangs up near its limit, one that buffers everything takes it all.
+public final class StreamMeter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sizes: [Int] = []
+
+    func record(_ bytes: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        sizes.append(bytes)
+    }
+
+    /// Bytes sent of each streamed answer, in the order they ended.
+    public var sent: [Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        return sizes
+    }
 }

@@ -19,6 +19,8 @@ public final class SandboxServer: @unchecked Sendable {
     private let anchor: Date
     private let log: RequestLog?
     private var http: HTTPServer?
+    /// What the chaos profiles' streamed answers got out before the client hung up.
+    public let streamed = StreamMeter()
 
     struct Token { var clientId: String; var tenant: String; var expires: Date; var generation: Int }
 
