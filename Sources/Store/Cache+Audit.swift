@@ -44,7 +44,7 @@ extension Cache {
     public func appendAudit(operation: String, patientIds: [String] = [], list: String? = nil, connection: String?, tenant: String?,
                             osUser: String, displayName: String?, outcome: String) throws(StoreError) -> AuditRecord {
         let at = Date(timeIntervalSince1970: (now().timeIntervalSince1970 * 1000).rounded() / 1000)
-        return try write { () throws -> AuditRecord in
+        let record = try write { () throws -> AuditRecord in
             let last = try db.rows("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").first
             let id = (last?[0].int ?? 0) + 1
             var r = AuditRecord(id: id, time: at, osUser: osUser, displayName: displayName, operation: operation, patientIds: patientIds,
@@ -56,6 +56,10 @@ extension Cache {
                         .from(connection), .from(tenant), .text(outcome), .text(r.prevHash), .text(r.hash)])
             return r
         }
+        // After the commit: a mark never names a record that is not there (two writers at once may
+        // leave the earlier mark, which only weakens the check).
+        writeAuditMark(id: record.id, hash: record.hash)
+        return record
     }
 
     /// Records, oldest first, filtered.
@@ -76,9 +80,48 @@ extension Cache {
                     connection: r[7].string, tenant: r[8].string, outcome: r[9].string ?? "", prevHash: r[10].string ?? "", hash: r[11].string ?? "")
     }
 
+    /// Where the number and hash of the last record written are kept, outside the database: a
+    /// trail emptied or cut short (rows deleted, the cache file replaced) no longer reaches it.
+    /// Someone who rewrites both can still hide it; the team database's trail is the record.
+    public var auditMarkPath: String { path + ".audit-mark" }
+
+    /// The mark: "id hash", in a 0600 file never followed through a link.
+    func writeAuditMark(id: Int64, hash: String) {
+        let fd = open(auditMarkPath, O_WRONLY | O_CREAT | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let text = Array("\(id) \(hash)\n".utf8)
+        _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        _ = ftruncate(fd, off_t(text.count))
+    }
+
+    /// The last record's number and hash as written, or `nil` when no mark exists.
+    public func auditMark() -> (id: Int64, hash: String)? {
+        guard let text = try? String(contentsOfFile: auditMarkPath, encoding: .utf8) else { return nil }
+        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ")
+        guard parts.count == 2, let id = Int64(parts[0]) else { return nil }
+        return (id, String(parts[1]))
+    }
+
     /// Walks the chain: each record's hash must match its content and link to the one before.
-    /// An edited record fails its own hash; a deleted one breaks the next record's link.
+    /// An edited record fails its own hash; a deleted one breaks the next record's link; a trail
+    /// emptied or cut short at its end falls short of the mark kept outside the database.
     public func verifyAudit() throws(StoreError) -> AuditVerification {
+        let chain = try verifyChain()
+        guard chain.ok, let mark = auditMark() else { return chain }
+        if Int64(chain.records) < mark.id {
+            let reason = "the trail has \(chain.records) records but \(mark.id) were written; "
+                + "records were deleted from its end, or the cache was replaced"
+            return AuditVerification(records: chain.records, firstBroken: (mark.id, reason))
+        }
+        let marked = try auditRecords().first { $0.id == mark.id }
+        if marked?.hash != mark.hash {
+            return AuditVerification(records: chain.records, firstBroken: (mark.id, "is not the record written (the trail was rewritten)"))
+        }
+        return chain
+    }
+
+    func verifyChain() throws(StoreError) -> AuditVerification {
         let all = try auditRecords()
         var prev = Cache.genesis
         var expectedId: Int64 = 1

@@ -73,5 +73,31 @@ import TestSupport
         #expect(renumbered.stderr.contains("does not link"), "\(renumbered.stderr)")
         withExtendedLifetime(h) {}
     }
-}
 
+    /// What the chain alone cannot see: records cut from its end, or all of them, or the cache
+    /// file replaced. The mark kept beside the database (last record's number and hash) sees it.
+    @Test func aTrailEmptiedCutShortOrReplacedIsFound() throws {
+        let h = try SandboxHarness()
+        let cli = CLIRunner(home: try TempDir.make("audit"))
+        try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile, "--name", "sandbox"])
+        for name in ["A", "B", "C", "D", "E"] { try cli.run(["list", "create", name]) }
+        #expect(try cli.run(["audit", "--verify"]).status == 0)
+        let path = cli.home + "/data/sandbox--contoso.sqlite"
+        let db = try RawSQLite(path)
+        try db.exec("DELETE FROM audit WHERE id > 4")
+        let shortened = try cli.run(["audit", "--verify"])
+        #expect(shortened.status == 1)
+        #expect(shortened.stderr.contains("4 records but 6 were written"), "\(shortened.stderr)")
+        try db.exec("DELETE FROM audit")
+        let emptied = try cli.run(["audit", "--verify"])
+        #expect(emptied.status == 1)
+        #expect(emptied.stderr.contains("0 records but 6 were written"), "\(emptied.stderr)")
+        // The cache removed and made again by the next command: the new trail starts short.
+        try FileManager.default.removeItem(atPath: path)
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let replaced = try cli.run(["audit", "--verify"])
+        #expect(replaced.status == 1, "\(replaced.stdout)")
+        #expect(replaced.stderr.contains("the cache was replaced"), "\(replaced.stderr)")
+        withExtendedLifetime(h) {}
+    }
+}

@@ -6,6 +6,10 @@ public struct CLIRunner: Sendable {
         public let status: Int32
         public let stdout: String
         public let stderr: String
+
+        public init(status: Int32, stdout: String, stderr: String) {
+            self.status = status; self.stdout = stdout; self.stderr = stderr
+        }
     }
 
     /// The directory holding the built executables (`ROUNDS_BIN_DIR`, else `.build/debug`).
