@@ -44,7 +44,7 @@ chaos: build ## Rounds against every adversary profile of the sandbox: result, p
 	@ROUNDS_BIN_DIR="$$($(SWIFT) build --show-bin-path)" python3 Scripts/chaos_matrix.py $(ONLY)
 
 mutate: deps ## Apply each named mutation (Scripts/mutations.txt) to a copy of HEAD; fail unless every one is caught
-	@python3 Scripts/mutate.py $(ONLY)
+	@python3 Scripts/mutate.py "$(ONLY)"
 
 install: release ## Install rounds, rounds-sandbox and the themes under PREFIX (default /usr/local)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/rounds/themes

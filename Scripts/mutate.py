@@ -6,6 +6,7 @@ Usage: mutate.py [NAME-SUBSTRING]   (only the mutations whose name contains it)
 The copy lives in a temporary directory; the working tree is never touched.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,7 +38,7 @@ def run(args, cwd, env=None, log=None):
 
 def main():
     only = sys.argv[1] if len(sys.argv) > 1 else ""
-    selected = [m for m in mutations(os.path.join(ROOT, "Scripts", "mutations.txt")) if only in m["name"]]
+    selected = [m for m in mutations(os.path.join(ROOT, "Scripts", "mutations.txt")) if re.search(only, m["name"])]
     work = tempfile.mkdtemp(prefix="rounds-mutate-")
     copy = os.path.join(work, "tree")
     subprocess.run(["git", "clone", "-q", "--local", ROOT, copy], check=True)
