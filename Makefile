@@ -11,10 +11,12 @@ PYVENV ?= .build/pyvenv
 help: ## List every target with one line
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-deps: ## Install what builds and tests need and a fresh machine lacks (libcurl, PAM headers, tmux; checkers in $(PYVENV))
+deps: ## Install what builds and tests need and a fresh machine lacks (libcurl, PAM, libpq, PostgreSQL, tmux; checkers in $(PYVENV))
 	@need=""; \
 	[ -f /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -f /usr/include/curl/curl.h ] || need="$$need libcurl4-openssl-dev"; \
 	[ -f /usr/include/security/pam_appl.h ] || need="$$need libpam0g-dev"; \
+	[ -f /usr/include/postgresql/libpq-fe.h ] || need="$$need libpq-dev"; \
+	[ -x /usr/lib/postgresql/15/bin/initdb ] || need="$$need postgresql"; \
 	command -v tmux >/dev/null 2>&1 || need="$$need tmux"; \
 	[ -x /usr/bin/time ] || need="$$need time"; \
 	if [ -n "$$need" ]; then echo "deps: installing$$need"; \

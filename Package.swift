@@ -18,6 +18,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
         // The screen lock asks PAM for the workstation user's password (libpam0g-dev).
         .systemLibrary(name: "CPAM", path: "Sources/CPAM"),
+        // The team database: PostgreSQL through libpq (libpq-dev).
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq"),
         .target(name: "JSONKit"),
         // Text made safe for a terminal: the one place control and bidi characters are replaced.
         .target(name: "TextSafety"),
@@ -27,7 +29,7 @@ let package = Package(
         .target(name: "Clinical"),
         .target(name: "FHIRAdapters", dependencies: ["Clinical", "JSONKit"]),
         .target(name: "FHIRClient", dependencies: ["FHIRAdapters", "Clinical", "JOSE", "CCurl"]),
-        .target(name: "Store", dependencies: ["Clinical", "JSONKit", "CSQLite", "CCrypto"]),
+        .target(name: "Store", dependencies: ["Clinical", "JSONKit", "CSQLite", "CCrypto", "CPostgres"]),
         .target(name: "RoundsCore", dependencies: ["Clinical", "FHIRAdapters", "FHIRClient", "Store", "JOSE", "TextSafety",
                                                   "CCrypto", "CPAM"]),
         .target(name: "ScreenKit", dependencies: ["TextSafety"]),

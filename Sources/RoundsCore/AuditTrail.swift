@@ -21,15 +21,28 @@ public struct AuditTrail: Sendable {
     public let cache: Cache
     public let connection: SavedConnection
     public let settings: Settings
+    /// The team whose trail of record also receives every record (through the pending changes,
+    /// so none is lost while its database is unreachable).
+    public let team: String?
 
-    public init(cache: Cache, connection: SavedConnection, settings: Settings) {
-        self.cache = cache; self.connection = connection; self.settings = settings
+    public init(cache: Cache, connection: SavedConnection, settings: Settings, team: String? = nil) {
+        self.cache = cache; self.connection = connection; self.settings = settings; self.team = team
+    }
+
+    public init(_ workspace: Workspace) {
+        self.init(cache: workspace.cache, connection: workspace.connection, settings: workspace.settings, team: workspace.team?.team)
     }
 
     @discardableResult
     public func record(_ operation: String, patients: [String] = [], list: String? = nil, outcome: String = "success") throws -> AuditRecord {
-        try cache.appendAudit(operation: operation, patientIds: patients, list: list, connection: connection.name, tenant: connection.tenant,
-                              osUser: OSUser.name, displayName: settings.displayName, outcome: outcome)
+        let record = try cache.appendAudit(operation: operation, patientIds: patients, list: list, connection: connection.name,
+                                           tenant: connection.tenant, osUser: OSUser.name, displayName: settings.displayName,
+                                           outcome: outcome)
+        if let team {
+            let payload = TeamChange.audit(operation: operation, patients: patients, list: list, outcome: outcome)
+            try cache.enqueueTeamChange(team: team, kind: TeamChange.auditKind, payload: payload, at: record.time)
+        }
+        return record
     }
 
     public func record(_ op: AuditOperation, patients: [String] = [], list: String? = nil, outcome: String = "success") throws {

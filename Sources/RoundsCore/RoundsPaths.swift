@@ -21,6 +21,8 @@ public struct RoundsPaths: Sendable, Equatable {
 
     public var connectionsFile: String { configDirectory + "/connections.json" }
     public var settingsFile: String { configDirectory + "/config.json" }
+    /// The team database this workstation shares with (`rounds team connect`).
+    public var teamFile: String { configDirectory + "/team.json" }
     /// The screen lock's PIN, as a salted slow hash (0600).
     public var pinFile: String { configDirectory + "/lock-pin" }
     public var themesDirectory: String { configDirectory + "/themes" }

@@ -10,6 +10,8 @@ public struct Workspace: Sendable {
     public let settings: Settings
     public let connection: SavedConnection
     public let cache: Cache
+    /// The team database this workstation shares with, if `rounds team connect` was run.
+    public let team: TeamConnection?
 
     /// Opens the cache of `connection`, creating it 0600 in a 0700 directory, and purges cached
     /// PHI older than `cache.maxAgeDays` that no list needs.
@@ -19,6 +21,7 @@ public struct Workspace: Sendable {
         let cachePath = paths.cacheFile(connection: connection.name, tenant: connection.tenant)
         try FileOwnership.refuseForeignLink(cachePath, what: "cache")
         cache = try Cache(path: cachePath, now: now)
+        team = try TeamConnection.load(paths)
         if let days = settings.cache.maxAgeDays, days > 0 {
             try cache.purge(olderThan: now().addingTimeInterval(-days * 86400))
         }

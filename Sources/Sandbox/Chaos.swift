@@ -10,7 +10,7 @@ public enum ChaosProfile: String, Sendable, CaseIterable {
     case gzipBomb = "gzip-bomb"
     /// Arrays nested 100,000 deep.
     case deepNesting = "deep-nesting"
-    /// The answer's bytes one a second.
+    /// The answer's bytes four a second.
     case slowDrip = "slow-drip"
     /// Every searchset's `next` link is the page itself.
     case endlessNext = "endless-next"
@@ -105,9 +105,11 @@ enum Chaos {
         let body = response.body
         r.body = Data()
         r.stream = { write in
+            // Four bytes a second: fast enough that the connection never looks idle, slow enough
+            // that an answer would take an hour; only a deadline on the whole exchange ends it.
             for byte in body {
                 guard write(Data([byte])) else { return }
-                sleep(1)
+                usleep(250_000)
             }
         }
         return r

@@ -132,6 +132,19 @@ enum Schema {
         """
         CREATE INDEX sections_stale ON sections(patient_id, section) WHERE stale = 1;
         """,
+        // 8: changes for the team database not yet pushed (kept while it is unreachable), in
+        //    order, each with the id that makes a repeated push a no-op; and the last exchange.
+        """
+        CREATE TABLE team_outbox(
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            change_id TEXT NOT NULL UNIQUE,
+            team TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            occurred_at REAL NOT NULL
+        );
+        CREATE TABLE team_state(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
     ]
 
     static var latest: Int { migrations.count }

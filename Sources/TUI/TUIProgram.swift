@@ -40,7 +40,7 @@ public final class TUIProgram {
         state.status.tenant = env.workspace.connection.tenant
         state.status.fhirVersion = env.workspace.connection.fhirVersion
         state.status.lastSync = (try? env.workspace.cache.lastSyncRun())??.finishedAt ?? ((try? env.workspace.cache.lastFetched()) ?? nil)
-        audit = AuditTrail(cache: env.workspace.cache, connection: env.workspace.connection, settings: env.workspace.settings)
+        audit = AuditTrail(env.workspace)
     }
 
     /// Loads the lists and starts connecting; the UI works from the cache meanwhile.

@@ -30,7 +30,7 @@ struct SandboxMain {
       huge-body          every data answer is 200 MB, chunked, with no length announced
       gzip-bomb          every data answer is 1.3 MB of gzip that expands to 200 MB
       deep-nesting       arrays nested 100,000 deep
-      slow-drip          one byte a second
+      slow-drip          four bytes a second (never idle, never done)
       endless-next       every searchset's next link is the page itself
       invalid-utf8       a string holding bytes that are not UTF-8
       wrong-content-type an HTML sign-in page with status 200

@@ -36,6 +36,8 @@ struct Arguments {
     }
 
     func value(_ name: String) -> String? { options[name]?.last }
+    /// Every value of a repeatable option, in order.
+    func values(_ name: String) -> [String] { options[name] ?? [] }
     func has(_ flag: String) -> Bool { flags.contains(flag) }
 
     func int(_ name: String) throws -> Int? {

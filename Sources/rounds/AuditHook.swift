@@ -6,6 +6,6 @@ enum AuditHook {
     static func record(_ ctx: CLIContext, operation: String, connection: SavedConnection?, patients: [String] = [], list: String? = nil, outcome: String) throws {
         guard let connection = connection ?? ctx.book.current else { return }
         let ws = try Workspace(paths: ctx.paths, settings: ctx.settings, connection: connection)
-        try AuditTrail(cache: ws.cache, connection: connection, settings: ctx.settings).record(operation, patients: patients, list: list, outcome: outcome)
+        try AuditTrail(ws).record(operation, patients: patients, list: list, outcome: outcome)
     }
 }

@@ -28,12 +28,14 @@ enum ExportCommand {
     }
 }
 
-/// `rounds audit [--since DATE] [--patient ID] [--operation OP] [--json] [--verify]`
+/// `rounds audit [--since DATE] [--patient ID] [--operation OP] [--json] [--verify]`, and with
+/// `--team` the team database's trail of record (`[--json] [--verify]`).
 enum AuditCommand {
     static func run(_ words: [String]) throws -> Int32 {
-        let a = try Arguments(words, valued: ["--since", "--patient", "--operation"], flags: ["--json", "--verify"])
+        let a = try Arguments(words, valued: ["--since", "--patient", "--operation"], flags: ["--json", "--verify", "--team"])
         let ctx = try CLIContext.load()
         let ws = try ctx.workspace()
+        if a.has("--team") { return try team(ws, json: a.has("--json"), verify: a.has("--verify")) }
         if a.has("--verify") {
             let v = try ws.cache.verifyAudit()
             if let b = v.firstBroken {
@@ -72,3 +74,36 @@ enum FHIRDateOrDay {
     }
 }
 import Clinical
+
+extension AuditCommand {
+    /// The team's trail: pending records pushed first, then read (and walked) from the database.
+    static func team(_ ws: Workspace, json: Bool, verify: Bool) throws -> Int32 {
+        guard let connection = ws.team else {
+            throw CLIError("No team database is connected: 'rounds team connect URL --team NAME' first.")
+        }
+        let db = try connection.open()
+        try TeamAdmin.checkMembership(db, team: connection.team)
+        try TeamSync.push(ws.cache, to: connection, database: db)
+        if verify {
+            let result = try TeamAudit.verify(db, team: connection.team)
+            if let broken = result.firstBroken {
+                Output.err("rounds: the team's audit trail is broken at record \(broken.seq): \(broken.reason).")
+                return 1
+            }
+            Output.out("Team '\(connection.team)' audit trail intact: \(result.records) records, each hash verified by the database and chained.")
+            return 0
+        }
+        let records = try TeamAudit.records(db, team: connection.team)
+        if json {
+            Output.raw(try JSONEncoder.rounds.encode(records))
+            return 0
+        }
+        var table = TextTable(headers: ["#", "Time", "Role", "Operation", "Patients", "List", "Outcome"])
+        for r in records {
+            table.rows.append([String(r.seq), r.occurredAt ?? r.recordedAt, r.actor, r.operation,
+                               r.patientIds.joined(separator: ","), r.list ?? "", r.outcome])
+        }
+        Output.out(table.render())
+        return 0
+    }
+}

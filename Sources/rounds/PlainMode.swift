@@ -9,7 +9,7 @@ import FHIRClient
 enum PlainMode {
     static func run(env: TUIEnvironment, ctx: CLIContext) async throws -> Int32 {
         let cache = env.workspace.cache
-        let trail = AuditTrail(cache: cache, connection: env.workspace.connection, settings: env.workspace.settings)
+        let trail = AuditTrail(env.workspace)
         var current = try cache.lists().first(where: \.isDefault) ?? cache.lists().first
         var rows: [ListRow] = []
         var conn: FHIRConnection? = nil

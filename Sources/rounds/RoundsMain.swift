@@ -12,6 +12,7 @@ struct RoundsMain {
         let code: Int32
         do {
             code = try await dispatch(command, words)
+            TeamCommand.pushAfterCommand()
         } catch let e as UsageError {
             Output.err("rounds: \(e.message)\nRun 'rounds help' for usage.")
             code = 2
@@ -33,6 +34,7 @@ struct RoundsMain {
         case "connect": return try await ConnectCommand.run(words)
         case "key": return try KeyCommand.run(words)
         case "lock": return try LockCommand.run(words)
+        case "team": return try TeamCommand.run(words)
         case "metadata": return try await MetadataCommand.run(words)
         case "search": return try await SearchCommand.run(words)
         case "patient": return try await PatientCommand.run(words)

@@ -1,0 +1,250 @@
+import Testing
+import Foundation
+import FHIRAdapters
+import Store
+import TestSupport
+
+/// The team database against a real PostgreSQL 15 started by the tests (SCRAM passwords, TLS
+/// offered): the schema, teams of roles, who may connect, and what the database itself enforces.
+@Suite(.serialized) struct TeamDatabaseTests {
+    static func unique(_ prefix: String) -> String { "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())" }
+
+    /// A cluster with the schema in place.
+    static func initialised() throws -> PostgresCluster {
+        let cluster = try PostgresCluster.get()
+        let cli = CLIRunner(home: try TempDir.make("team-admin"))
+        let done = try cli.run(["team", "init", cluster.adminURL, "--password-file", cluster.adminPasswordFile])
+        #expect(done.status == 0, "\(done.stderr)")
+        return cluster
+    }
+
+    @Test func initCreatesTheSchemaOnceAndRefusesANewerOne() throws {
+        let cluster = try Self.initialised()
+        let cli = CLIRunner(home: try TempDir.make("team-admin"))
+        let again = try cli.run(["team", "init", cluster.adminURL, "--password-file", cluster.adminPasswordFile])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("already at version \(TeamSchema.latest)"), "\(again.stdout)")
+        // A database another, newer Rounds migrated: refused, untouched.
+        try cluster.sql("CREATE DATABASE rounds_newer", database: "postgres")
+        let newer = cluster.url(role: cluster.adminRole, database: "rounds_newer")
+        #expect(try cli.run(["team", "init", newer, "--password-file", cluster.adminPasswordFile]).status == 0)
+        try cluster.sql("UPDATE rounds_schema SET version = 99", database: "rounds_newer")
+        let refused = try cli.run(["team", "init", newer, "--password-file", cluster.adminPasswordFile])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("schema 99, newer than this Rounds"), "\(refused.stderr)")
+        #expect(try cluster.sql("SELECT version FROM rounds_schema", database: "rounds_newer") == "99")
+    }
+
+    @Test func aTeamIsASetOfRolesAndOnlyMembersMayConnect() throws {
+        let cluster = try Self.initialised()
+        let team = Self.unique("ward5n")
+        let nurse = Self.unique("nurse"), outsider = Self.unique("nurse")
+        let nursePassword = try cluster.makeRole(nurse)
+        let outsiderPassword = try cluster.makeRole(outsider)
+        let admin = CLIRunner(home: try TempDir.make("team-admin"))
+        let created = try admin.run(["team", "create", team, "--member", nurse, "--admin", cluster.adminURL,
+                                     "--password-file", cluster.adminPasswordFile])
+        #expect(created.status == 0, "\(created.stderr)")
+        let unknown = try admin.run(["team", "members", team, "--add", "no_such_role", "--admin", cluster.adminURL,
+                                     "--password-file", cluster.adminPasswordFile])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("no database role named 'no_such_role'"), "\(unknown.stderr)")
+
+        let workstation = CLIRunner(home: try TempDir.make("team-ws"))
+        let connected = try workstation.run(["team", "connect", cluster.url(role: nurse), "--team", team,
+                                             "--password-file", nursePassword.file])
+        #expect(connected.status == 0, "\(connected.stderr)")
+        #expect(connected.stdout.contains("as role '\(nurse)'"))
+        let status = try JSONParser.parse(try workstation.run(["team", "status", "--json"]).stdout)
+        #expect(status["online"]?.bool == true && status["role"]?.string == nurse, "\(status)")
+
+        let other = CLIRunner(home: try TempDir.make("team-ws"))
+        let refused = try other.run(["team", "connect", cluster.url(role: outsider), "--team", team,
+                                     "--password-file", outsiderPassword.file])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("Role '\(outsider)' is not a member of team '\(team)'"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: other.home + "/team.json"))
+
+        // Added, then removed again: the next connect is refused.
+        #expect(try admin.run(["team", "members", team, "--add", outsider, "--admin", cluster.adminURL,
+                               "--password-file", cluster.adminPasswordFile]).status == 0)
+        #expect(try other.run(["team", "connect", cluster.url(role: outsider), "--team", team,
+                               "--password-file", outsiderPassword.file]).status == 0)
+        let removed = try admin.run(["team", "members", team, "--remove", outsider, "--admin", cluster.adminURL,
+                                     "--password-file", cluster.adminPasswordFile])
+        #expect(removed.stdout.contains(nurse) && !removed.stdout.contains(outsider), "\(removed.stdout)")
+        let after = try JSONParser.parse(try other.run(["team", "status", "--json"]).stdout)
+        #expect(after["online"]?.bool == false, "\(after)")
+        #expect((after["problem"]?.string ?? "").contains("not a member"), "\(after)")
+    }
+
+    @Test func rowLevelSecurityHoldsOverPlainSQL() throws {
+        let cluster = try Self.initialised()
+        let team = Self.unique("icu"), otherTeam = Self.unique("ed")
+        let nurse = Self.unique("nurse"), outsider = Self.unique("nurse")
+        let nursePassword = try cluster.makeRole(nurse)
+        let outsiderPassword = try cluster.makeRole(outsider)
+        let admin = CLIRunner(home: try TempDir.make("team-admin"))
+        for (name, member) in [(team, nurse), (otherTeam, outsider)] {
+            #expect(try admin.run(["team", "create", name, "--member", member, "--admin", cluster.adminURL,
+                                   "--password-file", cluster.adminPasswordFile]).status == 0)
+        }
+        let change = "INSERT INTO rounds_changes(team, change_id, kind, patient_id) VALUES ('\(team)', gen_random_uuid(), 'member.add', 'contos-0001')"
+        try cluster.sql(change, role: nurse, password: nursePassword.password)
+        #expect(try cluster.sql("SELECT count(*) FROM rounds_changes WHERE team = '\(team)'", role: nurse, password: nursePassword.password) == "1")
+        // A role of another team sees nothing of this one and cannot write to it.
+        #expect(try cluster.sql("SELECT count(*) FROM rounds_changes", role: outsider, password: outsiderPassword.password) == "0")
+        #expect(try cluster.sql("SELECT count(*) FROM rounds_teams WHERE name = '\(team)'", role: outsider,
+                                password: outsiderPassword.password) == "0")
+        #expect(throws: (any Error).self) {
+            try cluster.sql(change, role: outsider, password: outsiderPassword.password)
+        }
+        // The actor is the database role, whatever the client claims.
+        try cluster.sql("INSERT INTO rounds_changes(team, change_id, kind, actor) VALUES ('\(team)', gen_random_uuid(), 'note.add', '\(outsider)')",
+                        role: nurse, password: nursePassword.password)
+        #expect(try cluster.sql("SELECT DISTINCT actor FROM rounds_changes WHERE team = '\(team)'") == nurse)
+        // Append-only: no nurse edits or deletes the log or the audit trail.
+        for statement in ["UPDATE rounds_changes SET kind = 'x'", "DELETE FROM rounds_changes",
+                          "UPDATE rounds_audit SET outcome = 'x'", "DELETE FROM rounds_audit"] {
+            #expect(throws: (any Error).self, "\(statement)") {
+                try cluster.sql(statement, role: nurse, password: nursePassword.password)
+            }
+        }
+    }
+
+    @Test func theTeamAuditIsChainedByTheDatabaseAndAnEditOrDeletionShows() throws {
+        let cluster = try Self.initialised()
+        let team = Self.unique("ward"), nurse = Self.unique("nurse")
+        let password = try cluster.makeRole(nurse)
+        let admin = CLIRunner(home: try TempDir.make("team-admin"))
+        #expect(try admin.run(["team", "create", team, "--member", nurse, "--admin", cluster.adminURL,
+                               "--password-file", cluster.adminPasswordFile]).status == 0)
+        let db = try TeamDatabase(url: cluster.url(role: nurse), password: password.password)
+        for operation in ["PatientListView", "PatientView", "PatientNoteAdd", "PatientView"] {
+            try TeamAudit.append(db, team: team, operation: operation, patientIds: ["contos-0001"], list: "ICU",
+                                 outcome: "success", occurredAt: Date(), changeId: UUID())
+        }
+        #expect(try TeamAudit.verify(db, team: team).ok)
+        let records = try TeamAudit.records(db, team: team)
+        #expect(records.count == 4 && records.allSatisfy { $0.actor == nurse })
+        // An administrator edits the second record, then deletes the third.
+        try cluster.sql("UPDATE rounds_audit SET outcome = 'failure' WHERE seq = \(records[1].seq)")
+        let edited = try TeamAudit.verify(db, team: team)
+        #expect(edited.firstBroken?.seq == records[1].seq, "\(edited)")
+        try cluster.sql("UPDATE rounds_audit SET outcome = 'success' WHERE seq = \(records[1].seq)")
+        #expect(try TeamAudit.verify(db, team: team).ok)
+        try cluster.sql("DELETE FROM rounds_audit WHERE seq = \(records[2].seq)")
+        let deleted = try TeamAudit.verify(db, team: team)
+        #expect(deleted.firstBroken?.seq == records[3].seq, "\(deleted)")
+    }
+
+    @Test func passwordsAndTLSAreRefusedWithTheSentenceThatSaysWhy() throws {
+        let cluster = try Self.initialised()
+        let nurse = Self.unique("nurse")
+        let password = try cluster.makeRole(nurse)
+        let wrong = try TempDir.make("pgpass") + "/wrong"
+        try Data("not-the-password".utf8).write(to: URL(fileURLWithPath: wrong))
+        chmod(wrong, 0o600)
+        let cli = CLIRunner(home: try TempDir.make("team-ws"))
+        let refused = try cli.run(["team", "connect", cluster.url(role: nurse), "--team", "any", "--password-file", wrong])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("refused the password for role '\(nurse)'"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("not-the-password"))
+        chmod(wrong, 0o644)
+        let readable = try cli.run(["team", "connect", cluster.url(role: nurse), "--team", "any", "--password-file", wrong])
+        #expect(readable.status == 1)
+        #expect(readable.stderr.contains("chmod 600"), "\(readable.stderr)")
+        // A database that accepts only encrypted connections, asked without TLS.
+        let plain = try cli.run(["team", "connect", cluster.url(role: nurse, database: "rounds_tls", query: "sslmode=disable"),
+                                 "--team", "any", "--password-file", password.file])
+        #expect(plain.status == 1)
+        #expect(plain.stderr.contains("accepts only encrypted connections"), "\(plain.stderr)")
+        // TLS whose certificate is not trusted (self-signed, no CA given) with verify-full.
+        let untrusted = try cli.run(["team", "connect", cluster.url(role: nurse, query: "sslmode=verify-full"),
+                                     "--team", "any", "--password-file", password.file])
+        #expect(untrusted.status == 1)
+        #expect(untrusted.stderr.contains("certificate"), "\(untrusted.stderr)")
+        // A server without TLS, asked for it: libpq's words, and the sentence Rounds makes of them.
+        let noTLS = "connection to server at \"db\" (10.0.0.5), port 5432 failed: server does not support SSL, but SSL was required"
+        #expect(TeamDatabaseError.classifyForTests(noTLS).description.contains("does not offer TLS"))
+        // Nothing reachable on the port: offline, said so.
+        let down = try cli.run(["team", "connect", "postgresql://\(nurse)@127.0.0.1:\(try FreePort.unused())/rounds",
+                                "--team", "any", "--password-file", password.file])
+        #expect(down.status == 1)
+        #expect(down.stderr.contains("Cannot reach the team database"), "\(down.stderr)")
+    }
+
+    /// A workstation connected to a team: every audit record also goes to the team's trail of
+    /// record, as the database role; kept pending while the database is down, pushed exactly once
+    /// when it is back, even when the push is killed.
+    @Test func theTeamTrailReceivesEveryRecordExactlyOnceThroughOutagesAndKills() throws {
+        let cluster = try Self.initialised()
+        let team = Self.unique("ward"), nurse = Self.unique("nurse")
+        let password = try cluster.makeRole(nurse)
+        let admin = CLIRunner(home: try TempDir.make("team-admin"))
+        #expect(try admin.run(["team", "create", team, "--member", nurse, "--admin", cluster.adminURL,
+                               "--password-file", cluster.adminPasswordFile]).status == 0)
+        let h = try SandboxHarness(patients: 5)
+        let cli = CLIRunner(home: try TempDir.make("team-ws"))
+        #expect(try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
+                             "--secret-file", h.secretFile, "--name", "ehr"]).status == 0)
+        #expect(try cli.run(["team", "connect", cluster.url(role: nurse), "--team", team, "--password-file", password.file]).status == 0)
+        func localCount() throws -> Int { try JSONParser.parse(try cli.run(["audit", "--json"]).stdout).array?.count ?? -1 }
+        let before = try localCount()
+        #expect(try cli.run(["list", "create", "Ward"]).status == 0)
+        #expect(try cli.run(["list", "add", "Ward", "contos-0001"]).status == 0)
+        #expect(try cli.run(["list", "show", "Ward"]).status == 0)
+        let trail = try JSONParser.parse(try cli.run(["audit", "--team", "--json"]).stdout).array ?? []
+        let operations = trail.compactMap { $0["operation"]?.string }
+        #expect(operations == ["PatientListCreate", "PatientListAddPatient", "PatientListView"], "\(operations)")
+        #expect(trail.allSatisfy { $0["actor"]?.string == nurse }, "the actor is the database role")
+        #expect(try cli.run(["audit", "--team", "--verify"]).status == 0)
+
+        // The database goes down: commands still work, their records wait.
+        cluster.stop()
+        for _ in 0..<40 { #expect(try cli.run(["list", "show", "Ward"]).status == 0) }
+        let offline = try JSONParser.parse(try cli.run(["team", "status", "--json"]).stdout)
+        #expect(offline["online"]?.bool == false)
+        #expect((offline["pendingChanges"]?.double ?? 0) >= 40, "\(offline)")
+        try cluster.start()
+        // Pushes killed at random moments, then one that finishes.
+        var rng = SeededRandom(seed: 10)
+        for _ in 0..<5 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: CLIRunner.binDirectory + "/rounds")
+            p.arguments = ["team", "status"]
+            p.environment = ProcessInfo.processInfo.environment.merging(["ROUNDS_HOME": cli.home]) { _, b in b }
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(UInt32(Int.random(in: 5_000...120_000, using: &rng)))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+        }
+        #expect(try cli.run(["team", "status"]).status == 0)
+        let local = try localCount() - before
+        let pushed = try JSONParser.parse(try cli.run(["audit", "--team", "--json"]).stdout).array ?? []
+        // Every local record since the team connect reached the team once (the audit --json reads
+        // of this test are records too, pushed as they happen).
+        let afterRead = try localCount() - before
+        #expect(pushed.count >= local && pushed.count <= afterRead, "local \(local)…\(afterRead), team \(pushed.count)")
+        let status = try JSONParser.parse(try cli.run(["team", "status", "--json"]).stdout)
+        #expect(status["pendingChanges"]?.double == 0, "\(status)")
+        #expect(try cli.run(["audit", "--team", "--verify"]).status == 0)
+
+        // A push that committed but was killed before the change left the local queue: the
+        // database holds that change id already, and the repeat adds nothing.
+        let cache = cli.home + "/data/ehr--contoso.sqlite"
+        let db = try RawSQLite(cache)
+        let teamCount = try cluster.sql("SELECT count(*) FROM rounds_audit WHERE team = '\(team)'")
+        let anyId = try cluster.sql("SELECT change_id FROM rounds_audit WHERE team = '\(team)' LIMIT 1")
+        try db.exec("INSERT INTO team_outbox(change_id, team, kind, payload, occurred_at) VALUES ('\(anyId)', '\(team)', 'audit', "
+                    + "'{\"operation\":\"PatientView\",\"patientIds\":[],\"outcome\":\"success\"}', 0)")
+        #expect(try cli.run(["team", "status"]).status == 0)
+        let status2 = try JSONParser.parse(try cli.run(["team", "status", "--json"]).stdout)
+        #expect(status2["pendingChanges"]?.double == 0)
+        let teamCount2 = try cluster.sql("SELECT count(*) FROM rounds_audit WHERE team = '\(team)' AND change_id = '\(anyId)'")
+        #expect(teamCount2 == "1", "a change id is recorded once (\(teamCount) before)")
+        withExtendedLifetime(h) {}
+    }
+}
