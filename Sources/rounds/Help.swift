@@ -18,7 +18,11 @@ enum Help {
       rounds list ls|show|create|rename|delete|default|add|remove|move|columns|export|import …
       rounds note add ID [TEXT] | note ls ID [--json]
       rounds export LIST --format csv|md|json [--output FILE]
-      rounds audit [--since DATE] [--patient ID] [--operation OP] [--json] [--verify]
+      rounds audit [--since DATE] [--patient ID] [--operation OP] [--json] [--verify] | audit --team [--json] [--verify]
+      rounds team init URL [--password-file F]              (the team database's schema; as its owner)
+      rounds team create NAME --member ROLE [--member ROLE]… --admin URL [--password-file F]
+      rounds team members NAME [--add ROLE]… [--remove ROLE]… --admin URL [--password-file F]
+      rounds team connect URL --team NAME [--password-file F] | team status [--json] | team disconnect
       rounds cache purge [--older-than 30d]
       rounds inspect FILE... [--json]
 
