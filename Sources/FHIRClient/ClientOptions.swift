@@ -20,6 +20,9 @@ public struct ClientOptions: Sendable, Equatable {
     public var sectionCount = 50
     /// `_count` for vital signs: about three days of four-hourly observations in one page.
     public var vitalsPageSize = 200
+    /// Plain `http://` to another machine, which the admin allowed for a test network
+    /// (`rounds connect --allow-plain-http`, saved with the connection, or ROUNDS_ALLOW_INSECURE_HTTP=1).
+    public var allowPlainHTTP = ProcessInfo.processInfo.environment["ROUNDS_ALLOW_INSECURE_HTTP"] == "1"
 
     public init() {}
 }

@@ -106,7 +106,7 @@ public enum FHIRClientError: Error, Equatable, Sendable, CustomStringConvertible
             return "The server gave a link to another origin ('\(link)', not '\(base)'); Rounds does not follow it with the token."
         case .insecureURL(let url):
             return "'\(url)' is plain http:// to another machine: secrets and patient data would cross the network unencrypted. "
-                + "Use https://, or set ROUNDS_ALLOW_INSECURE_HTTP=1 for a test server on a trusted network."
+                + "Use https://, or, for a test server on a trusted network, connect with --allow-plain-http."
         case .tokenURLChanged(let pinned, let now):
             return "The server now names the token URL '\(now)', not '\(pinned)' as when it was connected; nothing was sent to it. "
                 + "If the change is expected, run 'rounds connect' again to accept it."

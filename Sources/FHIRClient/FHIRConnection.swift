@@ -35,7 +35,7 @@ public final class FHIRConnection: Sendable {
             throw .tokenURLChanged(pinned: pinnedTokenURL, now: now)
         }
         if let tokenURL = probe.tokenURL {
-            try checkTransportSecurity(tokenURL)
+            try checkTransportSecurity(tokenURL, options: options)
             let trusted = trustedTokenOrigin.flatMap(URL.init(string:))
             if !Origin.same(tokenURL, probe.baseURL), !Origin.same(tokenURL, trusted) {
                 throw .tokenOnOtherOrigin(base: Origin.text(probe.baseURL), token: tokenURL.absoluteString)
@@ -81,9 +81,9 @@ public final class FHIRConnection: Sendable {
     }
 
     /// Plain `http://` only to this machine, unless the admin says otherwise for a test network.
-    static func checkTransportSecurity(_ url: URL) throws(FHIRClientError) {
+    static func checkTransportSecurity(_ url: URL, options: ClientOptions) throws(FHIRClientError) {
         guard url.scheme?.lowercased() == "http", !Origin.isLoopback(url) else { return }
-        guard ProcessInfo.processInfo.environment["ROUNDS_ALLOW_INSECURE_HTTP"] == "1" else { throw .insecureURL(url.absoluteString) }
+        guard options.allowPlainHTTP else { throw .insecureURL(url.absoluteString) }
     }
 
     /// `{base}/.well-known/smart-configuration`, or `nil` when the server has none.
@@ -117,7 +117,7 @@ public final class FHIRConnection: Sendable {
         guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
             throw .invalidURL(base)
         }
-        try checkTransportSecurity(url)
+        try checkTransportSecurity(url, options: transport.options)
         let answer = try await transport.send("GET", url.appendingPathComponent("metadata"), idempotent: true)
         guard answer.status == 200 else { throw FHIRConnection.error(for: answer) }
         let json = try answer.json()

@@ -19,6 +19,8 @@ public struct SavedConnection: Codable, Sendable, Equatable {
     public var keyId: String?
     /// The token endpoint's origin when it is not the base's (`--token-origin`), as the admin confirmed it.
     public var tokenOrigin: String?
+    /// The admin allowed plain `http://` to this server (`--allow-plain-http`): a test network.
+    public var allowPlainHTTP: Bool?
 
     public init(name: String, baseURL: String, clientId: String?, tenant: String, secretFile: String?, auth: ClientAuthMethod,
                 fhirVersion: String, tokenURL: String?, savedAt: Date = Date()) {

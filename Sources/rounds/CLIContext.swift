@@ -48,6 +48,7 @@ struct CLIContext {
         }
         var o = options
         if let maxConcurrentRequests { o.maxConcurrentRequests = max(1, maxConcurrentRequests) }
+        if saved.allowPlainHTTP == true { o.allowPlainHTTP = true }
         return try await FHIRConnection.connect(to: saved.baseURL, credentials: credentials, options: o, pinnedTokenURL: saved.tokenURL,
                                               trustedTokenOrigin: saved.tokenOrigin)
     }

@@ -10,7 +10,7 @@ enum ConnectCommand {
     static func run(_ words: [String]) async throws -> Int32 {
         let a = try Arguments(words, valued: ["--client-id", "--tenant", "--secret-file", "--auth", "--name", "--private-key", "--key-id",
                                                "--token-origin"],
-                              flags: ["--json"])
+                              flags: ["--json", "--allow-plain-http"])
         guard a.positionals.count == 1, let base = a.positionals.first else { throw UsageError(message: "connect needs exactly one URL") }
         guard let tenant = a.value("--tenant") else { throw UsageError(message: "connect needs --tenant TENANT") }
         let auth: ClientAuthMethod
@@ -29,12 +29,15 @@ enum ConnectCommand {
         if a.value("--key-id") != nil, keyFile == nil { throw UsageError(message: "--key-id goes with --private-key FILE") }
         // Read the key now: a key others can read is refused before anything is sent.
         if let keyFile { _ = try KeyFile.read(keyFile) }
-        let probe = try await FHIRConnection.probe(base, options: ctx.options)
+        var probeOptions = ctx.options
+        if a.has("--allow-plain-http") { probeOptions.allowPlainHTTP = true }
+        let probe = try await FHIRConnection.probe(base, options: probeOptions)
         var saved = SavedConnection(name: name, baseURL: probe.baseURL.absoluteString, clientId: a.value("--client-id"), tenant: tenant,
                                     secretFile: secretFile, auth: keyFile == nil ? auth : .privateKeyJWT, fhirVersion: probe.release.rawValue,
                                     tokenURL: probe.tokenURL?.absoluteString)
         saved.privateKeyFile = keyFile
         saved.keyId = a.value("--key-id")
+        if a.has("--allow-plain-http") { saved.allowPlainHTTP = true }
         if let origin = a.value("--token-origin") {
             guard let url = URL(string: origin), url.scheme != nil, url.host != nil, url.path.isEmpty || url.path == "/" else {
                 throw UsageError(message: "--token-origin is an origin such as https://auth.example.org, not '\(origin)'")

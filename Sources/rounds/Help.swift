@@ -7,6 +7,7 @@ enum Help {
       rounds [--plain] [--theme NAME]        open the full-screen app
       rounds connect URL --client-id ID --tenant TENANT [--secret-file PATH] [--auth post|basic] [--name NAME]
                      [--token-origin ORIGIN]   (a token endpoint on another origin than URL)
+                     [--allow-plain-http]      (plain http:// off this machine: a test network only)
       rounds connect URL --client-id ID --tenant TENANT --private-key FILE [--key-id KID] [--name NAME]
       rounds key generate [--alg ES384|RS384] --out FILE | key jwks FILE
       rounds lock set-pin | remove-pin | status   (the PIN that unlocks the screen; read with no echo)

@@ -140,4 +140,18 @@ import Sandbox
         #expect(scene.otherOriginRequests().contains { $0["path"]?.string == "/oauth/token" })
         #expect(try scene.cli.run(["sync"]).status == 0)
     }
+
+    @Test func plainHTTPOffThisMachineIsAllowedOnlyByTheAdminsFlag() throws {
+        let scene = try Scene(.tokenPlainHTTP)
+        let h = scene.adversary
+        let connect = ["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
+                       "--secret-file", h.secretFile, "--name", "ehr"]
+        let refused = try scene.cli.run(connect)
+        #expect(refused.stderr.contains("connect with --allow-plain-http"), "\(refused.stderr)")
+        // Allowed: the token host is tried (and, being .example, does not resolve).
+        let allowed = try scene.cli.run(connect + ["--allow-plain-http"])
+        #expect(allowed.status != 0)
+        #expect(!allowed.stderr.contains("plain http://"), "\(allowed.stderr)")
+        #expect(allowed.stderr.contains("token.rounds-sandbox.example"), "\(allowed.stderr)")
+    }
 }
