@@ -145,6 +145,13 @@ enum Schema {
         );
         CREATE TABLE team_state(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         """,
+        // 9: lists shared with the team (its id for the list), and notes that came through the
+        //    team (the change that carried them, so one arriving twice is kept once).
+        """
+        ALTER TABLE lists ADD COLUMN team_list_id TEXT;
+        ALTER TABLE notes ADD COLUMN change_id TEXT;
+        CREATE UNIQUE INDEX notes_change ON notes(change_id) WHERE change_id IS NOT NULL;
+        """,
     ]
 
     static var latest: Int { migrations.count }

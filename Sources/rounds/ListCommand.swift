@@ -2,6 +2,7 @@ import Foundation
 import Clinical
 import RoundsCore
 import Store
+import JSONKit
 
 /// `rounds list ls|show|create|rename|delete|default|add|remove|move|columns|export|import …`
 enum ListCommand {
@@ -13,6 +14,7 @@ enum ListCommand {
         let ctx = try CLIContext.load()
         let ws = try ctx.workspace()
         let cache = ws.cache
+        for message in TeamLists.exchange(ws) { Output.err("team: \(message)") }
         func need(_ n: Int, _ usage: String) throws { guard a.positionals.count >= n else { throw UsageError(message: "usage: rounds list \(usage)") } }
         func audit(_ op: String, _ list: String?, _ patients: [String] = []) {
             try? AuditHook.record(ctx, operation: op, connection: ws.connection, patients: patients, list: list, outcome: "success")
@@ -35,6 +37,14 @@ enum ListCommand {
             let sort = try a.value("--sort").map(ListBuilder.parseSort) ?? ListBuilder.defaultSort(list)
             try ListShow.print(list, cache: cache, sort: sort, json: a.has("--json"), staleAfter: ctx.staleAfter)
             audit("PatientListView", list.name, list.patientIds)
+        case "share":
+            try need(1, "share NAME")
+            try TeamLists.share(a.positionals[0], workspace: ws)
+            let pushed = TeamLists.exchange(ws)
+            for message in pushed { Output.err("team: \(message)") }
+            let pending = try ws.team.map { try cache.pendingTeamChangeCount(team: $0.team) } ?? 0
+            Output.out("Shared '\(a.positionals[0])' with team '\(ws.team?.team ?? "?")'"
+                       + (pending > 0 ? " (\(pending) changes wait for the team database)." : "."))
         case "create":
             try need(1, "create NAME [--columns col,col,…]")
             let cols = try a.value("--columns").map(Column.parse) ?? Column.defaults
@@ -44,6 +54,8 @@ enum ListCommand {
         case "rename":
             try need(2, "rename OLD NEW")
             try cache.renameList(a.positionals[0], to: a.positionals[1])
+            try TeamLists.changed(a.positionals[1], kind: TeamLists.Kind.listRename, workspace: ws,
+                                  fields: ["name": .string(a.positionals[1])])
             audit("PatientListRename", a.positionals[1])
             Output.out("Renamed '\(a.positionals[0])' to '\(a.positionals[1])'.")
         case "delete":
@@ -54,6 +66,7 @@ enum ListCommand {
                 FileHandle.standardError.write(Data("Delete list '\(l.name)' with \(l.patientIds.count) patients? Cached data of patients on other lists is kept. [y/N] ".utf8))
                 guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else { Output.out("Kept '\(l.name)'."); return 0 }
             }
+            try TeamLists.changed(l.name, kind: TeamLists.Kind.listDelete, workspace: ws)
             try cache.deleteList(l.name)
             audit("PatientListDelete", l.name, l.patientIds)
             Output.out("Deleted list '\(l.name)'. Run 'rounds cache purge' to remove cached data no list needs.")
@@ -72,11 +85,15 @@ enum ListCommand {
             for id in ids { records.append(try await conn.patientRecord(id: id)) }
             for r in records { try cache.save(r) }
             let added = try cache.addPatients(ids, to: name)
+            for id in added { try TeamLists.changed(name, kind: TeamLists.Kind.memberAdd, workspace: ws, fields: ["patientId": .string(id)]) }
             audit("PatientListAddPatient", name, added)
             Output.out("Added \(added.count) to '\(name)'\(added.count < ids.count ? " (\(ids.count - added.count) already there)" : "").")
         case "remove":
             try need(2, "remove NAME ID…")
             let removed = try cache.removePatients(Array(a.positionals.dropFirst()), from: a.positionals[0])
+            for id in removed {
+                try TeamLists.changed(a.positionals[0], kind: TeamLists.Kind.memberRemove, workspace: ws, fields: ["patientId": .string(id)])
+            }
             audit("PatientListRemovePatient", a.positionals[0], removed)
             Output.out("Removed \(removed.count) from '\(a.positionals[0])'.")
         case "move":

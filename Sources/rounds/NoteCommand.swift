@@ -10,6 +10,7 @@ enum NoteCommand {
         guard let id = a.positionals.first else { throw UsageError(message: "note \(verb) needs a patient ID") }
         let ctx = try CLIContext.load()
         let ws = try ctx.workspace()
+        for message in TeamLists.exchange(ws) { Output.err("team: \(message)") }
         switch verb {
         case "add":
             // A note for a patient nobody has: a mistyped id would file it where no one reads it.
@@ -20,7 +21,19 @@ enum NoteCommand {
             }
             var text = a.positionals.dropFirst().joined(separator: " ")
             if text.isEmpty { text = try editor() }
-            let n = try ws.cache.addNote(patientId: id, author: ctx.settings.author, text: text)
+            let n: Note
+            if let team = ws.team {
+                // The team's note: its author is the database role, as every workstation will show it.
+                let change = UUID()
+                let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !body.isEmpty else { throw CLIError("A note needs some text.") }
+                try ws.cache.addTeamNote(patientId: id, author: team.role, text: body, createdAt: Date(),
+                                         changeId: change.uuidString.lowercased())
+                try TeamLists.noteAdded(patientId: id, text: body, changeId: change, workspace: ws)
+                n = Note(id: 0, patientId: id, author: team.role, createdAt: Date(), text: body)
+            } else {
+                n = try ws.cache.addNote(patientId: id, author: ctx.settings.author, text: text)
+            }
             try? AuditHook.record(ctx, operation: "PatientNoteAdd", connection: ws.connection, patients: [id], outcome: "success")
             Output.out("Note added \(Age.stamp(n.createdAt)) by \(n.author).")
         case "ls":

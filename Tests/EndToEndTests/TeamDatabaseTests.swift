@@ -247,4 +247,59 @@ import TestSupport
         #expect(teamCount2 == "1", "a change id is recorded once (\(teamCount) before)")
         withExtendedLifetime(h) {}
     }
+
+    /// Two workstations of one team: a list shared from one appears on the other; patients
+    /// added and removed on either merge; a note carries its author's role; the later rename
+    /// wins and the other workstation is told.
+    @Test func twoWorkstationsShareAListItsPatientsAndNotes() throws {
+        let cluster = try Self.initialised()
+        let team = Self.unique("ward"), nurseA = Self.unique("nurse"), nurseB = Self.unique("nurse")
+        let passwordA = try cluster.makeRole(nurseA), passwordB = try cluster.makeRole(nurseB)
+        let admin = CLIRunner(home: try TempDir.make("team-admin"))
+        #expect(try admin.run(["team", "create", team, "--member", nurseA, "--member", nurseB, "--admin", cluster.adminURL,
+                               "--password-file", cluster.adminPasswordFile]).status == 0)
+        let h = try SandboxHarness(patients: 10)
+        func workstation(_ role: String, _ file: String) throws -> CLIRunner {
+            let cli = CLIRunner(home: try TempDir.make("team-ws"))
+            #expect(try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
+                                 "--secret-file", h.secretFile, "--name", "ehr"]).status == 0)
+            #expect(try cli.run(["team", "connect", cluster.url(role: role), "--team", team, "--password-file", file]).status == 0)
+            return cli
+        }
+        let a = try workstation(nurseA, passwordA.file), b = try workstation(nurseB, passwordB.file)
+        // Who is on the list (its rows are shown in the list's sort order, by NEWS2).
+        func patients(_ cli: CLIRunner, _ list: String) throws -> Set<String> {
+            let shown = try cli.run(["list", "show", list, "--json"])
+            return Set((try JSONParser.parse(shown.stdout)["patients"]?.array ?? []).compactMap { $0["id"]?.string })
+        }
+        #expect(try a.run(["list", "create", "5 North"]).status == 0)
+        #expect(try a.run(["list", "add", "5 North", "contos-0001", "contos-0002"]).status == 0)
+        let shared = try a.run(["list", "share", "5 North"])
+        #expect(shared.status == 0, "\(shared.stderr)")
+        #expect(try patients(b, "5 North") == ["contos-0001", "contos-0002"], "B sees A's list")
+        // B adds one, A removes one: both changes on both.
+        #expect(try b.run(["list", "add", "5 North", "contos-0003"]).status == 0)
+        #expect(try a.run(["list", "remove", "5 North", "contos-0001"]).status == 0)
+        #expect(try patients(a, "5 North") == ["contos-0002", "contos-0003"])
+        let seenByB = try patients(b, "5 North")
+        #expect(seenByB == ["contos-0002", "contos-0003"], "\(seenByB)")
+        // A note on A is B's to read, by A's role; the note stays when its patient leaves the list.
+        #expect(try a.run(["note", "add", "contos-0002", "Family meeting at 15:00"]).status == 0)
+        #expect(try a.run(["list", "remove", "5 North", "contos-0002"]).status == 0)
+        let notes = try JSONParser.parse(try b.run(["note", "ls", "contos-0002", "--json"]).stdout).array ?? []
+        #expect(notes.count == 1, "\(notes)")
+        #expect(notes.first?["author"]?.string == nurseA && notes.first?["text"]?.string == "Family meeting at 15:00")
+        // Renamed on both: the later name is kept everywhere, and the first renamer is told.
+        #expect(try a.run(["list", "rename", "5 North", "5N high risk"]).status == 0)
+        let renamed = try b.run(["list", "rename", "5N high risk", "5 North high risk"])
+        #expect(renamed.status == 0, "\(renamed.stderr)")
+        let told = try a.run(["list", "ls", "--json"])
+        #expect(told.stderr.contains("renamed the list '5N high risk' to '5 North high risk'"), "\(told.stderr)")
+        let namesA = (try JSONParser.parse(told.stdout).array ?? []).compactMap { $0["name"]?.string }
+        #expect(namesA == ["5 North high risk"], "\(namesA)")
+        // Nothing of the EHR reached the team database but patient ids.
+        let payloads = try cluster.sql("SELECT payload::text FROM rounds_changes WHERE team = '\(team)'")
+        #expect(!payloads.contains("Lindqvist") && !payloads.contains("MRN"), "\(payloads)")
+        withExtendedLifetime(h) {}
+    }
 }
