@@ -9,6 +9,14 @@ import TestSupport
 @Suite(.serialized) struct TeamDatabaseTests {
     static func unique(_ prefix: String) -> String { "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())" }
 
+    /// A team of `members`, made by the administrator.
+    static func createTeam(_ cluster: PostgresCluster, _ team: String, members: [String]) throws {
+        let admin = CLIRunner(home: try TempDir.make("team-admin"))
+        let created = try admin.run(["team", "create", team] + members.flatMap { ["--member", $0] }
+                                    + ["--admin", cluster.adminURL, "--password-file", cluster.adminPasswordFile])
+        #expect(created.status == 0, "\(created.stderr)")
+    }
+
     /// A cluster with the schema in place.
     static func initialised() throws -> PostgresCluster {
         let cluster = try PostgresCluster.get()
@@ -116,9 +124,7 @@ import TestSupport
         let cluster = try Self.initialised()
         let team = Self.unique("ward"), nurse = Self.unique("nurse")
         let password = try cluster.makeRole(nurse)
-        let admin = CLIRunner(home: try TempDir.make("team-admin"))
-        #expect(try admin.run(["team", "create", team, "--member", nurse, "--admin", cluster.adminURL,
-                               "--password-file", cluster.adminPasswordFile]).status == 0)
+        try Self.createTeam(cluster, team, members: [nurse])
         let db = try TeamDatabase(url: cluster.url(role: nurse), password: password.password)
         for operation in ["PatientListView", "PatientView", "PatientNoteAdd", "PatientView"] {
             try TeamAudit.append(db, team: team, operation: operation, patientIds: ["contos-0001"], list: "ICU",
@@ -181,9 +187,7 @@ import TestSupport
         let cluster = try Self.initialised()
         let team = Self.unique("ward"), nurse = Self.unique("nurse")
         let password = try cluster.makeRole(nurse)
-        let admin = CLIRunner(home: try TempDir.make("team-admin"))
-        #expect(try admin.run(["team", "create", team, "--member", nurse, "--admin", cluster.adminURL,
-                               "--password-file", cluster.adminPasswordFile]).status == 0)
+        try Self.createTeam(cluster, team, members: [nurse])
         let h = try SandboxHarness(patients: 5)
         let cli = CLIRunner(home: try TempDir.make("team-ws"))
         #expect(try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
@@ -255,9 +259,7 @@ import TestSupport
         let cluster = try Self.initialised()
         let team = Self.unique("ward"), nurseA = Self.unique("nurse"), nurseB = Self.unique("nurse")
         let passwordA = try cluster.makeRole(nurseA), passwordB = try cluster.makeRole(nurseB)
-        let admin = CLIRunner(home: try TempDir.make("team-admin"))
-        #expect(try admin.run(["team", "create", team, "--member", nurseA, "--member", nurseB, "--admin", cluster.adminURL,
-                               "--password-file", cluster.adminPasswordFile]).status == 0)
+        try Self.createTeam(cluster, team, members: [nurseA, nurseB])
         let h = try SandboxHarness(patients: 10)
         func workstation(_ role: String, _ file: String) throws -> CLIRunner {
             let cli = CLIRunner(home: try TempDir.make("team-ws"))
