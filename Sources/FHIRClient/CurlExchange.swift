@@ -1,5 +1,5 @@
-import Foundation
 internal import CCurl
+import Foundation
 
 /// What an answer is before it is read: status, headers and the body as received.
 struct RawAnswer: Sendable {
@@ -128,7 +128,9 @@ final class CurlExchange: RunningExchange, @unchecked Sendable {
     private var refusal: BodyRefused?
 
     init(request: CurlRequest, handles: CurlHandlePool, done: @escaping @Sendable (PendingRequest.Outcome) -> Void) {
-        self.request = request; self.handles = handles; self.done = done
+        self.request = request
+        self.handles = handles
+        self.done = done
     }
 
     func start() {
@@ -185,9 +187,11 @@ final class CurlExchange: RunningExchange, @unchecked Sendable {
         return .success(RawAnswer(status: status, headers: headers, body: body))
     }
 
-    private func configure(_ easy: UnsafeMutableRawPointer, headers list: UnsafeMutablePointer<curl_slist>?,
-                           errors: UnsafeMutablePointer<CChar>, context: UnsafeMutableRawPointer,
-                           body: UnsafeRawBufferPointer) {
+    private func configure(
+        _ easy: UnsafeMutableRawPointer, headers list: UnsafeMutablePointer<curl_slist>?,
+        errors: UnsafeMutablePointer<CChar>, context: UnsafeMutableRawPointer,
+        body: UnsafeRawBufferPointer
+    ) {
         rounds_curl_setopt_pointer(easy, CURLOPT_URL, request.url)
         rounds_curl_setopt_pointer(easy, CURLOPT_PROTOCOLS_STR, "http,https")
         rounds_curl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
@@ -239,7 +243,10 @@ final class CurlExchange: RunningExchange, @unchecked Sendable {
     /// A header line; a new status line (after a 100 Continue) starts the headers again.
     fileprivate func header(_ line: String) {
         let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.hasPrefix("HTTP/") { headers = [:]; return }
+        if trimmed.hasPrefix("HTTP/") {
+            headers = [:]
+            return
+        }
         guard let colon = trimmed.firstIndex(of: ":") else { return }
         let name = String(trimmed[..<colon])
         let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
@@ -263,7 +270,7 @@ final class CurlExchange: RunningExchange, @unchecked Sendable {
                 ? .deadline : .timedOut
         case CURLE_FILESIZE_EXCEEDED: return .tooLarge
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS:
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS:
             return .tls(detail)
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE:
             return .lost("network connection lost: \(detail)")

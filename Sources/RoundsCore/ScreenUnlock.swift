@@ -1,6 +1,6 @@
-import Foundation
 internal import CCrypto
 internal import CPAM
+import Foundation
 
 /// How the locked screen is opened again: the workstation user's password through PAM, or a
 /// Rounds PIN the admin chose (`rounds lock set-pin`; `"unlock": "pin"` in config.json, or any
@@ -23,14 +23,18 @@ public struct ScreenUnlocker: Sendable {
     public static let blockSeconds: TimeInterval = 60
 
     public init(method: UnlockMethod, user: String, pamService: String, pinFile: String) {
-        self.method = method; self.user = user; self.pamService = pamService; self.pinFile = pinFile
+        self.method = method
+        self.user = user
+        self.pamService = pamService
+        self.pinFile = pinFile
     }
 
     /// The unlocker the settings and the files on this workstation call for.
     public static func configured(_ settings: Settings, paths: RoundsPaths) -> ScreenUnlocker {
         let pinFile = paths.pinFile
         let method = settings.unlock ?? (FileManager.default.fileExists(atPath: pinFile) ? .pin : .password)
-        let service = settings.pamService ?? (FileManager.default.fileExists(atPath: "/etc/pam.d/rounds") ? "rounds" : "login")
+        let service =
+            settings.pamService ?? (FileManager.default.fileExists(atPath: "/etc/pam.d/rounds") ? "rounds" : "login")
         return ScreenUnlocker(method: method, user: OSUser.name, pamService: service, pinFile: pinFile)
     }
 
@@ -67,9 +71,12 @@ public enum PINHash {
     public static func store(_ pin: String, file: String) throws {
         try check(pin)
         var salt = [UInt8](repeating: 0, count: 16)
-        guard RAND_bytes(&salt, Int32(salt.count)) == 1 else { throw CoreError.secret("No random bytes for the PIN's salt.") }
+        guard RAND_bytes(&salt, Int32(salt.count)) == 1 else {
+            throw CoreError.secret("No random bytes for the PIN's salt.")
+        }
         let hash = try derive(pin, salt: salt, iterations: iterations)
-        let line = [prefix, String(iterations), Data(salt).base64EncodedString(), Data(hash).base64EncodedString()]
+        let line =
+            [prefix, String(iterations), Data(salt).base64EncodedString(), Data(hash).base64EncodedString()]
             .joined(separator: "$") + "\n"
         try AtomicFile.write(Data(line.utf8), to: file, mode: 0o600)
     }
@@ -78,8 +85,10 @@ public enum PINHash {
         let text = try SecretSource.read(file: file)
         let parts = text.split(separator: "$").map(String.init)
         guard parts.count == 4, parts[0] == prefix, let rounds = Int(parts[1]), rounds >= 100_000,
-              let salt = Data(base64Encoded: parts[2]), let expected = Data(base64Encoded: parts[3]) else {
-            throw CoreError.badConfiguration("'\(file)' is not a Rounds PIN file; set the PIN again with 'rounds lock set-pin'.")
+            let salt = Data(base64Encoded: parts[2]), let expected = Data(base64Encoded: parts[3])
+        else {
+            throw CoreError.badConfiguration(
+                "'\(file)' is not a Rounds PIN file; set the PIN again with 'rounds lock set-pin'.")
         }
         let hash = try derive(pin, salt: [UInt8](salt), iterations: rounds)
         return hash.count == expected.count && CRYPTO_memcmp(hash, [UInt8](expected), hash.count) == 0
@@ -90,8 +99,9 @@ public enum PINHash {
         let password = Array(pin.utf8)
         let ok = password.withUnsafeBufferPointer { pw in
             pw.withMemoryRebound(to: CChar.self) { chars in
-                PKCS5_PBKDF2_HMAC(chars.baseAddress, Int32(chars.count), salt, Int32(salt.count), Int32(iterations),
-                                  EVP_sha256(), Int32(out.count), &out)
+                PKCS5_PBKDF2_HMAC(
+                    chars.baseAddress, Int32(chars.count), salt, Int32(salt.count), Int32(iterations),
+                    EVP_sha256(), Int32(out.count), &out)
             }
         }
         guard ok == 1 else { throw CoreError.secret("The PIN could not be hashed.") }
@@ -119,20 +129,25 @@ public enum PAMCheck {
 }
 
 /// Answers PAM's prompts: the password for hidden ones, nothing for the rest.
-private let pamAnswer: @convention(c) (Int32, UnsafeMutablePointer<UnsafePointer<pam_message>?>?,
-                                       UnsafeMutablePointer<UnsafeMutablePointer<pam_response>?>?,
-                                       UnsafeMutableRawPointer?) -> Int32 = { count, messages, responses, secret in
-    guard count > 0, let messages, let responses, let secret,
-          let replies = calloc(Int(count), MemoryLayout<pam_response>.size)?.assumingMemoryBound(to: pam_response.self) else {
-        return PAM_CONV_ERR
-    }
-    for index in 0..<Int(count) {
-        let style = messages[index]?.pointee.msg_style ?? 0
-        if style == PAM_PROMPT_ECHO_OFF || style == PAM_PROMPT_ECHO_ON {
-            replies[index].resp = strdup(secret.assumingMemoryBound(to: CChar.self))
+private let pamAnswer:
+    @convention(c) (
+        Int32, UnsafeMutablePointer<UnsafePointer<pam_message>?>?,
+        UnsafeMutablePointer<UnsafeMutablePointer<pam_response>?>?,
+        UnsafeMutableRawPointer?
+    ) -> Int32 = { count, messages, responses, secret in
+        guard count > 0, let messages, let responses, let secret,
+            let replies = calloc(Int(count), MemoryLayout<pam_response>.size)?.assumingMemoryBound(
+                to: pam_response.self)
+        else {
+            return PAM_CONV_ERR
         }
-        replies[index].resp_retcode = 0
+        for index in 0..<Int(count) {
+            let style = messages[index]?.pointee.msg_style ?? 0
+            if style == PAM_PROMPT_ECHO_OFF || style == PAM_PROMPT_ECHO_ON {
+                replies[index].resp = strdup(secret.assumingMemoryBound(to: CChar.self))
+            }
+            replies[index].resp_retcode = 0
+        }
+        responses.pointee = replies
+        return PAM_SUCCESS
     }
-    responses.pointee = replies
-    return PAM_SUCCESS
-}

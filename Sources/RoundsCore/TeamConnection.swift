@@ -11,13 +11,18 @@ public struct TeamConnection: Codable, Sendable, Equatable {
     public var connectedAt: Date
 
     public init(url: String, team: String, role: String, passwordFile: String?, connectedAt: Date = Date()) {
-        self.url = url; self.team = team; self.role = role; self.passwordFile = passwordFile; self.connectedAt = connectedAt
+        self.url = url
+        self.team = team
+        self.role = role
+        self.passwordFile = passwordFile
+        self.connectedAt = connectedAt
     }
 
     public static func load(_ paths: RoundsPaths) throws -> TeamConnection? {
         guard let data = FileManager.default.contents(atPath: paths.teamFile) else { return nil }
         do { return try JSONDecoder.rounds.decode(TeamConnection.self, from: data) } catch {
-            throw CoreError.badConfiguration("Cannot read '\(paths.teamFile)': \(error). Run 'rounds team connect' again.")
+            throw CoreError.badConfiguration(
+                "Cannot read '\(paths.teamFile)': \(error). Run 'rounds team connect' again.")
         }
     }
 

@@ -7,8 +7,10 @@ public enum TeamChange {
     public static let auditKind = "audit"
 
     static func audit(operation: String, patients: [String], list: String?, outcome: String) -> String {
-        var members: JSONObject = ["operation": .string(operation), "patientIds": .array(patients.map(JSONValue.string)),
-                                   "outcome": .string(outcome)]
+        var members: JSONObject = [
+            "operation": .string(operation), "patientIds": .array(patients.map(JSONValue.string)),
+            "outcome": .string(outcome),
+        ]
         if let list { members["list"] = .string(list) }
         return JSONValue.object(members).serialized
     }
@@ -24,7 +26,9 @@ public enum TeamSync {
     }
 
     @discardableResult
-    public static func push(_ cache: Cache, to connection: TeamConnection, database: TeamDatabase? = nil) throws -> Outcome {
+    public static func push(
+        _ cache: Cache, to connection: TeamConnection, database: TeamDatabase? = nil
+    ) throws -> Outcome {
         guard try cache.pendingTeamChangeCount(team: connection.team) > 0 else {
             return Outcome(pushed: 0, remaining: 0)
         }
@@ -48,12 +52,14 @@ public enum TeamSync {
         let payload = (try? JSONParser.parse(change.payload)) ?? .object([:])
         switch change.kind {
         case TeamChange.auditKind:
-            try TeamAudit.append(db, team: change.team, operation: payload["operation"]?.string ?? "?",
-                                 patientIds: payload["patientIds"]?.array?.compactMap(\.string) ?? [],
-                                 list: payload["list"]?.string, outcome: payload["outcome"]?.string ?? "success",
-                                 occurredAt: change.occurredAt, changeId: id)
+            try TeamAudit.append(
+                db, team: change.team, operation: payload["operation"]?.string ?? "?",
+                patientIds: payload["patientIds"]?.array?.compactMap(\.string) ?? [],
+                list: payload["list"]?.string, outcome: payload["outcome"]?.string ?? "success",
+                occurredAt: change.occurredAt, changeId: id)
         default:
-            try db.execute("""
+            try db.execute(
+                """
                 INSERT INTO rounds_changes(team, change_id, occurred_at, kind, payload)
                 VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (change_id) DO NOTHING
                 """, [change.team, change.changeId, TeamTime.text(change.occurredAt), change.kind, change.payload])
@@ -91,13 +97,22 @@ public enum TeamLists {
         }
         let cache = workspace.cache
         guard let list = try cache.list(named: name) else { throw CoreError.notFound("No list named '\(name)'.") }
-        if try cache.teamListId(of: list.name) != nil { throw CoreError.usage("'\(list.name)' is shared with the team already.") }
+        if try cache.teamListId(of: list.name) != nil {
+            throw CoreError.usage("'\(list.name)' is shared with the team already.")
+        }
         let id = UUID().uuidString.lowercased()
         try cache.setTeamListId(id, for: list.name)
-        try cache.enqueueTeamChange(team: team.team, kind: Kind.listCreate, payload: payload(id, ["name": .string(list.name),
-                                    "columns": .array(list.columns.map(JSONValue.string))]))
+        try cache.enqueueTeamChange(
+            team: team.team, kind: Kind.listCreate,
+            payload: payload(
+                id,
+                [
+                    "name": .string(list.name),
+                    "columns": .array(list.columns.map(JSONValue.string)),
+                ]))
         for patient in list.patientIds {
-            try cache.enqueueTeamChange(team: team.team, kind: Kind.memberAdd, payload: payload(id, ["patientId": .string(patient)]))
+            try cache.enqueueTeamChange(
+                team: team.team, kind: Kind.memberAdd, payload: payload(id, ["patientId": .string(patient)]))
         }
     }
 
@@ -111,8 +126,9 @@ public enum TeamLists {
     public static func noteAdded(patientId: String, text: String, changeId: UUID, workspace: Workspace) throws {
         guard let team = workspace.team else { return }
         let fields: JSONObject = ["patientId": .string(patientId), "text": .string(text)]
-        try workspace.cache.enqueueTeamChange(team: team.team, kind: Kind.noteAdd, payload: JSONValue.object(fields).serialized,
-                                              changeId: changeId)
+        try workspace.cache.enqueueTeamChange(
+            team: team.team, kind: Kind.noteAdd, payload: JSONValue.object(fields).serialized,
+            changeId: changeId)
     }
 
     static func payload(_ listId: String, _ fields: JSONObject) -> String {
@@ -128,7 +144,8 @@ public enum TeamLists {
         guard let team = workspace.team else { return [] }
         let cache = workspace.cache
         let since = Int64(try cache.teamState("lastSeq") ?? "0") ?? 0
-        let rows = try db.execute("""
+        let rows = try db.execute(
+            """
             SELECT seq, change_id, actor, kind, payload::text,
                    to_char(coalesce(occurred_at, recorded_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
             FROM rounds_changes WHERE team = $1 AND seq > $2 ORDER BY seq
@@ -139,8 +156,10 @@ public enum TeamLists {
             let actor = row[2] ?? "?"
             let fields = (try? JSONParser.parse(row[4] ?? "{}")) ?? .object([:])
             let when = row[5].flatMap(FHIRTimeParser.date) ?? Date()
-            if let message = try apply(kind: row[3] ?? "", fields: fields, actor: actor, changeId: row[1] ?? "", at: when,
-                                       mine: actor == team.role, cache: cache) {
+            if let message = try apply(
+                kind: row[3] ?? "", fields: fields, actor: actor, changeId: row[1] ?? "", at: when,
+                mine: actor == team.role, cache: cache)
+            {
                 told.append(message)
             }
             last = Int64(row[0] ?? "") ?? last
@@ -149,8 +168,10 @@ public enum TeamLists {
         return told
     }
 
-    static func apply(kind: String, fields: JSONValue, actor: String, changeId: String, at: Date, mine: Bool,
-                      cache: Cache) throws -> String? {
+    static func apply(
+        kind: String, fields: JSONValue, actor: String, changeId: String, at: Date, mine: Bool,
+        cache: Cache
+    ) throws -> String? {
         let listId = fields["listId"]?.string ?? ""
         let local = try cache.listName(teamListId: listId)
         switch kind {
@@ -158,14 +179,19 @@ public enum TeamLists {
             guard local == nil, let name = fields["name"]?.string else { return nil }
             var chosen = name
             var n = 2
-            while try cache.list(named: chosen) != nil { chosen = "\(name) (\(n))"; n += 1 }
+            while try cache.list(named: chosen) != nil {
+                chosen = "\(name) (\(n))"
+                n += 1
+            }
             let columns = fields["columns"]?.array?.compactMap(\.string) ?? []
             _ = try cache.createList(chosen, columns: columns)
             try cache.setTeamListId(listId, for: chosen)
             return mine ? nil : "\(actor) shared the list '\(chosen)'."
         case Kind.listRename:
             guard let local, let name = fields["name"]?.string, local != name else { return nil }
-            guard try cache.list(named: name) == nil else { return "\(actor) renamed '\(local)' to '\(name)', a name used here; kept '\(local)'." }
+            guard try cache.list(named: name) == nil else {
+                return "\(actor) renamed '\(local)' to '\(name)', a name used here; kept '\(local)'."
+            }
             try cache.renameList(local, to: name)
             return mine ? nil : "\(actor) renamed the list '\(local)' to '\(name)' (the later name is kept)."
         case Kind.listDelete:
@@ -181,7 +207,8 @@ public enum TeamLists {
         case Kind.noteAdd:
             // Kept even when the patient left every list meanwhile: notes are never lost.
             guard let patient = fields["patientId"]?.string, let text = fields["text"]?.string else { return nil }
-            try cache.addTeamNote(patientId: patient, author: actor, text: text, createdAt: at, changeId: changeId.lowercased())
+            try cache.addTeamNote(
+                patientId: patient, author: actor, text: text, createdAt: at, changeId: changeId.lowercased())
         default:
             break
         }

@@ -39,7 +39,8 @@ extension SandboxServer {
         case .gzipBomb?: return Chaos.gzipBomb()
         case .deepNesting?:
             let depth = 100_000
-            let body = Data(repeating: UInt8(ascii: "["), count: depth) + Data(repeating: UInt8(ascii: "]"), count: depth)
+            let body =
+                Data(repeating: UInt8(ascii: "["), count: depth) + Data(repeating: UInt8(ascii: "]"), count: depth)
             return HTTPResponse(status: 200, headers: ["Content-Type": "application/fhir+json"], body: body)
         case .slowDrip?: return Chaos.drip(response)
         case .invalidUTF8?:
@@ -50,9 +51,11 @@ extension SandboxServer {
             r.body.insert(contentsOf: bad, at: open + 1)
             return r
         case .wrongContentType?:
-            let page = "<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Session expired</h1>"
+            let page =
+                "<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Session expired</h1>"
                 + "<p>Please sign in to continue.</p></body></html>"
-            return HTTPResponse(status: 200, headers: ["Content-Type": "text/html; charset=utf-8"], body: Data(page.utf8))
+            return HTTPResponse(
+                status: 200, headers: ["Content-Type": "text/html; charset=utf-8"], body: Data(page.utf8))
         default: return nil
         }
     }
@@ -63,8 +66,10 @@ extension SandboxServer {
         switch configuration.chaos {
         case .tokenOtherOrigin?:
             // The same sandbox under another name: a request that arrives there is logged.
-            let other = host.hasPrefix("127.0.0.1") ? host.replacingOccurrences(of: "127.0.0.1", with: "localhost")
-                                                  : "127.0.0.1" + (host.firstIndex(of: ":").map { String(host[$0...]) } ?? "")
+            let other =
+                host.hasPrefix("127.0.0.1")
+                ? host.replacingOccurrences(of: "127.0.0.1", with: "localhost")
+                : "127.0.0.1" + (host.firstIndex(of: ":").map { String(host[$0...]) } ?? "")
             return "http://\(other)/oauth/token"
         case .tokenPlainHTTP?: return "http://token.rounds-sandbox.example/oauth/token"
         default: return nil
@@ -86,8 +91,9 @@ enum Chaos {
         r.stream = { write in
             var sent = 0
             defer { meter.record(sent) }
-            let head = Data(#"{"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"Basic","id":"x","#.utf8)
-                + Data(#""text":{"status":"generated","div":"<div>"#.utf8)
+            let start = #"{"resourceType":"Bundle","type":"searchset","entry":"#
+                + #"[{"resource":{"resourceType":"Basic","id":"x","text":{"status":"generated","div":"<div>"#
+            let head = Data(start.utf8)
             guard write(head) else { return }
             sent = head.count
             let chunk = Data(repeating: UInt8(ascii: "A"), count: 1 << 16)
@@ -116,8 +122,9 @@ enum Chaos {
     }
 
     static func gzipBomb() -> HTTPResponse {
-        HTTPResponse(status: 200, headers: ["Content-Type": "application/fhir+json", "Content-Encoding": "gzip"],
-                     body: bombBytes)
+        HTTPResponse(
+            status: 200, headers: ["Content-Type": "application/fhir+json", "Content-Encoding": "gzip"],
+            body: bombBytes)
     }
 
     /// A gzip member of one fixed-Huffman deflate block: a JSON start as literals, then one letter
@@ -162,7 +169,11 @@ struct BitWriter {
     private mutating func push(_ bit: Int) {
         current |= UInt8(bit) << UInt8(used)
         used += 1
-        if used == 8 { bytes.append(current); current = 0; used = 0 }
+        if used == 8 {
+            bytes.append(current)
+            current = 0
+            used = 0
+        }
     }
 
     /// The bytes with the last partial byte flushed.

@@ -16,14 +16,19 @@ extension Cache {
     }
 
     public func setTeamListId(_ id: String, for name: String) throws(StoreError) {
-        try write { () throws in try db.run("UPDATE lists SET team_list_id = ? WHERE name = ?", [.text(id), .text(name)]) }
+        try write { () throws in
+            try db.run("UPDATE lists SET team_list_id = ? WHERE name = ?", [.text(id), .text(name)])
+        }
     }
 
     /// A note as the team recorded it (author role, time); one whose change is already here is not added twice.
-    public func addTeamNote(patientId: String, author: String, text: String, createdAt: Date, changeId: String) throws(StoreError) {
+    public func addTeamNote(
+        patientId: String, author: String, text: String, createdAt: Date, changeId: String
+    ) throws(StoreError) {
         try write { () throws in
-            try db.run("INSERT OR IGNORE INTO notes(patient_id, author, created_at, text, change_id) VALUES(?,?,?,?,?)",
-                       [.text(patientId), .text(author), .from(createdAt), .text(text), .text(changeId)])
+            try db.run(
+                "INSERT OR IGNORE INTO notes(patient_id, author, created_at, text, change_id) VALUES(?,?,?,?,?)",
+                [.text(patientId), .text(author), .from(createdAt), .text(text), .text(changeId)])
         }
     }
 }

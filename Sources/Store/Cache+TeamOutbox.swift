@@ -13,22 +13,29 @@ public struct PendingTeamChange: Sendable, Equatable {
 
 extension Cache {
     /// Queues a change for the team; pushed in `seq` order.
-    public func enqueueTeamChange(team: String, kind: String, payload: String, changeId: UUID = UUID(),
-                                  at: Date? = nil) throws(StoreError) {
+    public func enqueueTeamChange(
+        team: String, kind: String, payload: String, changeId: UUID = UUID(),
+        at: Date? = nil
+    ) throws(StoreError) {
         let when = at ?? now()
         try write { () throws in
-            try db.run("INSERT INTO team_outbox(change_id, team, kind, payload, occurred_at) VALUES(?,?,?,?,?)",
-                       [.text(changeId.uuidString.lowercased()), .text(team), .text(kind), .text(payload), .from(when)])
+            try db.run(
+                "INSERT INTO team_outbox(change_id, team, kind, payload, occurred_at) VALUES(?,?,?,?,?)",
+                [.text(changeId.uuidString.lowercased()), .text(team), .text(kind), .text(payload), .from(when)])
         }
     }
 
     /// The changes not yet pushed, oldest first.
     public func pendingTeamChanges(team: String, limit: Int = 500) throws(StoreError) -> [PendingTeamChange] {
         try locked { () throws(StoreError) -> [PendingTeamChange] in
-            try db.rows("SELECT seq, change_id, team, kind, payload, occurred_at FROM team_outbox WHERE team = ? ORDER BY seq LIMIT ?",
-                        [.text(team), .int(Int64(limit))]).map { r in
-                PendingTeamChange(seq: r[0].int ?? 0, changeId: r[1].string ?? "", team: r[2].string ?? "", kind: r[3].string ?? "",
-                                  payload: r[4].string ?? "{}", occurredAt: Date(timeIntervalSince1970: r[5].double ?? 0))
+            try db.rows(
+                "SELECT seq, change_id, team, kind, payload, occurred_at FROM team_outbox "
+                    + "WHERE team = ? ORDER BY seq LIMIT ?",
+                [.text(team), .int(Int64(limit))]
+            ).map { r in
+                PendingTeamChange(
+                    seq: r[0].int ?? 0, changeId: r[1].string ?? "", team: r[2].string ?? "", kind: r[3].string ?? "",
+                    payload: r[4].string ?? "{}", occurredAt: Date(timeIntervalSince1970: r[5].double ?? 0))
             }
         }
     }
@@ -53,8 +60,9 @@ extension Cache {
 
     public func setTeamState(_ key: String, _ value: String) throws(StoreError) {
         try write { () throws in
-            try db.run("INSERT INTO team_state(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                       [.text(key), .text(value)])
+            try db.run(
+                "INSERT INTO team_state(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [.text(key), .text(value)])
         }
     }
 }

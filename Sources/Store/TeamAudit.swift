@@ -22,7 +22,8 @@ public struct TeamAuditVerification: Sendable, Equatable, CustomStringConvertibl
     public var ok: Bool { firstBroken == nil }
 
     public static func == (a: TeamAuditVerification, b: TeamAuditVerification) -> Bool {
-        a.records == b.records && a.firstBroken?.seq == b.firstBroken?.seq && a.firstBroken?.reason == b.firstBroken?.reason
+        a.records == b.records && a.firstBroken?.seq == b.firstBroken?.seq
+            && a.firstBroken?.reason == b.firstBroken?.reason
     }
 
     public var description: String {
@@ -34,10 +35,13 @@ public struct TeamAuditVerification: Sendable, Equatable, CustomStringConvertibl
 /// and chained by SHA-256 in the database itself (see `TeamSchema`).
 public enum TeamAudit {
     /// Appends one record; a `changeId` already recorded (a push repeated after a crash) adds nothing.
-    public static func append(_ db: TeamDatabase, team: String, operation: String, patientIds: [String], list: String?,
-                              outcome: String, occurredAt: Date, changeId: UUID) throws(TeamDatabaseError) {
+    public static func append(
+        _ db: TeamDatabase, team: String, operation: String, patientIds: [String], list: String?,
+        outcome: String, occurredAt: Date, changeId: UUID
+    ) throws(TeamDatabaseError) {
         let ids = JSONValue.array(patientIds.map(JSONValue.string)).serialized
-        try db.execute("""
+        try db.execute(
+            """
             INSERT INTO rounds_audit(team, change_id, occurred_at, operation, patient_ids, list, outcome)
             VALUES ($1, $2, $3, $4, ARRAY(SELECT jsonb_array_elements_text($5::jsonb)), $6, $7)
             ON CONFLICT (change_id) DO NOTHING
@@ -56,7 +60,8 @@ public enum TeamAudit {
 
     /// Each record's hash recomputed by the database's own function, and each link to the one before.
     public static func verify(_ db: TeamDatabase, team: String) throws(TeamDatabaseError) -> TeamAuditVerification {
-        let rows = try db.execute("""
+        let rows = try db.execute(
+            """
             SELECT seq, prev_hash, hash, rounds_audit_hash(prev_hash, team, actor, recorded_at, occurred_at, operation,
                                                            patient_ids, list, outcome)
             FROM rounds_audit WHERE team = $1 ORDER BY seq
@@ -65,10 +70,13 @@ public enum TeamAudit {
         for row in rows {
             let seq = Int64(row[0] ?? "") ?? 0
             if row[1] != previous {
-                return TeamAuditVerification(records: rows.count, firstBroken: (seq, "does not link to the record before it (a record was deleted)"))
+                return TeamAuditVerification(
+                    records: rows.count,
+                    firstBroken: (seq, "does not link to the record before it (a record was deleted)"))
             }
             if row[2] != row[3] {
-                return TeamAuditVerification(records: rows.count, firstBroken: (seq, "content does not match its hash (edited)"))
+                return TeamAuditVerification(
+                    records: rows.count, firstBroken: (seq, "content does not match its hash (edited)"))
             }
             previous = row[2] ?? ""
         }
@@ -77,9 +85,10 @@ public enum TeamAudit {
 
     static func record(_ row: [String?]) -> TeamAuditRecord {
         let ids = (try? JSONParser.parse(row[5] ?? "[]"))?.array?.compactMap(\.string) ?? []
-        return TeamAuditRecord(seq: Int64(row[0] ?? "") ?? 0, actor: row[1] ?? "", recordedAt: row[2] ?? "", occurredAt: row[3],
-                               operation: row[4] ?? "", patientIds: ids, list: row[6], outcome: row[7] ?? "",
-                               prevHash: row[8] ?? "", hash: row[9] ?? "")
+        return TeamAuditRecord(
+            seq: Int64(row[0] ?? "") ?? 0, actor: row[1] ?? "", recordedAt: row[2] ?? "", occurredAt: row[3],
+            operation: row[4] ?? "", patientIds: ids, list: row[6], outcome: row[7] ?? "",
+            prevHash: row[8] ?? "", hash: row[9] ?? "")
     }
 }
 

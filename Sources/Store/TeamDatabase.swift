@@ -1,5 +1,5 @@
-import Foundation
 internal import CPostgres
+import Foundation
 
 /// What can go wrong with the team database, each in a sentence a nurse or an admin can act on.
 public enum TeamDatabaseError: Error, CustomStringConvertible, Equatable {
@@ -24,7 +24,9 @@ public enum TeamDatabaseError: Error, CustomStringConvertible, Equatable {
         case .unreachable(let url, let detail):
             return "Cannot reach the team database at \(url) (\(detail)). Rounds works on the local copy meanwhile."
         case .wrongPassword(let role):
-            return "The team database refused the password for role '\(role)'. Check the password file, PGPASSFILE or ~/.pgpass."
+            return
+                "The team database refused the password for role '\(role)'. "
+                    + "Check the password file, PGPASSFILE or ~/.pgpass."
         case .needsPassword(let role):
             return "The team database needs a password for role '\(role)': give --password-file FILE (mode 0600), "
                 + "put it in PGPASSFILE or ~/.pgpass, or run the command on a terminal to be asked."
@@ -32,7 +34,8 @@ public enum TeamDatabaseError: Error, CustomStringConvertible, Equatable {
             return "The team database at \(url) does not offer TLS, and the URL requires it (sslmode). "
                 + "Ask the database administrator to enable TLS; Rounds does not fall back to a plain connection."
         case .tlsRequired(let url):
-            return "The team database at \(url) accepts only encrypted connections: add ?sslmode=verify-full to the URL."
+            return
+                "The team database at \(url) accepts only encrypted connections: add ?sslmode=verify-full to the URL."
         case .certificate(let url, let detail):
             return "The team database at \(url) presented a certificate Rounds cannot trust (\(detail)). "
                 + "Install the hospital's CA (sslrootcert=… in the URL or ~/.postgresql/root.crt)."
@@ -41,7 +44,8 @@ public enum TeamDatabaseError: Error, CustomStringConvertible, Equatable {
                 + "'rounds team members \(team) --add \(role) --admin URL'."
         case .noSuchTeam(let team): return "There is no team named '\(team)' in this database."
         case .noSuchRole(let role):
-            return "There is no database role named '\(role)'. Create it first (CREATE ROLE \(role) LOGIN PASSWORD …)."
+            return "There is no database role named '\(role)'. "
+                + "Create it first (CREATE ROLE \(role) LOGIN PASSWORD …)."
         case .notInitialised(let url):
             return "The database at \(url) has no Rounds schema yet: run 'rounds team init URL' as its administrator."
         case .newerSchema(let found, let supported):
@@ -119,16 +123,20 @@ public final class TeamDatabase: @unchecked Sendable {
             if PQstatus(connection) != CONNECTION_OK { throw connectionLost() }
             let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
-            if state == "42501" { throw .refused("The team database refused this for role '\(currentRoleUnlocked())': \(message)") }
+            if state == "42501" {
+                throw .refused("The team database refused this for role '\(currentRoleUnlocked())': \(message)")
+            }
             throw .query(message)
         }
         var rows: [[String?]] = []
-        let rowCount = PQntuples(result), columnCount = PQnfields(result)
+        let rowCount = PQntuples(result)
+        let columnCount = PQnfields(result)
         rows.reserveCapacity(Int(rowCount))
         for row in 0..<rowCount {
             var values: [String?] = []
             for column in 0..<columnCount {
-                values.append(PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column)))
+                values.append(
+                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column)))
             }
             rows.append(values)
         }
@@ -213,8 +221,12 @@ public final class TeamDatabase: @unchecked Sendable {
         let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.contains("password authentication failed") { return .wrongPassword(role: role) }
         if needsPassword || text.contains("no password supplied") { return .needsPassword(role: role) }
-        if text.contains("server does not support SSL") || text.contains("SSL is not enabled") { return .tlsNotOffered(url: url) }
-        if text.contains("no encryption") || (text.contains("pg_hba.conf") && text.contains("SSL off")) { return .tlsRequired(url: url) }
+        if text.contains("server does not support SSL") || text.contains("SSL is not enabled") {
+            return .tlsNotOffered(url: url)
+        }
+        if text.contains("no encryption") || (text.contains("pg_hba.conf") && text.contains("SSL off")) {
+            return .tlsRequired(url: url)
+        }
         if text.contains("certificate") { return .certificate(url: url, detail: text) }
         if text.contains("does not exist"), text.contains("role") { return .noSuchRole(role) }
         return .unreachable(url: url, detail: text.split(separator: "\n").first.map(String.init) ?? text)
@@ -223,7 +235,9 @@ public final class TeamDatabase: @unchecked Sendable {
     /// The role a URL names (`postgresql://nurse_a@…`), or the OS user libpq would use.
     static func role(in url: String) -> String {
         if let parsed = URLComponents(string: url), let user = parsed.user, !user.isEmpty { return user }
-        if let query = URLComponents(string: url)?.queryItems?.first(where: { $0.name == "user" })?.value { return query }
+        if let query = URLComponents(string: url)?.queryItems?.first(where: { $0.name == "user" })?.value {
+            return query
+        }
         return ProcessInfo.processInfo.environment["PGUSER"] ?? NSUserName()
     }
 
@@ -243,7 +257,9 @@ public final class TeamDatabase: @unchecked Sendable {
         return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
-    private static func withOptionalCStrings<T>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> T) -> T {
+    private static func withOptionalCStrings<T>(
+        _ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> T
+    ) -> T {
         let copies = strings.map { $0.map { strdup($0) } ?? nil }
         defer { copies.forEach { free($0) } }
         let pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }

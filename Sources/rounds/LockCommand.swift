@@ -15,22 +15,32 @@ enum LockCommand {
             let pin = try readPIN()
             try ctx.paths.prepare()
             try PINHash.store(pin, file: ctx.paths.pinFile)
-            try? AuditHook.record(ctx, operation: AuditOperation.screenLockPINSet.rawValue, connection: ctx.book.current,
-                                  outcome: "success")
-            let chosen = ctx.settings.unlock == .password
-                ? " config.json says \"unlock\": \"password\", so the password still unlocks; remove that line to use the PIN."
+            try? AuditHook.record(
+                ctx, operation: AuditOperation.screenLockPINSet.rawValue, connection: ctx.book.current,
+                outcome: "success")
+            let chosen =
+                ctx.settings.unlock == .password
+                ? " config.json says \"unlock\": \"password\", so the password still unlocks; "
+                    + "remove that line to use the PIN."
                 : " The locked screen now asks for it."
             Output.out("PIN set (stored as a salted slow hash in \(ctx.paths.pinFile), mode 0600).\(chosen)")
             return 0
         case "remove-pin":
-            guard FileManager.default.fileExists(atPath: ctx.paths.pinFile) else { Output.out("No PIN is set."); return 0 }
+            guard FileManager.default.fileExists(atPath: ctx.paths.pinFile) else {
+                Output.out("No PIN is set.")
+                return 0
+            }
             try FileManager.default.removeItem(atPath: ctx.paths.pinFile)
             Output.out("PIN removed: the workstation password unlocks the screen.")
             return 0
         case "status":
             let unlocker = ScreenUnlocker.configured(ctx.settings, paths: ctx.paths)
-            let what = unlocker.method == .pin ? "a Rounds PIN" : "the password of '\(unlocker.user)' (PAM service '\(unlocker.pamService)')"
-            Output.out("The screen locks after \(SettingText.minutes(ctx.settings.lockMinutes ?? 5)) idle; \(what) unlocks it.")
+            let what =
+                unlocker.method == .pin
+                ? "a Rounds PIN" : "the password of '\(unlocker.user)' (PAM service '\(unlocker.pamService)')"
+            Output.out(
+                "The screen locks after \(SettingText.minutes(ctx.settings.lockMinutes ?? 5)) idle; \(what) unlocks it."
+            )
             if let problem = unlocker.problem { Output.out(problem) }
             return 0
         default:
@@ -40,7 +50,9 @@ enum LockCommand {
 
     private static func readPIN() throws -> String {
         if isatty(0) == 1, isatty(2) == 1 {
-            guard let first = Secrets.prompt("New PIN (4 to 12 digits): "), let again = Secrets.prompt("The same PIN again: ") else {
+            guard let first = Secrets.prompt("New PIN (4 to 12 digits): "),
+                let again = Secrets.prompt("The same PIN again: ")
+            else {
                 throw CLIError("No PIN was typed.")
             }
             guard first == again else { throw CLIError("The two PINs differ; nothing was changed.") }

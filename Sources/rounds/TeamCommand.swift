@@ -7,7 +7,9 @@ import Store
 /// `--password-file` (0600), libpq's PGPASSFILE or ~/.pgpass, or a no-echo prompt; never argv.
 enum TeamCommand {
     static func run(_ words: [String]) throws -> Int32 {
-        guard let verb = words.first else { throw UsageError(message: "team needs init, create, members, connect, status or disconnect") }
+        guard let verb = words.first else {
+            throw UsageError(message: "team needs init, create, members, connect, status or disconnect")
+        }
         let rest = Array(words.dropFirst())
         let ctx = try CLIContext.load()
         switch verb {
@@ -16,8 +18,10 @@ enum TeamCommand {
             guard a.positionals.count == 1 else { throw UsageError(message: "team init needs exactly one URL") }
             let db = try open(a.positionals[0], passwordFile: a.value("--password-file"))
             let (before, after) = try TeamSchema.migrate(db)
-            Output.out(before == after ? "The team schema is already at version \(after); nothing to do."
-                                       : "Team schema \(before == 0 ? "created" : "migrated from version \(before)") at version \(after).")
+            Output.out(
+                before == after
+                    ? "The team schema is already at version \(after); nothing to do."
+                    : "Team schema \(before == 0 ? "created" : "migrated from version \(before)") at version \(after).")
             return 0
         case "create":
             let a = try Arguments(rest, valued: ["--member", "--admin", "--password-file"], flags: [])
@@ -32,7 +36,8 @@ enum TeamCommand {
             guard a.positionals.count == 1 else { throw UsageError(message: "team members needs exactly one NAME") }
             guard let admin = a.value("--admin") else { throw UsageError(message: "team members needs --admin URL") }
             let db = try open(admin, passwordFile: a.value("--password-file"))
-            let now = try TeamAdmin.members(db, team: a.positionals[0], add: a.values("--add"), remove: a.values("--remove"))
+            let now = try TeamAdmin.members(
+                db, team: a.positionals[0], add: a.values("--add"), remove: a.values("--remove"))
             Output.out("Team '\(a.positionals[0])': \(now.isEmpty ? "no members" : now.joined(separator: ", ")).")
             return 0
         case "connect":
@@ -42,14 +47,19 @@ enum TeamCommand {
             let file = a.value("--password-file").map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             let db = try open(a.positionals[0], passwordFile: file)
             try TeamAdmin.checkMembership(db, team: team)
-            let connection = TeamConnection(url: TeamDatabase.redacted(a.positionals[0]), team: team, role: db.role, passwordFile: file)
+            let connection = TeamConnection(
+                url: TeamDatabase.redacted(a.positionals[0]), team: team, role: db.role, passwordFile: file)
             try connection.save(ctx.paths)
             Output.out("Connected to team '\(team)' as role '\(db.role)' at \(db.displayURL).")
             return 0
         case "status":
             let a = try Arguments(rest, flags: ["--json"])
             guard let connection = try TeamConnection.load(ctx.paths) else {
-                if a.has("--json") { try Output.json(TeamStatus(connected: false)) } else { Output.out("No team database: lists are this workstation's own.") }
+                if a.has("--json") {
+                    try Output.json(TeamStatus(connected: false))
+                } else {
+                    Output.out("No team database: lists are this workstation's own.")
+                }
                 return 0
             }
             var status = TeamStatus(connected: true, team: connection.team, role: connection.role, url: connection.url)
@@ -65,9 +75,16 @@ enum TeamCommand {
             }
             status.pendingChanges = try workspace.map { try $0.cache.pendingTeamChangeCount(team: connection.team) }
             status.lastExchange = try workspace?.cache.teamState("lastExchange")
-            if a.has("--json") { try Output.json(status); return 0 }
-            Output.out("Team '\(connection.team)' as '\(connection.role)' at \(connection.url): \(status.online == true ? "online" : "offline")")
-            Output.out("  pending changes: \(status.pendingChanges ?? 0); last exchange: \(status.lastExchange ?? "never")")
+            if a.has("--json") {
+                try Output.json(status)
+                return 0
+            }
+            Output.out(
+                "Team '\(connection.team)' as '\(connection.role)' at \(connection.url): "
+                    + (status.online == true ? "online" : "offline")
+            )
+            Output.out(
+                "  pending changes: \(status.pendingChanges ?? 0); last exchange: \(status.lastExchange ?? "never")")
             if let problem = status.problem { Output.out("  \(problem)") }
             return 0
         case "disconnect":
@@ -84,7 +101,8 @@ enum TeamCommand {
     /// pending while the team database is unreachable.
     static func pushAfterCommand() {
         guard let ctx = try? CLIContext.load(), FileManager.default.fileExists(atPath: ctx.paths.teamFile),
-              ctx.book.current != nil, let workspace = try? ctx.workspace() else { return }
+            ctx.book.current != nil, let workspace = try? ctx.workspace()
+        else { return }
         if let problem = TeamSync.pushQuietly(workspace) {
             Output.err("rounds: the team's changes stay pending: \(problem)")
         }
@@ -100,7 +118,8 @@ enum TeamCommand {
             failure = error
         }
         guard case .needsPassword(let role) = failure, password == nil, isatty(0) == 1, isatty(2) == 1,
-              let typed = Secrets.prompt("Password for database role '\(role)': "), !typed.isEmpty else { throw failure }
+            let typed = Secrets.prompt("Password for database role '\(role)': "), !typed.isEmpty
+        else { throw failure }
         return try TeamDatabase(url: url, password: typed)
     }
 }

@@ -1,8 +1,8 @@
-import Testing
-import Foundation
 import FHIRAdapters
-import TestSupport
+import Foundation
 import Sandbox
+import TestSupport
+import Testing
 
 /// The real `rounds` against the sandbox as an adversary (`--chaos`): each profile is stopped
 /// with a sentence that names it, the cache keeps what the last sound sync wrote, and nothing is
@@ -31,15 +31,20 @@ import Sandbox
 
         @discardableResult
         static func connect(_ cli: CLIRunner, _ h: SandboxHarness) throws -> CLIRunner.Result {
-            let result = try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
-                                      "--secret-file", h.secretFile, "--name", "ehr"])
+            let result = try cli.run([
+                "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
+                "--secret-file", h.secretFile, "--name", "ehr",
+            ])
             return result
         }
 
         static func rows(_ cli: CLIRunner) throws -> [JSONValue] {
             let shown = try JSONParser.parse(try cli.run(["list", "show", "Ward", "--json"]).stdout)
             return (shown["patients"]?.array ?? []).map { row in
-                ["id": row["id"] ?? .null, "name": row["cells"]?["name"] ?? .null, "bed": row["cells"]?["bed"] ?? .null]
+                [
+                    "id": row["id"] ?? .null, "name": row["cells"]?["name"] ?? .null,
+                    "bed": row["cells"]?["bed"] ?? .null,
+                ]
             }
         }
 
@@ -56,13 +61,17 @@ import Sandbox
 
         /// Requests that reached the sandbox under another name than the base's (another origin).
         func otherOriginRequests() -> [JSONValue] {
-            adversary.requests().filter { ($0["host"]?.string ?? "").hasPrefix("localhost") || $0["path"]?.string == "/oauth/elsewhere" }
+            adversary.requests().filter {
+                ($0["host"]?.string ?? "").hasPrefix("localhost") || $0["path"]?.string == "/oauth/elsewhere"
+            }
         }
     }
 
-    @Test(arguments: [(ChaosProfile.hugeBody, "64 MiB"), (.gzipBomb, "64 MiB"),
-                      (.deepNesting, "nesting deeper than 512"), (.invalidUTF8, "invalid UTF-8"),
-                      (.wrongContentType, "it is text/html")])
+    @Test(arguments: [
+        (ChaosProfile.hugeBody, "64 MiB"), (.gzipBomb, "64 MiB"),
+        (.deepNesting, "nesting deeper than 512"), (.invalidUTF8, "invalid UTF-8"),
+        (.wrongContentType, "it is text/html"),
+    ])
     func aBrokenAnswerFailsTheSyncWithItsReasonAndKeepsTheCache(profile: ChaosProfile, reason: String) throws {
         let scene = try Scene(profile)
         try scene.turn()
@@ -117,15 +126,19 @@ import Sandbox
         try scene.expectCacheIntact("endless-next")
     }
 
-    @Test(arguments: [(ChaosProfile.tokenRedirect, "redirected to another origin"),
-                      (.tokenOtherOrigin, "--token-origin"), (.tokenPlainHTTP, "plain http:// to another machine")])
+    @Test(arguments: [
+        (ChaosProfile.tokenRedirect, "redirected to another origin"),
+        (.tokenOtherOrigin, "--token-origin"), (.tokenPlainHTTP, "plain http:// to another machine"),
+    ])
     func theSecretNeverLeavesTheOrigin(profile: ChaosProfile, sentence: String) throws {
         let scene = try Scene(profile)
         let connect = try Scene.connect(scene.cli, scene.adversary)
         #expect(connect.status != 0)
         #expect(connect.stderr.contains(sentence), "\(profile.rawValue): \(connect.stderr)")
         #expect(scene.otherOriginRequests().isEmpty, "\(profile.rawValue) reached \(scene.otherOriginRequests())")
-        let secrets = scene.adversary.requests().filter { $0["path"]?.string != "/oauth/token" && $0["auth"]?.string == "basic" }
+        let secrets = scene.adversary.requests().filter {
+            $0["path"]?.string != "/oauth/token" && $0["auth"]?.string == "basic"
+        }
         #expect(secrets.isEmpty)
         try scene.expectCacheIntact(profile.rawValue)
     }
@@ -133,9 +146,11 @@ import Sandbox
     @Test func aTokenEndpointTheAdminNamedOnAnotherOriginIsUsed() throws {
         let scene = try Scene(.tokenOtherOrigin)
         let h = scene.adversary
-        let connect = try scene.cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
-                                         "--secret-file", h.secretFile, "--name", "ehr",
-                                         "--token-origin", "http://localhost:\(h.port)"])
+        let connect = try scene.cli.run([
+            "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
+            "--secret-file", h.secretFile, "--name", "ehr",
+            "--token-origin", "http://localhost:\(h.port)",
+        ])
         #expect(connect.status == 0, "\(connect.stderr)")
         #expect(scene.otherOriginRequests().contains { $0["path"]?.string == "/oauth/token" })
         #expect(try scene.cli.run(["sync"]).status == 0)
@@ -144,8 +159,10 @@ import Sandbox
     @Test func plainHTTPOffThisMachineIsAllowedOnlyByTheAdminsFlag() throws {
         let scene = try Scene(.tokenPlainHTTP)
         let h = scene.adversary
-        let connect = ["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
-                       "--secret-file", h.secretFile, "--name", "ehr"]
+        let connect = [
+            "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
+            "--secret-file", h.secretFile, "--name", "ehr",
+        ]
         let refused = try scene.cli.run(connect)
         #expect(refused.stderr.contains("connect with --allow-plain-http"), "\(refused.stderr)")
         // Allowed: the token host is tried (and, being .example, does not resolve).

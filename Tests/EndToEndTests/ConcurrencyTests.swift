@@ -1,7 +1,7 @@
-import Testing
-import Foundation
 import FHIRAdapters
+import Foundation
 import TestSupport
+import Testing
 
 /// One cache, several Rounds at once (two terminals of one nurse, a scheduled sync, the TUI): no
 /// "database is locked" reaches anyone, and nothing written is lost.
@@ -12,8 +12,11 @@ import TestSupport
         // Some latency so the syncs and the notes really overlap.
         let h = try SandboxHarness(patients: 20) { $0.latencyMs = 15 }
         let cli = CLIRunner(home: try TempDir.make("concurrent"))
-        #expect(try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
-                             "--secret-file", h.secretFile, "--name", "ehr"]).status == 0)
+        #expect(
+            try cli.run([
+                "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
+                "--secret-file", h.secretFile, "--name", "ehr",
+            ]).status == 0)
         #expect(try cli.run(["list", "create", "Ward"]).status == 0)
         #expect(try cli.run(["list", "add", "Ward"] + ids).status == 0)
         return (cli, h)
@@ -25,7 +28,9 @@ import TestSupport
         let lock = NSLock()
         DispatchQueue.concurrentPerform(iterations: commands.count) { i in
             let r = try? cli.run(commands[i], timeout: 120)
-            lock.lock(); results[i] = r; lock.unlock()
+            lock.lock()
+            results[i] = r
+            lock.unlock()
         }
         return results.map { $0 ?? CLIRunner.Result(status: -1, stdout: "", stderr: "did not run") }
     }
@@ -58,20 +63,27 @@ import TestSupport
     @Test func aSyncAndNotesWhileTheTUIIsOpenAndSyncingToo() throws {
         let (cli, h) = try Self.workstation()
         #expect(try cli.run(["sync"]).status == 0)
-        let command = "env ROUNDS_HOME=\(cli.home) TERM=xterm-256color TZ=UTC LANG=C.UTF-8 \(CLIRunner.binDirectory)/rounds"
+        let command =
+            "env ROUNDS_HOME=\(cli.home) TERM=xterm-256color TZ=UTC LANG=C.UTF-8 \(CLIRunner.binDirectory)/rounds"
         let tui = try TmuxSession(command: command)
         defer { tui.stop() }
         try tui.waitFor("Ward (16)")
         try tui.waitFor("online")
         // The TUI syncs its list while the command line syncs and writes notes.
         try tui.press("s")
-        let results = Self.together(cli, [["sync"], ["note", "add", "contos-0003", "Family updated by phone"],
-                                          ["note", "add", "contos-0004", "Pain 2/10 after analgesia"]])
+        let results = Self.together(
+            cli,
+            [
+                ["sync"], ["note", "add", "contos-0003", "Family updated by phone"],
+                ["note", "add", "contos-0004", "Pain 2/10 after analgesia"],
+            ])
         for (i, r) in results.enumerated() {
             #expect(r.status == 0, "command \(i): \(r.stdout) \(r.stderr)")
             #expect(!Self.sawLocking(r), "command \(i): \(r.stderr)")
         }
-        let synced = try tui.waitUntil(timeout: 30, what: "the TUI's sync to end") { $0.contains("Synced ") || $0.contains("Sync failed") }
+        let synced = try tui.waitUntil(timeout: 30, what: "the TUI's sync to end") {
+            $0.contains("Synced ") || $0.contains("Sync failed")
+        }
         #expect(!synced.lowercased().contains("locked") && !synced.lowercased().contains("busy"), "\(synced)")
         #expect(synced.contains("Synced"), "\(synced)")
         for (id, text) in [("contos-0003", "Family updated"), ("contos-0004", "Pain 2/10")] {

@@ -1,7 +1,7 @@
-import Testing
-import Foundation
 import FHIRAdapters
+import Foundation
 import TestSupport
+import Testing
 
 /// The idle lock of the real `rounds` under tmux, opened with a PIN: nothing of a patient stays
 /// on the screen or in the scrollback, a wrong PIN is refused and audited.
@@ -10,8 +10,11 @@ import TestSupport
     static func workstation(lockMinutes: Double) throws -> (CLIRunner, SandboxHarness, String) {
         let h = try SandboxHarness(patients: 10)
         let cli = CLIRunner(home: try TempDir.make("lock"))
-        #expect(try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
-                             "--secret-file", h.secretFile, "--name", "ehr"]).status == 0)
+        #expect(
+            try cli.run([
+                "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
+                "--secret-file", h.secretFile, "--name", "ehr",
+            ]).status == 0)
         #expect(try cli.run(["list", "create", "Ward"]).status == 0)
         #expect(try cli.run(["list", "add", "Ward", "contos-0001", "contos-0002"]).status == 0)
         #expect(try cli.run(["sync"]).status == 0)
@@ -27,7 +30,9 @@ import TestSupport
 
     @Test func plainModeLocksWhenIdleAndOpensOnlyForThePIN() throws {
         let (cli, h, family) = try Self.workstation(lockMinutes: 0.05)
-        let command = "env ROUNDS_HOME=\(cli.home) TERM=xterm-256color TZ=UTC LANG=C.UTF-8 \(CLIRunner.binDirectory)/rounds --plain"
+        let command =
+            "env ROUNDS_HOME=\(cli.home) TERM=xterm-256color TZ=UTC LANG=C.UTF-8 "
+            + "\(CLIRunner.binDirectory)/rounds --plain"
         let tui = try TmuxSession(command: command)
         defer { tui.stop() }
         try tui.waitFor(family)
@@ -46,14 +51,19 @@ import TestSupport
         try tui.type("quit")
         try tui.press("Enter")
         _ = try tui.waitUntil(what: "exit") { _ in tui.exited }
-        let ops = (try JSONParser.parse(try cli.run(["audit", "--json"]).stdout).array ?? []).compactMap { $0["operation"]?.string }
-        for op in ["ScreenLock", "ScreenUnlockFailed", "ScreenUnlock"] { #expect(ops.contains(op), "audit lacks \(op)") }
+        let ops = (try JSONParser.parse(try cli.run(["audit", "--json"]).stdout).array ?? []).compactMap {
+            $0["operation"]?.string
+        }
+        for op in ["ScreenLock", "ScreenUnlockFailed", "ScreenUnlock"] {
+            #expect(ops.contains(op), "audit lacks \(op)")
+        }
         withExtendedLifetime(h) {}
     }
 
     @Test func theFullScreenAppLocksWhenIdleAndKeysCannotQuitIt() throws {
         let (cli, h, family) = try Self.workstation(lockMinutes: 0.05)
-        let command = "env ROUNDS_HOME=\(cli.home) TERM=xterm-256color TZ=UTC LANG=C.UTF-8 \(CLIRunner.binDirectory)/rounds"
+        let command =
+            "env ROUNDS_HOME=\(cli.home) TERM=xterm-256color TZ=UTC LANG=C.UTF-8 \(CLIRunner.binDirectory)/rounds"
         let tui = try TmuxSession(command: command)
         defer { tui.stop() }
         try tui.waitFor(family)

@@ -1,7 +1,7 @@
-import Testing
 import Foundation
 import RoundsCore
 import TestSupport
+import Testing
 
 /// The secrets that open the screen lock: a PIN kept only as a salted slow hash, and the
 /// workstation password through PAM.
@@ -48,7 +48,9 @@ import TestSupport
         #expect(ScreenUnlocker.configured(settings, paths: paths).method == .password, "no PIN set: the password")
         try paths.prepare()
         try PINHash.store("2580", file: paths.pinFile)
-        #expect(ScreenUnlocker.configured(settings, paths: paths).method == .pin, "a PIN set and nothing configured: the PIN")
+        #expect(
+            ScreenUnlocker.configured(settings, paths: paths).method == .pin,
+            "a PIN set and nothing configured: the PIN")
         settings.unlock = .password
         #expect(ScreenUnlocker.configured(settings, paths: paths).method == .password, "the admin's choice wins")
     }
@@ -72,7 +74,8 @@ struct PAMAccount {
     let password = "Synthetic-\(UInt32.random(in: 100_000...999_999))!"
 
     static var canCreate: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/useradd") }
-    static let whyNot: Comment = "PAM needs a test account with a known password: only root can make one (CI runs as root)"
+    static let whyNot: Comment =
+        "PAM needs a test account with a known password: only root can make one (CI runs as root)"
 
     init() throws {
         try PAMAccount.run("/usr/sbin/useradd", ["-M", "-s", "/usr/sbin/nologin", name])

@@ -49,29 +49,42 @@ public final class PostgresCluster: @unchecked Sendable {
         let pwfile = directory + "/initdb-password"
         try Data(adminPassword.utf8).write(to: URL(fileURLWithPath: pwfile))
         if asPostgres { try run("/bin/chown", ["-R", "postgres:postgres", directory], asPostgres: false) }
-        try run(PostgresCluster.binDirectory + "/initdb", ["-D", directory + "/data", "-A", "scram-sha-256", "-U", adminRole,
-                                                           "--pwfile", pwfile, "-E", "UTF8", "--no-instructions"])
+        try run(
+            PostgresCluster.binDirectory + "/initdb",
+            [
+                "-D", directory + "/data", "-A", "scram-sha-256", "-U", adminRole,
+                "--pwfile", pwfile, "-E", "UTF8", "--no-instructions",
+            ])
         try makeCertificate()
         let hba = """
-        local all all scram-sha-256
-        hostnossl rounds_tls all 127.0.0.1/32 reject
-        host all all 127.0.0.1/32 scram-sha-256
-        """
+            local all all scram-sha-256
+            hostnossl rounds_tls all 127.0.0.1/32 reject
+            host all all 127.0.0.1/32 scram-sha-256
+            """
         try write(hba + "\n", to: directory + "/data/pg_hba.conf")
         try start()
-        try run(PostgresCluster.binDirectory + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", adminRole, "-d", "postgres",
-                                                         "-c", "CREATE DATABASE rounds", "-c", "CREATE DATABASE rounds_tls"],
-                environment: ["PGPASSWORD": adminPassword])
+        try run(
+            PostgresCluster.binDirectory + "/psql",
+            [
+                "-h", "127.0.0.1", "-p", String(port), "-U", adminRole, "-d", "postgres",
+                "-c", "CREATE DATABASE rounds", "-c", "CREATE DATABASE rounds_tls",
+            ],
+            environment: ["PGPASSWORD": adminPassword])
     }
 
     deinit { stop() }
 
     public func start() throws {
-        let options = "-k \(directory) -c listen_addresses=127.0.0.1 -p \(port) -c ssl=on "
+        let options =
+            "-k \(directory) -c listen_addresses=127.0.0.1 -p \(port) -c ssl=on "
             + "-c ssl_cert_file=\(directory)/server.crt -c ssl_key_file=\(directory)/server.key"
         // The server pg_ctl leaves running must not hold this process's pipes open.
-        try run(PostgresCluster.binDirectory + "/pg_ctl", ["-D", directory + "/data", "-o", options, "-l", directory + "/log",
-                                                           "-w", "start"], detached: true)
+        try run(
+            PostgresCluster.binDirectory + "/pg_ctl",
+            [
+                "-D", directory + "/data", "-o", options, "-l", directory + "/log",
+                "-w", "start",
+            ], detached: true)
     }
 
     public func stop() {
@@ -87,17 +100,25 @@ public final class PostgresCluster: @unchecked Sendable {
     /// Runs SQL as the administrator on `database`; the rows as tab-separated lines.
     @discardableResult
     public func sql(_ statement: String, database: String = "rounds") throws -> String {
-        try run(PostgresCluster.binDirectory + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", adminRole, "-d", database,
-                                                         "-v", "ON_ERROR_STOP=1", "-At", "-F", "\t", "-c", statement],
-                environment: ["PGPASSWORD": adminPassword])
+        try run(
+            PostgresCluster.binDirectory + "/psql",
+            [
+                "-h", "127.0.0.1", "-p", String(port), "-U", adminRole, "-d", database,
+                "-v", "ON_ERROR_STOP=1", "-At", "-F", "\t", "-c", statement,
+            ],
+            environment: ["PGPASSWORD": adminPassword])
     }
 
     /// Runs SQL as `role` with `password`; the output, or the error text as a Failure.
     @discardableResult
     public func sql(_ statement: String, role: String, password: String) throws -> String {
-        try run(PostgresCluster.binDirectory + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", role, "-d", "rounds",
-                                                         "-v", "ON_ERROR_STOP=1", "-At", "-F", "\t", "-c", statement],
-                environment: ["PGPASSWORD": password])
+        try run(
+            PostgresCluster.binDirectory + "/psql",
+            [
+                "-h", "127.0.0.1", "-p", String(port), "-U", role, "-d", "rounds",
+                "-v", "ON_ERROR_STOP=1", "-At", "-F", "\t", "-c", statement,
+            ],
+            environment: ["PGPASSWORD": password])
     }
 
     /// A login role with a password, and a 0600 file holding the password.
@@ -111,8 +132,12 @@ public final class PostgresCluster: @unchecked Sendable {
     }
 
     private func makeCertificate() throws {
-        try run("/usr/bin/openssl", ["req", "-new", "-x509", "-days", "2", "-nodes", "-subj", "/CN=rounds-test-db",
-                                     "-keyout", directory + "/server.key", "-out", directory + "/server.crt"])
+        try run(
+            "/usr/bin/openssl",
+            [
+                "req", "-new", "-x509", "-days", "2", "-nodes", "-subj", "/CN=rounds-test-db",
+                "-keyout", directory + "/server.key", "-out", directory + "/server.crt",
+            ])
         chmod(directory + "/server.key", 0o600)
     }
 
@@ -122,8 +147,10 @@ public final class PostgresCluster: @unchecked Sendable {
     }
 
     @discardableResult
-    private func run(_ tool: String, _ args: [String], environment: [String: String] = [:], asPostgres: Bool? = nil,
-                     detached: Bool = false) throws -> String {
+    private func run(
+        _ tool: String, _ args: [String], environment: [String: String] = [:], asPostgres: Bool? = nil,
+        detached: Bool = false
+    ) throws -> String {
         let p = Process()
         let sudo = asPostgres ?? self.asPostgres
         if sudo {
@@ -148,14 +175,18 @@ public final class PostgresCluster: @unchecked Sendable {
             // Nothing else of this process either: the server would hold other tests' pipes and
             // sockets open (their readers then wait for an end that never comes).
             typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
-                throw Failure("this C library cannot close descriptors for a spawned server (glibc 2.34 or later needed)")
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+            else {
+                throw Failure(
+                    "this C library cannot close descriptors for a spawned server (glibc 2.34 or later needed)")
             }
             _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
             let cArgs = argv.map { strdup($0) } + [nil]
             defer { cArgs.forEach { free($0) } }
             var pid: pid_t = 0
-            guard posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ) == 0 else { throw Failure("cannot start \(tool)") }
+            guard posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ) == 0 else {
+                throw Failure("cannot start \(tool)")
+            }
             var status: Int32 = 0
             waitpid(pid, &status, 0)
             guard status == 0 else {
@@ -164,7 +195,8 @@ public final class PostgresCluster: @unchecked Sendable {
             }
             return ""
         }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
