@@ -47,7 +47,12 @@ public struct CLIRunner: Sendable {
         nonisolated(unsafe) var o = Data(), e = Data()
         group.enter(); DispatchQueue.global().async { o = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         group.enter(); DispatchQueue.global().async { e = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        if group.wait(timeout: .now() + timeout) == .timedOut { p.terminate() }
+        if group.wait(timeout: .now() + timeout) == .timedOut {
+            // A run that outlives its time fails the test, it never hangs it: SIGTERM, then SIGKILL
+            // (a sync finishes its patients in flight on SIGTERM, which may be never).
+            p.terminate()
+            if group.wait(timeout: .now() + 5) == .timedOut { kill(p.processIdentifier, SIGKILL) }
+        }
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
