@@ -12,11 +12,7 @@ import Testing
         // Some latency so the syncs and the notes really overlap.
         let h = try SandboxHarness(patients: 20) { $0.latencyMs = 15 }
         let cli = CLIRunner(home: try TempDir.make("concurrent"))
-        #expect(
-            try cli.run([
-                "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
-                "--secret-file", h.secretFile, "--name", "ehr",
-            ]).status == 0)
+        #expect(try cli.connect(h).status == 0)
         #expect(try cli.run(["list", "create", "Ward"]).status == 0)
         #expect(try cli.run(["list", "add", "Ward"] + ids).status == 0)
         return (cli, h)

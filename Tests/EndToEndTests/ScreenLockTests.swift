@@ -10,11 +10,7 @@ import Testing
     static func workstation(lockMinutes: Double) throws -> (CLIRunner, SandboxHarness, String) {
         let h = try SandboxHarness(patients: 10)
         let cli = CLIRunner(home: try TempDir.make("lock"))
-        #expect(
-            try cli.run([
-                "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
-                "--secret-file", h.secretFile, "--name", "ehr",
-            ]).status == 0)
+        #expect(try cli.connect(h).status == 0)
         #expect(try cli.run(["list", "create", "Ward"]).status == 0)
         #expect(try cli.run(["list", "add", "Ward", "contos-0001", "contos-0002"]).status == 0)
         #expect(try cli.run(["sync"]).status == 0)

@@ -241,11 +241,7 @@ import Testing
         try Self.createTeam(cluster, team, members: [nurse])
         let h = try SandboxHarness(patients: 5)
         let cli = CLIRunner(home: try TempDir.make("team-ws"))
-        #expect(
-            try cli.run([
-                "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
-                "--secret-file", h.secretFile, "--name", "ehr",
-            ]).status == 0)
+        #expect(try cli.connect(h).status == 0)
         #expect(
             try cli.run(["team", "connect", cluster.url(role: nurse), "--team", team, "--password-file", password.file])
                 .status == 0)
@@ -328,11 +324,7 @@ import Testing
         let h = try SandboxHarness(patients: 10)
         func workstation(_ role: String, _ file: String) throws -> CLIRunner {
             let cli = CLIRunner(home: try TempDir.make("team-ws"))
-            #expect(
-                try cli.run([
-                    "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant,
-                    "--secret-file", h.secretFile, "--name", "ehr",
-                ]).status == 0)
+            #expect(try cli.connect(h).status == 0)
             #expect(
                 try cli.run(["team", "connect", cluster.url(role: role), "--team", team, "--password-file", file])
                     .status == 0)

@@ -102,3 +102,13 @@ public enum TempDir {
         return path
     }
 }
+
+extension CLIRunner {
+    /// `rounds connect` to a sandbox harness with its client and secret file.
+    @discardableResult
+    public func connect(_ h: SandboxHarness, version: String = "r4", name: String = "ehr",
+                        extra: [String] = []) throws -> Result {
+        try run(["connect", h.base(version), "--client-id", h.clientId, "--tenant", h.tenant,
+                 "--secret-file", h.secretFile, "--name", name] + extra)
+    }
+}
