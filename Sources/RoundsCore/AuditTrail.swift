@@ -39,8 +39,9 @@ public struct AuditTrail: Sendable {
                                            tenant: connection.tenant, osUser: OSUser.name, displayName: settings.displayName,
                                            outcome: outcome)
         if let team {
-            let payload = TeamChange.audit(operation: operation, patients: patients, list: list, outcome: outcome)
-            try cache.enqueueTeamChange(team: team, kind: TeamChange.auditKind, payload: payload, at: record.time)
+            try SharedTeamStore.recordAudit(
+                cache, team: team, operation: operation, patients: patients, list: list, outcome: outcome,
+                at: record.time)
         }
         return record
     }

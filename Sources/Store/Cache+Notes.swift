@@ -1,24 +1,36 @@
 import Foundation
 
 extension Cache {
-    /// Adds a note; the time is the cache's clock.
+    /// Adds a note; the time is the cache's clock. `changeId` names a note that is the team's.
     @discardableResult
-    public func addNote(patientId: String, author: String, text: String) throws(StoreError) -> Note {
+    public func addNote(
+        patientId: String, author: String, text: String, changeId: UUID? = nil
+    ) throws(StoreError) -> Note {
         let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !body.isEmpty else { throw .conflict("A note needs some text.") }
         let at = now()
+        let change: SQLValue = changeId.map { .text($0.uuidString.lowercased()) } ?? .null
         let id = try write { () throws -> Int64 in
-            try db.run("INSERT INTO notes(patient_id, author, created_at, text) VALUES(?,?,?,?)", [.text(patientId), .text(author), .from(at), .text(body)])
+            try db.run(
+                "INSERT INTO notes(patient_id, author, created_at, text, change_id) VALUES(?,?,?,?,?)",
+                [.text(patientId), .text(author), .from(at), .text(body), change])
             return db.lastInsertRowID
         }
-        return Note(id: id, patientId: patientId, author: author, createdAt: at, text: body)
+        return Note(id: id, patientId: patientId, author: author, createdAt: at, text: body, isTeams: changeId != nil)
     }
 
     /// A patient's notes, newest first.
     public func notes(patientId: String) throws(StoreError) -> [Note] {
         try locked { () throws(StoreError) -> [Note] in
-            try db.rows("SELECT id, author, created_at, text FROM notes WHERE patient_id = ? ORDER BY created_at DESC, id DESC", [.text(patientId)]).map {
-                Note(id: $0[0].int ?? 0, patientId: patientId, author: $0[1].string ?? "", createdAt: Date(timeIntervalSince1970: $0[2].double ?? 0), text: $0[3].string ?? "")
+            try db.rows(
+                "SELECT id, author, created_at, text, change_id FROM notes WHERE patient_id = ? "
+                    + "ORDER BY created_at DESC, id DESC",
+                [.text(patientId)]
+            ).map { row in
+                Note(
+                    id: row[0].int ?? 0, patientId: patientId, author: row[1].string ?? "",
+                    createdAt: Date(timeIntervalSince1970: row[2].double ?? 0), text: row[3].string ?? "",
+                    isTeams: row[4].string != nil)
             }
         }
     }

@@ -46,10 +46,13 @@ extension Cache {
         }
     }
 
-    /// Drops a change the team database has (after its commit: a crash before this line only
-    /// means the next push sends it again, and the database ignores a change id it holds).
-    public func removePendingTeamChange(seq: Int64) throws(StoreError) {
-        try write { () throws in try db.run("DELETE FROM team_outbox WHERE seq = ?", [.int(seq)]) }
+    /// Drops the changes the team database has, up to `seq` (after its commit: a crash before
+    /// this line only means the next push sends them again, and the database ignores a change id
+    /// it holds).
+    public func removePendingTeamChanges(throughSeq seq: Int64, team: String) throws(StoreError) {
+        try write { () throws in
+            try db.run("DELETE FROM team_outbox WHERE seq <= ? AND team = ?", [.int(seq), .text(team)])
+        }
     }
 
     public func teamState(_ key: String) throws(StoreError) -> String? {

@@ -7,7 +7,10 @@ import Clinical
 /// one patient are one transaction, so the cache is never half-written.
 public final class Cache: @unchecked Sendable {
     let db: SQLiteDatabase
-    let lock = NSLock()
+    /// Recursive, so a team store can wrap a change and its pending copy in one transaction.
+    let lock = NSRecursiveLock()
+    /// How many `write`s enclose the current one (under `lock`): only the outermost commits.
+    var writeDepth = 0
     public let path: String
     let now: @Sendable () -> Date
 
@@ -81,8 +84,23 @@ public final class Cache: @unchecked Sendable {
     }
 
     func write<T>(_ body: () throws -> T) throws(StoreError) -> T {
-        lock.lock(); defer { lock.unlock() }
-        do { return try db.transaction(body) } catch let e as StoreError { throw e } catch { throw .sqlite("\(error)") }
+        lock.lock()
+        defer { lock.unlock() }
+        writeDepth += 1
+        defer { writeDepth -= 1 }
+        do {
+            if writeDepth > 1 { return try body() }
+            return try db.transaction(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .sqlite("\(error)")
+        }
+    }
+
+    /// Runs `body` as one transaction: every write inside commits together or not at all.
+    public func atomically<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try write { () throws -> T in try body() }
     }
 
     static let encoder: JSONEncoder = {

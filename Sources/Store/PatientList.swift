@@ -19,9 +19,18 @@ public struct Note: Sendable, Equatable, Codable {
     public var author: String
     public var createdAt: Date
     public var text: String
+    /// Whether the note is the team's (written through the team database; `author` is a role).
+    public var isTeams: Bool = false
 
-    public init(id: Int64, patientId: String, author: String, createdAt: Date, text: String) {
-        self.id = id; self.patientId = patientId; self.author = author; self.createdAt = createdAt; self.text = text
+    enum CodingKeys: String, CodingKey { case id, patientId, author, createdAt, text }
+
+    public init(id: Int64, patientId: String, author: String, createdAt: Date, text: String, isTeams: Bool = false) {
+        self.id = id
+        self.patientId = patientId
+        self.author = author
+        self.createdAt = createdAt
+        self.text = text
+        self.isTeams = isTeams
     }
 }
 

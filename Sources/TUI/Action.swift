@@ -22,6 +22,8 @@ public enum Action: Equatable, Sendable {
     case themeChanged(String)
     /// What the lock's check of the typed password or PIN found.
     case unlockChecked(Bool)
+    /// The team database link's news: online or not, changes waiting, the others' changes.
+    case teamReported(TeamLink.Report)
 }
 
 /// Work the reducer asks for; the runtime performs it and reports back with actions.
@@ -49,4 +51,15 @@ public enum Effect: Equatable, Sendable {
     /// Checks a typed password or PIN (off the main thread); answers with `unlockChecked`.
     case checkUnlock(String)
     case quit
+
+    /// Whether the effect changes what the team shares (the team link then pushes at once).
+    var changesTeamData: Bool {
+        switch self {
+        case .addToList, .saveNote, .createList, .renameList, .deleteList, .setDefaultList, .removeFromList,
+            .movePatient, .setColumns, .setHypercapnic, .audit, .export:
+            return true
+        default:
+            return false
+        }
+    }
 }

@@ -49,6 +49,23 @@ public struct AppState: Equatable, Sendable {
         public var messageIsError = false
         public var sync: SyncProgress?
         public var syncFailures: [SyncSummary.Failure] = []
+        /// The team database this workstation shares lists with, when connected.
+        public var team: Team?
+    }
+
+    /// The team database as the status shows it.
+    public struct Team: Equatable, Sendable {
+        public var name: String
+        /// `nil` while connecting.
+        public var online: Bool?
+        /// Changes made here that the team database does not have yet.
+        public var pending: Int
+
+        public init(name: String, online: Bool?, pending: Int) {
+            self.name = name
+            self.online = online
+            self.pending = pending
+        }
     }
 
     /// A question waiting for y/n, and what to do on yes.

@@ -80,6 +80,8 @@ public enum Reducer {
         case .operationFailed(let m):
             s.status.message = m; s.status.messageIsError = true
             return []
+        case .teamReported(let report):
+            return teamReported(&s, report)
         case .themeChanged(let name):
             s.themeName = name
             return []
@@ -97,6 +99,30 @@ public enum Reducer {
         if s.rowIndex < s.rowScroll { s.rowScroll = s.rowIndex }
         if s.rowIndex >= s.rowScroll + visible { s.rowScroll = s.rowIndex - visible + 1 }
         s.rowScroll = max(0, min(s.rowScroll, max(0, s.rows.count - visible)))
+    }
+
+    /// The team link's report: the status shows the database's state, the others' changes are
+    /// read again from the local copy, and the status line says who made the latest.
+    static func teamReported(_ state: inout AppState, _ report: TeamLink.Report) -> [Effect] {
+        let wasOnline = state.status.team?.online
+        state.status.team?.online = report.online
+        state.status.team?.pending = report.pending
+        if !report.online, wasOnline != false, let problem = report.problem {
+            state.status.message = "Team database: \(problem)"
+            state.status.messageIsError = true
+        }
+        if report.online, wasOnline == false {
+            state.status.message = "The team database is back; changes made meanwhile were sent."
+            state.status.messageIsError = false
+        }
+        guard let latest = report.news.last else { return [] }
+        let others = report.news.count - 1
+        let more = others > 0 ? " (and \(others) more changes)" : ""
+        state.status.message = "\(latest.sentence)\(more) at \(Age.short(state.now, now: state.now))"
+        state.status.messageIsError = false
+        var effects: [Effect] = [.loadLists(select: state.currentList?.name)]
+        if let detail = state.detail { effects.append(.loadDetail(id: detail.record.id)) }
+        return effects
     }
 
     static func lock(_ s: inout AppState) -> [Effect] {

@@ -13,15 +13,16 @@ extension TUIProgram {
         } catch {
             dispatch(.operationFailed("\(error)"))
         }
+        if effect.changesTeamData { teamLink?.nudge() }
     }
 
     private func performThrowing(_ effect: Effect) throws {
         switch effect {
         case .loadLists(let select):
-            let lists = try cache.lists().map { AppState.ListInfo(name: $0.name, count: $0.patientIds.count, isDefault: $0.isDefault) }
+            let lists = try store.lists().map { AppState.ListInfo(name: $0.name, count: $0.patientIds.count, isDefault: $0.isDefault) }
             dispatch(.listsLoaded(lists, select: select))
         case .loadRows(let name):
-            guard let list = try cache.list(named: name) else { return }
+            guard let list = try store.list(named: name) else { return }
             let rows = try ListBuilder.rows(list, cache: cache, now: state.now, staleAfter: env.staleAfter)
             afterFrame.append { [audit] in _ = try? audit.record(.patientListView, patients: list.patientIds, list: list.name) }
             dispatch(.rowsLoaded(list: list.name, rows: rows, columns: ListBuilder.columns(list)))
@@ -75,7 +76,7 @@ extension TUIProgram {
                 dispatch(.operationFailed("Offline: '\(id)' is not cached, so it cannot be added until the EHR is reachable."))
             }
         case .saveNote(let id, let text):
-            try cache.addNote(patientId: id, author: env.workspace.settings.author, text: text)
+            _ = try store.addNote(patientId: id, text: text)
             try? audit.record(.patientNoteAdd, patients: [id], list: state.currentList?.name)
             dispatch(.operationSucceeded("Note saved."))
             if let r = try cache.record(id, history: true) { showDetail(r, audit: false) }
@@ -83,35 +84,35 @@ extension TUIProgram {
         case .sync(let list): startSync(list)
         case .cancelSync: syncStop?.stop()
         case .createList(let name):
-            let l = try cache.createList(name, columns: Column.defaults.map(\.rawValue))
+            let l = try store.createList(name, columns: Column.defaults.map(\.rawValue))
             try? audit.record(.patientListCreate, list: l.name)
             perform(.loadLists(select: l.name))
             dispatch(.operationSucceeded("Created list '\(l.name)'."))
         case .renameList(let old, let new):
-            try cache.renameList(old, to: new)
+            try store.renameList(old, to: new)
             try? audit.record(.patientListRename, list: new)
             perform(.loadLists(select: new))
         case .deleteList(let name):
             let ids = try cache.list(named: name)?.patientIds ?? []
-            try cache.deleteList(name)
+            try store.deleteList(name)
             try? audit.record(.patientListDelete, patients: ids, list: name)
             perform(.loadLists(select: nil))
             dispatch(.operationSucceeded("Deleted list '\(name)'."))
         case .setDefaultList(let name):
-            try cache.setDefaultList(name)
+            try store.setDefaultList(name)
             try? audit.record(.patientListDefaultSet, list: name)
             perform(.loadLists(select: name))
             dispatch(.operationSucceeded("'\(name)' opens first."))
         case .removeFromList(let id, let list):
-            try cache.removePatients([id], from: list)
+            _ = try store.removePatients([id], from: list)
             try? audit.record(.patientListRemovePatient, patients: [id], list: list)
             perform(.loadLists(select: list))
         case .movePatient(let id, let list, let to):
-            try cache.movePatient(id, in: list, to: to)
+            try store.movePatient(id, in: list, to: to)
             try? audit.record(.patientListReorder, patients: [id], list: list)
             perform(.loadRows(list: list))
         case .setColumns(let list, let columns):
-            try cache.setColumns(columns.map(\.rawValue), for: list)
+            try store.setColumns(columns.map(\.rawValue), for: list)
             try? audit.record(.patientListEditColumns, list: list)
             perform(.loadRows(list: list))
         case .export(let list, let format, let path):
@@ -130,7 +131,7 @@ extension TUIProgram {
             dispatch(.themeChanged(name))
         case .setMouse(let on): terminal?.setMouse(on)
         case .setHypercapnic(let id, let on):
-            try cache.setHypercapnic(id, on)
+            try store.setHypercapnic(id, on)
             dispatch(.operationSucceeded(on ? "Marked hypercapnic: NEWS2 uses SpO2 scale 2." : "SpO2 scale 1 again."))
             if let l = state.currentList { perform(.loadRows(list: l.name)) }
         case .audit(let op, let ids, let list):
@@ -146,8 +147,8 @@ extension TUIProgram {
     }
 
     func showDetail(_ r: PatientRecord, audit doAudit: Bool = true) {
-        let notes = (try? cache.notes(patientId: r.id)) ?? []
-        let news = NEWS2.score(r, hypercapnic: (try? cache.isHypercapnic(r.id)) ?? false, now: state.now, staleAfter: env.staleAfter)
+        let notes = (try? store.notes(patientId: r.id)) ?? []
+        let news = NEWS2.score(r, hypercapnic: (try? store.isHypercapnic(r.id)) ?? false, now: state.now, staleAfter: env.staleAfter)
         if doAudit, lastAuditedView != r.id {
             lastAuditedView = r.id
             let list = state.currentList?.name
@@ -168,8 +169,9 @@ extension TUIProgram {
     func finishAdd(_ r: PatientRecord, list: String) {
         do {
             try cache.save(r)
-            let added = try cache.addPatients([r.id], to: list)
+            let added = try store.addPatients([r.id], to: list)
             try? audit.record(.patientListAddPatient, patients: added, list: list)
+            teamLink?.nudge()
             report(.operationSucceeded(added.isEmpty ? "\(state.masked ? "The patient" : r.patient.displayName) is already on '\(list)'." : "Added \(state.masked ? "the patient" : r.patient.displayName) to '\(list)'."))
             perform(.loadLists(select: list))
         } catch {

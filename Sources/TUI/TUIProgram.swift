@@ -26,6 +26,10 @@ public final class TUIProgram {
     /// before the next key is read.
     var afterFrame: [() -> Void] = []
     let audit: AuditTrail
+    /// Lists, notes and marks: the team's when a team database is connected.
+    let store: any TeamStore
+    /// Listens to the team database and pushes this workstation's changes (when connected).
+    var teamLink: TeamLink?
 
     public init(env: TUIEnvironment, terminal: TerminalDevice?, theme: Theme, size: (Int, Int), now: Date = Date()) {
         self.env = env
@@ -41,6 +45,11 @@ public final class TUIProgram {
         state.status.fhirVersion = env.workspace.connection.fhirVersion
         state.status.lastSync = (try? env.workspace.cache.lastSyncRun())??.finishedAt ?? ((try? env.workspace.cache.lastFetched()) ?? nil)
         audit = AuditTrail(env.workspace)
+        store = env.workspace.teamStore
+        if let team = env.workspace.team {
+            let pending = (try? env.workspace.cache.pendingTeamChangeCount(team: team.team)) ?? 0
+            state.status.team = AppState.Team(name: team.team, online: nil, pending: pending)
+        }
     }
 
     /// Loads the lists and starts connecting; the UI works from the cache meanwhile.
@@ -48,6 +57,16 @@ public final class TUIProgram {
         dispatch(.listsLoaded([], select: nil))
         perform(.loadLists(select: nil))
         goOnline()
+        startTeamLink()
+    }
+
+    /// Follows the team database's changes live (no keypress needed) when a team is connected.
+    func startTeamLink() {
+        guard env.workspace.team != nil, teamLink == nil else { return }
+        teamLink = try? TeamLink(workspace: env.workspace) { [weak self] report in
+            Task { @MainActor in self?.report(.teamReported(report)) }
+        }
+        teamLink?.start()
     }
 
     /// The event loop: until the user quits.
@@ -72,6 +91,7 @@ public final class TUIProgram {
             }
         }
         syncStop?.stop()
+        teamLink?.stop()
         terminal.shutdown()
     }
 

@@ -57,10 +57,15 @@ public enum Views {
         let sync = s.status.lastSync.map { "synced \(Age.short($0, now: s.now)) (\(Age.describe(since: $0, now: s.now)))" } ?? "never synced"
         let shortSync = s.status.lastSync.map { "synced \(Age.short($0, now: s.now))" } ?? "never synced"
         let mask = s.masked ? ["MASKED"] : []
+        let team = s.status.team.map { team -> [String] in
+            let waiting = team.pending > 0 ? " (\(team.pending) waiting)" : ""
+            return [team.online == false ? "team OFFLINE\(waiting)" : "team \(team.name)\(waiting)"]
+        } ?? []
         // The fullest form that fits: connection details drop before the online state and the sync age.
         let candidates: [[String]] = [
-            [s.status.fhirVersion, s.status.tenant, state, sync].compactMap { $0 } + mask,
-            [s.status.fhirVersion, state, sync].compactMap { $0 } + mask,
+            [s.status.fhirVersion, s.status.tenant, state, sync].compactMap { $0 } + team + mask,
+            [s.status.fhirVersion, state, sync].compactMap { $0 } + team + mask,
+            [state, shortSync] + team + mask,
             [state, shortSync] + mask,
             [state] + mask,
         ]

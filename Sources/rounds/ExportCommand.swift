@@ -83,7 +83,7 @@ extension AuditCommand {
         }
         let db = try connection.open()
         try TeamAdmin.checkMembership(db, team: connection.team)
-        try TeamSync.push(ws.cache, to: connection, database: db)
+        try TeamSync.push(ws, database: db)
         if verify {
             let result = try TeamAudit.verify(db, team: connection.team)
             if let broken = result.firstBroken {

@@ -14,7 +14,9 @@ enum ListCommand {
         let ctx = try CLIContext.load()
         let ws = try ctx.workspace()
         let cache = ws.cache
-        for message in TeamLists.exchange(ws) { Output.err("team: \(message)") }
+        // Lists, patients and notes are the team's once a team database is connected.
+        let store = ws.teamStore
+        for message in TeamSync.exchange(ws) { Output.err("team: \(message)") }
         func need(_ n: Int, _ usage: String) throws { guard a.positionals.count >= n else { throw UsageError(message: "usage: rounds list \(usage)") } }
         func audit(_ op: String, _ list: String?, _ patients: [String] = []) {
             try? AuditHook.record(ctx, operation: op, connection: ws.connection, patients: patients, list: list, outcome: "success")
@@ -39,23 +41,25 @@ enum ListCommand {
             audit("PatientListView", list.name, list.patientIds)
         case "share":
             try need(1, "share NAME")
-            try TeamLists.share(a.positionals[0], workspace: ws)
-            let pushed = TeamLists.exchange(ws)
+            let newlyShared = try TeamSync.share(a.positionals[0], workspace: ws)
+            let pushed = TeamSync.exchange(ws)
             for message in pushed { Output.err("team: \(message)") }
             let pending = try ws.team.map { try cache.pendingTeamChangeCount(team: $0.team) } ?? 0
-            Output.out("Shared '\(a.positionals[0])' with team '\(ws.team?.team ?? "?")'"
-                       + (pending > 0 ? " (\(pending) changes wait for the team database)." : "."))
+            let waiting = pending > 0 ? " (\(pending) changes wait for the team database)." : "."
+            if newlyShared {
+                Output.out("Shared '\(a.positionals[0])' with team '\(ws.team?.team ?? "?")'\(waiting)")
+            } else {
+                Output.out("'\(a.positionals[0])' is team '\(ws.team?.team ?? "?")''s list already\(waiting)")
+            }
         case "create":
             try need(1, "create NAME [--columns col,col,…]")
             let cols = try a.value("--columns").map(Column.parse) ?? Column.defaults
-            let l = try cache.createList(a.positionals[0], columns: cols.map(\.rawValue))
+            let l = try store.createList(a.positionals[0], columns: cols.map(\.rawValue))
             audit("PatientListCreate", l.name)
             Output.out("Created list '\(l.name)'\(l.isDefault ? " (default)" : "").")
         case "rename":
             try need(2, "rename OLD NEW")
-            try cache.renameList(a.positionals[0], to: a.positionals[1])
-            try TeamLists.changed(a.positionals[1], kind: TeamLists.Kind.listRename, workspace: ws,
-                                  fields: ["name": .string(a.positionals[1])])
+            try store.renameList(a.positionals[0], to: a.positionals[1])
             audit("PatientListRename", a.positionals[1])
             Output.out("Renamed '\(a.positionals[0])' to '\(a.positionals[1])'.")
         case "delete":
@@ -66,13 +70,12 @@ enum ListCommand {
                 FileHandle.standardError.write(Data("Delete list '\(l.name)' with \(l.patientIds.count) patients? Cached data of patients on other lists is kept. [y/N] ".utf8))
                 guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else { Output.out("Kept '\(l.name)'."); return 0 }
             }
-            try TeamLists.changed(l.name, kind: TeamLists.Kind.listDelete, workspace: ws)
-            try cache.deleteList(l.name)
+            try store.deleteList(l.name)
             audit("PatientListDelete", l.name, l.patientIds)
             Output.out("Deleted list '\(l.name)'. Run 'rounds cache purge' to remove cached data no list needs.")
         case "default":
             try need(1, "default NAME")
-            try cache.setDefaultList(a.positionals[0])
+            try store.setDefaultList(a.positionals[0])
             audit("PatientListDefaultSet", a.positionals[0])
             Output.out("'\(a.positionals[0])' opens first.")
         case "add":
@@ -84,22 +87,18 @@ enum ListCommand {
             var records: [PatientRecord] = []
             for id in ids { records.append(try await conn.patientRecord(id: id)) }
             for r in records { try cache.save(r) }
-            let added = try cache.addPatients(ids, to: name)
-            for id in added { try TeamLists.changed(name, kind: TeamLists.Kind.memberAdd, workspace: ws, fields: ["patientId": .string(id)]) }
+            let added = try store.addPatients(ids, to: name)
             audit("PatientListAddPatient", name, added)
             Output.out("Added \(added.count) to '\(name)'\(added.count < ids.count ? " (\(ids.count - added.count) already there)" : "").")
         case "remove":
             try need(2, "remove NAME ID…")
-            let removed = try cache.removePatients(Array(a.positionals.dropFirst()), from: a.positionals[0])
-            for id in removed {
-                try TeamLists.changed(a.positionals[0], kind: TeamLists.Kind.memberRemove, workspace: ws, fields: ["patientId": .string(id)])
-            }
+            let removed = try store.removePatients(Array(a.positionals.dropFirst()), from: a.positionals[0])
             audit("PatientListRemovePatient", a.positionals[0], removed)
             Output.out("Removed \(removed.count) from '\(a.positionals[0])'.")
         case "move":
             try need(2, "move NAME ID --to POS")
             guard let pos = try a.int("--to") else { throw UsageError(message: "move needs --to POSITION (1 is the top)") }
-            try cache.movePatient(a.positionals[1], in: a.positionals[0], to: pos)
+            try store.movePatient(a.positionals[1], in: a.positionals[0], to: pos)
             audit("PatientListReorder", a.positionals[0], [a.positionals[1]])
             Output.out("Moved '\(a.positionals[1])' to position \(pos) in '\(a.positionals[0])'.")
         case "columns":
@@ -108,7 +107,7 @@ enum ListCommand {
             if let set = a.value("--set") {
                 let cols = try Column.parse(set)
                 guard !cols.isEmpty else { throw UsageError(message: "--set needs at least one column") }
-                try cache.setColumns(cols.map(\.rawValue), for: l.name)
+                try store.setColumns(cols.map(\.rawValue), for: l.name)
                 audit("PatientListEditColumns", l.name)
                 Output.out("Columns of '\(l.name)': \(cols.map(\.rawValue).joined(separator: ","))")
             } else {

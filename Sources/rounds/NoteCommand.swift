@@ -10,7 +10,7 @@ enum NoteCommand {
         guard let id = a.positionals.first else { throw UsageError(message: "note \(verb) needs a patient ID") }
         let ctx = try CLIContext.load()
         let ws = try ctx.workspace()
-        for message in TeamLists.exchange(ws) { Output.err("team: \(message)") }
+        for message in TeamSync.exchange(ws) { Output.err("team: \(message)") }
         switch verb {
         case "add":
             // A note for a patient nobody has: a mistyped id would file it where no one reads it.
@@ -21,19 +21,8 @@ enum NoteCommand {
             }
             var text = a.positionals.dropFirst().joined(separator: " ")
             if text.isEmpty { text = try editor() }
-            let n: Note
-            if let team = ws.team {
-                // The team's note: its author is the database role, as every workstation will show it.
-                let change = UUID()
-                let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !body.isEmpty else { throw CLIError("A note needs some text.") }
-                try ws.cache.addTeamNote(patientId: id, author: team.role, text: body, createdAt: Date(),
-                                         changeId: change.uuidString.lowercased())
-                try TeamLists.noteAdded(patientId: id, text: body, changeId: change, workspace: ws)
-                n = Note(id: 0, patientId: id, author: team.role, createdAt: Date(), text: body)
-            } else {
-                n = try ws.cache.addNote(patientId: id, author: ctx.settings.author, text: text)
-            }
+            // A team's note is by the database role, as every workstation will show it.
+            let n = try ws.teamStore.addNote(patientId: id, text: text)
             try? AuditHook.record(ctx, operation: "PatientNoteAdd", connection: ws.connection, patients: [id], outcome: "success")
             Output.out("Note added \(Age.stamp(n.createdAt)) by \(n.author).")
         case "ls":
@@ -41,7 +30,7 @@ enum NoteCommand {
             try AuditHook.record(ctx, operation: AuditOperation.patientNoteView.rawValue, connection: ws.connection, patients: [id],
                                  outcome: "success")
             if a.has("--json") {
-                try Output.json(notes.map { NoteJSON(author: $0.author, createdAt: FHIRDateText.iso($0.createdAt), text: $0.text) })
+                try Output.json(notes.map(NoteJSON.init))
             } else if notes.isEmpty {
                 Output.out("No notes for '\(id)'.")
             } else {
@@ -52,7 +41,20 @@ enum NoteCommand {
         return 0
     }
 
-    struct NoteJSON: Encodable { let author: String; let createdAt: String; let text: String }
+    struct NoteJSON: Encodable {
+        let author: String
+        /// The team database role that wrote it (`nil` for a note of this workstation only).
+        let authorRole: String?
+        let createdAt: String
+        let text: String
+
+        init(_ note: Note) {
+            author = note.author
+            authorRole = note.isTeams ? note.author : nil
+            createdAt = FHIRDateText.iso(note.createdAt)
+            text = note.text
+        }
+    }
 
     /// Writes the note in `$EDITOR` (a private temporary file, removed after).
     static func editor() throws -> String {

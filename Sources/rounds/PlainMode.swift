@@ -80,13 +80,13 @@ enum PlainMode {
                     guard let l = current, let conn else { Output.out("Adding needs a list and a connection."); continue }
                     let r = try await conn.patientRecord(id: arg)
                     try cache.save(r)
-                    try cache.addPatients([r.id], to: l.name)
+                    _ = try env.workspace.teamStore.addPatients([r.id], to: l.name)
                     try? trail.record(.patientListAddPatient, patients: [r.id], list: l.name)
                     current = try cache.list(named: l.name); Output.out("Added \(r.patient.displayName).")
                 case "note":
                     guard words.count > 2 else { Output.out("note N TEXT"); continue }
                     let id = Int(words[1]).flatMap { rows.indices.contains($0 - 1) ? rows[$0 - 1].id : nil } ?? words[1]
-                    try cache.addNote(patientId: id, author: env.workspace.settings.author, text: words.dropFirst(2).joined(separator: " "))
+                    _ = try env.workspace.teamStore.addNote(patientId: id, text: words.dropFirst(2).joined(separator: " "))
                     try? trail.record(.patientNoteAdd, patients: [id], list: current?.name)
                     Output.out("Note saved.")
                 case "sync":

@@ -80,7 +80,7 @@ enum PatientCommand {
         if let flag = a.value("--hypercapnic") {
             guard ["on", "off"].contains(flag) else { throw UsageError(message: "--hypercapnic is on or off") }
             let ws = try ctx.workspace()
-            try ws.cache.setHypercapnic(a.positionals[0], flag == "on")
+            try ws.teamStore.setHypercapnic(a.positionals[0], flag == "on")
             Output.out(flag == "on" ? "NEWS2 for '\(a.positionals[0])' now uses SpO2 scale 2 (hypercapnic respiratory failure)." : "NEWS2 for '\(a.positionals[0])' uses SpO2 scale 1.")
             return 0
         }

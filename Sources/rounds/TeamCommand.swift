@@ -68,7 +68,7 @@ enum TeamCommand {
                 let db = try connection.open()
                 try TeamAdmin.checkMembership(db, team: connection.team)
                 status.online = true
-                if let workspace { try TeamSync.push(workspace.cache, to: connection, database: db) }
+                if let workspace { try TeamSync.push(workspace, database: db) }
             } catch let e as TeamDatabaseError {
                 status.online = false
                 status.problem = e.description
