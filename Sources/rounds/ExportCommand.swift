@@ -10,6 +10,7 @@ enum ExportCommand {
         guard let format = ListExport.Format(rawValue: a.value("--format") ?? "csv") else { throw UsageError(message: "--format is csv, md or json") }
         let ctx = try CLIContext.load()
         let ws = try ctx.workspace()
+        for message in TeamSync.exchange(ws) { Output.err("team: \(message)") }
         guard let list = try ws.cache.list(named: a.positionals[0]) else { throw CLIError("No list named '\(a.positionals[0])'.") }
         let now = Date()
         var rows = try ListBuilder.rows(list, cache: ws.cache, now: now, staleAfter: ctx.staleAfter)

@@ -8,6 +8,8 @@ enum SyncCommand {
         let a = try Arguments(words, valued: ["--list", "--concurrency"], flags: ["--json"])
         let ctx = try CLIContext.load()
         let ws = try ctx.workspace()
+        // The team's lists as they are now: a sync fetches the patients the team put on them.
+        for message in TeamSync.exchange(ws) { Output.err("team: \(message)") }
         let lists = try ws.cache.lists()
         var ids: [String] = []
         if let name = a.value("--list") {

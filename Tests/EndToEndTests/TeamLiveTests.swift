@@ -1,0 +1,129 @@
+import Foundation
+import JSONKit
+import TestSupport
+import Testing
+
+/// The team's lists live in an open TUI and through a database restart (same serialized suite as
+/// the other team-database tests: one of them stops the shared cluster).
+extension TeamDatabaseTests {
+    struct TwoWorkstations {
+        let cluster: PostgresCluster
+        let team: String
+        let roleA: String
+        let roleB: String
+        let a: CLIRunner
+        let b: CLIRunner
+        let sandbox: SandboxHarness
+    }
+
+    /// Two nurses of one team, each on her own workstation (`ROUNDS_HOME`), both connected to the
+    /// same sandbox EHR and the same team database.
+    static func twoWorkstations(patients: Int = 10) throws -> TwoWorkstations {
+        let cluster = try Self.initialised()
+        let team = Self.unique("ward")
+        let roleA = Self.unique("nurse")
+        let roleB = Self.unique("nurse")
+        let passwordA = try cluster.makeRole(roleA)
+        let passwordB = try cluster.makeRole(roleB)
+        try Self.createTeam(cluster, team, members: [roleA, roleB])
+        let sandbox = try SandboxHarness(patients: patients)
+        func workstation(_ role: String, _ file: String) throws -> CLIRunner {
+            let cli = CLIRunner(home: try TempDir.make("team-ws"))
+            #expect(try cli.connect(sandbox).status == 0)
+            let connected = try cli.run(["team", "connect", cluster.url(role: role), "--team", team, "--password-file", file])
+            #expect(connected.status == 0, "\(connected.stderr)")
+            return cli
+        }
+        return TwoWorkstations(
+            cluster: cluster, team: team, roleA: roleA, roleB: roleB, a: try workstation(roleA, passwordA.file),
+            b: try workstation(roleB, passwordB.file), sandbox: sandbox)
+    }
+
+    static func tui(_ cli: CLIRunner) throws -> TmuxSession {
+        let command =
+            "env ROUNDS_HOME=\(cli.home) TERM=xterm-256color TZ=UTC LANG=C.UTF-8 \(CLIRunner.binDirectory)/rounds"
+        return try TmuxSession(command: command)
+    }
+
+    static func listNames(_ cli: CLIRunner) throws -> [String] {
+        (try JSONParser.parse(try cli.run(["list", "ls", "--json"]).stdout).array ?? []).compactMap {
+            $0["name"]?.string
+        }
+    }
+
+    @Test func anOpenTUIShowsAnotherWorkstationsChangesWithoutAKeypressAndWhoMadeThem() throws {
+        let pair = try Self.twoWorkstations()
+        let (a, b) = (pair.a, pair.b)
+        #expect(try a.run(["list", "create", "5 North"]).status == 0)
+        #expect(try a.run(["list", "add", "5 North", "contos-0001", "contos-0002", "contos-0003"]).status == 0)
+        #expect(try b.run(["sync"]).status == 0, "B syncs the team's list from the EHR itself")
+        let shown = try JSONParser.parse(try b.run(["list", "show", "5 North", "--json"]).stdout)
+        let names = (shown["patients"]?.array ?? []).compactMap { $0["cells"]?["name"]?.string }
+        #expect(names.count == 3, "B's own sync fetched the team's patients: \(shown)")
+        let tui = try Self.tui(b)
+        defer { tui.stop() }
+        let opened = try tui.waitFor("5 North (3)")
+        #expect(opened.contains("team \(pair.team)"), "the header names the team: \(opened)")
+        let family = String(names.first?.split(separator: ",").first ?? "?")
+        #expect(opened.contains(family), "\(opened)")
+
+        // Each change made on A reaches B's screen with no key pressed there.
+        #expect(try a.run(["list", "add", "5 North", "contos-0004"]).status == 0)
+        let added = try tui.waitFor("5 North (4)")
+        #expect(added.contains("\(pair.roleA) added a patient to '5 North'"), "who, on the status line: \(added)")
+
+        #expect(try a.run(["list", "remove", "5 North", "contos-0002"]).status == 0)
+        let removed = try tui.waitFor("5 North (3)")
+        #expect(removed.contains("\(pair.roleA) removed a patient from '5 North'"), "\(removed)")
+
+        #expect(try a.run(["note", "add", "contos-0001", "Family meeting at 15:00"]).status == 0)
+        try tui.waitFor("\(pair.roleA) wrote a note")
+
+        #expect(try a.run(["list", "move", "5 North", "contos-0004", "--to", "1"]).status == 0)
+        try tui.waitFor("\(pair.roleA) moved a patient on '5 North'")
+
+        #expect(try a.run(["list", "rename", "5 North", "5N high risk"]).status == 0)
+        let renamed = try tui.waitFor("5N high risk (3)")
+        #expect(renamed.contains("renamed the list '5 North' to '5N high risk'"), "\(renamed)")
+        withExtendedLifetime(pair.sandbox) {}
+    }
+
+    @Test func aDatabaseRestartMidSessionLosesNothingAndTheTUISaysSo() throws {
+        let pair = try Self.twoWorkstations()
+        let (a, b) = (pair.a, pair.b)
+        #expect(try a.run(["list", "create", "Ward"]).status == 0)
+        #expect(try a.run(["list", "add", "Ward", "contos-0001", "contos-0002"]).status == 0)
+        #expect(try b.run(["sync"]).status == 0)
+        let tui = try Self.tui(b)
+        defer { tui.stop() }
+        try tui.waitFor("Ward (2)")
+        try tui.waitFor("team \(pair.team)")
+
+        pair.cluster.stop()
+        let offline = try tui.waitFor("team OFFLINE", timeout: 15)
+        #expect(offline.contains("Ward (2)"), "the list stays on screen from the local copy: \(offline)")
+        // A change made in the TUI meanwhile waits on this workstation.
+        try tui.press(":")
+        try tui.type("list create Night shift")
+        try tui.press("Enter")
+        try tui.waitFor("Created list 'Night shift'")
+        _ = try tui.waitUntil(what: "a change waiting") { $0.contains("team OFFLINE (") && $0.contains("waiting)") }
+
+        try pair.cluster.start()
+        // Back: the TUI reconnects by itself and sends what waited; A sees it.
+        try tui.waitFor("The team database is back", timeout: 20)
+        var seenByA: [String] = []
+        for _ in 0..<40 where !seenByA.contains("Night shift") {
+            seenByA = try Self.listNames(a)
+            if !seenByA.contains("Night shift") { usleep(250_000) }
+        }
+        #expect(seenByA.contains("Night shift"), "\(seenByA)")
+        // And A's change after the restart reaches B live again.
+        #expect(try a.run(["list", "add", "Ward", "contos-0003"]).status == 0)
+        try tui.waitFor("\(pair.roleA) added a patient to 'Ward'")
+        let creates = try pair.cluster.sql(
+            "SELECT count(*) FROM rounds_changes WHERE team = '\(pair.team)' AND kind = 'list.create'")
+        #expect(creates == "2", "each list created once, the one made offline included")
+        withExtendedLifetime(pair.sandbox) {}
+    }
+}
