@@ -118,4 +118,8 @@ echo "peak memory of rounds itself showing the 1000-patient list (VmHWM): $(grep
 tmux -L rounds-bench send-keys q
 sleep 0.5
 tmux -L rounds-bench kill-server 2>/dev/null || true
+
+echo
+echo "== Team database (PostgreSQL 15 on 127.0.0.1, two workstations)"
+python3 "$(dirname "$0")/bench_team.py"
 rm -rf "$W"

@@ -17,6 +17,42 @@ extension Workspace {
 
 /// A command's exchange with the team database: push what waits, then pull what others did.
 public enum TeamSync {
+    /// One connection per database for the whole process: a command's exchange at its start and
+    /// its push at its end share it (a connection costs a TCP, TLS and SCRAM round of its own).
+    static func database(_ team: TeamConnection) throws -> TeamDatabase {
+        openLock.lock()
+        defer { openLock.unlock() }
+        if let open = opened[team.url] { return open }
+        let db = try team.open()
+        opened[team.url] = db
+        return db
+    }
+
+    /// Forgets a connection that failed, so the next exchange dials again.
+    static func forget(_ team: TeamConnection) {
+        openLock.lock()
+        defer { openLock.unlock() }
+        opened[team.url] = nil
+    }
+
+    /// Runs `body` on the process's connection; a connection that dropped since is dialled once more.
+    static func withDatabase<T>(_ team: TeamConnection, _ body: (TeamDatabase) throws -> T) throws -> T {
+        do {
+            return try body(try database(team))
+        } catch let error as TeamDatabaseError where error.isUnreachable {
+            forget(team)
+            do {
+                return try body(try database(team))
+            } catch {
+                forget(team)
+                throw error
+            }
+        }
+    }
+
+    private static let openLock = NSLock()
+    nonisolated(unsafe) private static var opened: [String: TeamDatabase] = [:]
+
     public struct Outcome: Sendable, Equatable {
         public var pushed: Int
         public var remaining: Int
@@ -31,8 +67,7 @@ public enum TeamSync {
         guard try workspace.cache.pendingTeamChangeCount(team: store.team) > 0 else {
             return Outcome(pushed: 0, remaining: 0)
         }
-        let db = try database ?? team.open()
-        let pushed = try store.push(to: db)
+        let pushed = try database.map { try store.push(to: $0) } ?? withDatabase(team) { try store.push(to: $0) }
         return Outcome(pushed: pushed, remaining: try workspace.cache.pendingTeamChangeCount(team: store.team))
     }
 
@@ -54,15 +89,68 @@ public enum TeamSync {
     public static func exchange(_ workspace: Workspace) -> [String] {
         guard let store = workspace.sharedTeamStore, let team = workspace.team else { return [] }
         do {
-            let db = try team.open()
-            try store.push(to: db)
-            return try store.pull(from: db).filter(\.notable).map(\.sentence)
+            return try withDatabase(team) { db in
+                try store.push(to: db)
+                return try store.pull(from: db).filter(\.notable).map(\.sentence)
+            }
         } catch let error as TeamDatabaseError where error.isUnreachable {
             return []
         } catch {
             return ["the team's changes stay pending: \(error)"]
         }
     }
+
+    /// Team work on a thread of its own, so a command reads its local copy or prints meanwhile
+    /// (dialling the database is most of an exchange's time).
+    public final class Background: @unchecked Sendable {
+        let done = DispatchSemaphore(value: 0)
+        var messages: [String] = []
+        var arrived = false
+
+        /// The exchange's sentences, and whether anything of the team's arrived (the local copy
+        /// must then be read again).
+        public func wait() -> (messages: [String], arrived: Bool) {
+            done.wait()
+            done.signal()
+            return (messages, arrived)
+        }
+
+        init(_ workspace: Workspace, pullToo: Bool) {
+            let thread = Thread { [self] in
+                if pullToo {
+                    let before = try? workspace.cache.teamState("lastSeq")
+                    messages = TeamSync.exchange(workspace)
+                    arrived = (try? workspace.cache.teamState("lastSeq")) != before
+                } else if let problem = TeamSync.pushQuietly(workspace) {
+                    messages = [problem]
+                }
+                done.signal()
+            }
+            thread.start()
+            TeamSync.runningLock.lock()
+            TeamSync.running.append(self)
+            TeamSync.runningLock.unlock()
+        }
+    }
+
+    /// Pushes, then pulls, in the background.
+    public static func startExchange(_ workspace: Workspace) -> Background { Background(workspace, pullToo: true) }
+
+    /// Pushes in the background what a command queued (its audit record) while it prints.
+    @discardableResult
+    public static func startPush(_ workspace: Workspace) -> Background { Background(workspace, pullToo: false) }
+
+    /// Waits for every background exchange and push of this process.
+    public static func waitForBackgroundWork() {
+        runningLock.lock()
+        let started = running
+        running = []
+        runningLock.unlock()
+        for work in started { _ = work.wait() }
+    }
+
+    private static let runningLock = NSLock()
+    nonisolated(unsafe) private static var running: [Background] = []
 
     /// Sends a list of this workstation only to the team; `false` when it is the team's already.
     @discardableResult

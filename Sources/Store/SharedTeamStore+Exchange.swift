@@ -33,7 +33,7 @@ extension SharedTeamStore {
             try cache.removePendingTeamChanges(throughSeq: last.seq, team: team)
             pushed += batch.count
         }
-        try cache.setTeamState("lastExchange", TeamTime.text(Date()))
+        if pushed > 0 { try noteExchange() }
         return pushed
     }
 
@@ -54,6 +54,11 @@ extension SharedTeamStore {
             VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (change_id) DO NOTHING
             """,
             [change.team, change.changeId, TeamTime.text(change.occurredAt), change.kind, change.payload])
+    }
+
+    /// When this workstation last sent or received a change (`rounds team status`).
+    public func noteExchange() throws(StoreError) {
+        try cache.setTeamState("lastExchange", TeamTime.text(Date()))
     }
 
     /// The notification channel the database signals this team's new changes on.
@@ -88,6 +93,7 @@ extension SharedTeamStore {
                 last = Int64(row[0] ?? "") ?? last
             }
             try cache.setTeamState("lastSeq", String(last))
+            try noteExchange()
         }
         return news
     }

@@ -29,9 +29,14 @@ public enum Reducer {
             }
             return []
         case .listsLoaded(let lists, let select):
+            // The first lists to arrive open on the default list.
+            let firstLoad = s.lists.isEmpty
             s.lists = lists
-            if let select, let i = lists.firstIndex(where: { $0.name == select }) { s.listIndex = i }
-            else if s.currentList == nil || s.listIndex >= lists.count { s.listIndex = lists.firstIndex(where: \.isDefault) ?? 0 }
+            if let select, let i = lists.firstIndex(where: { $0.name == select }) {
+                s.listIndex = i
+            } else if firstLoad || s.currentList == nil || s.listIndex >= lists.count {
+                s.listIndex = lists.firstIndex(where: \.isDefault) ?? 0
+            }
             guard let l = s.currentList else { s.rows = []; s.detail = nil; return [] }
             return [.loadRows(list: l.name)]
         case .rowsLoaded(let list, let rows, let columns):

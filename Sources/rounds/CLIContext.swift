@@ -25,10 +25,28 @@ struct CLIContext {
         return o
     }
 
-    /// The offline side (cache) of the active connection.
+    /// The offline side (cache) of the active connection, opened once per process: the push of
+    /// the team's changes after the command uses the same one.
     func workspace() throws -> Workspace {
-        try Workspace(paths: paths, settings: settings, connection: try requireConnection())
+        let connection = try requireConnection()
+        let key = paths.cacheFile(connection: connection.name, tenant: connection.tenant)
+        CLIContext.openedLock.lock()
+        defer { CLIContext.openedLock.unlock() }
+        if let open = CLIContext.opened[key] { return open }
+        let workspace = try Workspace(paths: paths, settings: settings, connection: connection)
+        CLIContext.opened[key] = workspace
+        return workspace
     }
+
+    /// The workspaces this process opened (whose pending team changes go after the command).
+    static var openedWorkspaces: [Workspace] {
+        openedLock.lock()
+        defer { openedLock.unlock() }
+        return Array(opened.values)
+    }
+
+    private static let openedLock = NSLock()
+    nonisolated(unsafe) private static var opened: [String: Workspace] = [:]
 
     var staleAfter: TimeInterval { (settings.news2StaleHours ?? 24) * 3600 }
 

@@ -16,13 +16,22 @@ enum ListCommand {
         let cache = ws.cache
         // Lists, patients and notes are the team's once a team database is connected.
         let store = ws.teamStore
-        for message in TeamSync.exchange(ws) { Output.err("team: \(message)") }
+        // The team's changes are fetched while a read (ls, show) reads the local copy; every other
+        // verb waits for them first.
+        let exchange = TeamSync.startExchange(ws)
+        func exchanged() -> Bool {
+            let (messages, arrived) = exchange.wait()
+            for message in messages { Output.err("team: \(message)") }
+            return arrived
+        }
+        if verb != "ls" && verb != "show" { _ = exchanged() }
         func need(_ n: Int, _ usage: String) throws { guard a.positionals.count >= n else { throw UsageError(message: "usage: rounds list \(usage)") } }
         func audit(_ op: String, _ list: String?, _ patients: [String] = []) {
             try? AuditHook.record(ctx, operation: op, connection: ws.connection, patients: patients, list: list, outcome: "success")
         }
         switch verb {
         case "ls":
+            _ = exchanged()
             let lists = try cache.lists()
             if a.has("--json") {
                 try Output.json(lists.map { LsRow(name: $0.name, patients: $0.patientIds.count, isDefault: $0.isDefault, columns: $0.columns) })
@@ -35,10 +44,18 @@ enum ListCommand {
             }
         case "show":
             try need(1, "show NAME [--sort COLUMN[-]] [--json]")
-            guard let list = try cache.list(named: a.positionals[0]) else { throw CLIError("No list named '\(a.positionals[0])'.") }
+            func read() throws -> (PatientList, [ListRow])? {
+                guard let list = try cache.list(named: a.positionals[0]) else { return nil }
+                return (list, try ListBuilder.rows(list, cache: cache, now: Date(), staleAfter: ctx.staleAfter))
+            }
+            var shown = try read()
+            if exchanged() { shown = try read() }
+            guard let (list, rows) = shown else { throw CLIError("No list named '\(a.positionals[0])'.") }
             let sort = try a.value("--sort").map(ListBuilder.parseSort) ?? ListBuilder.defaultSort(list)
-            try ListShow.print(list, cache: cache, sort: sort, json: a.has("--json"), staleAfter: ctx.staleAfter)
+            // Recorded before the rows are shown; its copy for the team goes while they print.
             audit("PatientListView", list.name, list.patientIds)
+            if ws.team != nil { TeamSync.startPush(ws) }
+            try ListShow.print(list, rows: rows, sort: sort, json: a.has("--json"))
         case "share":
             try need(1, "share NAME")
             let newlyShared = try TeamSync.share(a.positionals[0], workspace: ws)
@@ -146,9 +163,9 @@ enum ListCommand {
 
 /// `rounds list show`: the list as a table with its columns, or JSON.
 enum ListShow {
-    static func print(_ list: PatientList, cache: Cache, sort: (Column, Bool)?, json: Bool, staleAfter: TimeInterval) throws {
+    static func print(_ list: PatientList, rows listed: [ListRow], sort: (Column, Bool)?, json: Bool) throws {
         let now = Date()
-        var rows = try ListBuilder.rows(list, cache: cache, now: now, staleAfter: staleAfter)
+        var rows = listed
         if let (c, d) = sort { rows = ListBuilder.sort(rows, by: c, descending: d, now: now) }
         let cols = ListBuilder.columns(list)
         if json {

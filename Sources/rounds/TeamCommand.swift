@@ -68,7 +68,10 @@ enum TeamCommand {
                 let db = try connection.open()
                 try TeamAdmin.checkMembership(db, team: connection.team)
                 status.online = true
-                if let workspace { try TeamSync.push(workspace, database: db) }
+                if let workspace {
+                    try TeamSync.push(workspace, database: db)
+                    try workspace.sharedTeamStore?.noteExchange()
+                }
             } catch let e as TeamDatabaseError {
                 status.online = false
                 status.problem = e.description
@@ -100,11 +103,11 @@ enum TeamCommand {
     /// After any command: what it queued for the team (audit records, changes) goes now, or stays
     /// pending while the team database is unreachable.
     static func pushAfterCommand() {
-        guard let ctx = try? CLIContext.load(), FileManager.default.fileExists(atPath: ctx.paths.teamFile),
-            ctx.book.current != nil, let workspace = try? ctx.workspace()
-        else { return }
-        if let problem = TeamSync.pushQuietly(workspace) {
-            Output.err("rounds: the team's changes stay pending: \(problem)")
+        TeamSync.waitForBackgroundWork()
+        for workspace in CLIContext.openedWorkspaces where workspace.team != nil {
+            if let problem = TeamSync.pushQuietly(workspace) {
+                Output.err("rounds: the team's changes stay pending: \(problem)")
+            }
         }
     }
 

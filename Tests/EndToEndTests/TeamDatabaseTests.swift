@@ -266,19 +266,7 @@ import Testing
         #expect((offline["pendingChanges"]?.double ?? 0) >= 40, "\(offline)")
         try cluster.start()
         // Pushes killed at random moments, then one that finishes.
-        var rng = SeededRandom(seed: 10)
-        for _ in 0..<5 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: CLIRunner.binDirectory + "/rounds")
-            p.arguments = ["team", "status"]
-            p.environment = ProcessInfo.processInfo.environment.merging(["ROUNDS_HOME": cli.home]) { _, b in b }
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            usleep(UInt32(Int.random(in: 5_000...120_000, using: &rng)))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
-        }
+        try Self.killedPushes(cli, times: 5, seed: 10)
         #expect(try cli.run(["team", "status"]).status == 0)
         let local = try localCount() - before
         let pushed = try JSONParser.parse(try cli.run(["audit", "--team", "--json"]).stdout).array ?? []

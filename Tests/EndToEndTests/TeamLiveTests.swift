@@ -127,3 +127,76 @@ extension TeamDatabaseTests {
         withExtendedLifetime(pair.sandbox) {}
     }
 }
+
+extension TeamDatabaseTests {
+    /// Runs `rounds team status` (which pushes) `times` times, each killed with SIGKILL at a
+    /// random moment of its run.
+    static func killedPushes(_ cli: CLIRunner, times: Int, seed: UInt64) throws {
+        var random = SeededRandom(seed: seed)
+        for _ in 0..<times {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CLIRunner.binDirectory + "/rounds")
+            process.arguments = ["team", "status"]
+            process.environment = ProcessInfo.processInfo.environment.merging(["ROUNDS_HOME": cli.home]) { _, b in b }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(Int.random(in: 5_000...150_000, using: &random)))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    static func patients(_ cli: CLIRunner, _ list: String) throws -> Set<String> {
+        let shown = try cli.run(["list", "show", list, "--json"])
+        return Set((try JSONParser.parse(shown.stdout)["patients"]?.array ?? []).compactMap { $0["id"]?.string })
+    }
+
+    @Test func offlineEditsOnTwoWorkstationsMergeAndArePushedExactlyOnceThroughKills() throws {
+        let pair = try Self.twoWorkstations()
+        let (a, b, cluster, team) = (pair.a, pair.b, pair.cluster, pair.team)
+        #expect(try a.run(["list", "create", "Ward"]).status == 0)
+        #expect(try a.run(["list", "add", "Ward", "contos-0001", "contos-0002", "contos-0003"]).status == 0)
+        #expect(try Self.patients(b, "Ward") == ["contos-0001", "contos-0002", "contos-0003"])
+
+        cluster.stop()
+        // Both work on, each on its own copy.
+        #expect(try a.run(["list", "add", "Ward", "contos-0004", "contos-0005"]).status == 0)
+        #expect(try a.run(["list", "remove", "Ward", "contos-0001"]).status == 0)
+        for n in 1...30 { #expect(try a.run(["note", "add", "contos-0002", "Obs round \(n)"]).status == 0) }
+        #expect(try a.run(["list", "rename", "Ward", "Ward A"]).status == 0)
+        usleep(20_000)
+        #expect(try b.run(["list", "rename", "Ward", "Ward B"]).status == 0, "B's rename is the later one")
+        #expect(try b.run(["list", "add", "Ward B", "contos-0006"]).status == 0)
+        #expect(try b.run(["note", "add", "contos-0001", "Daughter phoned"]).status == 0)
+        let waiting = try JSONParser.parse(try a.run(["team", "status", "--json"]).stdout)
+        #expect(waiting["online"]?.bool == false && (waiting["pendingChanges"]?.double ?? 0) >= 34, "\(waiting)")
+
+        try cluster.start()
+        // B's changes reach the database first, A's only after pushes killed at random moments.
+        #expect(try b.run(["team", "status"]).status == 0)
+        try Self.killedPushes(a, times: 6, seed: 17)
+        #expect(try a.run(["team", "status"]).status == 0)
+        let told = try a.run(["list", "ls", "--json"])
+        #expect(told.stderr.contains("renamed the list 'Ward A' to 'Ward B'"), "A is told: \(told.stderr)")
+        #expect(try Self.listNames(a) == ["Ward B"])
+        #expect(try Self.listNames(b) == ["Ward B"], "the later name everywhere")
+        let merged: Set = ["contos-0002", "contos-0003", "contos-0004", "contos-0005", "contos-0006"]
+        #expect(try Self.patients(a, "Ward B") == merged)
+        #expect(try Self.patients(b, "Ward B") == merged, "adds and removes of both merge")
+        // Every note once: A's thirty on B, B's note on a patient A removed meanwhile on A.
+        let notesOnB = try JSONParser.parse(try b.run(["note", "ls", "contos-0002", "--json"]).stdout).array ?? []
+        #expect(notesOnB.count == 30, "\(notesOnB.count)")
+        #expect(notesOnB.allSatisfy { $0["authorRole"]?.string == pair.roleA })
+        let notesOnA = try JSONParser.parse(try a.run(["note", "ls", "contos-0001", "--json"]).stdout).array ?? []
+        #expect(notesOnA.compactMap { $0["text"]?.string } == ["Daughter phoned"])
+        let counts = try cluster.sql(
+            "SELECT count(*), count(DISTINCT change_id) FROM rounds_changes WHERE team = '\(team)'")
+        let parts = counts.split(separator: "\t")
+        #expect(parts.count == 2 && parts[0] == parts[1], "no change twice: \(counts)")
+        let notes = try cluster.sql(
+            "SELECT count(*) FROM rounds_changes WHERE team = '\(team)' AND kind = 'note.add' AND actor = '\(pair.roleA)'")
+        #expect(notes == "30", "A's notes exactly once: \(notes)")
+        withExtendedLifetime(pair.sandbox) {}
+    }
+}
