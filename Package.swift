@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSONKit", "TestSupport"]),
         .testTarget(name: "FHIRAdaptersTests", dependencies: ["FHIRAdapters", "Clinical", "TestSupport", "FHIRClient", "RoundsCore"]),
         .testTarget(name: "FHIRClientTests", dependencies: ["TestSupport", "FHIRClient", "FHIRAdapters", "Clinical", "Sandbox", "JOSE"]),
-        .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store", "Clinical", "CSQLite"]),
+        .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store", "Clinical", "CSQLite", "JSONKit"]),
         .testTarget(name: "RoundsCoreTests", dependencies: ["TestSupport", "RoundsCore", "Store", "Clinical", "Sandbox", "FHIRClient"]),
         .testTarget(name: "ScreenKitTests", dependencies: ["ScreenKit", "TextSafety"]),
         .testTarget(name: "TUITests", dependencies: ["TestSupport", "TUI", "ScreenKit", "RoundsCore", "Clinical", "Store"], exclude: ["Snapshots"]),
