@@ -10,6 +10,11 @@ enum PlainMode {
     static func run(env: TUIEnvironment, ctx: CLIContext) async throws -> Int32 {
         let cache = env.workspace.cache
         let trail = AuditTrail(env.workspace)
+        // The team's changes before each command (and this workstation's sent), as lines.
+        func exchange() {
+            for message in TeamSync.exchange(env.workspace) { Output.out("team: \(message)") }
+        }
+        exchange()
         var current = try cache.lists().first(where: \.isDefault) ?? cache.lists().first
         var rows: [ListRow] = []
         var conn: FHIRConnection? = nil
@@ -45,6 +50,8 @@ enum PlainMode {
             let words = line.split(separator: " ").map(String.init)
             guard let cmd = words.first else { continue }
             let arg = words.dropFirst().joined(separator: " ")
+            exchange()
+            if let shown = current { current = try cache.list(named: shown.name) ?? cache.lists().first }
             do {
                 switch cmd {
                 case "help", "?":
