@@ -33,8 +33,15 @@ public struct AuditTrail: Sendable {
         self.init(cache: workspace.cache, connection: workspace.connection, settings: workspace.settings, team: workspace.team?.team)
     }
 
+    /// Appends one record (and its copy for the team's trail, when connected).
     @discardableResult
-    public func record(_ operation: String, patients: [String] = [], list: String? = nil, outcome: String = "success") throws -> AuditRecord {
+    public func record(
+        _ operation: AuditOperation, patients: [String] = [], list: String? = nil, outcome: String = "success"
+    ) throws -> AuditRecord {
+        try append(operation.rawValue, patients: patients, list: list, outcome: outcome)
+    }
+
+    private func append(_ operation: String, patients: [String], list: String?, outcome: String) throws -> AuditRecord {
         let record = try cache.appendAudit(operation: operation, patientIds: patients, list: list, connection: connection.name,
                                            tenant: connection.tenant, osUser: OSUser.name, displayName: settings.displayName,
                                            outcome: outcome)
@@ -44,9 +51,5 @@ public struct AuditTrail: Sendable {
                 at: record.time)
         }
         return record
-    }
-
-    public func record(_ op: AuditOperation, patients: [String] = [], list: String? = nil, outcome: String = "success") throws {
-        try record(op.rawValue, patients: patients, list: list, outcome: outcome)
     }
 }

@@ -47,7 +47,7 @@ public enum Effect: Equatable, Sendable {
     case setTheme(String)
     case setMouse(Bool)
     case setHypercapnic(id: String, on: Bool)
-    case audit(operation: String, patients: [String], list: String?)
+    case audit(operation: AuditOperation, patients: [String], list: String?)
     /// Checks a typed password or PIN (off the main thread); answers with `unlockChecked`.
     case checkUnlock(String)
     case quit

@@ -159,7 +159,7 @@ enum Keys {
         case .enter:
             if inResults, s.search.results.indices.contains(s.search.index) {
                 let p = s.search.results[s.search.index]
-                return [.loadDetail(id: p.id), .audit(operation: "PatientView", patients: [p.id], list: nil)]
+                return [.loadDetail(id: p.id), .audit(operation: .patientView, patients: [p.id], list: nil)]
             }
             let q = s.search.query.trimmingCharacters(in: .whitespaces)
             guard !q.isEmpty else { return [] }
@@ -218,7 +218,7 @@ enum Keys {
             s.rowIndex = s.presentIndex
             Reducer.clampRows(&s)
             let id = s.rows[s.presentIndex].id
-            return [.loadDetail(id: id), .audit(operation: "PatientView", patients: [id], list: s.currentList?.name)]
+            return [.loadDetail(id: id), .audit(operation: .patientView, patients: [id], list: s.currentList?.name)]
         case .mask: s.masked.toggle(); return []
         case .lock: return Reducer.lock(&s)
         case .back: s.mode = .browse; return []

@@ -136,7 +136,7 @@ public enum Reducer {
         s.mode = .locked
         s.lock.typed = ""
         s.lock.message = nil
-        return [.audit(operation: "ScreenLock", patients: [], list: nil)]
+        return [.audit(operation: .screenLock, patients: [], list: nil)]
     }
 
     /// A key at the lock: part of the secret, or Enter to have it checked. While a check runs or
@@ -174,7 +174,7 @@ public enum Reducer {
             s.lock.failures = 0
             s.lock.message = nil
             s.lastActivity = s.now
-            return [.audit(operation: "ScreenUnlock", patients: [], list: nil)]
+            return [.audit(operation: .screenUnlock, patients: [], list: nil)]
         }
         s.lock.failures += 1
         if s.lock.failures >= ScreenUnlocker.attemptsBeforeBlock {
@@ -185,7 +185,7 @@ public enum Reducer {
             let left = ScreenUnlocker.attemptsBeforeBlock - s.lock.failures
             s.lock.message = "Not right. \(left) more attempt\(left == 1 ? "" : "s") before the lock waits a minute."
         }
-        return [.audit(operation: "ScreenUnlockFailed", patients: [], list: nil)]
+        return [.audit(operation: .screenUnlockFailed, patients: [], list: nil)]
     }
 
     static func mouse(_ s: inout AppState, _ m: MouseEvent) -> [Effect] {

@@ -24,7 +24,7 @@ extension TUIProgram {
         case .loadRows(let name):
             guard let list = try store.list(named: name) else { return }
             let rows = try ListBuilder.rows(list, cache: cache, now: state.now, staleAfter: env.staleAfter)
-            afterFrame.append { [audit] in _ = try? audit.record(.patientListView, patients: list.patientIds, list: list.name) }
+            afterFrame.append { [weak self] in self?.record(.patientListView, patients: list.patientIds, list: list.name) }
             dispatch(.rowsLoaded(list: list.name, rows: rows, columns: ListBuilder.columns(list)))
         case .loadDetail(let id):
             if let r = try cache.record(id, history: true) {
@@ -43,7 +43,7 @@ extension TUIProgram {
             }
         case .search(let text):
             let q = SearchParser.query(text)
-            try? audit.record(.patientSearch)
+            record(.patientSearch)
             if let conn = connection, state.status.online == true {
                 Task { [weak self] in
                     do {
@@ -77,7 +77,7 @@ extension TUIProgram {
             }
         case .saveNote(let id, let text):
             _ = try store.addNote(patientId: id, text: text)
-            try? audit.record(.patientNoteAdd, patients: [id], list: state.currentList?.name)
+            record(.patientNoteAdd, patients: [id], list: state.currentList?.name)
             dispatch(.operationSucceeded("Note saved."))
             if let r = try cache.record(id, history: true) { showDetail(r, audit: false) }
             if let l = state.currentList { perform(.loadRows(list: l.name)) }
@@ -85,35 +85,35 @@ extension TUIProgram {
         case .cancelSync: syncStop?.stop()
         case .createList(let name):
             let l = try store.createList(name, columns: Column.defaults.map(\.rawValue))
-            try? audit.record(.patientListCreate, list: l.name)
+            record(.patientListCreate, list: l.name)
             perform(.loadLists(select: l.name))
             dispatch(.operationSucceeded("Created list '\(l.name)'."))
         case .renameList(let old, let new):
             try store.renameList(old, to: new)
-            try? audit.record(.patientListRename, list: new)
+            record(.patientListRename, list: new)
             perform(.loadLists(select: new))
         case .deleteList(let name):
             let ids = try cache.list(named: name)?.patientIds ?? []
             try store.deleteList(name)
-            try? audit.record(.patientListDelete, patients: ids, list: name)
+            record(.patientListDelete, patients: ids, list: name)
             perform(.loadLists(select: nil))
             dispatch(.operationSucceeded("Deleted list '\(name)'."))
         case .setDefaultList(let name):
             try store.setDefaultList(name)
-            try? audit.record(.patientListDefaultSet, list: name)
+            record(.patientListDefaultSet, list: name)
             perform(.loadLists(select: name))
             dispatch(.operationSucceeded("'\(name)' opens first."))
         case .removeFromList(let id, let list):
             _ = try store.removePatients([id], from: list)
-            try? audit.record(.patientListRemovePatient, patients: [id], list: list)
+            record(.patientListRemovePatient, patients: [id], list: list)
             perform(.loadLists(select: list))
         case .movePatient(let id, let list, let to):
             try store.movePatient(id, in: list, to: to)
-            try? audit.record(.patientListReorder, patients: [id], list: list)
+            record(.patientListReorder, patients: [id], list: list)
             perform(.loadRows(list: list))
         case .setColumns(let list, let columns):
             try store.setColumns(columns.map(\.rawValue), for: list)
-            try? audit.record(.patientListEditColumns, list: list)
+            record(.patientListEditColumns, list: list)
             perform(.loadRows(list: list))
         case .export(let list, let format, let path):
             guard let l = try cache.list(named: list), let f = ListExport.Format(rawValue: format) else { return }
@@ -121,7 +121,7 @@ extension TUIProgram {
             let data = ListExport.render(listName: l.name, columns: state.columns, rows: rows, format: f, now: state.now)
             let full = (path as NSString).expandingTildeInPath
             try AtomicFile.write(data, to: full)
-            try? audit.record(.exportInitiation, patients: l.patientIds, list: l.name)
+            record(.exportInitiation, patients: l.patientIds, list: l.name)
             dispatch(.operationSucceeded("Exported \(rows.count) patients to \(full) (0600). It holds PHI."))
         case .setTheme(let name):
             guard let t = env.loadTheme(name) else { dispatch(.operationFailed("No theme named '\(name)' (built in: default, light, high-contrast, colorblind, monochrome).")); return }
@@ -135,7 +135,7 @@ extension TUIProgram {
             dispatch(.operationSucceeded(on ? "Marked hypercapnic: NEWS2 uses SpO2 scale 2." : "SpO2 scale 1 again."))
             if let l = state.currentList { perform(.loadRows(list: l.name)) }
         case .audit(let op, let ids, let list):
-            _ = try? audit.record(op, patients: ids, list: list)
+            record(op, patients: ids, list: list)
         case .checkUnlock(let typed):
             let unlocker = env.unlocker
             Task.detached { [weak self] in
@@ -146,13 +146,23 @@ extension TUIProgram {
         }
     }
 
+    /// Appends an audit record; one that cannot be written is said on the status line (the
+    /// trail must not silently lack what was shown).
+    func record(_ operation: AuditOperation, patients: [String] = [], list: String? = nil, outcome: String = "success") {
+        do {
+            try audit.record(operation, patients: patients, list: list, outcome: outcome)
+        } catch {
+            report(.operationFailed("The audit record \(operation.rawValue) could not be written: \(error)"))
+        }
+    }
+
     func showDetail(_ r: PatientRecord, audit doAudit: Bool = true) {
         let notes = (try? store.notes(patientId: r.id)) ?? []
         let news = NEWS2.score(r, hypercapnic: (try? store.isHypercapnic(r.id)) ?? false, now: state.now, staleAfter: env.staleAfter)
         if doAudit, lastAuditedView != r.id {
             lastAuditedView = r.id
             let list = state.currentList?.name
-            afterFrame.append { [audit] in _ = try? audit.record(.patientView, patients: [r.id], list: list) }
+            afterFrame.append { [weak self] in self?.record(.patientView, patients: [r.id], list: list) }
         }
         report(.detailLoaded(AppState.Detail(record: r, notes: notes, news2: news)))
     }
@@ -170,7 +180,7 @@ extension TUIProgram {
         do {
             try cache.save(r)
             let added = try store.addPatients([r.id], to: list)
-            try? audit.record(.patientListAddPatient, patients: added, list: list)
+            record(.patientListAddPatient, patients: added, list: list)
             teamLink?.nudge()
             report(.operationSucceeded(added.isEmpty ? "\(state.masked ? "The patient" : r.patient.displayName) is already on '\(list)'." : "Added \(state.masked ? "the patient" : r.patient.displayName) to '\(list)'."))
             perform(.loadLists(select: list))
@@ -194,13 +204,13 @@ extension TUIProgram {
         let stop = StopFlag()
         syncStop = stop
         let engine = SyncEngine(cache: cache, fetcher: conn, concurrency: env.workspace.settings.concurrency ?? 6)
-        let trail = audit
         Task { [weak self] in
             let summary = await engine.run(ids: ids, list: list, stop: stop) { p in
                 Task { @MainActor in self?.report(.syncProgressed(p)) }
             }
-            try? trail.record(.syncRun, patients: ids, list: list, outcome: summary.failed.isEmpty ? "success" : "partial")
+            let outcome = summary.failed.isEmpty ? "success" : "partial"
             await MainActor.run {
+                self?.record(.syncRun, patients: ids, list: list, outcome: outcome)
                 if let f = summary.failed.first, f.reason.contains("Cannot reach") { self?.state.status.online = false }
                 self?.report(.syncFinished(summary, lastSync: Date()))
             }

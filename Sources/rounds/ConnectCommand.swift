@@ -49,7 +49,7 @@ enum ConnectCommand {
         if let m = await conn.authMethod { saved.auth = m }
         ctx.book.upsert(saved)
         try ctx.book.save(ctx.paths)
-        try? AuditHook.record(ctx, operation: "EHRConnectionSet", connection: saved, outcome: "success")
+        AuditHook.record(ctx, .ehrConnectionSet, connection: saved, outcome: "success")
         let caps = conn.capabilities
         Output.out("""
         Connected to '\(saved.name)' at \(saved.baseURL)

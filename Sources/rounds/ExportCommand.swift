@@ -16,7 +16,7 @@ enum ExportCommand {
         var rows = try ListBuilder.rows(list, cache: ws.cache, now: now, staleAfter: ctx.staleAfter)
         if let (c, d) = try a.value("--sort").map(ListBuilder.parseSort) ?? ListBuilder.defaultSort(list) { rows = ListBuilder.sort(rows, by: c, descending: d, now: now) }
         let data = ListExport.render(listName: list.name, columns: ListBuilder.columns(list), rows: rows, format: format, now: now)
-        try? AuditHook.record(ctx, operation: "ExportInitiation", connection: ws.connection, patients: list.patientIds, list: list.name, outcome: "success")
+        AuditHook.record(ctx, .exportInitiation, connection: ws.connection, patients: list.patientIds, list: list.name, outcome: "success")
         if let out = a.value("--output") {
             try AtomicFile.checkExportTarget(out, overwrite: a.has("--overwrite"))
             try AtomicFile.write(data, to: out)

@@ -26,8 +26,8 @@ enum ListCommand {
         }
         if verb != "ls" && verb != "show" { _ = exchanged() }
         func need(_ n: Int, _ usage: String) throws { guard a.positionals.count >= n else { throw UsageError(message: "usage: rounds list \(usage)") } }
-        func audit(_ op: String, _ list: String?, _ patients: [String] = []) {
-            try? AuditHook.record(ctx, operation: op, connection: ws.connection, patients: patients, list: list, outcome: "success")
+        func audit(_ operation: AuditOperation, _ list: String?, _ patients: [String] = []) {
+            AuditHook.record(ctx, operation, connection: ws.connection, patients: patients, list: list, outcome: "success")
         }
         switch verb {
         case "ls":
@@ -53,7 +53,7 @@ enum ListCommand {
             guard let (list, rows) = shown else { throw CLIError("No list named '\(a.positionals[0])'.") }
             let sort = try a.value("--sort").map(ListBuilder.parseSort) ?? ListBuilder.defaultSort(list)
             // Recorded before the rows are shown; its copy for the team goes while they print.
-            audit("PatientListView", list.name, list.patientIds)
+            audit(.patientListView, list.name, list.patientIds)
             if ws.team != nil { TeamSync.startPush(ws) }
             try ListShow.print(list, rows: rows, sort: sort, json: a.has("--json"))
         case "share":
@@ -72,12 +72,12 @@ enum ListCommand {
             try need(1, "create NAME [--columns col,col,…]")
             let cols = try a.value("--columns").map(Column.parse) ?? Column.defaults
             let l = try store.createList(a.positionals[0], columns: cols.map(\.rawValue))
-            audit("PatientListCreate", l.name)
+            audit(.patientListCreate, l.name)
             Output.out("Created list '\(l.name)'\(l.isDefault ? " (default)" : "").")
         case "rename":
             try need(2, "rename OLD NEW")
             try store.renameList(a.positionals[0], to: a.positionals[1])
-            audit("PatientListRename", a.positionals[1])
+            audit(.patientListRename, a.positionals[1])
             Output.out("Renamed '\(a.positionals[0])' to '\(a.positionals[1])'.")
         case "delete":
             try need(1, "delete NAME [--yes]")
@@ -88,12 +88,12 @@ enum ListCommand {
                 guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else { Output.out("Kept '\(l.name)'."); return 0 }
             }
             try store.deleteList(l.name)
-            audit("PatientListDelete", l.name, l.patientIds)
+            audit(.patientListDelete, l.name, l.patientIds)
             Output.out("Deleted list '\(l.name)'. Run 'rounds cache purge' to remove cached data no list needs.")
         case "default":
             try need(1, "default NAME")
             try store.setDefaultList(a.positionals[0])
-            audit("PatientListDefaultSet", a.positionals[0])
+            audit(.patientListDefaultSet, a.positionals[0])
             Output.out("'\(a.positionals[0])' opens first.")
         case "add":
             try need(2, "add NAME ID…")
@@ -105,18 +105,18 @@ enum ListCommand {
             for id in ids { records.append(try await conn.patientRecord(id: id)) }
             for r in records { try cache.save(r) }
             let added = try store.addPatients(ids, to: name)
-            audit("PatientListAddPatient", name, added)
+            audit(.patientListAddPatient, name, added)
             Output.out("Added \(added.count) to '\(name)'\(added.count < ids.count ? " (\(ids.count - added.count) already there)" : "").")
         case "remove":
             try need(2, "remove NAME ID…")
             let removed = try store.removePatients(Array(a.positionals.dropFirst()), from: a.positionals[0])
-            audit("PatientListRemovePatient", a.positionals[0], removed)
+            audit(.patientListRemovePatient, a.positionals[0], removed)
             Output.out("Removed \(removed.count) from '\(a.positionals[0])'.")
         case "move":
             try need(2, "move NAME ID --to POS")
             guard let pos = try a.int("--to") else { throw UsageError(message: "move needs --to POSITION (1 is the top)") }
             try store.movePatient(a.positionals[1], in: a.positionals[0], to: pos)
-            audit("PatientListReorder", a.positionals[0], [a.positionals[1]])
+            audit(.patientListReorder, a.positionals[0], [a.positionals[1]])
             Output.out("Moved '\(a.positionals[1])' to position \(pos) in '\(a.positionals[0])'.")
         case "columns":
             try need(1, "columns NAME [--set col,col,…]")
@@ -125,7 +125,7 @@ enum ListCommand {
                 let cols = try Column.parse(set)
                 guard !cols.isEmpty else { throw UsageError(message: "--set needs at least one column") }
                 try store.setColumns(cols.map(\.rawValue), for: l.name)
-                audit("PatientListEditColumns", l.name)
+                audit(.patientListEditColumns, l.name)
                 Output.out("Columns of '\(l.name)': \(cols.map(\.rawValue).joined(separator: ","))")
             } else {
                 Output.out(ListBuilder.columns(l).map(\.rawValue).joined(separator: ","))
@@ -142,15 +142,15 @@ enum ListCommand {
             } else {
                 Output.raw(data)
             }
-            audit("ExportInitiation", l.name, l.patientIds)
+            audit(.exportInitiation, l.name, l.patientIds)
         case "import":
             try need(1, "import FILE [--as NAME]")
             guard let data = FileManager.default.contents(atPath: a.positionals[0]) else { throw CLIError("Cannot read '\(a.positionals[0])'.") }
             let t = try ListTransfer.decode(data)
             let l = try t.apply(to: cache, as: a.value("--as"), importer: ctx.settings.author)
-            audit("PatientListCreate", l.name, l.patientIds)
+            audit(.patientListCreate, l.name, l.patientIds)
             let withNotes = t.patients.filter { !$0.notes.isEmpty }.map(\.id)
-            if !withNotes.isEmpty { audit(AuditOperation.patientNoteAdd.rawValue, l.name, withNotes) }
+            if !withNotes.isEmpty { audit(.patientNoteAdd, l.name, withNotes) }
             Output.out("Imported '\(l.name)' with \(l.patientIds.count) patients. Run 'rounds sync --list \"\(l.name)\"' to fetch their data.")
         default:
             throw UsageError(message: "unknown list command '\(verb)'")

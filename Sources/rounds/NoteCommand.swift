@@ -23,11 +23,11 @@ enum NoteCommand {
             if text.isEmpty { text = try editor() }
             // A team's note is by the database role, as every workstation will show it.
             let n = try ws.teamStore.addNote(patientId: id, text: text)
-            try? AuditHook.record(ctx, operation: "PatientNoteAdd", connection: ws.connection, patients: [id], outcome: "success")
+            AuditHook.record(ctx, .patientNoteAdd, connection: ws.connection, patients: [id], outcome: "success")
             Output.out("Note added \(Age.stamp(n.createdAt)) by \(n.author).")
         case "ls":
             let notes = try ws.cache.notes(patientId: id)
-            try AuditHook.record(ctx, operation: AuditOperation.patientNoteView.rawValue, connection: ws.connection, patients: [id],
+            try AuditHook.recordOrRefuse(ctx, .patientNoteView, connection: ws.connection, patients: [id],
                                  outcome: "success")
             if a.has("--json") {
                 try Output.json(notes.map(NoteJSON.init))
@@ -90,7 +90,7 @@ enum CacheCommand {
         let ctx = try CLIContext.load()
         let ws = try ctx.workspace()
         let n = try ws.cache.purge(olderThan: cutoff)
-        try? AuditHook.record(ctx, operation: "CachePurge", connection: ws.connection, outcome: "success")
+        AuditHook.record(ctx, .cachePurge, connection: ws.connection, outcome: "success")
         Output.out("Purged \(n) cached patient\(n == 1 ? "" : "s") no list needs.")
         return 0
     }

@@ -19,7 +19,7 @@ enum OfflineAware {
                     guard let next = result.next else { result.patients = []; break }
                     result = try await conn.nextPage(next)
                 }
-                try? AuditHook.record(ctx, operation: "PatientSearch", connection: saved, patients: result.patients.map(\.id), outcome: "success")
+                AuditHook.record(ctx, .patientSearch, connection: saved, patients: result.patients.map(\.id), outcome: "success")
                 let matching = PatientQuery.hasNameParts(query) ? (result.namesByStart ? "starts with" : "contains") : nil
                 return SearchCommand.Result(total: result.total, patients: SearchCommand.rows(result.patients), next: result.next,
                                             source: "server", nameMatching: matching)
@@ -30,7 +30,7 @@ enum OfflineAware {
         let ws = try ctx.workspace()
         Output.err(ws.offlineBanner())
         let found = try ws.cache.search(query)
-        try? AuditHook.record(ctx, operation: "PatientSearch", connection: saved, patients: found.patients.map(\.id), outcome: "success-offline")
+        AuditHook.record(ctx, .patientSearch, connection: saved, patients: found.patients.map(\.id), outcome: "success-offline")
         return SearchCommand.Result(total: found.total, patients: SearchCommand.rows(found.patients), next: nil, source: "cache")
     }
 
@@ -42,7 +42,7 @@ enum OfflineAware {
                 let r = try await conn.patientRecord(id: id)
                 // A patient on a list is refreshed in the cache; others are not kept (minimum PHI).
                 if let ws = try? ctx.workspace(), (try? ws.cache.listedPatientIds().contains(id)) == true { _ = try? ws.cache.save(r) }
-                try? AuditHook.record(ctx, operation: "PatientView", connection: saved, patients: [id], outcome: "success")
+                AuditHook.record(ctx, .patientView, connection: saved, patients: [id], outcome: "success")
                 return (r, false)
             } catch let e as FHIRClientError where e.isUnreachable || e.isBrokenAnswer {
                 Output.err("rounds: \(e.description)")
@@ -53,7 +53,7 @@ enum OfflineAware {
             throw CLIError("Patient '\(id)' is not in the offline cache; add it to a list and sync while online.")
         }
         Output.err(ws.offlineBanner())
-        try? AuditHook.record(ctx, operation: "PatientView", connection: saved, patients: [id], outcome: "success-offline")
+        AuditHook.record(ctx, .patientView, connection: saved, patients: [id], outcome: "success-offline")
         return (r, true)
     }
 }

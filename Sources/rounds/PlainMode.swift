@@ -25,7 +25,7 @@ enum PlainMode {
             guard let l = current else { Output.out("No lists. Type: create NAME"); return }
             rows = try ListBuilder.rows(l, cache: cache, staleAfter: env.staleAfter)
             if let (c, d) = ListBuilder.defaultSort(l) { rows = ListBuilder.sort(rows, by: c, descending: d) }
-            try? trail.record(.patientListView, patients: l.patientIds, list: l.name)
+            trail.recordOrWarn(.patientListView, patients: l.patientIds, list: l.name)
             Output.out("List \(l.name), \(rows.count) patients:")
             let cols = ListBuilder.columns(l)
             for (k, r) in rows.enumerated() {
@@ -68,14 +68,14 @@ enum PlainMode {
                     var r = try cache.record(id)
                     if r == nil, let conn { r = try await conn.patientRecord(id: id) }
                     guard let record = r else { Output.out("Patient \(id) is not cached."); continue }
-                    try? trail.record(.patientView, patients: [id], list: current?.name)
+                    trail.recordOrWarn(.patientView, patients: [id], list: current?.name)
                     Output.out(RecordSummary.text(record, showAge: true))
                     let n = NEWS2.score(record, hypercapnic: (try? cache.isHypercapnic(id)) ?? false, staleAfter: env.staleAfter)
                     Output.out(n.summary + " — " + n.band.response)
                     for note in try cache.notes(patientId: id) { Output.out("Note \(Age.stamp(note.createdAt)) \(note.author): \(note.text)") }
                 case "search":
                     let q = SearchParser.query(arg)
-                    try? trail.record(.patientSearch)
+                    trail.recordOrWarn(.patientSearch)
                     var found: [Patient] = []
                     if let conn { found = try await conn.searchPatients(q).patients } else {
                         found = try cache.search(q).patients
@@ -88,18 +88,18 @@ enum PlainMode {
                     let r = try await conn.patientRecord(id: arg)
                     try cache.save(r)
                     _ = try env.workspace.teamStore.addPatients([r.id], to: l.name)
-                    try? trail.record(.patientListAddPatient, patients: [r.id], list: l.name)
+                    trail.recordOrWarn(.patientListAddPatient, patients: [r.id], list: l.name)
                     current = try cache.list(named: l.name); Output.out("Added \(r.patient.displayName).")
                 case "note":
                     guard words.count > 2 else { Output.out("note N TEXT"); continue }
                     let id = Int(words[1]).flatMap { rows.indices.contains($0 - 1) ? rows[$0 - 1].id : nil } ?? words[1]
                     _ = try env.workspace.teamStore.addNote(patientId: id, text: words.dropFirst(2).joined(separator: " "))
-                    try? trail.record(.patientNoteAdd, patients: [id], list: current?.name)
+                    trail.recordOrWarn(.patientNoteAdd, patients: [id], list: current?.name)
                     Output.out("Note saved.")
                 case "sync":
                     guard let conn, let l = current else { Output.out("Cannot sync while offline."); continue }
                     let s = await SyncEngine(cache: cache, fetcher: conn).run(ids: l.patientIds, list: l.name)
-                    try? trail.record(.syncRun, patients: l.patientIds, list: l.name)
+                    trail.recordOrWarn(.syncRun, patients: l.patientIds, list: l.name)
                     Output.out("Synced \(s.synced), unchanged \(s.unchanged), failed \(s.failed.count).")
                 case "quit", "q", "exit": return 0
                 default: Output.out("Unknown command \(cmd). Type help.")
@@ -123,7 +123,7 @@ enum PlainLock {
 
     /// False when standard input closed while locked (the terminal is gone: Rounds ends).
     static func lock(_ unlocker: ScreenUnlocker, trail: AuditTrail) -> Bool {
-        try? trail.record(.screenLock)
+        trail.recordOrWarn(.screenLock)
         if isatty(1) == 1 {
             // Home, erase the screen, erase the scrollback (xterm's E3, which tmux honours too).
             FileHandle.standardOutput.write(Data("\u{1B}[H\u{1B}[2J\u{1B}[3J".utf8))
@@ -133,12 +133,12 @@ enum PlainLock {
         while true {
             guard let typed = Secrets.prompt("\(unlocker.prompt): ") else { return false }
             if !typed.isEmpty, unlocker.verify(typed) {
-                try? trail.record(.screenUnlock)
+                trail.recordOrWarn(.screenUnlock)
                 Output.out("Unlocked.")
                 return true
             }
             guard !typed.isEmpty else { continue }
-            try? trail.record(.screenUnlockFailed)
+            trail.recordOrWarn(.screenUnlockFailed)
             failures += 1
             if failures >= ScreenUnlocker.attemptsBeforeBlock {
                 Output.out("\(failures) wrong attempts: the lock refuses every attempt for a minute.")
@@ -149,6 +149,18 @@ enum PlainLock {
                 let left = ScreenUnlocker.attemptsBeforeBlock - failures
                 Output.out("Not right. \(left) more attempt\(left == 1 ? "" : "s") before the lock waits a minute.")
             }
+        }
+    }
+}
+
+extension AuditTrail {
+    /// Appends an audit record; one that cannot be written is said (the trail must not silently
+    /// lack what was shown).
+    func recordOrWarn(_ operation: AuditOperation, patients: [String] = [], list: String? = nil) {
+        do {
+            try record(operation, patients: patients, list: list)
+        } catch {
+            Output.out("Warning: the audit record \(operation.rawValue) could not be written: \(error)")
         }
     }
 }

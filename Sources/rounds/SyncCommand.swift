@@ -34,7 +34,7 @@ enum SyncCommand {
         let summary = await engine.run(ids: ids, list: a.value("--list"), stop: stop) { reporter.show($0) }
         reporter.finish()
         withExtendedLifetime(signals) {}
-        try? AuditHook.record(ctx, operation: "SyncRun", connection: ws.connection, patients: ids, list: a.value("--list"),
+        AuditHook.record(ctx, .syncRun, connection: ws.connection, patients: ids, list: a.value("--list"),
                               outcome: summary.failed.isEmpty && !summary.interrupted ? "success" : "partial")
         if a.has("--json") {
             try Output.json(summary)

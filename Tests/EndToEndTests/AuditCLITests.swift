@@ -74,6 +74,26 @@ import TestSupport
         withExtendedLifetime(h) {}
     }
 
+    /// A record that cannot be written is never dropped in silence: the command says so, and a
+    /// read that must be audited (`note ls`) shows nothing.
+    @Test func anAuditWriteThatFailsIsSaid() throws {
+        let h = try SandboxHarness()
+        let cli = CLIRunner(home: try TempDir.make("audit"))
+        try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile, "--name", "sandbox"])
+        #expect(try cli.run(["list", "create", "Ward"]).status == 0)
+        #expect(try cli.run(["list", "add", "Ward", "contos-0001"]).status == 0)
+        #expect(try cli.run(["note", "add", "contos-0001", "Seen by physio"]).status == 0)
+        let db = try RawSQLite(cli.home + "/data/sandbox--contoso.sqlite")
+        try db.exec("CREATE TRIGGER no_more BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'disk quota exceeded'); END")
+        let shown = try cli.run(["list", "show", "Ward"])
+        #expect(shown.status == 0)
+        #expect(shown.stderr.contains("the audit record PatientListView could not be written"), "\(shown.stderr)")
+        #expect(shown.stderr.contains("disk quota exceeded"), "\(shown.stderr)")
+        let notes = try cli.run(["note", "ls", "contos-0001"])
+        #expect(notes.status == 1 && !notes.stdout.contains("Seen by physio"), "\(notes.stdout)")
+        withExtendedLifetime(h) {}
+    }
+
     /// What the chain alone cannot see: records cut from its end, or all of them, or the cache
     /// file replaced. The mark kept beside the database (last record's number and hash) sees it.
     @Test func aTrailEmptiedCutShortOrReplacedIsFound() throws {

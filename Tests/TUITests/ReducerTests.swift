@@ -57,7 +57,7 @@ import TUI
         var s = Fixtures.state()
         _ = press(&s, .char("m"))
         #expect(s.masked)
-        #expect(press(&s, .char("L")) == [.audit(operation: "ScreenLock", patients: [], list: nil)])
+        #expect(press(&s, .char("L")) == [.audit(operation: .screenLock, patients: [], list: nil)])
         #expect(s.mode == .locked)
         #expect(press(&s, .enter) == [], "Enter alone does not unlock")
         #expect(press(&s, .char("q")) == [], "q is part of the secret, it does not quit")
@@ -67,7 +67,7 @@ import TUI
         #expect(press(&s, .enter) == [.checkUnlock("1234")])
         #expect(s.lock.typed.isEmpty, "the typed secret is not kept")
         #expect(press(&s, .char("9")) == [] && s.lock.typed.isEmpty, "keys wait while the check runs")
-        #expect(Reducer.reduce(&s, .unlockChecked(true)) == [.audit(operation: "ScreenUnlock", patients: [], list: nil)])
+        #expect(Reducer.reduce(&s, .unlockChecked(true)) == [.audit(operation: .screenUnlock, patients: [], list: nil)])
         #expect(s.mode == .browse)
         #expect(s.masked, "unlocking keeps the mask")
     }
@@ -78,7 +78,7 @@ import TUI
         for attempt in 1...5 {
             _ = press(&s, .char("0"), .char("0"), .char("0"), .char("0"))
             #expect(press(&s, .enter) == [.checkUnlock("0000")])
-            #expect(Reducer.reduce(&s, .unlockChecked(false)) == [.audit(operation: "ScreenUnlockFailed", patients: [], list: nil)])
+            #expect(Reducer.reduce(&s, .unlockChecked(false)) == [.audit(operation: .screenUnlockFailed, patients: [], list: nil)])
             #expect(s.mode == .locked)
             #expect((attempt < 5) == (s.lock.blockedUntil == nil), "attempt \(attempt)")
         }
@@ -100,7 +100,7 @@ import TUI
         s.lockAfter = 300
         #expect(Reducer.reduce(&s, .clockTicked(Fixtures.now.addingTimeInterval(299))) == [])
         #expect(s.mode == .browse)
-        #expect(Reducer.reduce(&s, .clockTicked(Fixtures.now.addingTimeInterval(301))) == [.audit(operation: "ScreenLock", patients: [], list: nil)])
+        #expect(Reducer.reduce(&s, .clockTicked(Fixtures.now.addingTimeInterval(301))) == [.audit(operation: .screenLock, patients: [], list: nil)])
         #expect(s.mode == .locked)
     }
 
@@ -118,7 +118,7 @@ import TUI
         #expect(press(&s, .down) == [.loadDetail(id: "p3")])
         #expect(s.search.focusResults)
         #expect(press(&s, .char("a")) == [.addToList(id: "p3", list: "4 West high risk")])
-        #expect(press(&s, .enter) == [.loadDetail(id: "p3"), .audit(operation: "PatientView", patients: ["p3"], list: nil)])
+        #expect(press(&s, .enter) == [.loadDetail(id: "p3"), .audit(operation: .patientView, patients: ["p3"], list: nil)])
         _ = press(&s, .escape)
         #expect(s.mode == .browse)
     }
@@ -153,7 +153,7 @@ import TUI
         var s = Fixtures.state()
         #expect(press(&s, .char("p")) == [.loadDetail(id: "p1")])
         #expect(s.mode == .present)
-        #expect(press(&s, .right) == [.loadDetail(id: "p3"), .audit(operation: "PatientView", patients: ["p3"], list: "4 West high risk")])
+        #expect(press(&s, .right) == [.loadDetail(id: "p3"), .audit(operation: .patientView, patients: ["p3"], list: "4 West high risk")])
         #expect(s.presentIndex == 1)
         _ = press(&s, .left, .left)
         #expect(s.presentIndex == 0)
