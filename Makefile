@@ -53,6 +53,12 @@ install: release ## Install rounds, rounds-sandbox and the themes under PREFIX (
 	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/rounds" $(DESTDIR)$(PREFIX)/bin/rounds
 	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/rounds-sandbox" $(DESTDIR)$(PREFIX)/bin/rounds-sandbox
 	install -m 0644 Themes/*.theme $(DESTDIR)$(PREFIX)/share/rounds/themes/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 0644 Docs/rounds.1 $(DESTDIR)$(PREFIX)/share/man/man1/rounds.1
+	"$$($(SWIFT) build -c release --show-bin-path)/rounds" completion bash \
+		> $(DESTDIR)$(PREFIX)/share/bash-completion/completions/rounds
+	"$$($(SWIFT) build -c release --show-bin-path)/rounds" completion zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_rounds
 
 clean: ## Remove build products
 	rm -rf .build

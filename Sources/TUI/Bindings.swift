@@ -6,6 +6,8 @@ public enum Command: String, Sendable, CaseIterable {
     case search, add, note, columns, sync, export, present, mask, lock, help, commandLine
     case sortNext, sortPrevious, sortReverse, removePatient, moveUp, moveDown, toggleMouse, failures, hypercapnic
     case presentNext, presentPrevious, unlock, eraseSecret, clearSecret, confirmYes, confirmNo
+    /// In the search field, the note editor and the command line.
+    case erase, newLine, save
 }
 
 /// One key binding: the single table the footer, the help overlay and Docs/keybindings.md come from.
@@ -62,22 +64,30 @@ public enum Bindings {
         Binding([.char(":")], .commandLine, "Command line: list create|rename|delete|default NAME, theme NAME, columns …, export …"),
     ]
 
+    /// Other keys type into the search field; `a` adds only while a result is selected.
     public static let search: [Binding] = [
         Binding([.enter], .open, "Search; on a result, open it", footer: "search/open"),
-        Binding([.char("a")], .add, "Add the selected result to the current list (when the query field is empty of new text)", footer: "add"),
-        Binding([.up], .up, "Previous result"),
+        Binding([.char("a")], .add, "Add the selected result to the current list (while a result is selected)", footer: "add"),
+        Binding([.up], .up, "Previous result (from the first: back to the field)"),
         Binding([.down], .down, "Next result"),
+        Binding([.backspace], .erase, "Erase the last character typed"),
         Binding([.escape], .back, "Close search", footer: "close"),
     ]
 
+    /// Other keys type into the note.
     public static let note: [Binding] = [
-        Binding([.ctrl("s")], .open, "Save the note", footer: "save"),
+        Binding([.ctrl("s")], .save, "Save the note", footer: "save"),
+        Binding([.enter], .newLine, "New line"),
+        Binding([.backspace], .erase, "Erase the last character typed"),
         Binding([.escape], .back, "Discard", footer: "discard"),
     ]
 
     public static let help: [Binding] = [
         Binding([.escape, .char("?"), .char("q")], .back, "Close help", footer: "close"),
-        Binding([.up, .down], .down, "Scroll"),
+        Binding([.up, .char("k")], .up, "Scroll up", footer: "scroll"),
+        Binding([.down, .char("j")], .down, "Scroll down"),
+        Binding([.pageUp], .pageUp, "Page up"),
+        Binding([.pageDown], .pageDown, "Page down"),
     ]
 
     public static let present: [Binding] = [
@@ -104,8 +114,10 @@ public enum Bindings {
         Binding([.escape, .char("f")], .back, "Close", footer: "close"),
     ]
 
+    /// Other keys type into the command line.
     public static let command: [Binding] = [
         Binding([.enter], .open, "Run the command", footer: "run"),
+        Binding([.backspace], .erase, "Erase the last character typed"),
         Binding([.escape], .back, "Cancel", footer: "cancel"),
     ]
 
@@ -127,12 +139,16 @@ public enum Bindings {
         table(for: mode).first { $0.keys.contains(key) }?.command
     }
 
+    /// The screens the help overlay and Docs/keybindings.md describe, in order.
+    public static let screens: [(title: String, mode: AppState.Mode)] = [
+        ("Lists and patients", .browse), ("Search", .search), ("Note editor", .note), ("Present mode", .present),
+        ("Command line", .command), ("Confirmation", .confirm), ("Sync failures", .failures), ("Help", .help),
+        ("Locked", .locked),
+    ]
+
     /// Docs/keybindings.md, generated from the tables above.
     public static var markdown: String {
         var out = "# Key bindings\n\nGenerated from the binding table in `Sources/TUI/Bindings.swift` (`rounds keys` prints it); the footer and the help overlay (`?` or F1) come from the same table.\n"
-        let screens: [(String, AppState.Mode)] = [("Lists and patients", .browse), ("Search", .search), ("Note editor", .note),
-                                                  ("Present mode", .present), ("Command line", .command), ("Confirmation", .confirm),
-                                                  ("Sync failures", .failures), ("Help", .help), ("Locked", .locked)]
         for (title, mode) in screens {
             out += "\n## \(title)\n\n| key | what it does |\n| --- | --- |\n"
             for b in table(for: mode) { out += "| `\(b.keyLabel)` | \(b.description) |\n" }

@@ -52,7 +52,7 @@ enum ColonCommand {
                 s.rows = Reducer.sorted(s.rows, s.sort, now: s.now)
                 return []
             } catch { return fail("\(error)") }
-        case "sync": return Keys.browse(&s, .char("s"))
+        case "sync": return Commands.startSync(&s)
         case "mouse":
             s.mouseEnabled = rest != "off"
             return [.setMouse(s.mouseEnabled)]

@@ -65,16 +65,50 @@ enum Overlays {
         screen.put("Ctrl-S save · Enter new line · Esc discard", x: r.x + 2, y: r.maxY - 2, style: theme.style("dim"))
     }
 
-    static func help(_ screen: inout Screen, _ s: AppState, _ theme: Theme) {
-        let bindings = Bindings.table(for: .browse)
-        let r = panel(s, height: bindings.count + 4)
-        screen.fill(r, style: theme.style("overlay"))
-        screen.box(r, title: "Keys — Esc to close", style: theme.style("border.focused"), titleStyle: theme.style("header"))
-        let visible = r.height - 2
-        let scroll = min(s.helpScroll, max(0, bindings.count - visible))
-        for (k, b) in bindings.dropFirst(scroll).prefix(visible).enumerated() {
-            screen.put(DisplayWidth.pad(b.keyLabel, to: 14), x: r.x + 2, y: r.y + 1 + k, style: theme.style("footer.key"))
-            screen.put(b.description, x: r.x + 17, y: r.y + 1 + k, style: theme.style("overlay"), maxWidth: r.width - 19)
+    /// One line of the help: a screen's title, or a key and what it does.
+    struct HelpLine: Equatable {
+        var keys: String
+        var text: String
+        var isTitle: Bool
+    }
+
+    /// Every screen's keys, from the binding table, each screen under its title.
+    static func helpLines() -> [HelpLine] {
+        var lines: [HelpLine] = []
+        for (title, mode) in Bindings.screens {
+            if !lines.isEmpty { lines.append(HelpLine(keys: "", text: "", isTitle: false)) }
+            lines.append(HelpLine(keys: "", text: title, isTitle: true))
+            for binding in Bindings.table(for: mode) {
+                lines.append(HelpLine(keys: binding.keyLabel, text: binding.description, isTitle: false))
+            }
+        }
+        return lines
+    }
+
+    static func helpPanel(_ state: AppState) -> Rect { panel(state, height: helpLines().count + 2) }
+
+    /// How many lines of the help fit at once.
+    static func helpVisibleLines(_ state: AppState) -> Int { helpPanel(state).height - 2 }
+
+    static func help(_ screen: inout Screen, _ state: AppState, _ theme: Theme) {
+        let lines = helpLines()
+        let frame = helpPanel(state)
+        let visible = frame.height - 2
+        let scroll = min(state.helpScroll, max(0, lines.count - visible))
+        let shown = "\(scroll + 1)–\(min(lines.count, scroll + visible)) of \(lines.count)"
+        let more = lines.count > visible ? " · ↑/↓ PgUp/PgDn scroll (\(shown))" : ""
+        screen.fill(frame, style: theme.style("overlay"))
+        screen.box(
+            frame, title: "Keys — Esc to close\(more)", style: theme.style("border.focused"),
+            titleStyle: theme.style("header"))
+        for (offset, line) in lines.dropFirst(scroll).prefix(visible).enumerated() {
+            let y = frame.y + 1 + offset
+            if line.isTitle {
+                screen.put(line.text, x: frame.x + 2, y: y, style: theme.style("header"), maxWidth: frame.width - 4)
+                continue
+            }
+            screen.put(DisplayWidth.pad(line.keys, to: 14), x: frame.x + 2, y: y, style: theme.style("footer.key"))
+            screen.put(line.text, x: frame.x + 17, y: y, style: theme.style("overlay"), maxWidth: frame.width - 19)
         }
     }
 

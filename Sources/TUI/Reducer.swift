@@ -188,38 +188,39 @@ public enum Reducer {
         return [.audit(operation: .screenUnlockFailed, patients: [], list: nil)]
     }
 
-    static func mouse(_ s: inout AppState, _ m: MouseEvent) -> [Effect] {
-        guard s.mode == .browse else { return [] }
-        let l = Layout(width: s.width, height: s.height)
-        switch m.kind {
+    /// Clicks and the wheel call the same commands as the keys.
+    static func mouse(_ state: inout AppState, _ event: MouseEvent) -> [Effect] {
+        guard state.mode == .browse else { return [] }
+        let layout = Layout(width: state.width, height: state.height)
+        let inLists = layout.lists.contains(x: event.x, y: event.y)
+        let inPatients = layout.patients.contains(x: event.x, y: event.y)
+        let inDetail = layout.detail.contains(x: event.x, y: event.y)
+        switch event.kind {
         case .wheelUp, .wheelDown:
-            let key: Key = m.kind == .wheelUp ? .up : .down
-            if l.detail.contains(x: m.x, y: m.y) { s.focus = .detail }
-            else if l.lists.contains(x: m.x, y: m.y) { s.focus = .lists }
-            else { s.focus = .patients }
-            return Keys.handle(&s, key)
+            state.focus = inDetail ? .detail : (inLists ? .lists : .patients)
+            return Commands.move(by: event.kind == .wheelUp ? -1 : 1, &state)
         case .click:
-            if l.lists.contains(x: m.x, y: m.y) {
-                let i = m.y - l.lists.y - 1
-                s.focus = .lists
-                guard s.lists.indices.contains(i), i != s.listIndex else { return [] }
-                s.listIndex = i; s.rowIndex = 0; s.rowScroll = 0; s.sort = nil
-                return [.loadRows(list: s.lists[i].name)]
+            if inLists {
+                state.focus = .lists
+                return Commands.selectList(event.y - layout.lists.y - 1, &state)
             }
-            if l.patients.contains(x: m.x, y: m.y) {
-                s.focus = .patients
-                if m.y == l.headerY, let c = Views.column(at: m.x, state: s) {
-                    s.sort = SortSpec(column: c, descending: s.sort?.column == c ? !(s.sort!.descending) : c == .news2)
-                    s.rows = sorted(s.rows, s.sort, now: s.now)
-                    return []
+            if inPatients {
+                state.focus = .patients
+                if event.y == layout.headerY, let column = Views.column(at: event.x, state: state) {
+                    return sortByHeader(column, &state)
                 }
-                let i = s.rowScroll + m.y - l.firstRowY
-                guard s.rows.indices.contains(i) else { return [] }
-                s.rowIndex = i
-                return [.loadDetail(id: s.rows[i].id)]
+                let index = state.rowScroll + event.y - layout.firstRowY
+                guard state.rows.indices.contains(index) else { return [] }
+                return Commands.selectRow(index, &state)
             }
-            if l.detail.contains(x: m.x, y: m.y) { s.focus = .detail }
+            if inDetail { state.focus = .detail }
             return []
         }
+    }
+
+    /// A click on a column header sorts by it; a second click reverses.
+    static func sortByHeader(_ column: Column, _ state: inout AppState) -> [Effect] {
+        guard let current = state.sort, current.column == column else { return Commands.sort(by: column, &state) }
+        return Commands.reverseSort(&state)
     }
 }

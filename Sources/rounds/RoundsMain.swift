@@ -14,7 +14,8 @@ struct RoundsMain {
             code = try await dispatch(command, words)
             TeamCommand.pushAfterCommand()
         } catch let e as UsageError {
-            Output.err("rounds: \(e.message)\nRun 'rounds help' for usage.")
+            let help = CommandTable.find(command) == nil ? "rounds help" : "rounds \(command) --help"
+            Output.err("rounds: \(e.message)\nRun '\(help)' for usage.")
             code = 2
         } catch let e as CLIError {
             Output.err("rounds: \(e.message)")
@@ -28,26 +29,25 @@ struct RoundsMain {
 
     static func dispatch(_ command: String, _ words: [String]) async throws -> Int32 {
         switch command {
-        case "": return try await AppCommand.run(words)
-        case "keys": FileHandle.standardOutput.write(Data(Bindings.markdown.utf8)); return 0
-        case "inspect": return try InspectCommand.run(words)
-        case "connect": return try await ConnectCommand.run(words)
-        case "key": return try KeyCommand.run(words)
-        case "lock": return try LockCommand.run(words)
-        case "team": return try TeamCommand.run(words)
-        case "metadata": return try await MetadataCommand.run(words)
-        case "search": return try await SearchCommand.run(words)
-        case "patient": return try await PatientCommand.run(words)
-        case "sync": return try await SyncCommand.run(words)
-        case "list": return try await ListCommand.run(words)
-        case "note": return try NoteCommand.run(words)
-        case "cache": return try CacheCommand.run(words)
-        case "export": return try ExportCommand.run(words)
-        case "audit": return try AuditCommand.run(words)
-        case "help", "--help", "-h": Output.out(Help.text); return 0
-        case "version", "--version": Output.out("rounds \(RoundsVersion.string)"); return 0
+        case "":
+            return try await AppCommand.run(words)
+        case "--help", "-h":
+            Output.out(CommandTable.summary)
+            return 0
+        case "--version":
+            Output.out("rounds \(RoundsVersion.string)")
+            return 0
         default:
+            break
+        }
+        guard let spec = CommandTable.find(command) else {
             throw UsageError(message: "unknown command '\(command)'")
         }
+        // Every command's usage, whatever else was typed with it.
+        if words.contains("--help") || words.contains("-h") {
+            Output.out(spec.help)
+            return 0
+        }
+        return try await spec.run(words)
     }
 }
