@@ -4,7 +4,7 @@ SWIFT ?= swift
 CORPUS ?= Tests/Corpus
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build release test demo bench chaos mutate install clean
+.PHONY: lint format help deps build release test demo bench chaos mutate install clean
 # A private Python for the third-party FHIR validator the tests use (not the system's packages).
 PYVENV ?= .build/pyvenv
 
@@ -44,6 +44,13 @@ bench: release ## Measure sync, offline search and TUI figures (release build)
 
 chaos: build ## Rounds against every adversary profile of the sandbox: result, peak memory, time to give up
 	@ROUNDS_BIN_DIR="$$($(SWIFT) build --show-bin-path)" python3 Scripts/chaos_matrix.py $(ONLY)
+
+lint: ## swift format lint --strict (.swift-format: 120 columns), then Scripts/lint.py (long strings, file names, audit writes)
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
+	python3 Scripts/lint.py
+
+format: ## Rewrite the sources in the committed style (swift format)
+	$(SWIFT) format format --in-place --recursive --parallel Sources Tests Package.swift
 
 mutate: deps ## Apply each named mutation (Scripts/mutations.txt) to a copy of HEAD; fail unless every one is caught
 	@python3 Scripts/mutate.py "$(ONLY)"

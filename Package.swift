@@ -30,29 +30,54 @@ let package = Package(
         .target(name: "FHIRAdapters", dependencies: ["Clinical", "JSONKit"]),
         .target(name: "FHIRClient", dependencies: ["FHIRAdapters", "Clinical", "JOSE", "CCurl"]),
         .target(name: "Store", dependencies: ["Clinical", "JSONKit", "CSQLite", "CCrypto", "CPostgres"]),
-        .target(name: "RoundsCore", dependencies: ["Clinical", "JSONKit", "FHIRAdapters", "FHIRClient", "Store", "JOSE", "TextSafety",
-                                                  "CCrypto", "CPAM"]),
+        .target(
+            name: "RoundsCore",
+            dependencies: [
+                "Clinical", "JSONKit", "FHIRAdapters", "FHIRClient", "Store", "JOSE", "TextSafety",
+                "CCrypto", "CPAM",
+            ]),
         .target(name: "ScreenKit", dependencies: ["TextSafety"]),
         .target(name: "TUI", dependencies: ["RoundsCore", "ScreenKit"]),
         .target(name: "CursesBackend", dependencies: ["ScreenKit", "CNCurses"]),
         .target(name: "Sandbox", dependencies: ["FHIRAdapters", "Clinical", "CCrypto", "JOSE"]),
-        .executableTarget(name: "rounds", dependencies: ["JSONKit", "RoundsCore", "TUI", "CursesBackend", "FHIRClient", "FHIRAdapters", "Store", "Clinical", "ScreenKit",
-                                                    "JOSE", "TextSafety"]),
+        .executableTarget(
+            name: "rounds",
+            dependencies: [
+                "JSONKit", "RoundsCore", "TUI", "CursesBackend", "FHIRClient", "FHIRAdapters", "Store", "Clinical",
+                "ScreenKit",
+                "JOSE", "TextSafety",
+            ]),
         .executableTarget(name: "rounds-sandbox", dependencies: ["Sandbox"]),
-        .target(name: "TestSupport", dependencies: ["Clinical", "FHIRAdapters", "Sandbox", "CSQLite"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["Clinical", "FHIRAdapters", "Sandbox", "CSQLite"],
+            path: "Tests/TestSupport"),
         // Measurements for `make bench` (not a product; lives with the tests).
-        .executableTarget(name: "rounds-bench", dependencies: ["Clinical", "Store", "RoundsCore", "TUI", "ScreenKit", "CursesBackend", "FHIRClient"],
-                          path: "Tests/Benchmarks"),
+        .executableTarget(
+            name: "rounds-bench",
+            dependencies: ["Clinical", "Store", "RoundsCore", "TUI", "ScreenKit", "CursesBackend", "FHIRClient"],
+            path: "Tests/Benchmarks"),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSONKit", "TestSupport"]),
-        .testTarget(name: "FHIRAdaptersTests", dependencies: ["FHIRAdapters", "Clinical", "TestSupport", "FHIRClient", "RoundsCore"]),
-        .testTarget(name: "FHIRClientTests", dependencies: ["TestSupport", "FHIRClient", "FHIRAdapters", "Clinical", "Sandbox", "JOSE"]),
+        .testTarget(
+            name: "FHIRAdaptersTests",
+            dependencies: ["FHIRAdapters", "Clinical", "TestSupport", "FHIRClient", "RoundsCore"]),
+        .testTarget(
+            name: "FHIRClientTests",
+            dependencies: ["TestSupport", "FHIRClient", "FHIRAdapters", "Clinical", "Sandbox", "JOSE"]),
         .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store", "Clinical", "CSQLite", "JSONKit"]),
-        .testTarget(name: "RoundsCoreTests", dependencies: ["TestSupport", "RoundsCore", "Store", "Clinical", "Sandbox", "FHIRClient"]),
+        .testTarget(
+            name: "RoundsCoreTests",
+            dependencies: ["TestSupport", "RoundsCore", "Store", "Clinical", "Sandbox", "FHIRClient"]),
         .testTarget(name: "ScreenKitTests", dependencies: ["ScreenKit", "TextSafety"]),
-        .testTarget(name: "TUITests", dependencies: ["TestSupport", "TUI", "ScreenKit", "RoundsCore", "Clinical", "Store"], exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Store", "CSQLite", "Clinical", "FHIRAdapters", "Sandbox",
-                                                        "RoundsCore", "TUI", "ScreenKit", "FHIRClient", "TextSafety"]),
+        .testTarget(
+            name: "TUITests", dependencies: ["TestSupport", "TUI", "ScreenKit", "RoundsCore", "Clinical", "Store"],
+            exclude: ["Snapshots"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "TestSupport", "Store", "CSQLite", "Clinical", "FHIRAdapters", "Sandbox",
+                "RoundsCore", "TUI", "ScreenKit", "FHIRClient", "TextSafety",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,11 +10,18 @@ public struct Allergy: Sendable, Hashable, Codable {
     public var note: String?
     public var reactions: [AllergyReaction]
 
-    public init(substance: String, status: String? = nil, clinicalStatus: String? = nil, verificationStatus: String? = nil,
-                criticality: String? = nil, recorded: FHIRDate? = nil, note: String? = nil, reactions: [AllergyReaction] = []) {
-        self.substance = substance; self.status = status; self.clinicalStatus = clinicalStatus
-        self.verificationStatus = verificationStatus; self.criticality = criticality
-        self.recorded = recorded; self.note = note; self.reactions = reactions
+    public init(
+        substance: String, status: String? = nil, clinicalStatus: String? = nil, verificationStatus: String? = nil,
+        criticality: String? = nil, recorded: FHIRDate? = nil, note: String? = nil, reactions: [AllergyReaction] = []
+    ) {
+        self.substance = substance
+        self.status = status
+        self.clinicalStatus = clinicalStatus
+        self.verificationStatus = verificationStatus
+        self.criticality = criticality
+        self.recorded = recorded
+        self.note = note
+        self.reactions = reactions
     }
 
     /// `Penicillin V — anaphylaxis, urticaria`.
@@ -36,7 +43,9 @@ public struct AllergyReaction: Sendable, Hashable, Codable {
     public var manifestations: [String]
     public var severity: String?
     public init(substance: String? = nil, manifestations: [String] = [], severity: String? = nil) {
-        self.substance = substance; self.manifestations = manifestations; self.severity = severity
+        self.substance = substance
+        self.manifestations = manifestations
+        self.severity = severity
     }
 }
 
@@ -44,10 +53,14 @@ public struct AllergyReaction: Sendable, Hashable, Codable {
 extension Allergy {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(substance, forKey: .substance); try c.encode(status, forKey: .status)
-        try c.encode(clinicalStatus, forKey: .clinicalStatus); try c.encode(verificationStatus, forKey: .verificationStatus)
-        try c.encode(criticality, forKey: .criticality); try c.encode(recorded, forKey: .recorded)
-        try c.encode(note, forKey: .note); try c.encode(reactions, forKey: .reactions)
+        try c.encode(substance, forKey: .substance)
+        try c.encode(status, forKey: .status)
+        try c.encode(clinicalStatus, forKey: .clinicalStatus)
+        try c.encode(verificationStatus, forKey: .verificationStatus)
+        try c.encode(criticality, forKey: .criticality)
+        try c.encode(recorded, forKey: .recorded)
+        try c.encode(note, forKey: .note)
+        try c.encode(reactions, forKey: .reactions)
     }
 }
 
@@ -55,7 +68,8 @@ extension Allergy {
 extension AllergyReaction {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(substance, forKey: .substance); try c.encode(manifestations, forKey: .manifestations)
+        try c.encode(substance, forKey: .substance)
+        try c.encode(manifestations, forKey: .manifestations)
         try c.encode(severity, forKey: .severity)
     }
 }

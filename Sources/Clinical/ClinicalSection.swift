@@ -53,8 +53,10 @@ public struct SectionState: Sendable, Hashable, Codable {
     /// data shown may miss older records.
     public var incomplete: String?
 
-    public init(_ status: SectionStatus, fetchedAt: Date? = nil, stale: Bool = false, staleReason: String? = nil,
-                incomplete: String? = nil) {
+    public init(
+        _ status: SectionStatus, fetchedAt: Date? = nil, stale: Bool = false, staleReason: String? = nil,
+        incomplete: String? = nil
+    ) {
         self.status = status
         self.fetchedAt = fetchedAt
         self.stale = stale

@@ -7,8 +7,10 @@ public struct Condition: Sendable, Hashable, Codable {
     /// `confirmed`, `provisional`, `refuted`… (DSTU2 `verificationStatus` too).
     public var verificationStatus: String?
 
-    public init(display: String, recorded: FHIRDate? = nil, severity: String? = nil, clinicalStatus: String? = nil,
-                verificationStatus: String? = nil) {
+    public init(
+        display: String, recorded: FHIRDate? = nil, severity: String? = nil, clinicalStatus: String? = nil,
+        verificationStatus: String? = nil
+    ) {
         self.display = display
         self.recorded = recorded
         self.severity = severity

@@ -4,6 +4,8 @@ public struct DataWarning: Sendable, Hashable, Codable {
     public var value: String?
     public var reason: String
     public init(path: String, value: String?, reason: String) {
-        self.path = path; self.value = value; self.reason = reason
+        self.path = path
+        self.value = value
+        self.reason = reason
     }
 }

@@ -29,8 +29,14 @@ public struct FHIRDate: Sendable, Hashable, Codable, CustomStringConvertible {
     public init(_ raw: String) {
         self.raw = raw
         if let p = FHIRDate.parse(raw) {
-            precision = p.precision; year = p.year; month = p.month; day = p.day
-            hour = p.hour; minute = p.minute; second = p.second; utcOffsetSeconds = p.offset
+            precision = p.precision
+            year = p.year
+            month = p.month
+            day = p.day
+            hour = p.hour
+            minute = p.minute
+            second = p.second
+            utcOffsetSeconds = p.offset
             let days = FHIRDate.daysFromCivil(p.year, p.month ?? 1, p.day ?? 1)
             let wallClock = Double(days * 86400 + (p.hour ?? 0) * 3600 + (p.minute ?? 0) * 60) + (p.second ?? 0)
             // A time sent without a zone is taken as this workstation's local time (the mappers
@@ -38,8 +44,15 @@ public struct FHIRDate: Sendable, Hashable, Codable, CustomStringConvertible {
             let offset = p.offset ?? (p.hour == nil ? 0 : FHIRDate.localOffset(atWallClock: wallClock))
             epoch = wallClock - Double(offset)
         } else {
-            precision = .unparsed; year = nil; month = nil; day = nil
-            hour = nil; minute = nil; second = nil; utcOffsetSeconds = nil; epoch = nil
+            precision = .unparsed
+            year = nil
+            month = nil
+            day = nil
+            hour = nil
+            minute = nil
+            second = nil
+            utcOffsetSeconds = nil
+            epoch = nil
         }
     }
 
@@ -91,7 +104,8 @@ public struct FHIRDate: Sendable, Hashable, Codable, CustomStringConvertible {
         let now = calendar.dateComponents([.year, .month, .day], from: reference)
         guard let ny = now.year, let nm = now.month, let nd = now.day else { return nil }
         var age = ny - year
-        let bm = month ?? 1, bd = day ?? 1
+        let bm = month ?? 1
+        let bd = day ?? 1
         if (nm, nd) < (bm, bd) { age -= 1 }
         return age >= 0 ? age : nil
     }
@@ -106,13 +120,20 @@ public struct FHIRDate: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `2026-11-25T13:00:00Z` for an instant.
     public static func iso8601(_ date: Date) -> String {
         let c = gregorianUTC.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0,
-                      c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0,
+            c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
     private struct Parts {
-        var precision: Precision; var year: Int; var month: Int?; var day: Int?
-        var hour: Int?; var minute: Int?; var second: Double?; var offset: Int?
+        var precision: Precision
+        var year: Int
+        var month: Int?
+        var day: Int?
+        var hour: Int?
+        var minute: Int?
+        var second: Double?
+        var offset: Int?
     }
 
     private static func parse(_ s: String) -> Parts? {
@@ -130,7 +151,8 @@ public struct FHIRDate: Sendable, Hashable, Codable, CustomStringConvertible {
         }
         func expect(_ ch: UInt8) -> Bool {
             guard i < b.count, b[i] == ch else { return false }
-            i += 1; return true
+            i += 1
+            return true
         }
         guard let y = digits(4), y > 0 else { return nil }
         if i == b.count { return Parts(precision: .year, year: y) }
@@ -142,17 +164,25 @@ public struct FHIRDate: Sendable, Hashable, Codable, CustomStringConvertible {
         var sec: Double? = nil
         if expect(58) {
             guard let ss = digits(2), ss < 61 else { return nil }
-            var fraction = 0.0, scale = 0.1
+            var fraction = 0.0
+            var scale = 0.1
             if expect(46) {
                 var any = false
-                while i < b.count, b[i] >= 48, b[i] <= 57 { fraction += Double(b[i] - 48) * scale; scale /= 10; i += 1; any = true }
+                while i < b.count, b[i] >= 48, b[i] <= 57 {
+                    fraction += Double(b[i] - 48) * scale
+                    scale /= 10
+                    i += 1
+                    any = true
+                }
                 guard any else { return nil }
             }
             sec = Double(ss) + fraction
         }
         var offset: Int? = nil
         if i < b.count {
-            if expect(90) { offset = 0 } else {
+            if expect(90) {
+                offset = 0
+            } else {
                 guard i < b.count, b[i] == 43 || b[i] == 45 else { return nil }
                 let sign = b[i] == 45 ? -1 : 1
                 i += 1
@@ -178,7 +208,7 @@ extension FHIRDate {
     /// so "latest" never picks a value nobody can read as a date.
     public static func isEarlier(_ a: FHIRDate?, _ b: FHIRDate?) -> Bool {
         switch (a?.epoch, b?.epoch) {
-        case let (x?, y?): return x < y
+        case (let x?, let y?): return x < y
         case (nil, _?): return true
         default: return false
         }

@@ -6,8 +6,10 @@ public struct Medication: Sendable, Hashable, Codable {
     public var dosage: [String]
     public var ended: FHIRDate?
     public var status: String?
-    public init(name: String, authored: FHIRDate? = nil, prescriber: String? = nil, dosage: [String] = [],
-                ended: FHIRDate? = nil, status: String? = nil) {
+    public init(
+        name: String, authored: FHIRDate? = nil, prescriber: String? = nil, dosage: [String] = [],
+        ended: FHIRDate? = nil, status: String? = nil
+    ) {
         self.name = name
         self.authored = authored
         self.prescriber = prescriber

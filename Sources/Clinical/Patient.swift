@@ -7,10 +7,16 @@ public struct Patient: Sendable, Hashable, Codable {
     public var mrn: String?
     public var generalPractitioner: [String]
 
-    public init(id: String, name: PersonName? = nil, gender: String? = nil, birthDate: FHIRDate? = nil,
-                mrn: String? = nil, generalPractitioner: [String] = []) {
-        self.id = id; self.name = name; self.gender = gender; self.birthDate = birthDate
-        self.mrn = mrn; self.generalPractitioner = generalPractitioner
+    public init(
+        id: String, name: PersonName? = nil, gender: String? = nil, birthDate: FHIRDate? = nil,
+        mrn: String? = nil, generalPractitioner: [String] = []
+    ) {
+        self.id = id
+        self.name = name
+        self.gender = gender
+        self.birthDate = birthDate
+        self.mrn = mrn
+        self.generalPractitioner = generalPractitioner
     }
 
     /// `Family, Given` or `(no name)`.

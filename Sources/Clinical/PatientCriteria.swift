@@ -11,10 +11,18 @@ public struct PatientCriteria: Sendable, Equatable {
     /// Page size.
     public var count: Int
 
-    public init(name: String? = nil, family: String? = nil, given: String? = nil, mrn: String? = nil,
-                birthDate: String? = nil, gender: String? = nil, id: String? = nil, count: Int = 25) {
-        self.name = name; self.family = family; self.given = given; self.mrn = mrn
-        self.birthDate = birthDate; self.gender = gender; self.id = id; self.count = count
+    public init(
+        name: String? = nil, family: String? = nil, given: String? = nil, mrn: String? = nil,
+        birthDate: String? = nil, gender: String? = nil, id: String? = nil, count: Int = 25
+    ) {
+        self.name = name
+        self.family = family
+        self.given = given
+        self.mrn = mrn
+        self.birthDate = birthDate
+        self.gender = gender
+        self.id = id
+        self.count = count
     }
 
     public var isEmpty: Bool { [name, family, given, mrn, birthDate, gender, id].allSatisfy { $0?.isEmpty ?? true } }

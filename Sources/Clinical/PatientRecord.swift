@@ -19,14 +19,24 @@ public struct PatientRecord: Sendable, Hashable {
     public var fetchedAt: Date?
     public var warnings: [DataWarning]
 
-    public init(patient: Patient, fhirVersion: FHIRRelease? = nil, latestVitals: [VitalSign] = [],
-                vitalHistory: [VitalSign] = [], lastEncounter: Encounter? = nil, conditions: [Condition] = [],
-                allergies: [Allergy] = [], medications: [Medication] = [], coverage: [Coverage] = [],
-                sections: [ClinicalSection: SectionState] = [:], fetchedAt: Date? = nil, warnings: [DataWarning] = []) {
-        self.patient = patient; self.fhirVersion = fhirVersion; self.latestVitals = latestVitals
-        self.vitalHistory = vitalHistory; self.lastEncounter = lastEncounter; self.conditions = conditions
-        self.allergies = allergies; self.medications = medications; self.coverage = coverage
-        self.sections = sections; self.fetchedAt = fetchedAt; self.warnings = warnings
+    public init(
+        patient: Patient, fhirVersion: FHIRRelease? = nil, latestVitals: [VitalSign] = [],
+        vitalHistory: [VitalSign] = [], lastEncounter: Encounter? = nil, conditions: [Condition] = [],
+        allergies: [Allergy] = [], medications: [Medication] = [], coverage: [Coverage] = [],
+        sections: [ClinicalSection: SectionState] = [:], fetchedAt: Date? = nil, warnings: [DataWarning] = []
+    ) {
+        self.patient = patient
+        self.fhirVersion = fhirVersion
+        self.latestVitals = latestVitals
+        self.vitalHistory = vitalHistory
+        self.lastEncounter = lastEncounter
+        self.conditions = conditions
+        self.allergies = allergies
+        self.medications = medications
+        self.coverage = coverage
+        self.sections = sections
+        self.fetchedAt = fetchedAt
+        self.warnings = warnings
     }
 
     public var id: String { patient.id }
@@ -63,10 +73,13 @@ extension PatientRecord: Codable {
         var text: String?
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(display, forKey: .display); try c.encode(family, forKey: .family)
-            try c.encode(given, forKey: .given); try c.encode(prefix, forKey: .prefix)
+            try c.encode(display, forKey: .display)
+            try c.encode(family, forKey: .family)
+            try c.encode(given, forKey: .given)
+            try c.encode(prefix, forKey: .prefix)
             try c.encode(suffix ?? [], forKey: .suffix)
-            try c.encode(use, forKey: .use); try c.encode(text, forKey: .text)
+            try c.encode(use, forKey: .use)
+            try c.encode(text, forKey: .text)
         }
     }
 
@@ -75,8 +88,10 @@ extension PatientRecord: Codable {
         try c.encode(patient.id, forKey: .id)
         try c.encode(fhirVersion, forKey: .fhirVersion)
         let n = patient.name
-        try c.encode(NameJSON(display: patient.displayName, family: n?.family, given: n?.given ?? [],
-                              prefix: n?.prefix ?? [], suffix: n?.suffix, use: n?.use, text: n?.text), forKey: .name)
+        try c.encode(
+            NameJSON(
+                display: patient.displayName, family: n?.family, given: n?.given ?? [],
+                prefix: n?.prefix ?? [], suffix: n?.suffix, use: n?.use, text: n?.text), forKey: .name)
         try c.encode(patient.gender, forKey: .gender)
         try c.encode(patient.birthDate, forKey: .birthDate)
         try c.encode(patient.mrn, forKey: .mrn)
@@ -100,14 +115,16 @@ extension PatientRecord: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let name = try c.decodeIfPresent(NameJSON.self, forKey: .name)
         let personName = name.flatMap { n -> PersonName? in
-            let p = PersonName(family: n.family, given: n.given, prefix: n.prefix, suffix: n.suffix ?? [], use: n.use, text: n.text)
+            let p = PersonName(
+                family: n.family, given: n.given, prefix: n.prefix, suffix: n.suffix ?? [], use: n.use, text: n.text)
             return p.family == nil && p.given.isEmpty && p.text == nil ? nil : p
         }
-        patient = Patient(id: try c.decode(String.self, forKey: .id), name: personName,
-                          gender: try c.decodeIfPresent(String.self, forKey: .gender),
-                          birthDate: try c.decodeIfPresent(FHIRDate.self, forKey: .birthDate),
-                          mrn: try c.decodeIfPresent(String.self, forKey: .mrn),
-                          generalPractitioner: try c.decodeIfPresent([String].self, forKey: .generalPractitioner) ?? [])
+        patient = Patient(
+            id: try c.decode(String.self, forKey: .id), name: personName,
+            gender: try c.decodeIfPresent(String.self, forKey: .gender),
+            birthDate: try c.decodeIfPresent(FHIRDate.self, forKey: .birthDate),
+            mrn: try c.decodeIfPresent(String.self, forKey: .mrn),
+            generalPractitioner: try c.decodeIfPresent([String].self, forKey: .generalPractitioner) ?? [])
         fhirVersion = try c.decodeIfPresent(FHIRRelease.self, forKey: .fhirVersion)
         latestVitals = try c.decodeIfPresent([VitalSign].self, forKey: .latestVitals) ?? []
         vitalHistory = try c.decodeIfPresent([VitalSign].self, forKey: .vitalHistory) ?? []
@@ -120,7 +137,9 @@ extension PatientRecord: Codable {
         if c.contains(.sections) {
             let sc = try c.nestedContainer(keyedBy: SectionKey.self, forKey: .sections)
             for key in sc.allKeys {
-                if let s = ClinicalSection(rawValue: key.stringValue) { secs[s] = try sc.decode(SectionState.self, forKey: key) }
+                if let s = ClinicalSection(rawValue: key.stringValue) {
+                    secs[s] = try sc.decode(SectionState.self, forKey: key)
+                }
             }
         }
         sections = secs
@@ -140,7 +159,8 @@ extension PatientRecord {
     /// The JSON form documented in Docs/cli-json.md (sorted keys, ISO dates).
     public static func jsonEncoder(pretty: Bool = true) -> JSONEncoder {
         let e = JSONEncoder()
-        e.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        e.outputFormatting =
+            pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return e
     }
 }

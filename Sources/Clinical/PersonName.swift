@@ -1,3 +1,5 @@
+import Foundation
+
 /// A person's name as parts, with the display forms Rounds shows.
 public struct PersonName: Sendable, Hashable, Codable {
     public var family: String?
@@ -9,10 +11,16 @@ public struct PersonName: Sendable, Hashable, Codable {
     /// FHIR `text`: the name as one string, when the server sends it.
     public var text: String?
 
-    public init(family: String? = nil, given: [String] = [], prefix: [String] = [], suffix: [String] = [],
-                use: String? = nil, text: String? = nil) {
-        self.family = family; self.given = given; self.prefix = prefix; self.suffix = suffix
-        self.use = use; self.text = text
+    public init(
+        family: String? = nil, given: [String] = [], prefix: [String] = [], suffix: [String] = [],
+        use: String? = nil, text: String? = nil
+    ) {
+        self.family = family
+        self.given = given
+        self.prefix = prefix
+        self.suffix = suffix
+        self.use = use
+        self.text = text
     }
 
     /// `Family, Given Middle`; the `text` when there are no parts; `(no name)` when there is nothing.
@@ -57,4 +65,3 @@ extension String {
         return trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
-import Foundation

@@ -11,10 +11,17 @@ public struct SectionDigest: Sendable, Hashable {
     public var medications: Int
     public var payor: String?
 
-    public init(activeAllergies: Int = 0, firstAllergy: String? = nil, allergiesEmpty: Bool = false, conditions: Int = 0,
-                firstCondition: String? = nil, medications: Int = 0, payor: String? = nil) {
-        self.activeAllergies = activeAllergies; self.firstAllergy = firstAllergy; self.allergiesEmpty = allergiesEmpty
-        self.conditions = conditions; self.firstCondition = firstCondition; self.medications = medications; self.payor = payor
+    public init(
+        activeAllergies: Int = 0, firstAllergy: String? = nil, allergiesEmpty: Bool = false, conditions: Int = 0,
+        firstCondition: String? = nil, medications: Int = 0, payor: String? = nil
+    ) {
+        self.activeAllergies = activeAllergies
+        self.firstAllergy = firstAllergy
+        self.allergiesEmpty = allergiesEmpty
+        self.conditions = conditions
+        self.firstCondition = firstCondition
+        self.medications = medications
+        self.payor = payor
     }
 
     public init(record r: PatientRecord) {
@@ -22,9 +29,10 @@ public struct SectionDigest: Sendable, Hashable {
         // Counts are of what is current: resolved problems and stopped orders are history.
         let currentConditions = r.conditions.filter { !$0.isInactive }
         let currentMedications = r.medications.filter(\.isCurrent)
-        self.init(activeAllergies: active.count, firstAllergy: active.first?.substance,
-                  allergiesEmpty: r.state(of: .allergies).status == .empty,
-                  conditions: currentConditions.count, firstCondition: currentConditions.first?.display,
-                  medications: currentMedications.count, payor: r.coverage.first?.payor)
+        self.init(
+            activeAllergies: active.count, firstAllergy: active.first?.substance,
+            allergiesEmpty: r.state(of: .allergies).status == .empty,
+            conditions: currentConditions.count, firstCondition: currentConditions.first?.display,
+            medications: currentMedications.count, payor: r.coverage.first?.payor)
     }
 }

@@ -48,7 +48,9 @@ public enum Units {
     /// Why a unit-less temperature was read as it was, for a warning next to the score.
     public static func unitlessTemperatureNote(_ value: Double) -> String {
         if (25...45).contains(value) { return "temperature \(VitalSign.number(value)) sent without a unit; read as °C" }
-        if (77...113).contains(value) { return "temperature \(VitalSign.number(value)) sent without a unit; read as °F" }
+        if (77...113).contains(value) {
+            return "temperature \(VitalSign.number(value)) sent without a unit; read as °F"
+        }
         return "temperature \(VitalSign.number(value)) sent without a unit is not a body temperature; not scored"
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One vital-sign reading: a quantity, a panel of components (blood pressure), or a value that is
 /// not a number (kept as `text`).
 public struct VitalSign: Sendable, Hashable, Codable {
@@ -27,14 +29,17 @@ public struct VitalSign: Sendable, Hashable, Codable {
     private var extras: VitalExtras?
 
     private mutating func setExtras(comparator: String?, valueCodes: [String]) {
-        extras = comparator == nil && valueCodes.isEmpty ? nil : VitalExtras(comparator: comparator, valueCodes: valueCodes)
+        extras =
+            comparator == nil && valueCodes.isEmpty ? nil : VitalExtras(comparator: comparator, valueCodes: valueCodes)
     }
     public var effective: FHIRDate?
     public var components: [VitalComponent]
 
-    public init(code: String, display: String? = nil, value: Double? = nil, unit: String? = nil,
-                text: String? = nil, effective: FHIRDate? = nil, components: [VitalComponent] = [],
-                comparator: String? = nil, valueCodes: [String] = []) {
+    public init(
+        code: String, display: String? = nil, value: Double? = nil, unit: String? = nil,
+        text: String? = nil, effective: FHIRDate? = nil, components: [VitalComponent] = [],
+        comparator: String? = nil, valueCodes: [String] = []
+    ) {
         self.code = code
         self.display = display
         self.value = value
@@ -50,16 +55,22 @@ public struct VitalSign: Sendable, Hashable, Codable {
     /// list ask for it many times per patient; looking it up each time showed in profiles).
     public private(set) var kind: VitalKind?
 
-    private enum CodingKeys: String, CodingKey { case code, display, value, comparator, unit, text, valueCodes, effective, components }
+    private enum CodingKeys: String, CodingKey {
+        case code, display, value, comparator, unit, text, valueCodes, effective, components
+    }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(code: try c.decode(String.self, forKey: .code), display: try c.decodeIfPresent(String.self, forKey: .display),
-                  value: try c.decodeIfPresent(Double.self, forKey: .value), unit: try c.decodeIfPresent(String.self, forKey: .unit),
-                  text: try c.decodeIfPresent(String.self, forKey: .text), effective: try c.decodeIfPresent(FHIRDate.self, forKey: .effective),
-                  components: try c.decodeIfPresent([VitalComponent].self, forKey: .components) ?? [],
-                  comparator: try c.decodeIfPresent(String.self, forKey: .comparator),
-                  valueCodes: try c.decodeIfPresent([String].self, forKey: .valueCodes) ?? [])
+        self.init(
+            code: try c.decode(String.self, forKey: .code),
+            display: try c.decodeIfPresent(String.self, forKey: .display),
+            value: try c.decodeIfPresent(Double.self, forKey: .value),
+            unit: try c.decodeIfPresent(String.self, forKey: .unit),
+            text: try c.decodeIfPresent(String.self, forKey: .text),
+            effective: try c.decodeIfPresent(FHIRDate.self, forKey: .effective),
+            components: try c.decodeIfPresent([VitalComponent].self, forKey: .components) ?? [],
+            comparator: try c.decodeIfPresent(String.self, forKey: .comparator),
+            valueCodes: try c.decodeIfPresent([String].self, forKey: .valueCodes) ?? [])
     }
 
     /// A short human label: the known name, else the sent display, else the code.
@@ -117,8 +128,10 @@ public struct VitalComponent: Sendable, Hashable, Codable {
     public var comparator: String?
     public var unit: String?
     public var text: String?
-    public init(code: String, display: String? = nil, value: Double? = nil, unit: String? = nil, text: String? = nil,
-                comparator: String? = nil) {
+    public init(
+        code: String, display: String? = nil, value: Double? = nil, unit: String? = nil, text: String? = nil,
+        comparator: String? = nil
+    ) {
         self.code = code
         self.display = display
         self.value = value
@@ -131,13 +144,13 @@ public struct VitalComponent: Sendable, Hashable, Codable {
 extension String {
     var trimmingSpaces: String { trimmingCharacters(in: .whitespaces) }
 }
-import Foundation
 
 // Absent values are written as null so `--json` readers can rely on every key.
 extension VitalSign {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(code, forKey: .code); try c.encode(display, forKey: .display)
+        try c.encode(code, forKey: .code)
+        try c.encode(display, forKey: .display)
         try c.encode(value, forKey: .value)
         try c.encode(comparator, forKey: .comparator)
         try c.encode(unit, forKey: .unit)
@@ -152,7 +165,8 @@ extension VitalSign {
 extension VitalComponent {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(code, forKey: .code); try c.encode(display, forKey: .display)
+        try c.encode(code, forKey: .code)
+        try c.encode(display, forKey: .display)
         try c.encode(value, forKey: .value)
         try c.encode(unit, forKey: .unit)
         try c.encode(text, forKey: .text)
@@ -170,7 +184,9 @@ final class VitalExtras: Sendable, Hashable {
         self.valueCodes = valueCodes
     }
 
-    static func == (a: VitalExtras, b: VitalExtras) -> Bool { a.comparator == b.comparator && a.valueCodes == b.valueCodes }
+    static func == (a: VitalExtras, b: VitalExtras) -> Bool {
+        a.comparator == b.comparator && a.valueCodes == b.valueCodes
+    }
 
     func hash(into hasher: inout Hasher) {
         hasher.combine(comparator)

@@ -1,5 +1,5 @@
-import Foundation
 import CNCurses
+import Foundation
 import ScreenKit
 
 /// The only code that calls ncurses: sets the terminal up, copies changed cells, reads keys.
@@ -11,7 +11,10 @@ public final class CursesTerminal: TerminalDevice {
     private let colors: Int
     private var mouseOn = false
 
-    struct PairKey: Hashable { let fg: Int; let bg: Int }
+    struct PairKey: Hashable {
+        let fg: Int
+        let bg: Int
+    }
 
     /// Initialises ncurses (UTF-8 locale, raw keys, colours, mouse when asked).
     public init(mouse: Bool) {
@@ -44,7 +47,8 @@ public final class CursesTerminal: TerminalDevice {
     public func setMouse(_ on: Bool) {
         mouseOn = on
         if on {
-            _ = mousemask(rounds_BUTTON1_CLICKED | rounds_BUTTON1_PRESSED | rounds_BUTTON4_PRESSED | rounds_BUTTON5_PRESSED, nil)
+            _ = mousemask(
+                rounds_BUTTON1_CLICKED | rounds_BUTTON1_PRESSED | rounds_BUTTON4_PRESSED | rounds_BUTTON5_PRESSED, nil)
             mouseinterval(0)
         } else {
             _ = mousemask(0, nil)
@@ -94,7 +98,7 @@ public final class CursesTerminal: TerminalDevice {
             for cell in run.cells {
                 defer { x += 1 }
                 guard let ch = cell.character else { continue }
-                if run.y == screen.height - 1 && x == screen.width - 1 { continue }  // never scroll the screen
+                if run.y == screen.height - 1 && x == screen.width - 1 { continue } // never scroll the screen
                 wattr_set(win, attributes(cell.style), pair(cell.style), nil)
                 var w = String(ch).unicodeScalars.map { wchar_t(bitPattern: $0.value) }
                 w.append(0)
@@ -153,10 +157,15 @@ public final class CursesTerminal: TerminalDevice {
             var ev = MEVENT()
             guard getmouse(&ev) == OK else { return nil }
             let kind: MouseEvent.Kind
-            if ev.bstate & rounds_BUTTON4_PRESSED != 0 { kind = .wheelUp }
-            else if ev.bstate & rounds_BUTTON5_PRESSED != 0 { kind = .wheelDown }
-            else if ev.bstate & (rounds_BUTTON1_CLICKED | rounds_BUTTON1_PRESSED) != 0 { kind = .click }
-            else { return nil }
+            if ev.bstate & rounds_BUTTON4_PRESSED != 0 {
+                kind = .wheelUp
+            } else if ev.bstate & rounds_BUTTON5_PRESSED != 0 {
+                kind = .wheelDown
+            } else if ev.bstate & (rounds_BUTTON1_CLICKED | rounds_BUTTON1_PRESSED) != 0 {
+                kind = .click
+            } else {
+                return nil
+            }
             return .mouse(MouseEvent(kind: kind, x: Int(ev.x), y: Int(ev.y)))
         default:
             for n in 1...12 where code == rounds_KEY_F(Int32(n)) { return .function(n) }

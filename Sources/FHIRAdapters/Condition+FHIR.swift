@@ -10,10 +10,11 @@ extension Condition {
         // The clinician's words (`code.text`) before a coding's display, as in every other section.
         let display = Datatypes.conceptText(r["code"]) ?? Datatypes.narrative(r) ?? "(unnamed condition)"
         let key = ctx.profile.conditionRecordedKeys.first { r[$0] != nil }
-        self.init(display: display,
-                  recorded: key.flatMap { ctx.date(r[$0], path: "\(path).\($0)") },
-                  severity: Datatypes.conceptText(r["severity"]),
-                  clinicalStatus: clinical,
-                  verificationStatus: verification)
+        self.init(
+            display: display,
+            recorded: key.flatMap { ctx.date(r[$0], path: "\(path).\($0)") },
+            severity: Datatypes.conceptText(r["severity"]),
+            clinicalStatus: clinical,
+            verificationStatus: verification)
     }
 }

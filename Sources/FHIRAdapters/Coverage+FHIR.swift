@@ -6,9 +6,10 @@ extension Coverage {
         let path = "Coverage[\(index)]"
         self.init()
         let payors = (r["payor"]?.list ?? []) + (r["issuer"].map { [$0] } ?? [])
-        payor = payors.lazy.compactMap { p in
-            Datatypes.referenceDisplay(p, in: r, context: ctx) ?? p["identifier"]?["value"]?.text
-        }.first
+        payor =
+            payors.lazy.compactMap { p in
+                Datatypes.referenceDisplay(p, in: r, context: ctx) ?? p["identifier"]?["value"]?.text
+            }.first
         if let g = r["grouping"] {
             plan = g["planDisplay"]?.string ?? g["plan"]?.string
             group = g["groupDisplay"]?.string ?? g["group"]?.string
@@ -17,7 +18,8 @@ extension Coverage {
                 let c = classes.first { ($0["type"]?["coding"]?.list ?? []).contains { $0["code"]?.string == kind } }
                 return c?["name"]?.string ?? c?["value"]?.text
             }
-            plan = value("plan"); group = value("group")
+            plan = value("plan")
+            group = value("group")
         } else {
             plan = ctx.string(r["plan"], path: "\(path).plan")
             group = ctx.string(r["group"], path: "\(path).group")

@@ -88,9 +88,11 @@ extension Encounter {
             !voidStatuses.contains(item.element.status?.lowercased() ?? "")
         }
         return eligible.max { a, b in
-            let aCurrent = a.element.isCurrentStay, bCurrent = b.element.isCurrentStay
+            let aCurrent = a.element.isCurrentStay
+            let bCurrent = b.element.isCurrentStay
             if aCurrent != bCurrent { return bCurrent }
-            let aTime = a.element.rankingTime, bTime = b.element.rankingTime
+            let aTime = a.element.rankingTime
+            let bTime = b.element.rankingTime
             if FHIRDate.isEarlier(aTime, bTime) { return true }
             if FHIRDate.isEarlier(bTime, aTime) { return false }
             return a.offset > b.offset

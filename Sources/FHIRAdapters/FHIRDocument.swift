@@ -1,5 +1,5 @@
-import Foundation
 import Clinical
+import Foundation
 
 /// Why a file or response body could not be read as FHIR at all.
 public enum FHIRReadError: Error, Sendable, Equatable {
@@ -37,7 +37,9 @@ public struct FHIRDocument: Sendable {
     }
 
     public init(json root: JSONValue) throws(FHIRReadError) {
-        guard case .object = root else { throw .notFHIR("the document is a JSON \(root.typeName), not a FHIR resource") }
+        guard case .object = root else {
+            throw .notFHIR("the document is a JSON \(root.typeName), not a FHIR resource")
+        }
         guard root["resourceType"]?.string != nil else { throw .notFHIR("the document has no 'resourceType'") }
         self.root = root
         var found: [FoundResource] = []
@@ -45,11 +47,14 @@ public struct FHIRDocument: Sendable {
         FHIRDocument.collect(root, fullUrl: nil, path: "", into: &found, warnings: &warnings, depth: 0)
         resources = found
         self.warnings = warnings
-        release = VersionDetector.detect(found.map(\.resource), declared: root["fhirVersion"]?.string ?? root["meta"]?["fhirVersion"]?.string)
+        release = VersionDetector.detect(
+            found.map(\.resource), declared: root["fhirVersion"]?.string ?? root["meta"]?["fhirVersion"]?.string)
     }
 
-    private static func collect(_ r: JSONValue, fullUrl: String?, path: String, into found: inout [FoundResource],
-                                warnings: inout [DataWarning], depth: Int) {
+    private static func collect(
+        _ r: JSONValue, fullUrl: String?, path: String, into found: inout [FoundResource],
+        warnings: inout [DataWarning], depth: Int
+    ) {
         guard depth < 8 else { return }
         if r["resourceType"]?.string == "Bundle" {
             for (k, entry) in (r["entry"]?.list ?? []).enumerated() {
@@ -57,14 +62,21 @@ public struct FHIRDocument: Sendable {
                 guard var res = entry["resource"] else { continue }
                 // Some documentation double-wraps entries ({fullUrl, resource} inside resource).
                 if res["resourceType"] == nil, let inner = res["resource"] {
-                    warnings.append(DataWarning(path: p + ".resource", value: res.preview, reason: "entry wrapped twice; read the inner resource"))
+                    warnings.append(
+                        DataWarning(
+                            path: p + ".resource", value: res.preview,
+                            reason: "entry wrapped twice; read the inner resource"))
                     res = inner
                 }
                 guard res["resourceType"]?.string != nil else {
-                    warnings.append(DataWarning(path: p + ".resource", value: res.preview, reason: "entry without resourceType skipped"))
+                    warnings.append(
+                        DataWarning(
+                            path: p + ".resource", value: res.preview, reason: "entry without resourceType skipped"))
                     continue
                 }
-                collect(res, fullUrl: entry["fullUrl"]?.string ?? res["fullUrl"]?.string, path: p + ".", into: &found, warnings: &warnings, depth: depth + 1)
+                collect(
+                    res, fullUrl: entry["fullUrl"]?.string ?? res["fullUrl"]?.string, path: p + ".", into: &found,
+                    warnings: &warnings, depth: depth + 1)
             }
             if depth > 0 { found.append(FoundResource(resource: r, fullUrl: fullUrl)) }
             return

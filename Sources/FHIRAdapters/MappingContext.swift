@@ -1,5 +1,5 @@
-import Foundation
 import Clinical
+import Foundation
 
 /// Shared state while mapping one document: warnings found, and the resources a reference can
 /// point to (`#contained`, `urn:uuid:` full URLs, `Type/id` in the same Bundle).
@@ -60,7 +60,10 @@ public final class MappingContext {
     /// A date field read as `FHIRDate`, warning (but keeping the text) when it does not parse.
     public func date(_ v: JSONValue?, path: String) -> FHIRDate? {
         guard let v, v != .null else { return nil }
-        guard let s = v.string else { warn(path, v, "expected a date string, got a \(v.typeName)"); return nil }
+        guard let s = v.string else {
+            warn(path, v, "expected a date string, got a \(v.typeName)")
+            return nil
+        }
         let d = FHIRDate(s)
         if d.isUnparsed {
             warn(path, v, "not a FHIR date; shown as sent")
@@ -75,7 +78,10 @@ public final class MappingContext {
     public func string(_ v: JSONValue?, path: String) -> String? {
         guard let v, v != .null else { return nil }
         if let s = v.string { return s }
-        if let t = v.text { warn(path, v, "expected a string, got a \(v.typeName)"); return t }
+        if let t = v.text {
+            warn(path, v, "expected a string, got a \(v.typeName)")
+            return t
+        }
         warn(path, v, "expected a string, got a \(v.typeName)")
         return nil
     }
@@ -111,19 +117,29 @@ public enum Datatypes {
     /// Plain text from a narrative `div` (tags stripped, entities for <>& decoded).
     public static func narrative(_ r: JSONValue) -> String? {
         guard let div = r["text"]?["div"]?.string else { return nil }
-        var out = "", inTag = false
+        var out = ""
+        var inTag = false
         let decoded = div.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
         for ch in decoded {
-            if ch == "<" { inTag = true; out.append(" "); continue }
-            if ch == ">" { inTag = false; continue }
+            if ch == "<" {
+                inTag = true
+                out.append(" ")
+                continue
+            }
+            if ch == ">" {
+                inTag = false
+                continue
+            }
             if !inTag { out.append(ch) }
         }
-        let text = out.replacingOccurrences(of: "&amp;", with: "&").split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let text = out.replacingOccurrences(of: "&amp;", with: "&").split(whereSeparator: { $0.isWhitespace }).joined(
+            separator: " ")
         return text.isEmpty ? nil : text
     }
 
     /// A reference's display, else the name of what it resolves to.
-    public static func referenceDisplay(_ ref: JSONValue?, in container: JSONValue, context: MappingContext) -> String? {
+    public static func referenceDisplay(_ ref: JSONValue?, in container: JSONValue, context: MappingContext) -> String?
+    {
         guard let ref else { return nil }
         if let d = ref["display"]?.string, !d.isEmpty { return d }
         guard let target = context.resolve(ref, in: container) else { return nil }

@@ -8,7 +8,8 @@ extension Medication {
         if status == "entered-in-error" { return nil }
         // A referenced Medication we can read names the drug better than the reference's label.
         let resolved = ctx.resolve(r["medicationReference"], in: r).flatMap(Datatypes.resourceName)
-        let name = resolved
+        let name =
+            resolved
             ?? r["medicationReference"]?["display"]?.string
             ?? Datatypes.conceptText(r["medicationCodeableConcept"])
             ?? Datatypes.narrative(r)
@@ -19,11 +20,13 @@ extension Medication {
         let dosage = (r["dosageInstruction"]?.list ?? []).compactMap { d -> String? in
             d["text"]?.string ?? d["patientInstruction"]?.string
         }
-        self.init(name: name,
-                  authored: authoredKey.flatMap { ctx.date(r[$0], path: "\(path).\($0)") },
-                  prescriber: Datatypes.referenceDisplay(prescriberRef, in: r, context: ctx),
-                  dosage: dosage,
-                  ended: ctx.date(r["dateEnded"] ?? r["dispenseRequest"]?["validityPeriod"]?["end"], path: "\(path).dateEnded"),
-                  status: status)
+        self.init(
+            name: name,
+            authored: authoredKey.flatMap { ctx.date(r[$0], path: "\(path).\($0)") },
+            prescriber: Datatypes.referenceDisplay(prescriberRef, in: r, context: ctx),
+            dosage: dosage,
+            ended: ctx.date(
+                r["dateEnded"] ?? r["dispenseRequest"]?["validityPeriod"]?["end"], path: "\(path).dateEnded"),
+            status: status)
     }
 }

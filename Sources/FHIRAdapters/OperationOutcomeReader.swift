@@ -4,12 +4,14 @@ public enum OperationOutcomeReader {
     public static func summary(_ r: JSONValue) -> String? {
         guard r["resourceType"]?.string == "OperationOutcome" else { return nil }
         let parts: [String] = (r["issue"]?.list ?? []).compactMap { issue in
-            let text = issue["diagnostics"]?.string ?? issue["details"]?["text"]?.string
+            let text =
+                issue["diagnostics"]?.string ?? issue["details"]?["text"]?.string
                 ?? issue["details"]?["coding"]?[0]?["display"]?.string ?? issue["code"]?.string
             guard let text else { return nil }
             if let sev = issue["severity"]?.string { return "\(sev): \(text)" }
             return text
         }
-        return parts.isEmpty ? "the server returned an OperationOutcome without diagnostics" : parts.joined(separator: "; ")
+        return parts.isEmpty
+            ? "the server returned an OperationOutcome without diagnostics" : parts.joined(separator: "; ")
     }
 }

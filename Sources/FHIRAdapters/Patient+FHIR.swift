@@ -1,5 +1,5 @@
-import Foundation
 import Clinical
+import Foundation
 
 extension Patient {
     /// Reads a Patient resource of any release. `fallbackId` names a patient that came without `id`.
@@ -19,15 +19,19 @@ extension Patient {
     /// `official`, then `usual`, then the first name that has any content.
     static func chooseName(_ v: JSONValue?, context ctx: MappingContext) -> PersonName? {
         let names = (v?.list ?? []).compactMap { n -> PersonName? in
-            guard case .object = n else { ctx.warn("Patient.name", n, "a name must be an object"); return nil }
+            guard case .object = n else {
+                ctx.warn("Patient.name", n, "a name must be an object")
+                return nil
+            }
             return personName(n, context: ctx)
         }.filter { $0.family != nil || !$0.given.isEmpty || $0.text != nil }
         // A name no longer used (`old`, as a maiden name is, or a period that ended) only when
         // nothing current is left.
-        let ended = Set((v?.list ?? []).compactMap { n -> String? in
-            guard isRetired(n, now: ctx.now) else { return nil }
-            return personName(n, context: ctx).displayKey
-        })
+        let ended = Set(
+            (v?.list ?? []).compactMap { n -> String? in
+                guard isRetired(n, now: ctx.now) else { return nil }
+                return personName(n, context: ctx).displayKey
+            })
         let current = names.filter { $0.use != "old" && $0.use != "maiden" && !ended.contains($0.displayKey) }
         let pool = current.isEmpty ? names : current
         return pool.first { $0.use == "official" } ?? pool.first { $0.use == "usual" } ?? pool.first
@@ -40,11 +44,14 @@ extension Patient {
         case .array(let parts)?: family = parts.compactMap(\.string).joined(separator: " ").nilIfEmpty
         case .string(let s)?: family = s.nilIfEmpty
         case nil, .null?: family = nil
-        case let other?: ctx.warn("Patient.name.family", other, "expected text"); family = nil
+        case let other?:
+            ctx.warn("Patient.name.family", other, "expected text")
+            family = nil
         }
         func strings(_ key: String) -> [String] { (n[key]?.list ?? []).compactMap { $0.string?.nilIfEmpty } }
-        return PersonName(family: family, given: strings("given"), prefix: strings("prefix"), suffix: strings("suffix"),
-                          use: n["use"]?.string, text: n["text"]?.string?.nilIfEmpty)
+        return PersonName(
+            family: family, given: strings("given"), prefix: strings("prefix"), suffix: strings("suffix"),
+            use: n["use"]?.string, text: n["text"]?.string?.nilIfEmpty)
     }
 
     /// The medical record number: an identifier typed `MR`, else one whose system or type says
@@ -57,11 +64,15 @@ extension Patient {
             // Cerner sends a zero-padded rendering in a primitive extension next to the value.
             i["value"]?.text?.nilIfEmpty
         }
-        let typed = ids.first { i in (i["type"]?["coding"]?.list ?? []).contains { $0["code"]?.string == "MR" } && value(i) != nil }
+        let typed = ids.first { i in
+            (i["type"]?["coding"]?.list ?? []).contains { $0["code"]?.string == "MR" } && value(i) != nil
+        }
         if let typed { return value(typed) }
         let named = ids.first { i in
-            let hay = [i["system"]?.string, Datatypes.conceptText(i["type"])].compactMap { $0?.lowercased() }.joined(separator: " ")
-            return (hay.contains("mrn") || hay.contains("medical record") || hay.contains("medical-record")) && value(i) != nil
+            let hay = [i["system"]?.string, Datatypes.conceptText(i["type"])].compactMap { $0?.lowercased() }.joined(
+                separator: " ")
+            return (hay.contains("mrn") || hay.contains("medical record") || hay.contains("medical-record"))
+                && value(i) != nil
         }
         if let named { return value(named) }
         let notSSN = ids.first { i in
@@ -74,14 +85,18 @@ extension Patient {
 
     static func isRetired(_ identifier: JSONValue, now: Date) -> Bool {
         if identifier["use"]?.string == "old" { return true }
-        guard let end = identifier["period"]?["end"]?.string.map(FHIRDate.init), let instant = end.instant else { return false }
+        guard let end = identifier["period"]?["end"]?.string.map(FHIRDate.init), let instant = end.instant else {
+            return false
+        }
         return instant < now
     }
 }
 
 extension PersonName {
     /// Identity of a name's parts, to match a mapped name with its JSON.
-    var displayKey: String { [family ?? "", given.joined(separator: " "), text ?? "", use ?? ""].joined(separator: "|") }
+    var displayKey: String {
+        [family ?? "", given.joined(separator: " "), text ?? "", use ?? ""].joined(separator: "|")
+    }
 }
 
 extension String {
@@ -96,7 +111,8 @@ extension String {
     /// Substring test on UTF-8 bytes, without Foundation's locale-aware search. For the short
     /// ASCII markers mappers look for in code systems ("loinc.org", "unitsofmeasure").
     func containsBytes(_ needle: String) -> Bool {
-        let h = Array(utf8), n = Array(needle.utf8)
+        let h = Array(utf8)
+        let n = Array(needle.utf8)
         guard !n.isEmpty else { return true }
         guard h.count >= n.count else { return false }
         for start in 0...(h.count - n.count) where h[start] == n[0] {
@@ -107,4 +123,3 @@ extension String {
         return false
     }
 }
-import Foundation

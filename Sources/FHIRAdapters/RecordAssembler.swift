@@ -1,5 +1,5 @@
-import Foundation
 import Clinical
+import Foundation
 
 /// Turns resources into `PatientRecord`s: groups them by the patient they refer to and maps each
 /// section. One unreadable field becomes a warning; it never loses the patient or the section.
@@ -22,8 +22,10 @@ public enum RecordAssembler {
         records(resources: doc.resources, release: doc.release, documentWarnings: doc.warnings, fetchedAt: fetchedAt)
     }
 
-    public static func records(resources: [FoundResource], release: FHIRRelease?, documentWarnings: [DataWarning] = [],
-                               fetchedAt: Date? = nil) -> [PatientRecord] {
+    public static func records(
+        resources: [FoundResource], release: FHIRRelease?, documentWarnings: [DataWarning] = [],
+        fetchedAt: Date? = nil
+    ) -> [PatientRecord] {
         let profile = FHIRProfile.of(release ?? .stu3)
         var order: [String] = []
         var patients: [String: FoundResource] = [:]
@@ -36,18 +38,26 @@ public enum RecordAssembler {
         }
         var members: [String: [FoundResource]] = [:]
         for r in resources where section(of: r.type) != nil {
-            guard let key = patientKey(of: r.resource, keyByFullUrl: keyByFullUrl, onlyPatient: order.count == 1 ? order.first : nil) else { continue }
+            guard
+                let key = patientKey(
+                    of: r.resource, keyByFullUrl: keyByFullUrl, onlyPatient: order.count == 1 ? order.first : nil)
+            else { continue }
             if members[key] == nil, patients[key] == nil, !order.contains(key) { order.append(key) }
             members[key, default: []].append(r)
         }
         return order.map { key in
             let ctx = MappingContext(profile: profile, resources: resources)
-            let patient = patients[key].map { Patient(fhir: $0.resource, fallbackId: key, context: ctx) } ?? Patient(id: key)
-            if patients[key]?.id == nil, patients[key] != nil { ctx.warn("Patient.id", nil, "patient without id; named '\(key)'") }
+            let patient =
+                patients[key].map { Patient(fhir: $0.resource, fallbackId: key, context: ctx) } ?? Patient(id: key)
+            if patients[key]?.id == nil, patients[key] != nil {
+                ctx.warn("Patient.id", nil, "patient without id; named '\(key)'")
+            }
             var record = PatientRecord(patient: patient, fhirVersion: release, fetchedAt: fetchedAt)
             let mine = members[key] ?? []
             for s in ClinicalSection.allCases {
-                apply(s, resources: mine.filter { section(of: $0.type) == s }, to: &record, context: ctx, fetchedAt: fetchedAt)
+                apply(
+                    s, resources: mine.filter { section(of: $0.type) == s }, to: &record, context: ctx,
+                    fetchedAt: fetchedAt)
             }
             record.warnings = documentWarnings + ctx.warnings
             return record
@@ -56,15 +66,21 @@ public enum RecordAssembler {
 
     /// Fills one section of `record` from that section's resources (a search result), marking it
     /// `ok` or `empty`. Resources of other types (an OperationOutcome in a searchset) are ignored.
-    public static func apply(_ s: ClinicalSection, resources: [FoundResource], to record: inout PatientRecord,
-                             context ctx: MappingContext, fetchedAt: Date?) {
+    public static func apply(
+        _ s: ClinicalSection, resources: [FoundResource], to record: inout PatientRecord,
+        context ctx: MappingContext, fetchedAt: Date?
+    ) {
         let rs = resources.filter { section(of: $0.type) == s }.map(\.resource)
         var count = 0
         switch s {
         case .vitals:
-            let readings = rs.enumerated().flatMap { VitalSignsMapper.readings($0.element, context: ctx, index: $0.offset) }
+            let readings = rs.enumerated().flatMap {
+                VitalSignsMapper.readings($0.element, context: ctx, index: $0.offset)
+            }
             let (latest, history) = VitalSignsMapper.summarize(readings)
-            record.latestVitals = latest; record.vitalHistory = history; count = latest.count
+            record.latestVitals = latest
+            record.vitalHistory = history
+            count = latest.count
         case .encounter:
             let encounters = rs.enumerated().map { Encounter(fhir: $0.element, context: ctx, index: $0.offset) }
             record.lastEncounter = Encounter.current(encounters)
@@ -77,7 +93,9 @@ public enum RecordAssembler {
             record.allergies = rs.enumerated().compactMap { Allergy(fhir: $0.element, context: ctx, index: $0.offset) }
             count = record.allergies.count
         case .medications:
-            let medications = rs.enumerated().compactMap { Medication(fhir: $0.element, context: ctx, index: $0.offset) }
+            let medications = rs.enumerated().compactMap {
+                Medication(fhir: $0.element, context: ctx, index: $0.offset)
+            }
             record.medications = Medication.ordered(medications)
             count = record.medications.count
         case .coverage:
@@ -93,7 +111,9 @@ public enum RecordAssembler {
             guard let ref = r[field]?["reference"]?.string, !ref.isEmpty else { continue }
             if let k = keyByFullUrl[ref] { return k }
             if ref.hasPrefix("urn:uuid:") { return onlyPatient ?? ref }
-            if let tid = MappingContext.typeAndId(ref), tid.hasPrefix("Patient/") { return String(tid.dropFirst("Patient/".count)) }
+            if let tid = MappingContext.typeAndId(ref), tid.hasPrefix("Patient/") {
+                return String(tid.dropFirst("Patient/".count))
+            }
             if !ref.contains("/") { return ref }
         }
         return onlyPatient

@@ -46,7 +46,8 @@ public struct ServerCapabilities: Sendable, Equatable, Codable {
         }
         resources = res
         systemInteractions = (rest?["interaction"]?.list ?? []).compactMap { $0["code"]?.string }
-        var token: String?, authorize: String?
+        var token: String?
+        var authorize: String?
         let security = rest?["security"]
         for ext in security?["extension"]?.list ?? [] {
             let url = ext["url"]?.string ?? ""

@@ -16,7 +16,9 @@ public enum VersionDetector {
     public static func detect(_ resources: [JSONValue], declared: String?) -> FHIRRelease? {
         var votes: [FHIRRelease: Int] = [:]
         for r in resources { if let v = vote(r) { votes[v, default: 0] += 1 } }
-        if let best = votes.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }) {
+        if let best = votes.max(by: {
+            $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue)
+        }) {
             return best.key
         }
         return declared.flatMap(release(declared:))
@@ -71,7 +73,8 @@ public enum VersionDetector {
     /// A versioned US Core profile in `meta.profile`: US Core 3.0 and later are R4 (`…|9.0.0`).
     static func profileVote(_ r: JSONValue) -> FHIRRelease? {
         for profile in r["meta"]?["profile"]?.list ?? [] {
-            guard let url = profile.string, url.contains("hl7.org/fhir/us/core/"), let bar = url.firstIndex(of: "|") else { continue }
+            guard let url = profile.string, url.contains("hl7.org/fhir/us/core/"), let bar = url.firstIndex(of: "|")
+            else { continue }
             let version = url[url.index(after: bar)...]
             if let major = Int(version.prefix { $0.isNumber }), major >= 3 { return .r4 }
         }

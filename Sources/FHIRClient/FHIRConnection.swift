@@ -1,6 +1,6 @@
-import Foundation
 import Clinical
 import FHIRAdapters
+import Foundation
 
 /// A live connection to one FHIR base: what it declared, which release it speaks, and the token.
 /// Everything above this layer gets `PatientRecord`s and never sees a release's shapes.
@@ -25,9 +25,11 @@ public final class FHIRConnection: Sendable {
     /// later gets nothing (a changed metadata must not receive the secret). A token endpoint on
     /// another origin than the base gets nothing either, unless it is `trustedTokenOrigin`, the
     /// origin the admin named at `rounds connect --token-origin`.
-    public static func connect(to base: String, credentials: ClientCredentials?, options: ClientOptions = ClientOptions(),
-                               pinnedTokenURL: String? = nil,
-                               trustedTokenOrigin: String? = nil) async throws(FHIRClientError) -> FHIRConnection {
+    public static func connect(
+        to base: String, credentials: ClientCredentials?, options: ClientOptions = ClientOptions(),
+        pinnedTokenURL: String? = nil,
+        trustedTokenOrigin: String? = nil
+    ) async throws(FHIRClientError) -> FHIRConnection {
         let transport = HTTPTransport(options: options)
         let probe = try await FHIRConnection.probe(base, transport: transport)
         var tokens: TokenProvider? = nil
@@ -40,7 +42,9 @@ public final class FHIRConnection: Sendable {
             if !Origin.same(tokenURL, probe.baseURL), !Origin.same(tokenURL, trusted) {
                 throw .tokenOnOtherOrigin(base: Origin.text(probe.baseURL), token: tokenURL.absoluteString)
             }
-            guard let credentials else { throw .missingCredentials("'\(probe.baseURL.absoluteString)' requires a client id, secret and tenant.") }
+            guard let credentials else {
+                throw .missingCredentials("'\(probe.baseURL.absoluteString)' requires a client id, secret and tenant.")
+            }
             var extraScopes: [String] = []
             if credentials.method == .privateKeyJWT {
                 // What the server says of backend services decides before a key is used.
@@ -48,7 +52,8 @@ public final class FHIRConnection: Sendable {
                 if smart == nil { smart = try await smartConfiguration(probe.baseURL, transport: transport) }
                 extraScopes = try checkKeyAuthentication(credentials, smart: smart)
             }
-            let p = TokenProvider(tokenURL: tokenURL, credentials: credentials, transport: transport, extraScopes: extraScopes)
+            let p = TokenProvider(
+                tokenURL: tokenURL, credentials: credentials, transport: transport, extraScopes: extraScopes)
             do {
                 _ = try await p.current()
             } catch {
@@ -59,15 +64,17 @@ public final class FHIRConnection: Sendable {
                     let offered = smart?["token_endpoint_auth_methods_supported"]?.array?.compactMap(\.string) ?? []
                     let secrets = offered.filter { $0.hasPrefix("client_secret_") }
                     if !offered.isEmpty, secrets.isEmpty {
-                        throw .authMethodNotOffered(asked: "client_secret_\(credentials.method.rawValue)", offered: offered)
+                        throw .authMethodNotOffered(
+                            asked: "client_secret_\(credentials.method.rawValue)", offered: offered)
                     }
                 }
                 throw error
             }
             tokens = p
         }
-        return FHIRConnection(baseURL: probe.baseURL, capabilities: probe.capabilities, release: probe.release,
-                              tokenURL: probe.tokenURL, transport: transport, tokens: tokens)
+        return FHIRConnection(
+            baseURL: probe.baseURL, capabilities: probe.capabilities, release: probe.release,
+            tokenURL: probe.tokenURL, transport: transport, tokens: tokens)
     }
 
     /// What `/metadata` (and, failing the extension, the SMART configuration) says, without a token.
@@ -89,13 +96,17 @@ public final class FHIRConnection: Sendable {
     /// `{base}/.well-known/smart-configuration`, or `nil` when the server has none.
     static func smartConfiguration(_ base: URL, transport: HTTPTransport) async throws(FHIRClientError) -> JSONValue? {
         let url = base.appendingPathComponent(".well-known").appendingPathComponent("smart-configuration")
-        guard let answer = try? await transport.send("GET", url, idempotent: true), answer.status == 200 else { return nil }
+        guard let answer = try? await transport.send("GET", url, idempotent: true), answer.status == 200 else {
+            return nil
+        }
         return try? answer.json()
     }
 
     /// Checks a key against what the server offers (`private_key_jwt`, its signing algorithms)
     /// and returns the system read scopes it lists, to ask for beside the tenant.
-    static func checkKeyAuthentication(_ credentials: ClientCredentials, smart: JSONValue?) throws(FHIRClientError) -> [String] {
+    static func checkKeyAuthentication(_ credentials: ClientCredentials, smart: JSONValue?) throws(FHIRClientError)
+        -> [String]
+    {
         let methods = smart?["token_endpoint_auth_methods_supported"]?.array?.compactMap(\.string) ?? []
         if !methods.isEmpty, !methods.contains("private_key_jwt") {
             throw .authMethodNotOffered(asked: "private_key_jwt", offered: methods)
@@ -108,13 +119,17 @@ public final class FHIRConnection: Sendable {
         return scopes.filter { $0.hasPrefix("system/") && ($0.hasSuffix(".read") || $0.hasSuffix(".rs")) }
     }
 
-    public static func probe(_ base: String, options: ClientOptions = ClientOptions()) async throws(FHIRClientError) -> Probe {
+    public static func probe(_ base: String, options: ClientOptions = ClientOptions()) async throws(FHIRClientError)
+        -> Probe
+    {
         try await probe(base, transport: HTTPTransport(options: options))
     }
 
     static func probe(_ base: String, transport: HTTPTransport) async throws(FHIRClientError) -> Probe {
         let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
-        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
+            ["http", "https"].contains(scheme), url.host != nil
+        else {
             throw .invalidURL(base)
         }
         try checkTransportSecurity(url, options: transport.options)
@@ -122,10 +137,17 @@ public final class FHIRConnection: Sendable {
         guard answer.status == 200 else { throw FHIRConnection.error(for: answer) }
         let json = try answer.json()
         guard ["Conformance", "CapabilityStatement"].contains(json["resourceType"]?.string) else {
-            throw .notFHIRJSON(url: answer.url, detail: "expected a Conformance or CapabilityStatement, got '\(json["resourceType"]?.string ?? json.typeName)'")
+            throw .notFHIRJSON(
+                url: answer.url,
+                detail:
+                    "expected a Conformance or CapabilityStatement, got "
+                    + "'\(json["resourceType"]?.string ?? json.typeName)'"
+            )
         }
         let caps = ServerCapabilities(json: json)
-        guard let release = caps.release else { throw .unsupportedVersion(declared: caps.declaredVersion, url: trimmed) }
+        guard let release = caps.release else {
+            throw .unsupportedVersion(declared: caps.declaredVersion, url: trimmed)
+        }
         var tokenURL = caps.tokenURL.flatMap(URL.init(string:))
         var smart: JSONValue? = nil
         if tokenURL == nil {
@@ -137,9 +159,17 @@ public final class FHIRConnection: Sendable {
         return probe
     }
 
-    init(baseURL: URL, capabilities: ServerCapabilities, release: FHIRRelease, tokenURL: URL?, transport: HTTPTransport, tokens: TokenProvider?) {
-        self.baseURL = baseURL; self.capabilities = capabilities; self.release = release
-        profile = FHIRProfile.of(release); self.tokenURL = tokenURL; self.transport = transport; self.tokens = tokens
+    init(
+        baseURL: URL, capabilities: ServerCapabilities, release: FHIRRelease, tokenURL: URL?, transport: HTTPTransport,
+        tokens: TokenProvider?
+    ) {
+        self.baseURL = baseURL
+        self.capabilities = capabilities
+        self.release = release
+        profile = FHIRProfile.of(release)
+        self.tokenURL = tokenURL
+        self.transport = transport
+        self.tokens = tokens
     }
 
     /// The client authentication that worked (post, or basic after an `invalid_client`).
@@ -156,11 +186,16 @@ public final class FHIRConnection: Sendable {
     }
 
     /// Sends an authorised request; on a 401 renews the token once and tries again.
-    func send(_ method: String, _ url: URL, body: Data? = nil, contentType: String? = nil, idempotent: Bool = true) async throws(FHIRClientError) -> HTTPAnswer {
+    func send(_ method: String, _ url: URL, body: Data? = nil, contentType: String? = nil, idempotent: Bool = true)
+        async throws(FHIRClientError) -> HTTPAnswer
+    {
         var headers: [String: String] = [:]
         if let contentType { headers["Content-Type"] = contentType }
         var token: String? = nil
-        if let tokens { token = try await tokens.current(); headers["Authorization"] = "Bearer \(token!)" }
+        if let tokens {
+            token = try await tokens.current()
+            headers["Authorization"] = "Bearer \(token!)"
+        }
         let answer = try await transport.send(method, url, headers: headers, body: body, idempotent: idempotent)
         guard answer.status == 401, let tokens, let old = token else { return answer }
         await tokens.invalidate(old)
@@ -178,7 +213,9 @@ public final class FHIRConnection: Sendable {
     }
 
     static func error(for a: HTTPAnswer) -> FHIRClientError {
-        if (300..<400).contains(a.status) { return .redirectRefused(from: a.url, to: a.header("Location") ?? "elsewhere") }
+        if (300..<400).contains(a.status) {
+            return .redirectRefused(from: a.url, to: a.header("Location") ?? "elsewhere")
+        }
         switch a.status {
         case 401: return .unauthorized(url: a.url, diagnostics: a.diagnostics)
         case 403: return .forbidden(url: a.url, diagnostics: a.diagnostics)

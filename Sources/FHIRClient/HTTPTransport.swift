@@ -1,5 +1,5 @@
-import Foundation
 import FHIRAdapters
+import Foundation
 
 /// An HTTP answer.
 public struct HTTPAnswer: Sendable {
@@ -17,9 +17,12 @@ public struct HTTPAnswer: Sendable {
         do { return try JSONParser.parse(body) } catch {
             let snippet = String(decoding: body.prefix(60), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
             // A sign-in page or a proxy's error page says what it is in its content type.
-            let type = header("Content-Type")?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) }
+            let type = header("Content-Type")?.split(separator: ";").first.map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             let typeText = type.map { $0.lowercased().contains("json") ? "" : "it is \($0); " } ?? ""
-            throw .notFHIRJSON(url: url, detail: body.isEmpty ? "empty body" : "\(typeText)\(error.description); starts '\(snippet)'")
+            throw .notFHIRJSON(
+                url: url, detail: body.isEmpty ? "empty body" : "\(typeText)\(error.description); starts '\(snippet)'")
         }
     }
 
@@ -54,8 +57,10 @@ public final class HTTPTransport: Sendable {
     }
 
     /// Sends a request; `idempotent` requests are retried on 5xx (at most `maxRetries`).
-    public func send(_ method: String, _ url: URL, headers: [String: String] = [:], body: Data? = nil,
-                     idempotent: Bool) async throws(FHIRClientError) -> HTTPAnswer {
+    public func send(
+        _ method: String, _ url: URL, headers: [String: String] = [:], body: Data? = nil,
+        idempotent: Bool
+    ) async throws(FHIRClientError) -> HTTPAnswer {
         var attempt = 0
         while true {
             let answer = try await following(method, url, headers: headers, body: body)
@@ -69,7 +74,9 @@ public final class HTTPTransport: Sendable {
                     wait = ra
                 }
                 // 429/503 mean "not now", safe to repeat even for a POST search.
-            } else if !idempotent { return answer }
+            } else if !idempotent {
+                return answer
+            }
             attempt += 1
             try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
         }
@@ -78,27 +85,36 @@ public final class HTTPTransport: Sendable {
     /// One request and the redirects it is given within its origin (scheme, host and port): a
     /// token request or a request carrying a bearer token is never sent on to another host. A
     /// redirect elsewhere is returned as it is, and reported by the caller.
-    private func following(_ method: String, _ url: URL, headers: [String: String],
-                           body: Data?) async throws(FHIRClientError) -> HTTPAnswer {
-        var method = method, url = url, body = body
+    private func following(
+        _ method: String, _ url: URL, headers: [String: String],
+        body: Data?
+    ) async throws(FHIRClientError) -> HTTPAnswer {
+        var method = method
+        var url = url
+        var body = body
         for _ in 0...HTTPTransport.maxRedirects {
             let answer = try await once(method, url, headers: headers, body: body)
             guard [301, 302, 303, 307, 308].contains(answer.status), let location = answer.header("Location"),
-                  let next = URL(string: location, relativeTo: url)?.absoluteURL, Origin.same(url, next) else { return answer }
+                let next = URL(string: location, relativeTo: url)?.absoluteURL, Origin.same(url, next)
+            else { return answer }
             if answer.status == 303 || (answer.status != 307 && answer.status != 308 && method == "POST") {
-                method = "GET"; body = nil
+                method = "GET"
+                body = nil
             }
             url = next
         }
         throw .network(url: HTTPTransport.redacted(url), detail: "more than \(HTTPTransport.maxRedirects) redirects")
     }
 
-    private func once(_ method: String, _ url: URL, headers: [String: String], body: Data?) async throws(FHIRClientError) -> HTTPAnswer {
+    private func once(_ method: String, _ url: URL, headers: [String: String], body: Data?)
+        async throws(FHIRClientError) -> HTTPAnswer
+    {
         var fields = ["Accept": HTTPTransport.accept, "User-Agent": HTTPTransport.userAgent]
         for (k, v) in headers { fields[k] = v }
-        let request = CurlRequest(method: method, url: url.absoluteString, headers: fields.sorted { $0.key < $1.key },
-                                  body: body, connectTimeout: options.timeout, idleTimeout: options.timeout,
-                                  limits: BodyLimits(perBody: options.maxBodyBytes, budget: budget, deadline: exchangeDeadline))
+        let request = CurlRequest(
+            method: method, url: url.absoluteString, headers: fields.sorted { $0.key < $1.key },
+            body: body, connectTimeout: options.timeout, idleTimeout: options.timeout,
+            limits: BodyLimits(perBody: options.maxBodyBytes, budget: budget, deadline: exchangeDeadline))
         let result = await perform(request)
         let display = HTTPTransport.redacted(url)
         switch result {
@@ -146,7 +162,8 @@ public final class HTTPTransport: Sendable {
     public static func redacted(_ url: URL) -> String {
         var c = URLComponents(url: url, resolvingAgainstBaseURL: false)
         c?.query = nil
-        c?.user = nil; c?.password = nil
+        c?.user = nil
+        c?.password = nil
         return c?.string ?? url.absoluteString
     }
 
@@ -169,7 +186,8 @@ public enum ClientVersion {
 public enum Origin {
     public static func same(_ a: URL?, _ b: URL?) -> Bool {
         guard let a, let b, let sa = a.scheme?.lowercased(), let sb = b.scheme?.lowercased(),
-              let ha = a.host?.lowercased(), let hb = b.host?.lowercased() else { return false }
+            let ha = a.host?.lowercased(), let hb = b.host?.lowercased()
+        else { return false }
         return sa == sb && ha == hb && port(a) == port(b)
     }
 

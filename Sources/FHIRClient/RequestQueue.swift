@@ -25,7 +25,8 @@ final class RequestQueue: @unchecked Sendable {
 
     /// Takes back a request that has not started; false when it already has.
     func withdraw(_ r: PendingRequest) -> Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard let i = waiting.firstIndex(where: { $0 === r }) else { return false }
         waiting.remove(at: i)
         return true
@@ -62,11 +63,14 @@ final class PendingRequest: @unchecked Sendable {
     private let makeTask: (PendingRequest) -> RunningExchange
 
     init(queue: RequestQueue, makeTask: @escaping (PendingRequest) -> RunningExchange) {
-        self.queue = queue; self.makeTask = makeTask
+        self.queue = queue
+        self.makeTask = makeTask
     }
 
     func wait(_ k: CheckedContinuation<Outcome, Never>) {
-        lock.lock(); continuation = k; lock.unlock()
+        lock.lock()
+        continuation = k
+        lock.unlock()
         queue.submit(self)
     }
 
@@ -91,7 +95,9 @@ final class PendingRequest: @unchecked Sendable {
     /// From the exchange's end: free the permit first, then answer.
     func completed(_ outcome: Outcome) {
         // The exchange holds this request (to answer it); letting go of it here breaks the cycle.
-        lock.lock(); task = nil; lock.unlock()
+        lock.lock()
+        task = nil
+        lock.unlock()
         queue.finished()
         finish(outcome)
     }
@@ -101,7 +107,10 @@ final class PendingRequest: @unchecked Sendable {
         cancelled = true
         let t = task
         lock.unlock()
-        if let t { t.cancel(); return }
+        if let t {
+            t.cancel()
+            return
+        }
         if queue.withdraw(self) { finish(.failure(ExchangeFailure.cancelled)) }
     }
 

@@ -1,6 +1,6 @@
-import Foundation
 import Clinical
 import FHIRAdapters
+import Foundation
 
 /// The query that fetches one section of a patient, per release (interface.md §3).
 public struct SectionQuery: Sendable, Equatable {
@@ -13,7 +13,9 @@ public struct SectionQuery: Sendable, Equatable {
     /// The six section queries for a patient. `_sort` is sent as the contract asks, but never
     /// trusted: encounters are asked for by the page (not `_count=1`) and Rounds chooses the
     /// current stay itself; every page of vital signs is read.
-    public static func all(patientId id: String, profile: FHIRProfile, count: Int, vitalsPageSize: Int = 200) -> [SectionQuery] {
+    public static func all(patientId id: String, profile: FHIRProfile, count: Int, vitalsPageSize: Int = 200)
+        -> [SectionQuery]
+    {
         let pid = FormEncoding.escape(id)
         let sort = "\(profile.sortNewestFirst.name)=\(FormEncoding.escape(profile.sortNewestFirst.value))"
         let newest = profile.release == .dstu2 ? "_sort:desc=date" : sort
@@ -25,7 +27,8 @@ public struct SectionQuery: Sendable, Equatable {
         return [
             SectionQuery(section: .vitals, url: vitals, fallbackURL: nil),
             SectionQuery(section: .conditions, url: "Condition?patient=\(pid)&_count=\(count)", fallbackURL: nil),
-            SectionQuery(section: .encounter, url: "Encounter?patient=\(pid)&\(newest)&_count=\(count)", fallbackURL: nil),
+            SectionQuery(
+                section: .encounter, url: "Encounter?patient=\(pid)&\(newest)&_count=\(count)", fallbackURL: nil),
             SectionQuery(section: .allergies, url: "AllergyIntolerance?patient=\(pid)", fallbackURL: nil),
             SectionQuery(section: .medications, url: medications, fallbackURL: nil),
             SectionQuery(section: .coverage, url: "Coverage?patient=\(pid)", fallbackURL: coverageFallback),
@@ -44,11 +47,16 @@ extension FHIRConnection {
     /// Opens a patient: `GET Patient/{id}` and one batch for the sections (or parallel GETs when
     /// the server lists no batch or the batch fails). Each section stands on its own: one that
     /// fails is `unavailable` with the reason and never hides the others.
-    public func patientRecord(id: String, now: @Sendable () -> Date = Date.init) async throws(FHIRClientError) -> PatientRecord {
+    public func patientRecord(id: String, now: @Sendable () -> Date = Date.init) async throws(FHIRClientError)
+        -> PatientRecord
+    {
         let options = transport.options
-        var queries = SectionQuery.all(patientId: id, profile: profile, count: options.sectionCount,
-                                       vitalsPageSize: options.vitalsPageSize)
-        if learned.useBeneficiaryForCoverage, let i = queries.firstIndex(where: { $0.section == .coverage }), let f = queries[i].fallbackURL {
+        var queries = SectionQuery.all(
+            patientId: id, profile: profile, count: options.sectionCount,
+            vitalsPageSize: options.vitalsPageSize)
+        if learned.useBeneficiaryForCoverage, let i = queries.firstIndex(where: { $0.section == .coverage }),
+            let f = queries[i].fallbackURL
+        {
             queries[i] = SectionQuery(section: .coverage, url: f, fallbackURL: nil)
         }
         async let sectionsTask = sectionResults(queries)
@@ -62,12 +70,16 @@ extension FHIRConnection {
             throw error
         }
         guard patientJSON["resourceType"]?.string == "Patient" else {
-            throw .notFHIRJSON(url: "Patient/\(id)", detail: "expected a Patient, got '\(patientJSON["resourceType"]?.string ?? patientJSON.typeName)'")
+            throw .notFHIRJSON(
+                url: "Patient/\(id)",
+                detail: "expected a Patient, got '\(patientJSON["resourceType"]?.string ?? patientJSON.typeName)'")
         }
         let results = await sectionsTask
         let fetched = now()
         let patientCtx = MappingContext(profile: profile, resources: [])
-        var record = PatientRecord(patient: Patient(fhir: patientJSON, fallbackId: id, context: patientCtx), fhirVersion: release, fetchedAt: fetched)
+        var record = PatientRecord(
+            patient: Patient(fhir: patientJSON, fallbackId: id, context: patientCtx), fhirVersion: release,
+            fetchedAt: fetched)
         var warnings = patientCtx.warnings
         for q in queries {
             switch results[q.section] ?? .failed("no answer") {
@@ -119,13 +131,17 @@ extension FHIRConnection {
 
     /// One `batch` POST; throws when the batch as a whole fails (then the caller uses GETs).
     func batch(_ queries: [SectionQuery]) async throws(FHIRClientError) -> [ClinicalSection: SectionResult] {
-        let bundle: JSONValue = ["resourceType": "Bundle", "type": "batch",
-                                 "entry": .array(queries.map { ["request": ["method": "GET", "url": .string($0.url)]] })]
+        let bundle: JSONValue = [
+            "resourceType": "Bundle", "type": "batch",
+            "entry": .array(queries.map { ["request": ["method": "GET", "url": .string($0.url)]] }),
+        ]
         let answer = try await send("POST", baseURL, body: bundle.data, contentType: "application/fhir+json")
         guard answer.status == 200 else { throw FHIRConnection.error(for: answer) }
         let json = try answer.json()
         let entries = json["entry"]?.list ?? []
-        guard json["resourceType"]?.string == "Bundle", json["type"]?.string == "batch-response", entries.count == queries.count else {
+        guard json["resourceType"]?.string == "Bundle", json["type"]?.string == "batch-response",
+            entries.count == queries.count
+        else {
             throw .notFHIRJSON(url: answer.url, detail: "expected a batch-response with \(queries.count) entries")
         }
         var out: [ClinicalSection: SectionResult] = [:]
@@ -133,7 +149,8 @@ extension FHIRConnection {
             let status = e["response"]?["status"]?.string ?? ""
             let code = Int(status.prefix(3)) ?? 0
             guard (200..<300).contains(code), let res = e["resource"] else {
-                let why = e["resource"].flatMap(OperationOutcomeReader.summary) ?? (status.isEmpty ? "no status" : status)
+                let why =
+                    e["resource"].flatMap(OperationOutcomeReader.summary) ?? (status.isEmpty ? "no status" : status)
                 out[q.section] = .failed("server answered \(status.isEmpty ? "nothing" : status): \(why)")
                 continue
             }
@@ -178,7 +195,10 @@ extension FHIRConnection {
         for pageNumber in 1...maxPages {
             guard let doc = try? FHIRDocument(json: page) else { return .failed("the answer to '\(url)' is not FHIR") }
             for found in doc.resources where found.type != "Bundle" && found.type != "OperationOutcome" {
-                guard let id = found.resource["id"]?.string else { all.append(found); continue }
+                guard let id = found.resource["id"]?.string else {
+                    all.append(found)
+                    continue
+                }
                 if seen.insert(found.type + "/" + id).inserted { all.append(found) }
             }
             let links = page["link"]?.list ?? []
@@ -198,7 +218,9 @@ extension FHIRConnection {
                 page = try await getJSON(next)
             } catch {
                 if all.isEmpty { return .failed(error.description) }
-                return .found(all, incomplete: "page \(pageNumber + 1) failed (\(error.description)); older records were not read")
+                return .found(
+                    all, incomplete: "page \(pageNumber + 1) failed (\(error.description)); older records were not read"
+                )
             }
         }
         return .found(all, incomplete: nil)

@@ -1,5 +1,5 @@
-import Foundation
 import FHIRAdapters
+import Foundation
 import JOSE
 
 /// Client-credentials tokens, kept in memory only: fetched on first use, renewed shortly before
@@ -15,8 +15,10 @@ actor TokenProvider {
     /// System scopes the server lists (SMART Backend Services), asked for beside the tenant.
     private let extraScopes: [String]
 
-    init(tokenURL: URL, credentials: ClientCredentials, transport: HTTPTransport, extraScopes: [String] = [],
-         now: @escaping @Sendable () -> Date = Date.init) {
+    init(
+        tokenURL: URL, credentials: ClientCredentials, transport: HTTPTransport, extraScopes: [String] = [],
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.tokenURL = tokenURL
         self.credentials = credentials
         self.transport = transport
@@ -65,7 +67,8 @@ actor TokenProvider {
     private func fetch() async throws(FHIRClientError) -> String {
         var answer = try await request(credentials.method)
         if answer.status == 400 || answer.status == 401, credentials.method == .post,
-           TokenProvider.oauthError(answer)?.error == "invalid_client" {
+            TokenProvider.oauthError(answer)?.error == "invalid_client"
+        {
             // Some partners accept only HTTP Basic client authentication.
             let retry = try await request(.basic)
             if retry.status == 200 { credentials.method = .basic }
@@ -106,7 +109,8 @@ actor TokenProvider {
             let pair = "\(FormEncoding.escape(credentials.clientId)):\(FormEncoding.escape(credentials.secret))"
             headers["Authorization"] = "Basic " + Data(pair.utf8).base64EncodedString()
         }
-        return try await transport.send("POST", tokenURL, headers: headers, body: FormEncoding.body(form), idempotent: false)
+        return try await transport.send(
+            "POST", tokenURL, headers: headers, body: FormEncoding.body(form), idempotent: false)
     }
 
     /// A client assertion for one token request (SMART Backend Services): `iss` = `sub` = client
@@ -116,8 +120,10 @@ actor TokenProvider {
         guard let key = credentials.signingKey else { throw .signingFailed("no private key was given") }
         let issued = now().timeIntervalSince1970.rounded(.down)
         let claims: JSONValue = [
-            "iss": .string(credentials.clientId), "sub": .string(credentials.clientId), "aud": .string(tokenURL.absoluteString),
-            "exp": .number(issued + 240), "iat": .number(issued), "jti": .string(Base64URL.encode(SecureBytes.random(18))),
+            "iss": .string(credentials.clientId), "sub": .string(credentials.clientId),
+            "aud": .string(tokenURL.absoluteString),
+            "exp": .number(issued + 240), "iat": .number(issued),
+            "jti": .string(Base64URL.encode(SecureBytes.random(18))),
         ]
         do throws(KeyError) {
             var kid = credentials.keyId ?? ""
@@ -129,7 +135,9 @@ actor TokenProvider {
     }
 
     static func oauthError(_ a: HTTPAnswer) -> (error: String, description: String?)? {
-        if let j = try? JSONParser.parse(a.body), let e = j["error"]?.string { return (e, j["error_description"]?.string) }
+        if let j = try? JSONParser.parse(a.body), let e = j["error"]?.string {
+            return (e, j["error_description"]?.string)
+        }
         // A 401 from the token endpoint is a failed client authentication (RFC 6749 §5.2), also
         // when its body was not delivered.
         if a.status == 401 { return ("invalid_client", "the server did not accept the client credentials") }

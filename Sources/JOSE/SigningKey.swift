@@ -1,5 +1,5 @@
-import Foundation
 import CCrypto
+import Foundation
 import JSONKit
 
 /// JWS signing algorithms SMART Backend Services requires clients to support.
@@ -18,10 +18,13 @@ public enum KeyError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .exists(let path): return "'\(path)' already exists; Rounds never overwrites a key. Choose another --out or remove the old key."
+        case .exists(let path):
+            return
+                "'\(path)' already exists; Rounds never overwrites a key. Choose another --out or remove the old key."
         case .unreadable(let path, let reason): return "Cannot read the key '\(path)': \(reason)."
         case .notAPrivateKey(let path): return "'\(path)' is not a PEM private key (ES384 P-384 or RS384 RSA)."
-        case .unsupportedKey(let what): return "Unsupported key: \(what). Rounds signs with ES384 (P-384) or RS384 (RSA, 2048 bits or more)."
+        case .unsupportedKey(let what):
+            return "Unsupported key: \(what). Rounds signs with ES384 (P-384) or RS384 (RSA, 2048 bits or more)."
         case .crypto(let what): return "The signature library failed: \(what)."
         }
     }
@@ -47,8 +50,10 @@ public final class SigningKey: @unchecked Sendable {
         defer { EVP_PKEY_CTX_free(ctx) }
         guard EVP_PKEY_keygen_init(ctx) == 1 else { throw .crypto("key generation could not start") }
         switch algorithm {
-        case .es384: guard EVP_PKEY_CTX_set_group_name(ctx, "P-384") == 1 else { throw .crypto("P-384 is not available") }
-        case .rs384: guard EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 3072) == 1 else { throw .crypto("RSA 3072 is not available") }
+        case .es384:
+            guard EVP_PKEY_CTX_set_group_name(ctx, "P-384") == 1 else { throw .crypto("P-384 is not available") }
+        case .rs384:
+            guard EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 3072) == 1 else { throw .crypto("RSA 3072 is not available") }
         }
         var key: OpaquePointer?
         guard EVP_PKEY_generate(ctx, &key) == 1, let key else { throw .crypto("key generation failed") }
@@ -130,7 +135,10 @@ public final class SigningKey: @unchecked Sendable {
         case .es384:
             let x = try bignum(OSSL_PKEY_PARAM_EC_PUB_X, width: 48)
             let y = try bignum(OSSL_PKEY_PARAM_EC_PUB_Y, width: 48)
-            return [("crv", "P-384"), ("kty", "EC"), ("x", .string(Base64URL.encode(x))), ("y", .string(Base64URL.encode(y)))]
+            return [
+                ("crv", "P-384"), ("kty", "EC"), ("x", .string(Base64URL.encode(x))),
+                ("y", .string(Base64URL.encode(y))),
+            ]
         case .rs384:
             let e = try bignum(OSSL_PKEY_PARAM_RSA_E, width: nil)
             let n = try bignum(OSSL_PKEY_PARAM_RSA_N, width: nil)
@@ -150,7 +158,9 @@ public final class SigningKey: @unchecked Sendable {
     public func sign(_ input: Data) throws(KeyError) -> Data {
         guard let ctx = EVP_MD_CTX_new() else { throw .crypto("no digest context") }
         defer { EVP_MD_CTX_free(ctx) }
-        guard EVP_DigestSignInit(ctx, nil, EVP_sha384(), nil, pkey) == 1 else { throw .crypto("signing could not start") }
+        guard EVP_DigestSignInit(ctx, nil, EVP_sha384(), nil, pkey) == 1 else {
+            throw .crypto("signing could not start")
+        }
         var length = 0
         let bytes = [UInt8](input)
         guard EVP_DigestSign(ctx, nil, &length, bytes, bytes.count) == 1 else { throw .crypto("signing failed") }
@@ -195,7 +205,9 @@ enum ECDSASignature {
     }
 
     static func der(fromRaw raw: Data) -> Data? {
-        guard raw.count == 96, let r = BigNumbers.make(raw.prefix(48)), let s = BigNumbers.make(raw.suffix(48)) else { return nil }
+        guard raw.count == 96, let r = BigNumbers.make(raw.prefix(48)), let s = BigNumbers.make(raw.suffix(48)) else {
+            return nil
+        }
         guard let signature = ECDSA_SIG_new() else {
             BN_free(r)
             BN_free(s)

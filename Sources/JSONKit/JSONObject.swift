@@ -27,13 +27,19 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         if members.count <= 16 {
             var repeated = false
             outer: for i in 1..<members.count {
-                for j in 0..<i where members[j].key == members[i].key { repeated = true; break outer }
+                for j in 0..<i where members[j].key == members[i].key {
+                    repeated = true
+                    break outer
+                }
             }
             guard repeated else { return }
         }
         var seen = Set<String>(minimumCapacity: members.count)
         var repeated = false
-        for m in members where !seen.insert(m.key).inserted { repeated = true; break }
+        for m in members where !seen.insert(m.key).inserted {
+            repeated = true
+            break
+        }
         guard repeated else { return }
         var kept: [Element] = []
         seen.removeAll()

@@ -28,7 +28,11 @@ public struct JSONParser {
 
     private init(bytes: [UInt8]) {
         // A UTF-8 byte-order mark is tolerated: some Windows tools write one.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { self.bytes = Array(bytes.dropFirst(3)) } else { self.bytes = bytes }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            self.bytes = Array(bytes.dropFirst(3))
+        } else {
+            self.bytes = bytes
+        }
     }
 
     private func fail(_ m: String) -> JSONParseError { JSONParseError(offset: i, message: m) }
@@ -52,9 +56,15 @@ public struct JSONParser {
         case UInt8(ascii: "{"): return try object()
         case UInt8(ascii: "["): return try array()
         case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
         default: throw fail("unexpected character '\(Character(Unicode.Scalar(bytes[i])))'")
         }
@@ -73,7 +83,10 @@ public struct JSONParser {
         i += 1
         var o: [JSONObject.Element] = []
         skipSpace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(JSONObject()) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+            return .object(JSONObject())
+        }
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
@@ -85,8 +98,14 @@ public struct JSONParser {
             o.append((key: k, value: try value()))
             skipSpace()
             guard i < bytes.count else { throw fail("unterminated object") }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(JSONObject(parsed: o)) }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            if bytes[i] == UInt8(ascii: "}") {
+                i += 1
+                return .object(JSONObject(parsed: o))
+            }
             throw fail("expected ',' or '}'")
         }
     }
@@ -98,14 +117,23 @@ public struct JSONParser {
         i += 1
         var a: [JSONValue] = []
         skipSpace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(a) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+            i += 1
+            return .array(a)
+        }
         while true {
             skipSpace()
             a.append(try value())
             skipSpace()
             guard i < bytes.count else { throw fail("unterminated array") }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(a) }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            if bytes[i] == UInt8(ascii: "]") {
+                i += 1
+                return .array(a)
+            }
             throw fail("expected ',' or ']'")
         }
     }
@@ -113,18 +141,39 @@ public struct JSONParser {
     private mutating func number() throws(JSONParseError) -> Double {
         let start = i
         // Fast path: a plain integer of up to 15 digits is exact as a Double; no string needed.
-        var j = i, negative = false, value: Int64 = 0, count = 0
-        if bytes[j] == UInt8(ascii: "-") { negative = true; j += 1 }
-        while j < bytes.count, bytes[j] >= 48, bytes[j] <= 57, count < 16 { value = value * 10 + Int64(bytes[j] - 48); j += 1; count += 1 }
-        if count > 0, count < 16, j == bytes.count || !(bytes[j] == UInt8(ascii: ".") || bytes[j] == UInt8(ascii: "e") || bytes[j] == UInt8(ascii: "E") || (bytes[j] >= 48 && bytes[j] <= 57)) {
+        var j = i
+        var negative = false
+        var value: Int64 = 0
+        var count = 0
+        if bytes[j] == UInt8(ascii: "-") {
+            negative = true
+            j += 1
+        }
+        while j < bytes.count, bytes[j] >= 48, bytes[j] <= 57, count < 16 {
+            value = value * 10 + Int64(bytes[j] - 48)
+            j += 1
+            count += 1
+        }
+        if count > 0, count < 16,
+            j == bytes.count
+                || !(bytes[j] == UInt8(ascii: ".") || bytes[j] == UInt8(ascii: "e") || bytes[j] == UInt8(ascii: "E")
+                    || (bytes[j] >= 48 && bytes[j] <= 57))
+        {
             if count > 1, bytes[negative ? i + 1 : i] == 48 { throw fail("invalid number") }
             i = j
             return Double(negative ? -value : value)
         }
         if bytes[i] == UInt8(ascii: "-") { i += 1 }
-        func digits() -> Int { let s = i; while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { i += 1 }; return i - s }
+        func digits() -> Int {
+            let s = i
+            while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { i += 1 }
+            return i - s
+        }
         guard digits() > 0 else { throw fail("invalid number") }
-        if i < bytes.count, bytes[i] == UInt8(ascii: ".") { i += 1; guard digits() > 0 else { throw fail("invalid number") } }
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { throw fail("invalid number") }
+        }
         if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
             i += 1
             if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
@@ -139,12 +188,14 @@ public struct JSONParser {
         i += 1
         // Fast path: no escapes before the closing quote (almost every FHIR string).
         var j = i
-        while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\"), bytes[j] >= 0x20 { j += 1 }
+        while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\"), bytes[j] >= 0x20 {
+            j += 1
+        }
         if j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
             let slice = bytes[i..<j]
             let s: String
             if slice.allSatisfy({ $0 < 0x80 }) {
-                s = String(decoding: slice, as: UTF8.self)  // ASCII is always valid UTF-8
+                s = String(decoding: slice, as: UTF8.self) // ASCII is always valid UTF-8
             } else {
                 guard let v = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
                 s = v
@@ -177,10 +228,16 @@ public struct JSONParser {
                 case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
-                    if (0xD800...0xDBFF).contains(scalar), i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
+                    if (0xD800...0xDBFF).contains(scalar), i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"),
+                        bytes[i + 1] == UInt8(ascii: "u")
+                    {
                         i += 2
                         let low = try hex4()
-                        if (0xDC00...0xDFFF).contains(low) { scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00) } else { scalar = 0xFFFD }
+                        if (0xDC00...0xDFFF).contains(low) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            scalar = 0xFFFD
+                        }
                     }
                     let u = Unicode.Scalar(scalar) ?? "\u{FFFD}"
                     out.append(contentsOf: Array(String(Character(u)).utf8))

@@ -62,14 +62,24 @@ extension JSONValue {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func writeInteger(_ value: Int64, into out: inout [UInt8]) {
-        if value == 0 { out.append(UInt8(ascii: "0")); return }
+        if value == 0 {
+            out.append(UInt8(ascii: "0"))
+            return
+        }
         var v = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var n = 0
         withUnsafeMutableBytes(of: &digits) { buf in
-            while v > 0 { buf[n] = UInt8(v % 10) + 48; v /= 10; n += 1 }
+            while v > 0 {
+                buf[n] = UInt8(v % 10) + 48
+                v /= 10
+                n += 1
+            }
         }
         if value < 0 { out.append(UInt8(ascii: "-")) }
         withUnsafeBytes(of: &digits) { buf in
@@ -83,18 +93,36 @@ extension JSONValue {
         s.withUTF8 { bytes in
             // Almost every string needs no escaping: copy it whole.
             var clean = true
-            for b in bytes where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { clean = false; break }
-            if clean { out.append(contentsOf: bytes); return }
+            for b in bytes where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+                clean = false
+                break
+            }
+            if clean {
+                out.append(contentsOf: bytes)
+                return
+            }
             for b in bytes {
                 switch b {
-                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\\"))
-                case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+                case UInt8(ascii: "\""):
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"):
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(UInt8(ascii: "\\"))
+                case 0x0A:
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(UInt8(ascii: "n"))
+                case 0x0D:
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(UInt8(ascii: "r"))
+                case 0x09:
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(UInt8(ascii: "t"))
                 case 0..<0x20:
-                    out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                            hexDigits[Int(b >> 4)], hexDigits[Int(b & 0xF)]])
+                    out.append(contentsOf: [
+                        UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                        hexDigits[Int(b >> 4)], hexDigits[Int(b & 0xF)],
+                    ])
                 default: out.append(b)
                 }
             }

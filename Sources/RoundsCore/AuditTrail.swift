@@ -3,13 +3,25 @@ import Store
 
 /// The operations audited, named as the Teams Patients app named them, plus Rounds' own.
 public enum AuditOperation: String, CaseIterable, Sendable {
-    case patientListView = "PatientListView", patientListCreate = "PatientListCreate", patientListRename = "PatientListRename"
-    case patientListDelete = "PatientListDelete", patientListDefaultSet = "PatientListDefaultSet"
-    case patientListAddPatient = "PatientListAddPatient", patientListRemovePatient = "PatientListRemovePatient"
-    case patientListEditColumns = "PatientListEditColumns", patientSearch = "PatientSearch", patientView = "PatientView"
-    case patientNoteAdd = "PatientNoteAdd", exportInitiation = "ExportInitiation", ehrConnectionSet = "EHRConnectionSet"
-    case syncRun = "SyncRun", cachePurge = "CachePurge", screenLock = "ScreenLock", screenUnlock = "ScreenUnlock"
-    case screenUnlockFailed = "ScreenUnlockFailed", screenLockPINSet = "ScreenLockPINSet"
+    case patientListView = "PatientListView"
+    case patientListCreate = "PatientListCreate"
+    case patientListRename = "PatientListRename"
+    case patientListDelete = "PatientListDelete"
+    case patientListDefaultSet = "PatientListDefaultSet"
+    case patientListAddPatient = "PatientListAddPatient"
+    case patientListRemovePatient = "PatientListRemovePatient"
+    case patientListEditColumns = "PatientListEditColumns"
+    case patientSearch = "PatientSearch"
+    case patientView = "PatientView"
+    case patientNoteAdd = "PatientNoteAdd"
+    case exportInitiation = "ExportInitiation"
+    case ehrConnectionSet = "EHRConnectionSet"
+    case syncRun = "SyncRun"
+    case cachePurge = "CachePurge"
+    case screenLock = "ScreenLock"
+    case screenUnlock = "ScreenUnlock"
+    case screenUnlockFailed = "ScreenUnlockFailed"
+    case screenLockPINSet = "ScreenLockPINSet"
     case patientListReorder = "PatientListReorder"
     /// Ours: the notes of a patient were read (`rounds note ls`).
     case patientNoteView = "PatientNoteView"
@@ -26,11 +38,16 @@ public struct AuditTrail: Sendable {
     public let team: String?
 
     public init(cache: Cache, connection: SavedConnection, settings: Settings, team: String? = nil) {
-        self.cache = cache; self.connection = connection; self.settings = settings; self.team = team
+        self.cache = cache
+        self.connection = connection
+        self.settings = settings
+        self.team = team
     }
 
     public init(_ workspace: Workspace) {
-        self.init(cache: workspace.cache, connection: workspace.connection, settings: workspace.settings, team: workspace.team?.team)
+        self.init(
+            cache: workspace.cache, connection: workspace.connection, settings: workspace.settings,
+            team: workspace.team?.team)
     }
 
     /// Appends one record (and its copy for the team's trail, when connected).
@@ -42,9 +59,10 @@ public struct AuditTrail: Sendable {
     }
 
     private func append(_ operation: String, patients: [String], list: String?, outcome: String) throws -> AuditRecord {
-        let record = try cache.appendAudit(operation: operation, patientIds: patients, list: list, connection: connection.name,
-                                           tenant: connection.tenant, osUser: OSUser.name, displayName: settings.displayName,
-                                           outcome: outcome)
+        let record = try cache.appendAudit(
+            operation: operation, patientIds: patients, list: list, connection: connection.name,
+            tenant: connection.tenant, osUser: OSUser.name, displayName: settings.displayName,
+            outcome: outcome)
         if let team {
             try SharedTeamStore.recordAudit(
                 cache, team: team, operation: operation, patients: patients, list: list, outcome: outcome,

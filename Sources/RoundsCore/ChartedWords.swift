@@ -7,7 +7,11 @@ import Foundation
 public enum ChartedWords {
     /// ACVPU, least to most severe.
     public enum Level: String, Sendable, Comparable, CaseIterable {
-        case alert = "A", confusion = "C", voice = "V", pain = "P", unresponsive = "U"
+        case alert = "A"
+        case confusion = "C"
+        case voice = "V"
+        case pain = "P"
+        case unresponsive = "U"
 
         public static func < (a: Level, b: Level) -> Bool { a.severity < b.severity }
 
@@ -18,15 +22,15 @@ public enum ChartedWords {
 
     /// SNOMED CT findings and LOINC answers for a level of consciousness.
     static let consciousnessCodes: [String: Level] = [
-        "http://snomed.info/sct|248234008": .alert,         // Mentally alert
-        "http://snomed.info/sct|130987000": .confusion,     // Acute confusion
-        "http://snomed.info/sct|286933003": .confusion,     // Confusional state
-        "http://snomed.info/sct|300202002": .voice,         // Responds to voice
-        "http://snomed.info/sct|255373000": .voice,         // Verbal (AVPU)
-        "http://snomed.info/sct|450847001": .pain,          // Responds to pain
-        "http://snomed.info/sct|422768004": .unresponsive,  // Unresponsive
-        "http://loinc.org|LA6561-0": .alert,                // Oriented
-        "http://loinc.org|LA6560-2": .confusion,            // Confused
+        "http://snomed.info/sct|248234008": .alert, // Mentally alert
+        "http://snomed.info/sct|130987000": .confusion, // Acute confusion
+        "http://snomed.info/sct|286933003": .confusion, // Confusional state
+        "http://snomed.info/sct|300202002": .voice, // Responds to voice
+        "http://snomed.info/sct|255373000": .voice, // Verbal (AVPU)
+        "http://snomed.info/sct|450847001": .pain, // Responds to pain
+        "http://snomed.info/sct|422768004": .unresponsive, // Unresponsive
+        "http://loinc.org|LA6561-0": .alert, // Oriented
+        "http://loinc.org|LA6560-2": .confusion, // Confused
     ]
 
     /// The level a charted consciousness value states, or `nil` when it is not certain.
@@ -75,7 +79,8 @@ public enum ChartedWords {
         if let k = words.firstIndex(of: "unresponsive"), negated(words, at: k) { return ([], true) }
         // Unresponsiveness is often written as a negation: "no response", "not responding".
         if has(words, ["no", "response"]) || has(words, ["not", "responding"]) || has(words, ["non", "responsive"])
-            || words.contains("unresponsive") || words.contains("unrousable") || words.contains("nonresponsive") {
+            || words.contains("unresponsive") || words.contains("unrousable") || words.contains("nonresponsive")
+        {
             return ([.unresponsive], false)
         }
         if let k = firstIndex(words, of: ["alert", "oriented", "orientated", "aox3", "aox4"]), !negated(words, at: k) {
@@ -86,7 +91,9 @@ public enum ChartedWords {
         let confusionWords = ["confused", "confusion", "disoriented", "disorientated", "delirium", "delirious"]
         if let k = firstIndex(words, of: confusionWords) {
             // NEWS2 scores new confusion: a long-standing one is not the same finding.
-            let chronic = words.contains { ["chronic", "baseline", "usual", "known", "longstanding", "dementia"].contains($0) }
+            let chronic = words.contains {
+                ["chronic", "baseline", "usual", "known", "longstanding", "dementia"].contains($0)
+            }
             if negated(words, at: k) || resolvedAfter(words, at: k) {
                 // "Not confused" says what the patient is not, not what they are.
             } else if chronic {
@@ -98,7 +105,9 @@ public enum ChartedWords {
         if let k = firstIndex(words, of: ["voice", "verbal"]), !negated(words, at: k) { levels.insert(.voice) }
         // "Pain" is P only as a response to it ("responds to pain", "painful stimulus"); "no pain"
         // and "in pain" are about pain, not about consciousness.
-        if let k = words.firstIndex(of: "pain"), k > 0, words[..<k].contains(where: { $0.hasPrefix("respon") }), !negated(words, at: k) {
+        if let k = words.firstIndex(of: "pain"), k > 0, words[..<k].contains(where: { $0.hasPrefix("respon") }),
+            !negated(words, at: k)
+        {
             levels.insert(.pain)
         }
         if let k = words.firstIndex(of: "painful"), !negated(words, at: k) { levels.insert(.pain) }
@@ -108,9 +117,9 @@ public enum ChartedWords {
     // MARK: oxygen therapy
 
     static let oxygenCodes: [String: Bool] = [
-        "http://snomed.info/sct|722742002": false,  // Breathing room air
-        "http://snomed.info/sct|57485005": true,    // Oxygen therapy
-        "http://snomed.info/sct|371907003": true,   // Oxygen administration by nasal cannula
+        "http://snomed.info/sct|722742002": false, // Breathing room air
+        "http://snomed.info/sct|57485005": true, // Oxygen therapy
+        "http://snomed.info/sct|371907003": true, // Oxygen administration by nasal cannula
     ]
 
     /// Whether a charted oxygen-therapy value says the patient is on supplemental oxygen
@@ -134,18 +143,22 @@ public enum ChartedWords {
         case "no", "n", "none", "nil", "false": return false
         default: break
         }
-        let oxygenWords = ["oxygen", "o2", "cannula", "nc", "mask", "venturi", "nrb", "rebreather", "hfnc", "cpap", "bipap",
-                           "niv", "optiflow", "airvo", "litres", "liters", "lpm"]
+        let oxygenWords = [
+            "oxygen", "o2", "cannula", "nc", "mask", "venturi", "nrb", "rebreather", "hfnc", "cpap", "bipap",
+            "niv", "optiflow", "airvo", "litres", "liters", "lpm",
+        ]
         let flowGiven = words.contains { w in
             // "2l", "4lpm", "1.5l/min" read as tokens "2l", "4lpm", "1", "5l".
             guard let last = w.last, last == "l" || w.hasSuffix("lpm") else { return false }
             return w.first?.isNumber == true
         }
-        let oxygenAt = firstIndex(words, of: oxygenWords) ?? (flowGiven ? words.firstIndex { $0.first?.isNumber == true } : nil)
+        let oxygenAt =
+            firstIndex(words, of: oxygenWords) ?? (flowGiven ? words.firstIndex { $0.first?.isNumber == true } : nil)
         let airAt = words.firstIndex(of: "air") ?? words.firstIndex(of: "ra")
         var answers: Set<Bool> = []
         if let k = oxygenAt {
-            let stopped = negated(words, at: k) || resolvedAfter(words, at: k)
+            let stopped =
+                negated(words, at: k) || resolvedAfter(words, at: k)
                 || words.contains { ["discontinued", "stopped", "removed", "weaned", "ceased"].contains($0) }
             // "Weaned to room air" names air and says the oxygen stopped: both read as air.
             answers.insert(!stopped)
@@ -196,14 +209,18 @@ public enum ChartedWords {
 
     /// Words that deny what follows them in a clause ("not confused", "no new confusion",
     /// "denies confusion", "off oxygen").
-    static let negations: Set<String> = ["not", "no", "non", "denies", "denied", "deny", "without", "nil", "never", "negative",
-                                         "off", "free", "absent", "nor", "isn", "isnt", "wasn", "wasnt"]
+    static let negations: Set<String> = [
+        "not", "no", "non", "denies", "denied", "deny", "without", "nil", "never", "negative",
+        "off", "free", "absent", "nor", "isn", "isnt", "wasn", "wasnt",
+    ]
 
     /// Words that name a finding: a negation reaches back over at most three words and stops at
     /// the previous finding ("weaned off O2 to RA": "off" denies the oxygen, not the air).
-    static let findings: Set<String> = ["alert", "oriented", "orientated", "confused", "confusion", "disoriented", "delirium",
-                                        "voice", "verbal", "pain", "painful", "unresponsive", "oxygen", "o2", "cannula", "nc",
-                                        "mask", "air", "ra"]
+    static let findings: Set<String> = [
+        "alert", "oriented", "orientated", "confused", "confusion", "disoriented", "delirium",
+        "voice", "verbal", "pain", "painful", "unresponsive", "oxygen", "o2", "cannula", "nc",
+        "mask", "air", "ra",
+    ]
 
     static func negated(_ words: [String], at index: Int) -> Bool {
         var k = index - 1
@@ -218,7 +235,9 @@ public enum ChartedWords {
     /// Words after a finding that say it has gone ("confusion resolved", "oxygen discontinued").
     static func resolvedAfter(_ words: [String], at index: Int) -> Bool {
         let after = words[(index + 1)...]
-        if after.contains(where: { ["resolved", "settled", "cleared", "gone", "discontinued", "stopped", "removed", "ceased"].contains($0) }) {
+        if after.contains(where: {
+            ["resolved", "settled", "cleared", "gone", "discontinued", "stopped", "removed", "ceased"].contains($0)
+        }) {
             return true
         }
         return has(Array(after), ["no", "longer"])
@@ -230,7 +249,9 @@ public enum ChartedWords {
 
     static func has(_ words: [String], _ phrase: [String]) -> Bool {
         guard words.count >= phrase.count else { return false }
-        for start in 0...(words.count - phrase.count) where Array(words[start..<(start + phrase.count)]) == phrase { return true }
+        for start in 0...(words.count - phrase.count) where Array(words[start..<(start + phrase.count)]) == phrase {
+            return true
+        }
         return false
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Clinical
+import Foundation
 import Store
 
 /// What one list row knows: the cached record (if synced), its score, its latest note.
@@ -13,7 +13,10 @@ public struct ListRow: Sendable, Equatable {
     public var news2: NEWS2?
     public var latestNote: Note?
     public init(id: String, record: PatientRecord?, digest: SectionDigest? = nil, news2: NEWS2?, latestNote: Note?) {
-        self.id = id; self.record = record; self.news2 = news2; self.latestNote = latestNote
+        self.id = id
+        self.record = record
+        self.news2 = news2
+        self.latestNote = latestNote
         self.digest = digest ?? record.map(SectionDigest.init(record:)) ?? SectionDigest()
     }
 }
@@ -24,7 +27,11 @@ public struct CellValue: Sendable, Equatable {
     public var text: String
     public var sortKey: SortKey
     public var abnormal: Bool
-    public init(_ text: String, sortKey: SortKey, abnormal: Bool = false) { self.text = text; self.sortKey = sortKey; self.abnormal = abnormal }
+    public init(_ text: String, sortKey: SortKey, abnormal: Bool = false) {
+        self.text = text
+        self.sortKey = sortKey
+        self.abnormal = abnormal
+    }
 
     public enum SortKey: Sendable, Equatable, Comparable {
         case missing
@@ -46,12 +53,28 @@ public struct CellValue: Sendable, Equatable {
 
 /// The columns a list can show (the Patients app's "patient schema").
 public enum Column: String, Sendable, CaseIterable, Codable {
-    case name, mrn, ageSex = "age-sex", birthDate = "birth-date", location, encounterStatus = "encounter"
-    case news2, heartRate = "hr", bloodPressure = "bp", respiratoryRate = "rr", spo2, temperature = "temp"
-    case vitalsTime = "vitals-time", allergies, conditions, medications = "meds", payor, gp, latestNote = "note", synced
+    case name, mrn
+    case ageSex = "age-sex"
+    case birthDate = "birth-date"
+    case location
+    case encounterStatus = "encounter"
+    case news2
+    case heartRate = "hr"
+    case bloodPressure = "bp"
+    case respiratoryRate = "rr"
+    case spo2
+    case temperature = "temp"
+    case vitalsTime = "vitals-time"
+    case allergies, conditions
+    case medications = "meds"
+    case payor, gp
+    case latestNote = "note"
+    case synced
 
     /// Name, MRN, age/sex, location, NEWS2, HR, BP, SpO2, temperature, allergies.
-    public static let defaults: [Column] = [.name, .mrn, .ageSex, .location, .news2, .heartRate, .bloodPressure, .spo2, .temperature, .allergies]
+    public static let defaults: [Column] = [
+        .name, .mrn, .ageSex, .location, .news2, .heartRate, .bloodPressure, .spo2, .temperature, .allergies,
+    ]
 
     public var title: String {
         switch self {
@@ -118,7 +141,8 @@ public enum Column: String, Sendable, CaseIterable, Codable {
         try list.split(separator: ",").map { raw in
             let k = raw.trimmingCharacters(in: .whitespaces).lowercased()
             guard let c = Column(rawValue: k) else {
-                throw CoreError.usage("Unknown column '\(k)'. Columns: \(Column.allCases.map(\.rawValue).joined(separator: ", ")).")
+                throw CoreError.usage(
+                    "Unknown column '\(k)'. Columns: \(Column.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
             return c
         }
@@ -133,7 +157,8 @@ public enum Column: String, Sendable, CaseIterable, Codable {
         case .heartRate: return vital(.heartRate)
         case .respiratoryRate: return vital(.respiratoryRate)
         case .spo2: return vital(.oxygenSaturation)
-        case .bloodPressure: return r.latest(.bloodPressure)?.bloodPressure?.systolic.map(CellValue.SortKey.number) ?? .missing
+        case .bloodPressure:
+            return r.latest(.bloodPressure)?.bloodPressure?.systolic.map(CellValue.SortKey.number) ?? .missing
         case .name: return .text(r.patient.displayName)
         default: return value(row, now: now).sortKey
         }
@@ -142,7 +167,8 @@ public enum Column: String, Sendable, CaseIterable, Codable {
     /// The cell for a row. `mask` shows initials and age instead of name, MRN and birth date.
     public func value(_ row: ListRow, now: Date = Date(), mask: Bool = false) -> CellValue {
         guard let r = row.record else {
-            return self == .name ? CellValue("(not synced) \(row.id)", sortKey: .text(row.id)) : CellValue("", sortKey: .missing)
+            return self == .name
+                ? CellValue("(not synced) \(row.id)", sortKey: .text(row.id)) : CellValue("", sortKey: .missing)
         }
         let p = r.patient
         func vital(_ k: VitalKind, abnormal: (Double) -> Bool) -> CellValue {
@@ -150,7 +176,9 @@ public enum Column: String, Sendable, CaseIterable, Codable {
             if let x = v.value { return CellValue(VitalSign.number(x), sortKey: .number(x), abnormal: abnormal(x)) }
             return CellValue(v.text ?? "—", sortKey: .missing)
         }
-        func text(_ s: String?) -> CellValue { s.map { CellValue($0, sortKey: .text($0)) } ?? CellValue("—", sortKey: .missing) }
+        func text(_ s: String?) -> CellValue {
+            s.map { CellValue($0, sortKey: .text($0)) } ?? CellValue("—", sortKey: .missing)
+        }
         switch self {
         case .name:
             let n = mask ? (p.name?.initials ?? "?") : p.displayName
@@ -159,7 +187,8 @@ public enum Column: String, Sendable, CaseIterable, Codable {
             return mask ? CellValue("•••", sortKey: .missing) : text(p.mrn)
         case .ageSex:
             let age = p.birthDate?.age(on: now)
-            return CellValue("\(age.map(String.init) ?? "?") \(p.sexLetter)", sortKey: age.map { .number(Double($0)) } ?? .missing)
+            return CellValue(
+                "\(age.map(String.init) ?? "?") \(p.sexLetter)", sortKey: age.map { .number(Double($0)) } ?? .missing)
         case .birthDate:
             if mask { return CellValue(p.birthDate?.age(on: now).map { "\($0) y" } ?? "—", sortKey: .missing) }
             return text(p.birthDate?.raw)
@@ -170,36 +199,53 @@ public enum Column: String, Sendable, CaseIterable, Codable {
             let mark = n.band >= .medium || n.hasSingleThree ? "▲" : ""
             // `~`: the vital signs shown are the good copy kept when the last refresh failed.
             let stale = row.record?.state(of: .vitals).stale == true ? "~" : ""
-            return CellValue("\(n.total)\(n.isPartial ? "?" : "")\(stale)\(mark)", sortKey: .number(Double(n.total)),
-                             abnormal: n.band >= .lowMedium)
+            return CellValue(
+                "\(n.total)\(n.isPartial ? "?" : "")\(stale)\(mark)", sortKey: .number(Double(n.total)),
+                abnormal: n.band >= .lowMedium)
         case .heartRate: return vital(.heartRate) { NEWS2.pulse(Int($0.rounded())) >= 2 }
         case .respiratoryRate: return vital(.respiratoryRate) { NEWS2.respiration(Int($0.rounded())) >= 2 }
-        case .spo2: return vital(.oxygenSaturation) { NEWS2.saturation(Int($0.rounded()), scale2: row.news2?.scale == 2, onOxygen: false) >= 2 }
+        case .spo2:
+            return vital(.oxygenSaturation) {
+                NEWS2.saturation(Int($0.rounded()), scale2: row.news2?.scale == 2, onOxygen: false) >= 2
+            }
         case .temperature:
-            guard let v = r.latest(.bodyTemperature), let x = v.value, let c = Units.celsius(x, unit: v.unit) else { return CellValue("—", sortKey: .missing) }
+            guard let v = r.latest(.bodyTemperature), let x = v.value, let c = Units.celsius(x, unit: v.unit) else {
+                return CellValue("—", sortKey: .missing)
+            }
             return CellValue(Units.oneDecimal(c), sortKey: .number(c), abnormal: NEWS2.temperature(c) >= 2)
         case .bloodPressure:
             guard let bp = r.latest(.bloodPressure)?.bloodPressure else { return CellValue("—", sortKey: .missing) }
-            let s = bp.systolic.map(VitalSign.number) ?? "?", d = bp.diastolic.map(VitalSign.number) ?? "?"
-            return CellValue("\(s)/\(d)", sortKey: bp.systolic.map { .number($0) } ?? .missing,
-                             abnormal: bp.systolic.map { NEWS2.systolic(Int($0.rounded())) >= 2 } ?? false)
+            let s = bp.systolic.map(VitalSign.number) ?? "?"
+            let d = bp.diastolic.map(VitalSign.number) ?? "?"
+            return CellValue(
+                "\(s)/\(d)", sortKey: bp.systolic.map { .number($0) } ?? .missing,
+                abnormal: bp.systolic.map { NEWS2.systolic(Int($0.rounded())) >= 2 } ?? false)
         case .vitalsTime:
             let t = r.latestVitals.compactMap { $0.effective?.instant }.max()
-            return t.map { CellValue(Age.short($0, now: now), sortKey: .number($0.timeIntervalSince1970)) } ?? CellValue("—", sortKey: .missing)
+            return t.map { CellValue(Age.short($0, now: now), sortKey: .number($0.timeIntervalSince1970)) }
+                ?? CellValue("—", sortKey: .missing)
         case .allergies:
             let d = row.digest
-            guard d.activeAllergies > 0, let first = d.firstAllergy else { return CellValue(d.allergiesEmpty ? "none" : "—", sortKey: .number(0)) }
-            return CellValue(d.activeAllergies > 1 ? "\(d.activeAllergies): \(first)" : first, sortKey: .number(Double(d.activeAllergies)), abnormal: true)
+            guard d.activeAllergies > 0, let first = d.firstAllergy else {
+                return CellValue(d.allergiesEmpty ? "none" : "—", sortKey: .number(0))
+            }
+            return CellValue(
+                d.activeAllergies > 1 ? "\(d.activeAllergies): \(first)" : first,
+                sortKey: .number(Double(d.activeAllergies)), abnormal: true)
         case .conditions:
             let d = row.digest
             guard d.conditions > 0, let first = d.firstCondition else { return CellValue("—", sortKey: .number(0)) }
-            return CellValue(d.conditions > 1 ? "\(d.conditions): \(first)" : first, sortKey: .number(Double(d.conditions)))
-        case .medications: return CellValue(String(row.digest.medications), sortKey: .number(Double(row.digest.medications)))
+            return CellValue(
+                d.conditions > 1 ? "\(d.conditions): \(first)" : first, sortKey: .number(Double(d.conditions)))
+        case .medications:
+            return CellValue(String(row.digest.medications), sortKey: .number(Double(row.digest.medications)))
         case .payor: return text(row.digest.payor)
         case .gp: return text(p.generalPractitioner.first)
         case .latestNote:
             guard let n = row.latestNote else { return CellValue("—", sortKey: .missing) }
-            return CellValue(n.text.split(separator: "\n").first.map(String.init) ?? "", sortKey: .number(n.createdAt.timeIntervalSince1970))
+            return CellValue(
+                n.text.split(separator: "\n").first.map(String.init) ?? "",
+                sortKey: .number(n.createdAt.timeIntervalSince1970))
         case .synced:
             guard let f = r.fetchedAt else { return CellValue("—", sortKey: .missing) }
             return CellValue(Age.short(f, now: now), sortKey: .number(f.timeIntervalSince1970))

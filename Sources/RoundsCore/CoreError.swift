@@ -10,7 +10,8 @@ public enum CoreError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .badConfiguration(let m), .io(let m), .secret(let m), .usage(let m), .notFound(let m): return m
-        case .notConnected: return "No EHR connection yet. Run 'rounds connect URL --client-id ID --tenant TENANT' first."
+        case .notConnected:
+            return "No EHR connection yet. Run 'rounds connect URL --client-id ID --tenant TENANT' first."
         }
     }
 }

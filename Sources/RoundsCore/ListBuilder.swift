@@ -1,11 +1,13 @@
-import Foundation
 import Clinical
+import Foundation
 import Store
 
 /// Builds and sorts the rows of a rounding list from the cache.
 public enum ListBuilder {
     /// One row per patient on the list, in list order; patients not yet synced get an empty row.
-    public static func rows(_ list: PatientList, cache: Cache, now: Date = Date(), staleAfter: TimeInterval = 24 * 3600) throws -> [ListRow] {
+    public static func rows(_ list: PatientList, cache: Cache, now: Date = Date(), staleAfter: TimeInterval = 24 * 3600)
+        throws -> [ListRow]
+    {
         // Only the sections the columns show are read; the detail pane reads the whole record.
         let needed = Set(columns(list).compactMap(\.section)).union([.vitals])
         let entries = try cache.listEntries(list.patientIds, sections: needed)
@@ -13,10 +15,14 @@ public enum ListBuilder {
         let scale2 = try cache.hypercapnicIds()
         let ids = list.patientIds
         let scores = try Parallelism.map(ids.count) { k in
-            entries[k].map { NEWS2.score($0.record, hypercapnic: scale2.contains(ids[k]), now: now, staleAfter: staleAfter, describe: false) }
+            entries[k].map {
+                NEWS2.score(
+                    $0.record, hypercapnic: scale2.contains(ids[k]), now: now, staleAfter: staleAfter, describe: false)
+            }
         }
         return ids.enumerated().map { k, id in
-            ListRow(id: id, record: entries[k]?.record, digest: entries[k]?.digest, news2: scores[k], latestNote: notes[id])
+            ListRow(
+                id: id, record: entries[k]?.record, digest: entries[k]?.digest, news2: scores[k], latestNote: notes[id])
         }
     }
 
@@ -39,7 +45,8 @@ public enum ListBuilder {
         let desc = s.hasSuffix("-")
         let key = desc ? String(s.dropLast()) : (s.hasSuffix("+") ? String(s.dropLast()) : s)
         guard let c = Column(rawValue: key.lowercased()) else {
-            throw CoreError.usage("Unknown sort column '\(key)'. Columns: \(Column.allCases.map(\.rawValue).joined(separator: ", ")).")
+            throw CoreError.usage(
+                "Unknown sort column '\(key)'. Columns: \(Column.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         return (c, desc)
     }
@@ -76,9 +83,15 @@ public struct ListTransfer: Codable, Sendable, Equatable {
     public var exportedAt: Date
 
     public static func export(_ list: PatientList, cache: Cache, now: Date = Date()) throws -> ListTransfer {
-        ListTransfer(name: list.name, columns: list.columns, patients: try list.patientIds.map { id in
-            Member(id: id, notes: try cache.notes(patientId: id).reversed().map { TransferNote(author: $0.author, createdAt: $0.createdAt, text: $0.text) })
-        }, exportedAt: now)
+        ListTransfer(
+            name: list.name, columns: list.columns,
+            patients: try list.patientIds.map { id in
+                Member(
+                    id: id,
+                    notes: try cache.notes(patientId: id).reversed().map {
+                        TransferNote(author: $0.author, createdAt: $0.createdAt, text: $0.text)
+                    })
+            }, exportedAt: now)
     }
 
     public static func decode(_ data: Data) throws -> ListTransfer {
@@ -86,14 +99,18 @@ public struct ListTransfer: Codable, Sendable, Equatable {
         do { t = try JSONDecoder.rounds.decode(ListTransfer.self, from: data) } catch {
             throw CoreError.usage("Not a Rounds list file: \(error)")
         }
-        guard t.format == "rounds-list", t.version == 1 else { throw CoreError.usage("Not a Rounds list file (format '\(t.format)' version \(t.version)).") }
+        guard t.format == "rounds-list", t.version == 1 else {
+            throw CoreError.usage("Not a Rounds list file (format '\(t.format)' version \(t.version)).")
+        }
         return t
     }
 
     /// Creates the list (under `name` when given) with its order, columns and notes.
     /// Creates the list and its notes. A note from a file says it was imported, by whom and when:
     /// its author and time are the file's word, not a fact this workstation saw.
-    public func apply(to cache: Cache, as name: String? = nil, importer: String = OSUser.name, now: Date = Date()) throws -> PatientList {
+    public func apply(to cache: Cache, as name: String? = nil, importer: String = OSUser.name, now: Date = Date())
+        throws -> PatientList
+    {
         let listName = name ?? self.name
         _ = try cache.createList(listName, columns: columns.isEmpty ? Column.defaults.map(\.rawValue) : columns)
         try cache.addPatients(patients.map(\.id), to: listName)
@@ -104,7 +121,9 @@ public struct ListTransfer: Codable, Sendable, Equatable {
                 try cache.importNote(Note(id: 0, patientId: m.id, author: author, createdAt: n.createdAt, text: n.text))
             }
         }
-        guard let l = try cache.list(named: listName) else { throw CoreError.notFound("List '\(listName)' was not created.") }
+        guard let l = try cache.list(named: listName) else {
+            throw CoreError.notFound("List '\(listName)' was not created.")
+        }
         return l
     }
 }

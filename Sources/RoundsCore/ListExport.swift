@@ -6,7 +6,9 @@ import TextSafety
 public enum ListExport {
     public enum Format: String, Sendable, CaseIterable { case csv, md, json }
 
-    public static func render(listName: String, columns: [Column], rows: [ListRow], format: Format, now: Date = Date()) -> Data {
+    public static func render(listName: String, columns: [Column], rows: [ListRow], format: Format, now: Date = Date())
+        -> Data
+    {
         let table = rows.map { row in columns.map { $0.value(row, now: now).text } }
         switch format {
         case .csv:
@@ -28,8 +30,15 @@ public enum ListExport {
             }
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            struct Doc: Encodable { let list: String; let exportedAt: String; let columns: [String]; let patients: [[String: String]] }
-            let doc = Doc(list: listName, exportedAt: ISO8601DateFormatter().string(from: now), columns: columns.map(\.rawValue), patients: objects)
+            struct Doc: Encodable {
+                let list: String
+                let exportedAt: String
+                let columns: [String]
+                let patients: [[String: String]]
+            }
+            let doc = Doc(
+                list: listName, exportedAt: ISO8601DateFormatter().string(from: now), columns: columns.map(\.rawValue),
+                patients: objects)
             let encoded = (try? e.encode(doc)) ?? Data()
             return Data(TerminalText.safeJSON(String(decoding: encoded, as: UTF8.self)).utf8)
         }
@@ -47,6 +56,7 @@ public enum ListExport {
     }
 
     static func mdCell(_ s: String) -> String {
-        TerminalText.safe(s.replacingOccurrences(of: "\n", with: " "), lines: false).replacingOccurrences(of: "|", with: "\\|")
+        TerminalText.safe(s.replacingOccurrences(of: "\n", with: " "), lines: false).replacingOccurrences(
+            of: "|", with: "\\|")
     }
 }

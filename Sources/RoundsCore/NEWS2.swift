@@ -1,5 +1,5 @@
-import Foundation
 import Clinical
+import Foundation
 
 /// National Early Warning Score 2 (Royal College of Physicians, 2017) from a patient's latest
 /// vital signs. A parameter with no value, or older than the staleness limit, scores 0 and makes
@@ -16,12 +16,20 @@ public struct NEWS2: Sendable, Equatable, Codable {
     }
 
     public enum Band: String, Sendable, Codable, Comparable {
-        case routine, low, lowMedium = "low-medium", medium, high
+        case routine, low
+        case lowMedium = "low-medium"
+        case medium, high
 
         public static func < (a: Band, b: Band) -> Bool { a.rank < b.rank }
 
         private var rank: Int {
-            switch self { case .routine: return 0; case .low: return 1; case .lowMedium: return 2; case .medium: return 3; case .high: return 4 }
+            switch self {
+            case .routine: return 0
+            case .low: return 1
+            case .lowMedium: return 2
+            case .medium: return 3
+            case .high: return 4
+            }
         }
 
         /// The clinical response the band calls for.
@@ -81,8 +89,10 @@ public struct NEWS2: Sendable, Equatable, Codable {
     /// Scores a record's latest vitals as of `now`.
     /// - Parameter describe: false leaves each item's `value` text out (a list of a thousand needs
     ///   totals, bands and what is missing or stale, not "118 /min" for every patient).
-    public static func score(_ r: PatientRecord, hypercapnic: Bool = false, now: Date = Date(), staleAfter: TimeInterval = 24 * 3600,
-                             describe: Bool = true) -> NEWS2 {
+    public static func score(
+        _ r: PatientRecord, hypercapnic: Bool = false, now: Date = Date(), staleAfter: TimeInterval = 24 * 3600,
+        describe: Bool = true
+    ) -> NEWS2 {
         func reading(_ kind: VitalKind) -> (VitalSign?, String) {
             guard let v = r.latest(kind) else { return (nil, "missing") }
             guard let t = v.effective?.instant, now.timeIntervalSince(t) <= staleAfter else { return (v, "stale") }
@@ -92,17 +102,25 @@ public struct NEWS2: Sendable, Equatable, Codable {
         items.reserveCapacity(7)
         func add(_ p: Parameter, _ value: @autoclosure () -> String?, _ points: Int?, _ state: String) {
             let ok = state == "scored" && points != nil
-            items.append(Item(parameter: p, value: describe ? value() : nil, points: ok ? points! : 0, state: ok ? "scored" : (state == "scored" ? "missing" : state)))
+            items.append(
+                Item(
+                    parameter: p, value: describe ? value() : nil, points: ok ? points! : 0,
+                    state: ok ? "scored" : (state == "scored" ? "missing" : state)))
         }
         let (rr, rrState) = reading(.respiratoryRate)
-        add(.respirationRate, rr?.formatted, rr.flatMap { certain($0, in: 0...80) { respiration(Int($0.rounded())) } }, rrState)
+        add(
+            .respirationRate, rr?.formatted, rr.flatMap { certain($0, in: 0...80) { respiration(Int($0.rounded())) } },
+            rrState)
 
         let oxygen = onOxygen(r, now: now, staleAfter: staleAfter, describe: describe)
         let (sp, spState) = reading(.oxygenSaturation)
         let onO2 = oxygen.value ?? false
-        let spPoints = sp.flatMap { certain($0, in: 0...100) { saturation(Int($0.rounded()), scale2: hypercapnic, onOxygen: onO2) } }
+        let spPoints = sp.flatMap {
+            certain($0, in: 0...100) { saturation(Int($0.rounded()), scale2: hypercapnic, onOxygen: onO2) }
+        }
         add(.oxygenSaturation, sp?.formatted, spPoints, spState)
-        add(.airOrOxygen, oxygen.value.map { ($0 ? "oxygen" : "air") + (oxygen.source.map { " (\($0))" } ?? "") },
+        add(
+            .airOrOxygen, oxygen.value.map { ($0 ? "oxygen" : "air") + (oxygen.source.map { " (\($0))" } ?? "") },
             oxygen.value.map { $0 ? 2 : 0 }, oxygen.state)
 
         let (bp, bpState) = reading(.bloodPressure)
@@ -122,17 +140,22 @@ public struct NEWS2: Sendable, Equatable, Codable {
 
         let (t, tState) = reading(.bodyTemperature)
         var notes: [String] = []
-        if let t, let value = t.value, Units.display(t.unit).isEmpty { notes.append(Units.unitlessTemperatureNote(value)) }
+        if let t, let value = t.value, Units.display(t.unit).isEmpty {
+            notes.append(Units.unitlessTemperatureNote(value))
+        }
         let celsius = t.flatMap { v in v.value.flatMap { Units.celsius($0, unit: v.unit) } }
         let tempPoints = t.flatMap { v in
-            celsius.flatMap { c in certain(value: c, comparator: v.comparator, in: 25...45, step: 0.1, score: temperature) }
+            celsius.flatMap { c in
+                certain(value: c, comparator: v.comparator, in: 25...45, step: 0.1, score: temperature)
+            }
         }
         add(.temperature, celsius.map { (t?.comparator ?? "") + Units.oneDecimal($0) + " °C" }, tempPoints, tState)
 
         let total = items.reduce(0) { $0 + $1.points }
         let singleThree = items.contains { $0.points == 3 }
-        return NEWS2(total: total, band: band(total: total, singleThree: singleThree), items: items, scale: hypercapnic ? 2 : 1,
-                     notes: notes)
+        return NEWS2(
+            total: total, band: band(total: total, singleThree: singleThree), items: items, scale: hypercapnic ? 2 : 1,
+            notes: notes)
     }
 
     /// The points of a reading, or `nil` when they are not certain: a bounded value (`<85`) scores
@@ -143,8 +166,10 @@ public struct NEWS2: Sendable, Equatable, Codable {
         return certain(value: value, comparator: v.comparator, in: plausible, score: score)
     }
 
-    static func certain(value: Double, comparator: String?, in plausible: ClosedRange<Double>, step: Double = 1,
-                        score: (Double) -> Int) -> Int? {
+    static func certain(
+        value: Double, comparator: String?, in plausible: ClosedRange<Double>, step: Double = 1,
+        score: (Double) -> Int
+    ) -> Int? {
         guard let comparator else { return score(value) }
         let range: ClosedRange<Double>
         switch comparator {
@@ -172,12 +197,23 @@ public struct NEWS2: Sendable, Equatable, Codable {
     }
 
     public static func respiration(_ v: Int) -> Int {
-        switch v { case ...8: return 3; case 9...11: return 1; case 12...20: return 0; case 21...24: return 2; default: return 3 }
+        switch v {
+        case ...8: return 3
+        case 9...11: return 1
+        case 12...20: return 0
+        case 21...24: return 2
+        default: return 3
+        }
     }
 
     public static func saturation(_ v: Int, scale2: Bool, onOxygen: Bool) -> Int {
         if !scale2 {
-            switch v { case ...91: return 3; case 92...93: return 2; case 94...95: return 1; default: return 0 }
+            switch v {
+            case ...91: return 3
+            case 92...93: return 2
+            case 94...95: return 1
+            default: return 0
+            }
         }
         switch v {
         case ...83: return 3
@@ -186,16 +222,33 @@ public struct NEWS2: Sendable, Equatable, Codable {
         case 88...92: return 0
         default:
             guard onOxygen else { return 0 }
-            switch v { case 93...94: return 1; case 95...96: return 2; default: return 3 }
+            switch v {
+            case 93...94: return 1
+            case 95...96: return 2
+            default: return 3
+            }
         }
     }
 
     public static func systolic(_ v: Int) -> Int {
-        switch v { case ...90: return 3; case 91...100: return 2; case 101...110: return 1; case 111...219: return 0; default: return 3 }
+        switch v {
+        case ...90: return 3
+        case 91...100: return 2
+        case 101...110: return 1
+        case 111...219: return 0
+        default: return 3
+        }
     }
 
     public static func pulse(_ v: Int) -> Int {
-        switch v { case ...40: return 3; case 41...50: return 1; case 51...90: return 0; case 91...110: return 1; case 111...130: return 2; default: return 3 }
+        switch v {
+        case ...40: return 3
+        case 41...50: return 1
+        case 51...90: return 0
+        case 91...110: return 1
+        case 111...130: return 2
+        default: return 3
+        }
     }
 
     /// Temperature in °C, read to one decimal as charted.
@@ -220,12 +273,15 @@ public struct NEWS2: Sendable, Equatable, Codable {
     /// (3151-8) — separate observations, or components of a pulse-oximetry reading as US Core R4
     /// records them — and an oxygen-therapy observation; `source` names the reading used.
     static func onOxygen(_ r: PatientRecord, now: Date, staleAfter: TimeInterval, describe: Bool = true)
-        -> (value: Bool?, state: String, source: String?) {
+        -> (value: Bool?, state: String, source: String?)
+    {
         let candidates = [VitalKind.inspiredOxygen, .oxygenFlow, .oxygenTherapy].compactMap { r.latest($0) }
         guard let latest = candidates.max(by: { FHIRDate.isEarlier($0.effective, $1.effective) }) else {
             return (nil, "missing", nil)
         }
-        guard let t = latest.effective?.instant, now.timeIntervalSince(t) <= staleAfter else { return (nil, "stale", nil) }
+        guard let t = latest.effective?.instant, now.timeIntervalSince(t) <= staleAfter else {
+            return (nil, "stale", nil)
+        }
         let value: Bool?
         switch latest.kind {
         case .inspiredOxygen:
@@ -233,11 +289,15 @@ public struct NEWS2: Sendable, Equatable, Codable {
             value = latest.value.flatMap { v in
                 let isFraction = v <= 1
                 let roomAir = isFraction ? 0.21 : 21
-                return certainBool(value: v, comparator: latest.comparator, in: 0...(isFraction ? 1 : 100),
-                                   step: isFraction ? 0.01 : 1) { $0 > roomAir }
+                return certainBool(
+                    value: v, comparator: latest.comparator, in: 0...(isFraction ? 1 : 100),
+                    step: isFraction ? 0.01 : 1
+                ) { $0 > roomAir }
             }
         case .oxygenFlow:
-            value = latest.value.flatMap { v in certainBool(value: v, comparator: latest.comparator, in: 0...60) { $0 > 0 } }
+            value = latest.value.flatMap { v in
+                certainBool(value: v, comparator: latest.comparator, in: 0...60) { $0 > 0 }
+            }
         default:
             value = ChartedWords.onOxygen(text: latest.text ?? latest.display, codes: latest.valueCodes)
         }
@@ -249,8 +309,10 @@ public struct NEWS2: Sendable, Equatable, Codable {
         return (value, state, source)
     }
 
-    static func certainBool(value: Double, comparator: String?, in plausible: ClosedRange<Double>, step: Double = 1,
-                            _ test: (Double) -> Bool) -> Bool? {
+    static func certainBool(
+        value: Double, comparator: String?, in plausible: ClosedRange<Double>, step: Double = 1,
+        _ test: (Double) -> Bool
+    ) -> Bool? {
         certain(value: value, comparator: comparator, in: plausible, step: step) { test($0) ? 1 : 0 }.map { $0 == 1 }
     }
 }

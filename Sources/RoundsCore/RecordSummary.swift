@@ -1,5 +1,5 @@
-import Foundation
 import Clinical
+import Foundation
 
 /// The readable, line-oriented summary of a record used by `rounds patient`, `rounds inspect`
 /// and plain mode: every section with its state, nothing dropped.
@@ -22,7 +22,9 @@ public enum RecordSummary {
         if !r.warnings.isEmpty {
             out.append("")
             out.append("Fields not read (\(r.warnings.count)):")
-            for w in r.warnings.prefix(20) { out.append("  \(w.path): \(w.reason)\(w.value.map { " ('\($0)')" } ?? "")") }
+            for w in r.warnings.prefix(20) {
+                out.append("  \(w.path): \(w.reason)\(w.value.map { " ('\($0)')" } ?? "")")
+            }
             if r.warnings.count > 20 { out.append("  … \(r.warnings.count - 20) more") }
         }
         return out.joined(separator: "\n")
@@ -46,23 +48,29 @@ public enum RecordSummary {
         switch s {
         case .vitals:
             return r.latestVitals.map { v in
-                "\(v.label.padding(toLength: 20, withPad: " ", startingAt: 0)) \(v.formatted)\(v.effective.map { "  at \($0.raw)" } ?? "")"
+                "\(v.label.padding(toLength: 20, withPad: " ", startingAt: 0)) "
+                    + "\(v.formatted)\(v.effective.map { "  at \($0.raw)" } ?? "")"
             }
         case .encounter:
             guard let e = r.lastEncounter else { return [] }
-            let parts = [e.location, e.type ?? e.encounterClass, e.status, e.start.map { "since \($0.raw)" }].compactMap { $0 }
+            let parts = [e.location, e.type ?? e.encounterClass, e.status, e.start.map { "since \($0.raw)" }].compactMap
+            { $0 }
             return [parts.joined(separator: " — ")]
         case .conditions:
             return r.conditions.map { c in
-                let parts = [c.display, c.severity, c.clinicalStatus, c.verificationStatus.flatMap { $0 == "confirmed" ? nil : $0 },
-                             c.recorded.map { "recorded \($0.raw)" }]
+                let parts = [
+                    c.display, c.severity, c.clinicalStatus,
+                    c.verificationStatus.flatMap { $0 == "confirmed" ? nil : $0 },
+                    c.recorded.map { "recorded \($0.raw)" },
+                ]
                 let line = parts.compactMap { $0 }.joined(separator: " · ")
                 return c.isInactive ? "(\(c.inactiveReason ?? "inactive")) " + line : line
             }
         case .allergies:
             return r.allergies.map { a in
                 let mark = a.isInactive ? " " : "!"
-                let st = [a.status, a.clinicalStatus, a.verificationStatus, a.criticality.map { "criticality \($0)" }].compactMap { $0 }
+                let st = [a.status, a.clinicalStatus, a.verificationStatus, a.criticality.map { "criticality \($0)" }]
+                    .compactMap { $0 }
                 return "\(mark) \(a.summary)\(st.isEmpty ? "" : " (\(st.joined(separator: ", ")))")"
             }
         case .medications:
@@ -80,8 +88,10 @@ public enum RecordSummary {
             return current + ["Stopped or completed (\(ended.count)):"] + ended.map { "  " + $0 }
         case .coverage:
             return r.coverage.map { c in
-                [c.payor, c.plan, c.group.map { "group \($0)" }, c.subscriberId.map { "subscriber \($0)" },
-                 c.periodStart.map { "from \($0.raw)" }, c.periodEnd.map { "to \($0.raw)" }].compactMap { $0 }.joined(separator: " · ")
+                [
+                    c.payor, c.plan, c.group.map { "group \($0)" }, c.subscriberId.map { "subscriber \($0)" },
+                    c.periodStart.map { "from \($0.raw)" }, c.periodEnd.map { "to \($0.raw)" },
+                ].compactMap { $0 }.joined(separator: " · ")
             }
         }
     }
@@ -105,7 +115,8 @@ public enum Age {
 
     /// `08:14` today, `25 Nov 08:14` before (local zone).
     public static func short(_ d: Date, now: Date = Date()) -> String {
-        let t = local(d), n = local(now)
+        let t = local(d)
+        let n = local(now)
         let time = "\(two(t.tm_hour)):\(two(t.tm_min))"
         if t.tm_year == n.tm_year, t.tm_yday == n.tm_yday { return time }
         return "\(t.tm_mday) \(months[Int(t.tm_mon)]) \(time)"
@@ -115,7 +126,10 @@ public enum Age {
     // DateFormatter: its first use loads ICU, a few ms of every command's start and of the TUI's
     // first frame, and these formats need no locale.
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    private static let zoneLoaded: Bool = { tzset(); return true }()
+    private static let zoneLoaded: Bool = {
+        tzset()
+        return true
+    }()
 
     private static func local(_ d: Date) -> tm {
         _ = zoneLoaded

@@ -35,7 +35,8 @@ public struct RoundsPaths: Sendable, Equatable {
     /// Creates both directories 0700 (and tightens them if they exist with wider modes).
     public func prepare() throws {
         for d in [configDirectory, dataDirectory] {
-            try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: d, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             chmod(d, 0o700)
         }
     }

@@ -1,5 +1,5 @@
-import Foundation
 import FHIRClient
+import Foundation
 
 /// A connection the user made with `rounds connect`: everything but the secret.
 public struct SavedConnection: Codable, Sendable, Equatable {
@@ -22,10 +22,19 @@ public struct SavedConnection: Codable, Sendable, Equatable {
     /// The admin allowed plain `http://` to this server (`--allow-plain-http`): a test network.
     public var allowPlainHTTP: Bool?
 
-    public init(name: String, baseURL: String, clientId: String?, tenant: String, secretFile: String?, auth: ClientAuthMethod,
-                fhirVersion: String, tokenURL: String?, savedAt: Date = Date()) {
-        self.name = name; self.baseURL = baseURL; self.clientId = clientId; self.tenant = tenant; self.secretFile = secretFile
-        self.auth = auth; self.fhirVersion = fhirVersion; self.tokenURL = tokenURL; self.savedAt = savedAt
+    public init(
+        name: String, baseURL: String, clientId: String?, tenant: String, secretFile: String?, auth: ClientAuthMethod,
+        fhirVersion: String, tokenURL: String?, savedAt: Date = Date()
+    ) {
+        self.name = name
+        self.baseURL = baseURL
+        self.clientId = clientId
+        self.tenant = tenant
+        self.secretFile = secretFile
+        self.auth = auth
+        self.fhirVersion = fhirVersion
+        self.tokenURL = tokenURL
+        self.savedAt = savedAt
     }
 }
 
@@ -39,7 +48,10 @@ public struct ConnectionBook: Codable, Sendable {
     public static func load(_ paths: RoundsPaths) throws -> ConnectionBook {
         guard let data = FileManager.default.contents(atPath: paths.connectionsFile) else { return ConnectionBook() }
         do { return try JSONDecoder.rounds.decode(ConnectionBook.self, from: data) } catch {
-            throw CoreError.badConfiguration("Cannot read '\(paths.connectionsFile)': \(error). Fix or remove the file, then run 'rounds connect' again.")
+            throw CoreError.badConfiguration(
+                "Cannot read '\(paths.connectionsFile)': \(error). Fix or remove the file, then run 'rounds connect' "
+                    + "again."
+            )
         }
     }
 
@@ -72,7 +84,10 @@ public enum AtomicFile {
             unlink(tmp)
             throw CoreError.io("Cannot write '\(tmp)'.")
         }
-        guard rename(tmp, path) == 0 else { unlink(tmp); throw CoreError.io("Cannot replace '\(path)': \(String(cString: strerror(errno))).") }
+        guard rename(tmp, path) == 0 else {
+            unlink(tmp)
+            throw CoreError.io("Cannot replace '\(path)': \(String(cString: strerror(errno))).")
+        }
     }
 
     /// Refuses an export target that would lose or leak something: an existing file unless asked
@@ -81,10 +96,13 @@ public enum AtomicFile {
         var st = stat()
         guard lstat(path, &st) == 0 else { return }
         if st.st_mode & S_IFMT == S_IFLNK {
-            throw CoreError.io("'\(path)' is a symbolic link; Rounds does not write patient data through one. Choose another --output.")
+            throw CoreError.io(
+                "'\(path)' is a symbolic link; Rounds does not write patient data through one. Choose another --output."
+            )
         }
         if st.st_uid != getuid() {
-            throw CoreError.io("'\(path)' belongs to another user; Rounds does not replace it. Choose another --output.")
+            throw CoreError.io(
+                "'\(path)' belongs to another user; Rounds does not replace it. Choose another --output.")
         }
         if !overwrite {
             throw CoreError.io("'\(path)' exists; add --overwrite to replace it, or choose another --output.")

@@ -8,9 +8,14 @@ public enum SecretSource {
     public static func read(file path: String) throws -> String {
         try FileOwnership.refuseForeignLink(path, what: "secret file")
         var st = stat()
-        guard stat(path, &st) == 0 else { throw CoreError.secret("Cannot read the secret file '\(path)': \(String(cString: strerror(errno))).") }
+        guard stat(path, &st) == 0 else {
+            throw CoreError.secret("Cannot read the secret file '\(path)': \(String(cString: strerror(errno))).")
+        }
         if st.st_mode & 0o077 != 0 {
-            throw CoreError.secret("The secret file '\(path)' can be read by others (mode \(String(st.st_mode & 0o777, radix: 8))). Run 'chmod 600 \(path)' and try again.")
+            throw CoreError.secret(
+                "The secret file '\(path)' can be read by others (mode \(String(st.st_mode & 0o777, radix: 8))). Run "
+                    + "'chmod 600 \(path)' and try again."
+            )
         }
         guard let data = FileManager.default.contents(atPath: path), let s = String(data: data, encoding: .utf8) else {
             throw CoreError.secret("Cannot read the secret file '\(path)'.")
@@ -36,10 +41,13 @@ public enum KeyFile {
         }
         if st.st_mode & 0o077 != 0 {
             let mode = String(st.st_mode & 0o777, radix: 8)
-            throw CoreError.secret("The private key '\(path)' can be read by others (mode \(mode)). Run 'chmod 600 \(path)' and try again.")
+            throw CoreError.secret(
+                "The private key '\(path)' can be read by others (mode \(mode)). Run 'chmod 600 \(path)' and try again."
+            )
         }
         guard st.st_uid == getuid() else {
-            throw CoreError.secret("The private key '\(path)' belongs to another user; use a key of your own (rounds key generate).")
+            throw CoreError.secret(
+                "The private key '\(path)' belongs to another user; use a key of your own (rounds key generate).")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CoreError.secret("Cannot read the private key '\(path)'.")
@@ -58,6 +66,7 @@ public enum FileOwnership {
     public static func refuseForeignLink(_ path: String, what: String) throws {
         var st = stat()
         guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK, st.st_uid != getuid() else { return }
-        throw CoreError.secret("The \(what) '\(path)' is a symbolic link owned by another user; use a file of your own.")
+        throw CoreError.secret(
+            "The \(what) '\(path)' is a symbolic link owned by another user; use a file of your own.")
     }
 }

@@ -28,7 +28,8 @@ public struct Settings: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case displayName, cache, theme, mouse, lockMinutes, unlock, pamService, news2StaleHours, timeoutSeconds, concurrency
+        case displayName, cache, theme, mouse, lockMinutes, unlock, pamService, news2StaleHours, timeoutSeconds,
+            concurrency
     }
 
     /// Every key is optional: a config.json with only `{"concurrency": 1}` is valid.
@@ -63,7 +64,8 @@ public struct Settings: Codable, Sendable, Equatable {
             guard let value else { return }
             guard value.isFinite, range.contains(value) else {
                 let bounds = "\(SettingNumber.text(range.lowerBound)) to \(SettingNumber.text(range.upperBound))"
-                throw CoreError.badConfiguration("'\(key)' in \(file) is \(value): give a number of \(unit) from \(bounds).")
+                throw CoreError.badConfiguration(
+                    "'\(key)' in \(file) is \(value): give a number of \(unit) from \(bounds).")
             }
         }
         try check(timeoutSeconds, "timeoutSeconds", Settings.timeoutRange, "seconds")
@@ -77,7 +79,9 @@ public struct Settings: Codable, Sendable, Equatable {
     public static let timeoutRange: ClosedRange<Double> = 1...600
 
     /// `ROUNDS_TIMEOUT`, checked: `nil` when unset.
-    public static func timeoutFromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Double? {
+    public static func timeoutFromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> Double?
+    {
         guard let text = env["ROUNDS_TIMEOUT"], !text.isEmpty else { return nil }
         guard let value = Double(text), value.isFinite, timeoutRange.contains(value) else {
             throw CoreError.badConfiguration("ROUNDS_TIMEOUT is '\(text)': give a number of seconds from 1 to 600.")

@@ -1,6 +1,6 @@
-import Foundation
 import Clinical
 import FHIRClient
+import Foundation
 import Store
 
 /// Fetches one patient's whole record (the FHIR connection does; tests may pass another).
@@ -17,8 +17,16 @@ public final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
     public init() {}
-    public func stop() { lock.lock(); stopped = true; lock.unlock() }
-    public var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+    public func stop() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+    }
+    public var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
 }
 
 /// Where a sync is.
@@ -28,7 +36,10 @@ public struct SyncProgress: Sendable, Equatable {
     public var failed: Int
     public var elapsed: TimeInterval
     public init(done: Int, total: Int, failed: Int, elapsed: TimeInterval) {
-        self.done = done; self.total = total; self.failed = failed; self.elapsed = elapsed
+        self.done = done
+        self.total = total
+        self.failed = failed
+        self.elapsed = elapsed
     }
     /// Patients per second so far.
     public var rate: Double { elapsed > 0 ? Double(done) / elapsed : 0 }
@@ -41,7 +52,10 @@ public struct SyncSummary: Sendable, Codable, Equatable {
     public struct Failure: Sendable, Codable, Equatable {
         public var id: String
         public var reason: String
-        public init(id: String, reason: String) { self.id = id; self.reason = reason }
+        public init(id: String, reason: String) {
+            self.id = id
+            self.reason = reason
+        }
     }
     public var list: String?
     public var total: Int
@@ -55,9 +69,18 @@ public struct SyncSummary: Sendable, Codable, Equatable {
     /// Why the sync stopped by itself (the credentials were refused), when it did.
     public var stoppedBecause: String?
 
-    public init(list: String?, total: Int, synced: Int, unchanged: Int, failed: [Failure], durationSeconds: Double, interrupted: Bool, remaining: Int) {
-        self.list = list; self.total = total; self.synced = synced; self.unchanged = unchanged; self.failed = failed
-        self.durationSeconds = durationSeconds; self.interrupted = interrupted; self.remaining = remaining
+    public init(
+        list: String?, total: Int, synced: Int, unchanged: Int, failed: [Failure], durationSeconds: Double,
+        interrupted: Bool, remaining: Int
+    ) {
+        self.list = list
+        self.total = total
+        self.synced = synced
+        self.unchanged = unchanged
+        self.failed = failed
+        self.durationSeconds = durationSeconds
+        self.interrupted = interrupted
+        self.remaining = remaining
     }
 }
 
@@ -79,14 +102,21 @@ public struct SyncEngine: Sendable {
     public var patientsInFlight: Int { concurrency == 1 ? 1 : concurrency * 2 }
 
     public init(cache: Cache, fetcher: RecordFetcher, concurrency: Int = 6) {
-        self.cache = cache; self.fetcher = fetcher; self.concurrency = max(1, concurrency)
+        self.cache = cache
+        self.fetcher = fetcher
+        self.concurrency = max(1, concurrency)
     }
 
-    public func run(ids: [String], list: String?, stop: StopFlag = StopFlag(),
-                    progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }) async -> SyncSummary {
+    public func run(
+        ids: [String], list: String?, stop: StopFlag = StopFlag(),
+        progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
+    ) async -> SyncSummary {
         let start = Date()
         let run = try? cache.beginSyncRun(list: list)
-        var synced = 0, unchanged = 0, failures: [SyncSummary.Failure] = [], done = 0
+        var synced = 0
+        var unchanged = 0
+        var failures: [SyncSummary.Failure] = []
+        var done = 0
         var stoppedBecause: String?
         var unreachableInARow = 0
         var queue = ids[...]
@@ -100,8 +130,12 @@ public struct SyncEngine: Sendable {
             while let (id, result) = await group.next() {
                 done += 1
                 switch result {
-                case .success(.unchanged): unchanged += 1; unreachableInARow = 0
-                case .success: synced += 1; unreachableInARow = 0
+                case .success(.unchanged):
+                    unchanged += 1
+                    unreachableInARow = 0
+                case .success:
+                    synced += 1
+                    unreachableInARow = 0
                 case .failure(let e):
                     let reason = SyncEngine.describe(e)
                     failures.append(.init(id: id, reason: reason))
@@ -125,17 +159,28 @@ public struct SyncEngine: Sendable {
                 }
                 if let run {
                     let outcome: String
-                    switch result { case .success(let o): outcome = o.rawValue; case .failure: outcome = "failed" }
-                    try? cache.recordSyncOutcome(run: run, patientId: id, outcome: outcome, reason: failures.last.flatMap { $0.id == id ? $0.reason : nil })
+                    switch result {
+                    case .success(let o): outcome = o.rawValue
+                    case .failure: outcome = "failed"
+                    }
+                    try? cache.recordSyncOutcome(
+                        run: run, patientId: id, outcome: outcome,
+                        reason: failures.last.flatMap { $0.id == id ? $0.reason : nil })
                 }
-                progress(SyncProgress(done: done, total: ids.count, failed: failures.count, elapsed: Date().timeIntervalSince(start)))
+                progress(
+                    SyncProgress(
+                        done: done, total: ids.count, failed: failures.count, elapsed: Date().timeIntervalSince(start)))
                 _ = launch()
             }
         }
         let interrupted = stop.isStopped && !queue.isEmpty
-        if let run { try? cache.finishSyncRun(run, synced: synced, unchanged: unchanged, failed: failures.count, interrupted: interrupted) }
-        var summary = SyncSummary(list: list, total: ids.count, synced: synced, unchanged: unchanged, failed: failures,
-                                  durationSeconds: Date().timeIntervalSince(start), interrupted: interrupted, remaining: queue.count)
+        if let run {
+            try? cache.finishSyncRun(
+                run, synced: synced, unchanged: unchanged, failed: failures.count, interrupted: interrupted)
+        }
+        var summary = SyncSummary(
+            list: list, total: ids.count, synced: synced, unchanged: unchanged, failed: failures,
+            durationSeconds: Date().timeIntervalSince(start), interrupted: interrupted, remaining: queue.count)
         summary.stoppedBecause = stoppedBecause
         return summary
     }

@@ -1,6 +1,6 @@
-import Foundation
 import Clinical
 import FHIRClient
+import Foundation
 import Store
 
 /// The offline side of one saved connection: its cache file (per connection and tenant) and the
@@ -15,8 +15,13 @@ public struct Workspace: Sendable {
 
     /// Opens the cache of `connection`, creating it 0600 in a 0700 directory, and purges cached
     /// PHI older than `cache.maxAgeDays` that no list needs.
-    public init(paths: RoundsPaths, settings: Settings, connection: SavedConnection, now: @escaping @Sendable () -> Date = Date.init) throws {
-        self.paths = paths; self.settings = settings; self.connection = connection
+    public init(
+        paths: RoundsPaths, settings: Settings, connection: SavedConnection,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) throws {
+        self.paths = paths
+        self.settings = settings
+        self.connection = connection
         try paths.prepare()
         let cachePath = paths.cacheFile(connection: connection.name, tenant: connection.tenant)
         try FileOwnership.refuseForeignLink(cachePath, what: "cache")

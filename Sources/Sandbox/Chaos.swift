@@ -91,7 +91,8 @@ enum Chaos {
         r.stream = { write in
             var sent = 0
             defer { meter.record(sent) }
-            let start = #"{"resourceType":"Bundle","type":"searchset","entry":"#
+            let start =
+                #"{"resourceType":"Bundle","type":"searchset","entry":"#
                 + #"[{"resource":{"resourceType":"Basic","id":"x","text":{"status":"generated","div":"<div>"#
             let head = Data(start.utf8)
             guard write(head) else { return }
@@ -132,17 +133,17 @@ enum Chaos {
     /// CRC is left zero: a client that inflates that far has already failed.
     static let bombBytes: Data = {
         var bits = BitWriter()
-        bits.write(1, count: 1)  // BFINAL
-        bits.write(1, count: 2)  // BTYPE 01: fixed Huffman
+        bits.write(1, count: 1) // BFINAL
+        bits.write(1, count: 2) // BTYPE 01: fixed Huffman
         let start = #"{"resourceType":"Bundle","type":"searchset","id":"A"#
         for byte in start.utf8 { bits.writeCode(0x30 + Int(byte), length: 8) }
         var produced = start.utf8.count
         while produced + 258 <= ChaosProfile.hugeBytes {
-            bits.writeCode(0b1100_0101, length: 8)  // length code 285: 258 bytes
-            bits.writeCode(0, length: 5)  // distance code 0: 1 byte back
+            bits.writeCode(0b1100_0101, length: 8) // length code 285: 258 bytes
+            bits.writeCode(0, length: 5) // distance code 0: 1 byte back
             produced += 258
         }
-        bits.writeCode(0, length: 7)  // end of block
+        bits.writeCode(0, length: 7) // end of block
         var out = Data([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF])
         out.append(contentsOf: bits.flushed)
         out.append(contentsOf: [0, 0, 0, 0])

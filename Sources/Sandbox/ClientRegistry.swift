@@ -23,7 +23,8 @@ public struct ClientRegistry: Sendable {
     public private(set) var clients: [Client]
 
     public init(stateDirectory: String) throws {
-        try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         path = stateDirectory + "/clients.json"
         if let data = FileManager.default.contents(atPath: path) {
             do { clients = try JSONDecoder().decode([Client].self, from: data) } catch {
@@ -35,21 +36,29 @@ public struct ClientRegistry: Sendable {
     }
 
     /// Adds a client and returns its id and secret (the only time the secret is shown).
-    public mutating func add(name: String, tenants: [String], auth: String = "any", jwks: String? = nil) throws -> (id: String, secret: String) {
-        guard !clients.contains(where: { $0.name == name }) else { throw SandboxError.registry("A client named '\(name)' already exists; use 'client rotate \(name)'.") }
+    public mutating func add(name: String, tenants: [String], auth: String = "any", jwks: String? = nil) throws -> (
+        id: String, secret: String
+    ) {
+        guard !clients.contains(where: { $0.name == name }) else {
+            throw SandboxError.registry("A client named '\(name)' already exists; use 'client rotate \(name)'.")
+        }
         guard !tenants.isEmpty else { throw SandboxError.registry("A client needs at least one --tenant.") }
         let id = "rounds-" + Digest.randomHex(8)
         let secret = Digest.randomHex(24)
         let salt = Digest.randomHex(8)
-        clients.append(Client(name: name, clientId: id, salt: salt, secretHash: Digest.sha256Hex(salt + secret),
-                              tenants: tenants, auth: auth, revoked: false, generation: 1, jwks: jwks))
+        clients.append(
+            Client(
+                name: name, clientId: id, salt: salt, secretHash: Digest.sha256Hex(salt + secret),
+                tenants: tenants, auth: auth, revoked: false, generation: 1, jwks: jwks))
         try save()
         return (id, secret)
     }
 
     /// Issues a new secret and invalidates the old one (and tokens issued under it).
     public mutating func rotate(name: String) throws -> (id: String, secret: String) {
-        guard let i = clients.firstIndex(where: { $0.name == name }) else { throw SandboxError.registry("No client named '\(name)'.") }
+        guard let i = clients.firstIndex(where: { $0.name == name }) else {
+            throw SandboxError.registry("No client named '\(name)'.")
+        }
         let secret = Digest.randomHex(24)
         clients[i].salt = Digest.randomHex(8)
         clients[i].secretHash = Digest.sha256Hex(clients[i].salt + secret)
@@ -60,7 +69,9 @@ public struct ClientRegistry: Sendable {
     }
 
     public mutating func revoke(name: String) throws {
-        guard let i = clients.firstIndex(where: { $0.name == name }) else { throw SandboxError.registry("No client named '\(name)'.") }
+        guard let i = clients.firstIndex(where: { $0.name == name }) else {
+            throw SandboxError.registry("No client named '\(name)'.")
+        }
         clients[i].revoked = true
         clients[i].generation += 1
         try save()
@@ -69,7 +80,8 @@ public struct ClientRegistry: Sendable {
     /// The client with this id when the secret matches and it is not revoked.
     public func authenticate(id: String, secret: String) -> Client? {
         guard let c = clients.first(where: { $0.clientId == id }), !c.revoked,
-              Digest.sha256Hex(c.salt + secret) == c.secretHash else { return nil }
+            Digest.sha256Hex(c.salt + secret) == c.secretHash
+        else { return nil }
         return c
     }
 
@@ -82,6 +94,8 @@ public struct ClientRegistry: Sendable {
             throw SandboxError.registry("Cannot write '\(tmp)'.")
         }
         chmod(tmp, 0o600)
-        guard rename(tmp, path) == 0 else { throw SandboxError.registry("Cannot replace '\(path)': \(String(cString: strerror(errno))).") }
+        guard rename(tmp, path) == 0 else {
+            throw SandboxError.registry("Cannot replace '\(path)': \(String(cString: strerror(errno))).")
+        }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import JSONKit
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One parsed HTTP/1.1 request.
@@ -26,14 +27,20 @@ public struct HTTPResponse: Sendable, Error {
     public var stream: (@Sendable (_ write: (Data) -> Bool) -> Void)?
 
     public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
-        self.status = status; self.headers = headers; self.body = body
+        self.status = status
+        self.headers = headers
+        self.body = body
     }
 
-    public static func json(_ status: Int, _ value: String, contentType: String = "application/fhir+json; charset=utf-8") -> HTTPResponse {
+    public static func json(
+        _ status: Int, _ value: String, contentType: String = "application/fhir+json; charset=utf-8"
+    ) -> HTTPResponse {
         HTTPResponse(status: status, headers: ["Content-Type": contentType], body: Data(value.utf8))
     }
 
-    public static func json(_ status: Int, _ value: JSONValue, contentType: String = "application/fhir+json; charset=utf-8") -> HTTPResponse {
+    public static func json(
+        _ status: Int, _ value: JSONValue, contentType: String = "application/fhir+json; charset=utf-8"
+    ) -> HTTPResponse {
         HTTPResponse(status: status, headers: ["Content-Type": contentType], body: value.data)
     }
 }
@@ -52,7 +59,9 @@ public final class HTTPServer: @unchecked Sendable {
     public private(set) var port: UInt16 = 0
 
     public init(maxBodyBytes: Int = 8 << 20, readTimeoutSeconds: Int = 30, handler: @escaping Handler) {
-        self.handler = handler; self.maxBodyBytes = maxBodyBytes; self.readTimeoutSeconds = readTimeoutSeconds
+        self.handler = handler
+        self.maxBodyBytes = maxBodyBytes
+        self.readTimeoutSeconds = readTimeoutSeconds
     }
 
     /// Binds and listens; port 0 picks a free port (read it from `port`).
@@ -64,12 +73,24 @@ public final class HTTPServer: @unchecked Sendable {
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = requested.bigEndian
-        guard inet_pton(AF_INET, host, &addr.sin_addr) == 1 else { close(fd); throw SandboxError.socket("bad listen address '\(host)'") }
-        let bound = withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        guard inet_pton(AF_INET, host, &addr.sin_addr) == 1 else {
+            close(fd)
+            throw SandboxError.socket("bad listen address '\(host)'")
         }
-        guard bound == 0 else { let m = String(cString: strerror(errno)); close(fd); throw SandboxError.socket("cannot listen on \(host):\(requested): \(m)") }
-        guard listen(fd, 256) == 0 else { close(fd); throw SandboxError.socket("listen() failed") }
+        let bound = withUnsafePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0 else {
+            let m = String(cString: strerror(errno))
+            close(fd)
+            throw SandboxError.socket("cannot listen on \(host):\(requested): \(m)")
+        }
+        guard listen(fd, 256) == 0 else {
+            close(fd)
+            throw SandboxError.socket("listen() failed")
+        }
         var actual = sockaddr_in()
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &actual) { p in
@@ -85,17 +106,34 @@ public final class HTTPServer: @unchecked Sendable {
     /// Stops accepting; connections in flight finish their current request.
     /// Stops accepting and drops open keep-alive connections, as a server going down does.
     public func stop() {
-        lock.lock(); stopped = true; let fd = listenFD; listenFD = -1; let conns = open; lock.unlock()
-        if fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+        lock.lock()
+        stopped = true
+        let fd = listenFD
+        listenFD = -1
+        let conns = open
+        lock.unlock()
+        if fd >= 0 {
+            shutdown(fd, Int32(SHUT_RDWR))
+            close(fd)
+        }
         for c in conns { shutdown(c, Int32(SHUT_RDWR)) }
     }
 
-    private var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+    private var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
 
     private func acceptLoop() {
         while !isStopped {
             let c = accept(listenFD, nil, nil)
-            if c < 0 { if isStopped { return }; if errno == EINTR { continue }; usleep(1000); continue }
+            if c < 0 {
+                if isStopped { return }
+                if errno == EINTR { continue }
+                usleep(1000)
+                continue
+            }
             var tv = timeval(tv_sec: readTimeoutSeconds, tv_usec: 0)
             setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
             var one: Int32 = 1
@@ -107,8 +145,15 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func serve(_ fd: Int32) {
-        lock.lock(); open.insert(fd); lock.unlock()
-        defer { lock.lock(); open.remove(fd); lock.unlock(); close(fd) }
+        lock.lock()
+        open.insert(fd)
+        lock.unlock()
+        defer {
+            lock.lock()
+            open.remove(fd)
+            lock.unlock()
+            close(fd)
+        }
         var buffer = [UInt8]()
         buffer.reserveCapacity(16384)
         while !isStopped {
@@ -117,10 +162,18 @@ public final class HTTPServer: @unchecked Sendable {
             let keepAlive: Bool
             switch request {
             case .tooLarge:
-                response = HTTPResponse.json(413, #"{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"too-costly","diagnostics":"request body larger than \#(maxBodyBytes) bytes"}]}"#)
+                response = HTTPResponse.json(
+                    413,
+                    #"{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"too-costly","#
+                        + #""diagnostics":"request body larger than \#(maxBodyBytes) bytes"}]}"#
+                )
                 keepAlive = false
             case .bad(let why):
-                response = HTTPResponse.json(400, #"{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"structure","diagnostics":"\#(why)"}]}"#)
+                response = HTTPResponse.json(
+                    400,
+                    #"{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"structure","#
+                        + #""diagnostics":"\#(why)"}]}"#
+                )
                 keepAlive = false
             case .ok(let r):
                 response = handler(r)
@@ -134,13 +187,20 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    private enum ReadResult { case ok(HTTPRequest), tooLarge, bad(String) }
+    private enum ReadResult {
+        case ok(HTTPRequest)
+        case tooLarge
+        case bad(String)
+    }
 
     private func readRequest(_ fd: Int32, _ buf: inout [UInt8]) -> ReadResult? {
         let sep: [UInt8] = [13, 10, 13, 10]
         var headerEnd: Int? = nil
         while headerEnd == nil {
-            if let r = find(sep, in: buf) { headerEnd = r; break }
+            if let r = find(sep, in: buf) {
+                headerEnd = r
+                break
+            }
             if buf.count > 64 * 1024 { return .tooLarge }
             guard fill(fd, &buf) else { return nil }
         }
@@ -175,7 +235,8 @@ public final class HTTPServer: @unchecked Sendable {
 
     private func find(_ needle: [UInt8], in hay: [UInt8]) -> Int? {
         guard hay.count >= needle.count else { return nil }
-        for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && hay[i + 1] == needle[1] && hay[i + 2] == needle[2] && hay[i + 3] == needle[3] {
+        for i in 0...(hay.count - needle.count)
+        where hay[i] == needle[0] && hay[i + 1] == needle[1] && hay[i + 2] == needle[2] && hay[i + 3] == needle[3] {
             return i
         }
         return nil
@@ -232,7 +293,9 @@ public final class HTTPServer: @unchecked Sendable {
     public static func parseForm(_ s: String) -> [(String, String)] {
         s.split(separator: "&").map { pair in
             let kv = pair.split(separator: "=", maxSplits: 1)
-            return (percentDecode(kv[0], plusAsSpace: true), kv.count > 1 ? percentDecode(kv[1], plusAsSpace: true) : "")
+            return (
+                percentDecode(kv[0], plusAsSpace: true), kv.count > 1 ? percentDecode(kv[1], plusAsSpace: true) : ""
+            )
         }
     }
 
@@ -240,7 +303,9 @@ public final class HTTPServer: @unchecked Sendable {
     /// has a broken escape, is kept as sent.
     static func percentDecode(_ s: Substring, plusAsSpace: Bool) -> String {
         let bytes = Array(s.utf8)
-        guard bytes.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) else { return String(s) }
+        guard bytes.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) else {
+            return String(s)
+        }
         func hex(_ b: UInt8) -> UInt8? {
             switch b {
             case 48...57: return b - 48
@@ -255,7 +320,9 @@ public final class HTTPServer: @unchecked Sendable {
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "%") {
-                guard i + 2 < bytes.count, let h = hex(bytes[i + 1]), let l = hex(bytes[i + 2]) else { return String(s) }
+                guard i + 2 < bytes.count, let h = hex(bytes[i + 1]), let l = hex(bytes[i + 2]) else {
+                    return String(s)
+                }
                 out.append(h << 4 | l)
                 i += 3
             } else {

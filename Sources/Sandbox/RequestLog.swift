@@ -1,5 +1,5 @@
-import Foundation
 import FHIRAdapters
+import Foundation
 
 /// A JSON-lines log of every request, for tests to assert on. Secrets and tokens are never
 /// written: the client secret and client assertions are masked and only the kind of Authorization header is noted.
@@ -20,7 +20,10 @@ final class RequestLog: @unchecked Sendable {
         var status = 0
 
         init(request r: HTTPRequest) {
-            method = r.method; path = r.path; query = r.query; contentType = r.header("content-type")
+            method = r.method
+            path = r.path
+            query = r.query
+            contentType = r.header("content-type")
             host = r.header("host")
             let h = (r.header("authorization") ?? "").lowercased()
             auth = h.hasPrefix("bearer ") ? "bearer" : (h.hasPrefix("basic ") ? "basic" : "none")
@@ -28,13 +31,17 @@ final class RequestLog: @unchecked Sendable {
 
         var json: JSONValue {
             func pairs(_ p: [(String, String)]) -> JSONValue {
-                .array(p.map { k, v in [.string(k), .string(k == "client_secret" || k == "client_assertion" ? "***" : v)] })
+                .array(
+                    p.map { k, v in [.string(k), .string(k == "client_secret" || k == "client_assertion" ? "***" : v)] }
+                )
             }
-            return .object(["time": .string(FHIRTime.string(time)), "method": .string(method), "path": .string(path),
-                            "query": pairs(query), "form": pairs(form), "auth": .string(auth),
-                            "authMethod": .from(authMethod), "tenant": .from(tenant), "contentType": .from(contentType),
-                            "host": .from(host),
-                            "batch": .array(batchURLs.map(JSONValue.string)), "status": .number(Double(status))])
+            return .object([
+                "time": .string(FHIRTime.string(time)), "method": .string(method), "path": .string(path),
+                "query": pairs(query), "form": pairs(form), "auth": .string(auth),
+                "authMethod": .from(authMethod), "tenant": .from(tenant), "contentType": .from(contentType),
+                "host": .from(host),
+                "batch": .array(batchURLs.map(JSONValue.string)), "status": .number(Double(status)),
+            ])
         }
     }
 
@@ -52,7 +59,8 @@ final class RequestLog: @unchecked Sendable {
 
     func append(_ e: Entry) {
         let line = e.json.serialized + "\n"
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         handle.write(Data(line.utf8))
     }
 }

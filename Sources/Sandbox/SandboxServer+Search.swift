@@ -1,6 +1,6 @@
-import Foundation
 import Clinical
 import FHIRAdapters
+import Foundation
 
 extension SandboxServer {
     /// The renderer for one release, with this server's record profile.
@@ -27,27 +27,41 @@ extension SandboxServer {
     /// the section types.
     func capability(_ release: FHIRRelease, _ req: HTTPRequest) -> JSONValue {
         let profile = FHIRProfile.of(release)
-        let searched = ["Patient", "Observation", "Encounter", "Condition", "AllergyIntolerance", profile.medicationResource, "Coverage"]
+        let searched = [
+            "Patient", "Observation", "Encounter", "Condition", "AllergyIntolerance", profile.medicationResource,
+            "Coverage",
+        ]
         let readOnly = ["Location", "Organization"]
-        let resources: [JSONValue] = searched.map { t in
-            var interactions: [JSONValue] = [["code": "search-type"]]
-            if t == "Patient" { interactions.insert(["code": "read"], at: 0) }
-            let params = searchParameters(t, release).sorted().map { name -> JSONValue in
-                ["name": .string(name), "type": .string(Self.parameterType(name))]
-            }
-            return ["type": .string(t), "interaction": .array(interactions), "searchParam": .array(params)]
-        } + readOnly.map { t in ["type": .string(t), "interaction": [["code": "read"]]] }
+        let resources: [JSONValue] =
+            searched.map { t in
+                var interactions: [JSONValue] = [["code": "search-type"]]
+                if t == "Patient" { interactions.insert(["code": "read"], at: 0) }
+                let params = searchParameters(t, release).sorted().map { name -> JSONValue in
+                    ["name": .string(name), "type": .string(Self.parameterType(name))]
+                }
+                return ["type": .string(t), "interaction": .array(interactions), "searchParam": .array(params)]
+            } + readOnly.map { t in ["type": .string(t), "interaction": [["code": "read"]]] }
         var rest: JSONObject = ["mode": "server", "resource": .array(resources)]
         if !configuration.noBatch { rest["interaction"] = [["code": "batch"]] }
         if configuration.discovery == .extension {
             rest["security"] = [
-                "service": [["coding": [["system": "http://hl7.org/fhir/restful-security-service", "code": "SMART-on-FHIR"]]]],
-                "extension": [["url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
-                               "extension": [["url": "token", "valueUri": .string(tokenURL(req))]]]],
+                "service": [
+                    ["coding": [["system": "http://hl7.org/fhir/restful-security-service", "code": "SMART-on-FHIR"]]]
+                ],
+                "extension": [
+                    [
+                        "url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
+                        "extension": [["url": "token", "valueUri": .string(tokenURL(req))]],
+                    ]
+                ],
             ]
         }
         let version: String
-        switch release { case .dstu2: version = "1.0.2"; case .stu3: version = "3.0.1"; case .r4: version = "4.0.1" }
+        switch release {
+        case .dstu2: version = "1.0.2"
+        case .stu3: version = "3.0.1"
+        case .r4: version = "4.0.1"
+        }
         var statement: JSONObject = [
             "resourceType": .string(profile.capabilityResource), "status": "active", "date": "2026-11-01",
             "kind": "instance", "fhirVersion": .string(version), "format": ["json"],
@@ -73,11 +87,16 @@ extension SandboxServer {
         let render = renderer(release)
         switch type {
         case "Patient":
-            guard let p = data.byId[id] else { return (404, Self.outcomeJSON("not-found", "Patient/\(id) is not known")) }
+            guard let p = data.byId[id] else {
+                return (404, Self.outcomeJSON("not-found", "Patient/\(id) is not known"))
+            }
             return (200, render.patient(p))
         case "Location":
-            if id.hasSuffix("-bed"), let p = data.byId[String(id.dropLast(4))] { return (200, render.location(p, ward: false)) }
-            if let p = data.patients.first(where: { SyntheticPopulation.wardId(SyntheticPopulation.unit(of: $0)) == id }) {
+            if id.hasSuffix("-bed"), let p = data.byId[String(id.dropLast(4))] {
+                return (200, render.location(p, ward: false))
+            }
+            if let p = data.patients.first(where: { SyntheticPopulation.wardId(SyntheticPopulation.unit(of: $0)) == id }
+            ) {
                 return (200, render.location(p, ward: true))
             }
             return (404, Self.outcomeJSON("not-found", "Location/\(id) is not known"))
@@ -95,10 +114,13 @@ extension SandboxServer {
     /// A search with the per-release semantics of interface.md §2–3, answering as a server does:
     /// unknown parameters are ignored and left out of the self link (a strict server refuses
     /// them with a 400), `birthdate` takes prefixes and partial dates, tokens take `system|code`.
-    func search(_ type: String, _ params: [(String, String)], release: FHIRRelease, data: TenantData, req: HTTPRequest) -> (Int, JSONValue) {
+    func search(_ type: String, _ params: [(String, String)], release: FHIRRelease, data: TenantData, req: HTTPRequest)
+        -> (Int, JSONValue)
+    {
         let render = renderer(release)
         let profile = FHIRProfile.of(release)
-        var count: Int? = nil, offset = 0
+        var count: Int? = nil
+        var offset = 0
         var filters: [(String, String)] = []
         var applied: [(String, String)] = []
         var newestFirst: Bool? = nil
@@ -109,8 +131,12 @@ extension SandboxServer {
             case "_count": count = Int(v)
             case "_offset": offset = Int(v) ?? 0
             case "_format": break
-            case profile.sortNewestFirst.name where v == profile.sortNewestFirst.value: newestFirst = true; applied.append((k, v))
-            case "_sort" where v == "date": newestFirst = false; applied.append((k, v))
+            case profile.sortNewestFirst.name where v == profile.sortNewestFirst.value:
+                newestFirst = true
+                applied.append((k, v))
+            case "_sort" where v == "date":
+                newestFirst = false
+                applied.append((k, v))
             default:
                 let name = String(k.split(separator: ":", maxSplits: 1).first ?? "")
                 let modifier = k.contains(":") ? String(k.split(separator: ":", maxSplits: 1)[1]) : ""
@@ -140,18 +166,26 @@ extension SandboxServer {
             }
             matches = ps.map { (nil, render.patient($0)) }
         default:
-            guard let patientParam = filters.first(where: { ["patient", "subject", "beneficiary", "subscriber"].contains($0.0) }) else {
+            guard
+                let patientParam = filters.first(where: {
+                    ["patient", "subject", "beneficiary", "subscriber"].contains($0.0)
+                })
+            else {
                 return bad("\(type) searches need a patient")
             }
             let pid = patientParam.1.replacingOccurrences(of: "Patient/", with: "")
             guard let p = data.byId[pid] else {
-                return bundle([], total: 0, req: req, release: release, type: type, params: applied, offset: 0, count: count)
+                return bundle(
+                    [], total: 0, req: req, release: release, type: type, params: applied, offset: 0, count: count)
             }
             switch type {
             case "Observation":
                 var obs = data.observations(p, render)
                 for (k, v) in filters where k == "category" || k == "code" {
-                    obs = obs.filter { Self.tokenMatches(k == "category" ? Self.categories($0.1) : ($0.1["code"]?["coding"]?.list ?? []), v) }
+                    obs = obs.filter {
+                        Self.tokenMatches(
+                            k == "category" ? Self.categories($0.1) : ($0.1["code"]?["coding"]?.list ?? []), v)
+                    }
                 }
                 matches = obs.map { ($0.0, $0.1) }
             case "Encounter": matches = render.encounters(p)
@@ -159,7 +193,10 @@ extension SandboxServer {
             case "AllergyIntolerance": matches = render.allergies(p).map { (nil, $0) }
             case profile.medicationResource: matches = render.medications(p).map { (nil, $0) }
             case "Coverage": matches = [(nil, render.coverage(p))]
-            default: return (404, Self.outcomeJSON("not-supported", "Unknown resource type '\(type)' in \(release.rawValue)"))
+            default:
+                return (
+                    404, Self.outcomeJSON("not-supported", "Unknown resource type '\(type)' in \(release.rawValue)")
+                )
             }
         }
         if let newestFirst, !configuration.ignoreSort {
@@ -171,7 +208,9 @@ extension SandboxServer {
             // --ignore-sort: a server that ignores _sort sends readings oldest first, interleaved.
             matches.sort { ($0.0 ?? .distantPast) < ($1.0 ?? .distantPast) }
         }
-        return bundle(matches.map(\.1), total: matches.count, req: req, release: release, type: type, params: applied, offset: offset, count: count)
+        return bundle(
+            matches.map(\.1), total: matches.count, req: req, release: release, type: type, params: applied,
+            offset: offset, count: count)
     }
 
     /// The codings of an Observation's category (an object in DSTU2, a list since STU3).
@@ -192,12 +231,15 @@ extension SandboxServer {
         }
     }
 
-    private func bundle(_ all: [JSONValue], total: Int, req: HTTPRequest, release: FHIRRelease, type: String,
-                        params: [(String, String)], offset: Int, count: Int?) -> (Int, JSONValue) {
+    private func bundle(
+        _ all: [JSONValue], total: Int, req: HTTPRequest, release: FHIRRelease, type: String,
+        params: [(String, String)], offset: Int, count: Int?
+    ) -> (Int, JSONValue) {
         let asked = count ?? (type == "Patient" ? 50 : 200)
         let pageSize = max(1, min(asked, configuration.pageSize ?? 500))
         let page = Array(all.dropFirst(offset).prefix(pageSize))
-        let base = configuration.nextLinkOrigin.map { $0 + "/" + release.rawValue.lowercased() } ?? baseURL(req, release)
+        let base =
+            configuration.nextLinkOrigin.map { $0 + "/" + release.rawValue.lowercased() } ?? baseURL(req, release)
         func url(_ off: Int) -> String {
             var q = params.filter { $0.0 != "_offset" && $0.0 != "_count" }
             q.append(("_count", String(pageSize)))
@@ -212,10 +254,15 @@ extension SandboxServer {
             links.append(["relation": "next", "url": .string(url(offset + pageSize))])
         }
         let entries: [JSONValue] = page.map { r in
-            ["fullUrl": .string("\(base)/\(r["resourceType"]?.string ?? "")/\(r["id"]?.string ?? "")"), "resource": r, "search": ["mode": "match"]]
+            [
+                "fullUrl": .string("\(base)/\(r["resourceType"]?.string ?? "")/\(r["id"]?.string ?? "")"),
+                "resource": r, "search": ["mode": "match"],
+            ]
         }
-        var bundle: JSONObject = ["resourceType": "Bundle", "id": .string(Digest.randomHex(6)), "type": "searchset",
-                                  "total": .number(Double(total)), "link": .array(links)]
+        var bundle: JSONObject = [
+            "resourceType": "Bundle", "id": .string(Digest.randomHex(6)), "type": "searchset",
+            "total": .number(Double(total)), "link": .array(links),
+        ]
         // An empty searchset has no `entry` (FHIR forbids empty arrays).
         if !entries.isEmpty { bundle["entry"] = .array(entries) }
         return (200, .object(bundle))
@@ -228,9 +275,13 @@ extension SandboxServer {
     }
 
     /// Answers a `batch` Bundle: entry i answers request i.
-    func batch(_ req: HTTPRequest, release: FHIRRelease, data: TenantData, _ entry: inout RequestLog.Entry) -> HTTPResponse {
+    func batch(_ req: HTTPRequest, release: FHIRRelease, data: TenantData, _ entry: inout RequestLog.Entry)
+        -> HTTPResponse
+    {
         let json: JSONValue
-        do { json = try JSONParser.parse(req.body) } catch { return outcome(400, "structure", "The batch body is not JSON: \(error.description)") }
+        do { json = try JSONParser.parse(req.body) } catch {
+            return outcome(400, "structure", "The batch body is not JSON: \(error.description)")
+        }
         guard json["resourceType"]?.string == "Bundle", json["type"]?.string == "batch" else {
             return outcome(400, "structure", "POST to the base needs a Bundle of type 'batch'")
         }
@@ -240,7 +291,10 @@ extension SandboxServer {
             let url = e["request"]?["url"]?.string ?? ""
             entry.batchURLs.append("\(method) \(url)")
             guard method == "GET" else {
-                out.append(["response": ["status": "405 Method Not Allowed"], "resource": Self.outcomeJSON("not-supported", "only GET in a batch")])
+                out.append([
+                    "response": ["status": "405 Method Not Allowed"],
+                    "resource": Self.outcomeJSON("not-supported", "only GET in a batch"),
+                ])
                 continue
             }
             let (path, query) = HTTPServer.splitTarget(url)
@@ -255,9 +309,16 @@ extension SandboxServer {
             } else {
                 result = (400, Self.outcomeJSON("not-supported", "cannot answer '\(url)'"))
             }
-            out.append(["response": ["status": .string("\(result.0) \(HTTPServer.reason(result.0))")], "resource": result.1])
+            out.append([
+                "response": ["status": .string("\(result.0) \(HTTPServer.reason(result.0))")], "resource": result.1,
+            ])
         }
-        return .json(200, JSONValue.object(["resourceType": "Bundle", "id": .string(Digest.randomHex(6)), "type": "batch-response", "entry": .array(out)]))
+        return .json(
+            200,
+            JSONValue.object([
+                "resourceType": "Bundle", "id": .string(Digest.randomHex(6)), "type": "batch-response",
+                "entry": .array(out),
+            ]))
     }
 }
 
@@ -267,11 +328,17 @@ struct PatientFilter {
 
     init?(parameter: String, value: String, release: FHIRRelease) {
         let parts = parameter.split(separator: ":", maxSplits: 1).map(String.init)
-        let name = parts[0], modifier = parts.count > 1 ? parts[1] : ""
+        let name = parts[0]
+        let modifier = parts.count > 1 ? parts[1] : ""
         let needle = PatientFilter.fold(value)
         func textRule(_ fields: @escaping (SyntheticPatient) -> [String]) -> ((SyntheticPatient) -> Bool)? {
             switch modifier {
-            case "": return { p in fields(p).flatMap { $0.split(separator: " ").map(String.init) + [$0] }.contains { PatientFilter.fold($0).hasPrefix(needle) } }
+            case "":
+                return { p in
+                    fields(p).flatMap { $0.split(separator: " ").map(String.init) + [$0] }.contains {
+                        PatientFilter.fold($0).hasPrefix(needle)
+                    }
+                }
             case "contains": return { p in fields(p).contains { PatientFilter.fold($0).contains(needle) } }
             case "exact": return { p in fields(p).contains { $0 == value } }
             default: return nil

@@ -1,6 +1,6 @@
-import Foundation
 import Clinical
 import FHIRAdapters
+import Foundation
 import JOSE
 
 /// The partner side in miniature: `/dstu2`, `/stu3`, `/r4` bases, a client-credentials token
@@ -22,7 +22,12 @@ public final class SandboxServer: @unchecked Sendable {
     /// What the chaos profiles' streamed answers got out before the client hung up.
     public let streamed = StreamMeter()
 
-    struct Token { var clientId: String; var tenant: String; var expires: Date; var generation: Int }
+    struct Token {
+        var clientId: String
+        var tenant: String
+        var expires: Date
+        var generation: Int
+    }
 
     public init(configuration: SandboxConfiguration) throws {
         self.configuration = configuration
@@ -102,7 +107,9 @@ public final class SandboxServer: @unchecked Sendable {
         // Everything below holds PHI and needs a token.
         let tenant: String
         switch authorize(req) {
-        case .success(let t): tenant = t; entry.tenant = t
+        case .success(let t):
+            tenant = t
+            entry.tenant = t
         case .failure(let r): return r
         }
         if configuration.failRate > 0, roll() < configuration.failRate {
@@ -132,10 +139,19 @@ public final class SandboxServer: @unchecked Sendable {
     }
 
     static func release(_ s: String) -> FHIRRelease? {
-        switch s { case "dstu2": return .dstu2; case "stu3": return .stu3; case "r4": return .r4; default: return nil }
+        switch s {
+        case "dstu2": return .dstu2
+        case "stu3": return .stu3
+        case "r4": return .r4
+        default: return nil
+        }
     }
 
-    private func roll() -> Double { lock.lock(); defer { lock.unlock() }; return Double(faultRNG.next() % 10_000) / 10_000 }
+    private func roll() -> Double {
+        lock.lock()
+        defer { lock.unlock() }
+        return Double(faultRNG.next() % 10_000) / 10_000
+    }
 
     func forcedStatus(_ path: String) -> Int? {
         let type = path.split(separator: "/").dropFirst().first.map(String.init)
@@ -152,7 +168,10 @@ public final class SandboxServer: @unchecked Sendable {
     }
 
     static func outcomeJSON(_ code: String, _ text: String) -> JSONValue {
-        ["resourceType": "OperationOutcome", "issue": [["severity": "error", "code": .string(code), "diagnostics": .string(text)]]]
+        [
+            "resourceType": "OperationOutcome",
+            "issue": [["severity": "error", "code": .string(code), "diagnostics": .string(text)]],
+        ]
     }
 
     func baseURL(_ req: HTTPRequest, _ release: FHIRRelease) -> String {
@@ -166,10 +185,12 @@ public final class SandboxServer: @unchecked Sendable {
     // MARK: tenants and tokens
 
     func tenantData(_ tenant: String) -> TenantData {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if let d = tenants[tenant] { return d }
-        var patients = SyntheticPopulation.generate(tenant: tenant, count: configuration.patientsPerTenant,
-                                                    seed: configuration.seed, anchor: anchor)
+        var patients = SyntheticPopulation.generate(
+            tenant: tenant, count: configuration.patientsPerTenant,
+            seed: configuration.seed, anchor: anchor)
         if configuration.hostileText, !patients.isEmpty { SyntheticPopulation.makeHostile(&patients[0]) }
         let d = TenantData(patients: patients)
         tenants[tenant] = d
@@ -194,7 +215,8 @@ public final class SandboxServer: @unchecked Sendable {
     private func currentRegistry() -> ClientRegistry {
         let stamp = (try? FileManager.default.attributesOfItem(atPath: registry.path))?[.modificationDate] as? Date
         if stamp != registryStamp, let fresh = try? ClientRegistry(stateDirectory: configuration.stateDirectory) {
-            registry = fresh; registryStamp = stamp
+            registry = fresh
+            registryStamp = stamp
         }
         return registry
     }
@@ -204,19 +226,26 @@ public final class SandboxServer: @unchecked Sendable {
             return .failure(outcome(401, "login", "This request needs a bearer token; get one from /oauth/token."))
         }
         let value = String(h.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        lock.lock(); defer { lock.unlock() }
-        guard let t = tokens[value] else { return .failure(outcome(401, "login", "The access token is not known to this server.")) }
+        lock.lock()
+        defer { lock.unlock() }
+        guard let t = tokens[value] else {
+            return .failure(outcome(401, "login", "The access token is not known to this server."))
+        }
         guard t.expires > Date() else { return .failure(outcome(401, "expired", "The access token has expired.")) }
         guard let c = currentRegistry().client(id: t.clientId), !c.revoked, c.generation == t.generation else {
-            return .failure(outcome(401, "login", "The client's credentials were rotated or revoked; the token is no longer valid."))
+            return .failure(
+                outcome(401, "login", "The client's credentials were rotated or revoked; the token is no longer valid.")
+            )
         }
         return .success(t.tenant)
     }
 
     private func tokenEndpoint(_ req: HTTPRequest, _ entry: inout RequestLog.Entry) -> HTTPResponse {
         func oauthError(_ status: Int, _ error: String, _ description: String) -> HTTPResponse {
-            var r = HTTPResponse.json(status, JSONValue.object(["error": .string(error), "error_description": .string(description)]).serialized,
-                                      contentType: "application/json")
+            var r = HTTPResponse.json(
+                status,
+                JSONValue.object(["error": .string(error), "error_description": .string(description)]).serialized,
+                contentType: "application/json")
             if status == 401 { r.headers["WWW-Authenticate"] = "Basic realm=\"rounds-sandbox\"" }
             return r
         }
@@ -235,7 +264,8 @@ public final class SandboxServer: @unchecked Sendable {
         guard f["grant_type"] == "client_credentials" else {
             return oauthError(400, "unsupported_grant_type", "only grant_type=client_credentials is supported")
         }
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let reg = currentRegistry()
         let client: ClientRegistry.Client
         if f["client_assertion_type"] != nil || f["client_assertion"] != nil {
@@ -247,17 +277,23 @@ public final class SandboxServer: @unchecked Sendable {
             case .failure(let refusal): return oauthError(400, "invalid_client", refusal.reason)
             }
         } else {
-            var id = f["client_id"], secret = f["client_secret"], method = "post"
+            var id = f["client_id"]
+            var secret = f["client_secret"]
+            var method = "post"
             if let h = req.header("authorization"), h.lowercased().hasPrefix("basic "),
-               let decoded = Data(base64Encoded: String(h.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-               let pair = String(data: decoded, encoding: .utf8), let colon = pair.firstIndex(of: ":") {
-                id = String(pair[..<colon]).removingPercentEncoding; secret = String(pair[pair.index(after: colon)...]).removingPercentEncoding
+                let decoded = Data(base64Encoded: String(h.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+                let pair = String(data: decoded, encoding: .utf8), let colon = pair.firstIndex(of: ":")
+            {
+                id = String(pair[..<colon]).removingPercentEncoding
+                secret = String(pair[pair.index(after: colon)...]).removingPercentEncoding
                 method = "basic"
             }
             entry.authMethod = method
             guard configuration.authMethods.contains("client_secret_\(method)") else {
                 let accepted = configuration.authMethods.joined(separator: ", ")
-                return oauthError(401, "invalid_client", "this server does not accept client_secret_\(method); it accepts \(accepted)")
+                return oauthError(
+                    401, "invalid_client", "this server does not accept client_secret_\(method); it accepts \(accepted)"
+                )
             }
             guard let id, let secret, let found = reg.authenticate(id: id, secret: secret) else {
                 return oauthError(401, "invalid_client", "unknown client, wrong secret, or a revoked client")
@@ -268,15 +304,23 @@ public final class SandboxServer: @unchecked Sendable {
             }
             client = found
         }
-        guard let scope = f["scope"], !scope.isEmpty else { return oauthError(400, "invalid_scope", "scope must name the tenant") }
+        guard let scope = f["scope"], !scope.isEmpty else {
+            return oauthError(400, "invalid_scope", "scope must name the tenant")
+        }
         let tenant = scope.split(separator: " ").map(String.init).first { client.tenants.contains($0) }
         guard let tenant else { return oauthError(400, "invalid_scope", "this client may not use tenant '\(scope)'") }
         entry.tenant = tenant
         let token = Digest.randomHex(24)
-        tokens[token] = Token(clientId: client.clientId, tenant: tenant, expires: Date().addingTimeInterval(configuration.tokenTTL), generation: client.generation)
-        return .json(200, JSONValue.object(["access_token": .string(token), "token_type": "Bearer",
-                                            "expires_in": .number(configuration.tokenTTL.rounded()), "scope": .string(tenant)]).serialized,
-                     contentType: "application/json")
+        tokens[token] = Token(
+            clientId: client.clientId, tenant: tenant, expires: Date().addingTimeInterval(configuration.tokenTTL),
+            generation: client.generation)
+        return .json(
+            200,
+            JSONValue.object([
+                "access_token": .string(token), "token_type": "Bearer",
+                "expires_in": .number(configuration.tokenTTL.rounded()), "scope": .string(tenant),
+            ]).serialized,
+            contentType: "application/json")
     }
 }
 
@@ -299,7 +343,8 @@ final class TenantData: @unchecked Sendable {
 
     func observations(_ p: SyntheticPatient, _ render: ResourceRenderer) -> [(Date, JSONValue)] {
         let key = render.release.rawValue + "/" + p.id
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if let o = observations[key] { return o }
         let o = render.observations(p)
         observations[key] = o
@@ -314,9 +359,15 @@ extension SandboxServer {
     /// with keys, the signature under one of them, `iss` = `sub` = client id, `aud` = this token
     /// URL, `exp` in the future and at most five minutes ahead, and a `jti` never used before.
     /// Called with the lock held. The failure is a sentence for `error_description`.
-    func verifyAssertion(_ form: [String: String], tokenURL: String, registry: ClientRegistry) -> Result<ClientRegistry.Client, AssertionRefusal> {
+    func verifyAssertion(_ form: [String: String], tokenURL: String, registry: ClientRegistry) -> Result<
+        ClientRegistry.Client, AssertionRefusal
+    > {
         guard configuration.authMethods.contains("private_key_jwt") else {
-            return .failure(AssertionRefusal("this server does not accept private_key_jwt; it accepts \(configuration.authMethods.joined(separator: ", "))"))
+            return .failure(
+                AssertionRefusal(
+                    "this server does not accept private_key_jwt; it accepts "
+                        + "\(configuration.authMethods.joined(separator: ", "))"
+                ))
         }
         guard form["client_assertion_type"] == Self.jwtBearer else {
             return .failure(AssertionRefusal("client_assertion_type must be \(Self.jwtBearer)"))
@@ -330,25 +381,49 @@ extension SandboxServer {
         guard let issuer = jwt.claims["iss"]?.string, jwt.claims["sub"]?.string == issuer else {
             return .failure(AssertionRefusal("iss and sub must both be the client id"))
         }
-        guard let client = registry.client(id: issuer), !client.revoked else { return .failure(AssertionRefusal("unknown or revoked client '\(issuer)'")) }
+        guard let client = registry.client(id: issuer), !client.revoked else {
+            return .failure(AssertionRefusal("unknown or revoked client '\(issuer)'"))
+        }
         guard client.auth == "any" || client.auth == "key", let jwks = client.jwks,
-              let keys = (try? JSONParser.parse(jwks))?["keys"]?.array else {
-            return .failure(AssertionRefusal("client '\(issuer)' has no public keys registered (rounds-sandbox client add NAME --jwks FILE)"))
+            let keys = (try? JSONParser.parse(jwks))?["keys"]?.array
+        else {
+            return .failure(
+                AssertionRefusal(
+                    "client '\(issuer)' has no public keys registered (rounds-sandbox client add NAME --jwks FILE)"))
         }
         let kid = jwt.header["kid"]?.string
-        let candidates = keys.compactMap(VerifyingKey.from(jwk:)).filter { $0.algorithm == alg && (kid == nil || $0.keyId == kid) }
+        let candidates = keys.compactMap(VerifyingKey.from(jwk:)).filter {
+            $0.algorithm == alg && (kid == nil || $0.keyId == kid)
+        }
         guard candidates.contains(where: { $0.verify(jwt.signature, of: Data(jwt.signingInput.utf8)) }) else {
-            return .failure(AssertionRefusal("the assertion's signature does not verify with the keys registered for '\(issuer)' (kid \(kid ?? "none"))"))
+            return .failure(
+                AssertionRefusal(
+                    "the assertion's signature does not verify with the keys registered for '\(issuer)' (kid "
+                        + "\(kid ?? "none"))"
+                ))
         }
         let audiences = jwt.claims["aud"]?.string.map { [$0] } ?? (jwt.claims["aud"]?.array ?? []).compactMap(\.string)
-        guard audiences.contains(tokenURL) else { return .failure(AssertionRefusal("aud must be the token URL \(tokenURL)")) }
+        guard audiences.contains(tokenURL) else {
+            return .failure(AssertionRefusal("aud must be the token URL \(tokenURL)"))
+        }
         let now = Date()
-        guard let exp = jwt.claims["exp"]?.double.map(Date.init(timeIntervalSince1970:)) else { return .failure(AssertionRefusal("the assertion has no exp")) }
-        guard exp > now else { return .failure(AssertionRefusal("the assertion expired at \(FHIRTime.string(exp)); check the client's clock")) }
-        guard exp <= now.addingTimeInterval(5 * 60 + 30) else { return .failure(AssertionRefusal("exp must be at most 5 minutes ahead")) }
-        guard let jti = jwt.claims["jti"]?.string, !jti.isEmpty else { return .failure(AssertionRefusal("the assertion has no jti")) }
+        guard let exp = jwt.claims["exp"]?.double.map(Date.init(timeIntervalSince1970:)) else {
+            return .failure(AssertionRefusal("the assertion has no exp"))
+        }
+        guard exp > now else {
+            return .failure(
+                AssertionRefusal("the assertion expired at \(FHIRTime.string(exp)); check the client's clock"))
+        }
+        guard exp <= now.addingTimeInterval(5 * 60 + 30) else {
+            return .failure(AssertionRefusal("exp must be at most 5 minutes ahead"))
+        }
+        guard let jti = jwt.claims["jti"]?.string, !jti.isEmpty else {
+            return .failure(AssertionRefusal("the assertion has no jti"))
+        }
         usedAssertions = usedAssertions.filter { $0.value > now }
-        guard usedAssertions[jti] == nil else { return .failure(AssertionRefusal("jti '\(jti)' was already used: an assertion is good for one request")) }
+        guard usedAssertions[jti] == nil else {
+            return .failure(AssertionRefusal("jti '\(jti)' was already used: an assertion is good for one request"))
+        }
         usedAssertions[jti] = exp
         return .success(client)
     }

@@ -3,12 +3,46 @@ import Foundation
 /// A synthetic patient held by the sandbox, independent of any FHIR release; the renderers
 /// write it in DSTU2, STU3 or R4 shape. All names and numbers are invented.
 struct SyntheticPatient: Sendable {
-    struct Vital: Sendable { var time: Date; var code: String; var display: String; var value: Double; var unit: String; var text: String? = nil }
-    struct Pressure: Sendable { var time: Date; var systolic: Double; var diastolic: Double }
-    struct Problem: Sendable { var code: String; var display: String; var recorded: String; var severity: String }
-    struct AllergyItem: Sendable { var substance: String; var manifestation: String; var criticality: String; var recorded: String; var confirmed: Bool }
-    struct Order: Sendable { var name: String; var dosage: String; var authored: String; var prescriber: String }
-    struct Plan: Sendable { var payor: String; var plan: String; var group: String; var subscriberId: String; var start: String; var end: String }
+    struct Vital: Sendable {
+        var time: Date
+        var code: String
+        var display: String
+        var value: Double
+        var unit: String
+        var text: String? = nil
+    }
+    struct Pressure: Sendable {
+        var time: Date
+        var systolic: Double
+        var diastolic: Double
+    }
+    struct Problem: Sendable {
+        var code: String
+        var display: String
+        var recorded: String
+        var severity: String
+    }
+    struct AllergyItem: Sendable {
+        var substance: String
+        var manifestation: String
+        var criticality: String
+        var recorded: String
+        var confirmed: Bool
+    }
+    struct Order: Sendable {
+        var name: String
+        var dosage: String
+        var authored: String
+        var prescriber: String
+    }
+    struct Plan: Sendable {
+        var payor: String
+        var plan: String
+        var group: String
+        var subscriberId: String
+        var start: String
+        var end: String
+    }
 
     var id: String
     var family: String
@@ -32,11 +66,20 @@ struct SyntheticPatient: Sendable {
 
 /// Deterministic synthetic patients per tenant and seed.
 enum SyntheticPopulation {
-    static let families = ["Black", "Chau", "Nguyễn", "Ångström", "O'Brien", "Müller", "García", "Okafor", "Kowalski", "Haddad",
-                           "Fitzgerald", "Tanaka", "Søndergaard", "Dubois", "Ivanova", "Papadopoulos", "Mbeki", "Rossi", "Singh", "Kim",
-                           "Lindqvist", "Abernathy", "Quillfeather", "Nakamura", "Oyelaran", "Horvath", "Ó Súilleabháin", "Zielińska", "Delacroix", "Bergström"]
-    static let femaleGiven = ["Ruth", "Zoë", "Amara", "Chloé", "Ingrid", "Mei", "Aisha", "Elena", "Siobhán", "Hana", "Beatriz", "Noor", "Greta", "Olúwaseun", "Maja"]
-    static let maleGiven = ["Hugh", "José", "Björn", "Tomasz", "Kenji", "Rafael", "Emeka", "Liam", "Søren", "Dmitri", "Ahmed", "Mateo", "Jürgen", "Wei", "Bartholomew"]
+    static let families = [
+        "Black", "Chau", "Nguyễn", "Ångström", "O'Brien", "Müller", "García", "Okafor", "Kowalski", "Haddad",
+        "Fitzgerald", "Tanaka", "Søndergaard", "Dubois", "Ivanova", "Papadopoulos", "Mbeki", "Rossi", "Singh", "Kim",
+        "Lindqvist", "Abernathy", "Quillfeather", "Nakamura", "Oyelaran", "Horvath", "Ó Súilleabháin", "Zielińska",
+        "Delacroix", "Bergström",
+    ]
+    static let femaleGiven = [
+        "Ruth", "Zoë", "Amara", "Chloé", "Ingrid", "Mei", "Aisha", "Elena", "Siobhán", "Hana", "Beatriz", "Noor",
+        "Greta", "Olúwaseun", "Maja",
+    ]
+    static let maleGiven = [
+        "Hugh", "José", "Björn", "Tomasz", "Kenji", "Rafael", "Emeka", "Liam", "Søren", "Dmitri", "Ahmed", "Mateo",
+        "Jürgen", "Wei", "Bartholomew",
+    ]
     static let middle = ["C.", "J.", "A.", "M.", "", "", "", "R.", "", "E."]
     static let units = ["4 West", "ICU Step-down", "5 North", "Cardiac Unit", "Oncology 3"]
     static let mrnSystem = "urn:oid:2.16.840.1.113883.19.5.99999.1"
@@ -53,19 +96,30 @@ enum SyntheticPopulation {
     static func slug(_ s: String) -> String {
         String(s.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
     }
-    static let problems: [(String, String)] = [("38341003", "Hypertensive disorder"), ("44054006", "Type 2 diabetes mellitus"),
+    static let problems: [(String, String)] = [
+        ("38341003", "Hypertensive disorder"), ("44054006", "Type 2 diabetes mellitus"),
         ("195967001", "Asthma"), ("13645005", "Chronic obstructive lung disease"), ("233604007", "Pneumonia"),
         ("84114007", "Heart failure"), ("49436004", "Atrial fibrillation"), ("40055000", "Chronic kidney disease"),
-        ("91302008", "Sepsis"), ("22298006", "Myocardial infarction"), ("230690007", "Stroke"), ("35489007", "Depressive disorder")]
-    static let substances: [(String, String)] = [("Penicillin V", "Anaphylaxis"), ("Peanut", "Urticaria"), ("Latex", "Contact dermatitis"),
-        ("Sulfonamide", "Rash"), ("Codeine", "Nausea and vomiting"), ("Shellfish", "Angioedema"), ("Iodinated contrast", "Hives")]
-    static let drugs: [(String, String)] = [("Labetalol 200 mg tablet", "200 mg twice daily"), ("Metformin 500 mg tablet", "500 mg with meals"),
+        ("91302008", "Sepsis"), ("22298006", "Myocardial infarction"), ("230690007", "Stroke"),
+        ("35489007", "Depressive disorder"),
+    ]
+    static let substances: [(String, String)] = [
+        ("Penicillin V", "Anaphylaxis"), ("Peanut", "Urticaria"), ("Latex", "Contact dermatitis"),
+        ("Sulfonamide", "Rash"), ("Codeine", "Nausea and vomiting"), ("Shellfish", "Angioedema"),
+        ("Iodinated contrast", "Hives"),
+    ]
+    static let drugs: [(String, String)] = [
+        ("Labetalol 200 mg tablet", "200 mg twice daily"), ("Metformin 500 mg tablet", "500 mg with meals"),
         ("Furosemide 40 mg tablet", "40 mg every morning"), ("Apixaban 5 mg tablet", "5 mg twice daily"),
-        ("Salbutamol 100 mcg inhaler", "2 puffs every 4 hours as needed"), ("Piperacillin-tazobactam 4.5 g IV", "4.5 g every 8 hours"),
-        ("Paracetamol 1 g tablet", "1 g every 6 hours as needed"), ("Enoxaparin 40 mg injection", "40 mg once daily")]
+        ("Salbutamol 100 mcg inhaler", "2 puffs every 4 hours as needed"),
+        ("Piperacillin-tazobactam 4.5 g IV", "4.5 g every 8 hours"),
+        ("Paracetamol 1 g tablet", "1 g every 6 hours as needed"), ("Enoxaparin 40 mg injection", "40 mg once daily"),
+    ]
     static let prescribers = ["Dr A. Nwosu", "Dr J. Park", "Dr L. Moreau", "Dr S. Patel", "Dr K. Eriksen"]
-    static let payors: [(String, String)] = [("Contoso Health", "Contoso Gold PPO"), ("Fabrikam Insurance", "Fabrikam Silver HMO"),
-        ("Northwind Mutual", "Northwind Basic"), ("Medicare", "Part A")]
+    static let payors: [(String, String)] = [
+        ("Contoso Health", "Contoso Gold PPO"), ("Fabrikam Insurance", "Fabrikam Silver HMO"),
+        ("Northwind Mutual", "Northwind Basic"), ("Medicare", "Part A"),
+    ]
 
     /// `count` patients for `tenant`, the same for the same seed; vitals end at `anchor`.
     static func generate(tenant: String, count: Int, seed: UInt64, anchor: Date) -> [SyntheticPatient] {
@@ -81,15 +135,20 @@ enum SyntheticPopulation {
         let year = Calendar(identifier: .gregorian).component(.year, from: anchor) - age
         let month = rng.int(1...12)
         let day = month == 2 ? rng.int(1...29) : rng.int(1...28)
-        let birth = String(format: "%04d-%02d-%02d", year - (month > 11 ? 1 : 0), month, (month == 2 && day == 29 && !(year % 4 == 0)) ? 28 : day)
+        let birth = String(
+            format: "%04d-%02d-%02d", year - (month > 11 ? 1 : 0), month,
+            (month == 2 && day == 29 && !(year % 4 == 0)) ? 28 : day)
         let deteriorating = rng.chance(0.2)
         let onOxygen = deteriorating && rng.chance(0.6)
         let start = anchor.addingTimeInterval(-Double(rng.int(80...200)) * 3600)
         var vitals: [SyntheticPatient.Vital] = []
         var pressures: [SyntheticPatient.Pressure] = []
         // Baselines; a deteriorating patient drifts towards a high NEWS2 over the 3 days.
-        let hr0 = Double(rng.int(62...88)), rr0 = Double(rng.int(13...18)), sys0 = Double(rng.int(112...145))
-        let spo0 = Double(rng.int(95...99)), temp0 = 36.4 + Double(rng.int(0...6)) / 10
+        let hr0 = Double(rng.int(62...88))
+        let rr0 = Double(rng.int(13...18))
+        let sys0 = Double(rng.int(112...145))
+        let spo0 = Double(rng.int(95...99))
+        let temp0 = 36.4 + Double(rng.int(0...6)) / 10
         for k in 0..<18 {
             let t = anchor.addingTimeInterval(-Double(17 - k) * 4 * 3600 - Double(rng.int(0...20)) * 60)
             let f = deteriorating ? Double(k) / 17 : 0
@@ -102,40 +161,56 @@ enum SyntheticPopulation {
             let temp = ((temp0 + f * 2.2 + noise(&rng, 1) / 10) * 10).rounded() / 10
             vitals.append(.init(time: t, code: "8867-4", display: "Heart rate", value: hr, unit: "/min"))
             vitals.append(.init(time: t, code: "9279-1", display: "Respiratory rate", value: rr, unit: "/min"))
-            vitals.append(.init(time: t, code: "59408-5", display: "Oxygen saturation in Arterial blood by Pulse oximetry", value: spo, unit: "%"))
+            vitals.append(
+                .init(
+                    time: t, code: "59408-5", display: "Oxygen saturation in Arterial blood by Pulse oximetry",
+                    value: spo, unit: "%"))
             vitals.append(.init(time: t, code: "8310-5", display: "Body temperature", value: temp, unit: "Cel"))
             pressures.append(.init(time: t, systolic: sys, diastolic: dia))
             // Inspired oxygen with every set of observations: 21 % is room air.
             let fio2 = onOxygen && k >= 12 ? Double(24 + 4 * (k - 12)) : 21
-            vitals.append(.init(time: t, code: "3150-0", display: "Inhaled oxygen concentration", value: fio2, unit: "%"))
+            vitals.append(
+                .init(time: t, code: "3150-0", display: "Inhaled oxygen concentration", value: fio2, unit: "%"))
             do {
                 let avpu = deteriorating && k == 17 && rng.chance(0.4) ? "New confusion" : "Alert"
-                vitals.append(.init(time: t, code: "80288-4", display: "Level of consciousness", value: 0, unit: "", text: avpu))
+                vitals.append(
+                    .init(time: t, code: "80288-4", display: "Level of consciousness", value: 0, unit: "", text: avpu))
             }
         }
-        vitals.append(.init(time: start, code: "8302-2", display: "Body height", value: Double(rng.int(150...195)), unit: "cm"))
-        vitals.append(.init(time: start, code: "29463-7", display: "Body weight", value: Double(rng.int(48...120)), unit: "kg"))
+        vitals.append(
+            .init(time: start, code: "8302-2", display: "Body height", value: Double(rng.int(150...195)), unit: "cm"))
+        vitals.append(
+            .init(time: start, code: "29463-7", display: "Body weight", value: Double(rng.int(48...120)), unit: "kg"))
         let nProblems = rng.int(1...4)
         var problemsOut: [SyntheticPatient.Problem] = []
         for _ in 0..<nProblems {
             let p = pick(problems, &rng)
             if problemsOut.contains(where: { $0.code == p.0 }) { continue }
-            problemsOut.append(.init(code: p.0, display: p.1, recorded: String(format: "%04d-%02d-%02d", rng.int(2010...2025), rng.int(1...12), rng.int(1...28)),
-                                     severity: pick(["Mild", "Moderate", "Severe"], &rng)))
+            problemsOut.append(
+                .init(
+                    code: p.0, display: p.1,
+                    recorded: String(format: "%04d-%02d-%02d", rng.int(2010...2025), rng.int(1...12), rng.int(1...28)),
+                    severity: pick(["Mild", "Moderate", "Severe"], &rng)))
         }
         var allergies: [SyntheticPatient.AllergyItem] = []
         for _ in 0..<rng.int(0...2) {
             let s = pick(substances, &rng)
             if allergies.contains(where: { $0.substance == s.0 }) { continue }
-            allergies.append(.init(substance: s.0, manifestation: s.1, criticality: pick(["low", "high"], &rng),
-                                   recorded: String(format: "%04d-%02d-%02d", rng.int(1990...2025), rng.int(1...12), rng.int(1...28)), confirmed: rng.chance(0.8)))
+            allergies.append(
+                .init(
+                    substance: s.0, manifestation: s.1, criticality: pick(["low", "high"], &rng),
+                    recorded: String(format: "%04d-%02d-%02d", rng.int(1990...2025), rng.int(1...12), rng.int(1...28)),
+                    confirmed: rng.chance(0.8)))
         }
         var orders: [SyntheticPatient.Order] = []
         for _ in 0..<rng.int(1...4) {
             let d = pick(drugs, &rng)
             if orders.contains(where: { $0.name == d.0 }) { continue }
-            orders.append(.init(name: d.0, dosage: d.1, authored: FHIRTime.string(start.addingTimeInterval(Double(rng.int(1...40)) * 3600)),
-                                prescriber: pick(prescribers, &rng)))
+            orders.append(
+                .init(
+                    name: d.0, dosage: d.1,
+                    authored: FHIRTime.string(start.addingTimeInterval(Double(rng.int(1...40)) * 3600)),
+                    prescriber: pick(prescribers, &rng)))
         }
         let pay = pick(payors, &rng)
         let unit = pick(units, &rng)
@@ -149,8 +224,10 @@ enum SyntheticPopulation {
             gp: "Dr \(pick(["Jane Doe", "Omar Farouk", "Priya Raman", "Tom Ellis"], &rng))",
             encounterStart: start, location: "\(unit), Room \(room), Bed \(pick(["A", "B"], &rng))",
             vitals: vitals, pressures: pressures, problems: problemsOut, allergies: allergies, orders: orders,
-            coverage: .init(payor: pay.0, plan: pay.1, group: "GRP-\(rng.int(100...999))", subscriberId: "SUB\(rng.int(100000...999999))",
-                            start: "2026-01-01", end: "2026-12-31"),
+            coverage: .init(
+                payor: pay.0, plan: pay.1, group: "GRP-\(rng.int(100...999))",
+                subscriberId: "SUB\(rng.int(100000...999999))",
+                start: "2026-01-01", end: "2026-12-31"),
             deteriorating: deteriorating)
     }
 
@@ -187,7 +264,9 @@ struct Mix64 {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
-    mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(next() % UInt64(r.upperBound - r.lowerBound + 1)) }
+    mutating func int(_ r: ClosedRange<Int>) -> Int {
+        r.lowerBound + Int(next() % UInt64(r.upperBound - r.lowerBound + 1))
+    }
     mutating func chance(_ p: Double) -> Bool { Double(next() % 10_000) / 10_000 < p }
 }
 

@@ -5,7 +5,10 @@ public enum DisplayWidth {
     public static func of(_ s: String) -> Int {
         // Fast path: printable ASCII is one column a character (most of what is drawn).
         var ascii = true
-        for b in s.utf8 where b < 0x20 || b >= 0x7F { ascii = false; break }
+        for b in s.utf8 where b < 0x20 || b >= 0x7F {
+            ascii = false
+            break
+        }
         if ascii { return s.utf8.count }
         return s.reduce(0) { $0 + of($1) }
     }
@@ -14,7 +17,10 @@ public enum DisplayWidth {
         if let a = ch.asciiValue { return a >= 0x20 && a < 0x7F ? 1 : 0 }
         var w = 0
         for u in ch.unicodeScalars {
-            if u.value == 0xFE0F { w = 2; continue }
+            if u.value == 0xFE0F {
+                w = 2
+                continue
+            }
             w = max(w, of(u))
         }
         return w
@@ -48,11 +54,13 @@ public enum DisplayWidth {
     public static func truncate(_ s: String, to width: Int) -> String {
         guard width > 0 else { return "" }
         if of(s) <= width { return s }
-        var out = "", used = 0
+        var out = ""
+        var used = 0
         for ch in s {
             let w = of(ch)
             if used + w > width - 1 { break }
-            out.append(ch); used += w
+            out.append(ch)
+            used += w
         }
         return out + "…"
     }

@@ -41,5 +41,9 @@ public struct MouseEvent: Sendable, Hashable {
     public var kind: Kind
     public var x: Int
     public var y: Int
-    public init(kind: Kind, x: Int, y: Int) { self.kind = kind; self.x = x; self.y = y }
+    public init(kind: Kind, x: Int, y: Int) {
+        self.kind = kind
+        self.x = x
+        self.y = y
+    }
 }

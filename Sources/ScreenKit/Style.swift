@@ -45,7 +45,10 @@ public enum Color: Sendable, Hashable {
             let v = UInt8(8 + (Int(i) - 232) * 10)
             return (v, v, v)
         case .indexed(let i):
-            let basic: [(UInt8, UInt8, UInt8)] = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229)]
+            let basic: [(UInt8, UInt8, UInt8)] = [
+                (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205),
+                (229, 229, 229),
+            ]
             return basic[Int(i % 8)]
         case .default: return (128, 128, 128)
         }
@@ -61,10 +64,16 @@ public struct Style: Sendable, Hashable {
     public var underline: Bool
     public var dim: Bool
 
-    public init(foreground: Color = .default, background: Color = .default, bold: Bool = false, reverse: Bool = false,
-                underline: Bool = false, dim: Bool = false) {
-        self.foreground = foreground; self.background = background; self.bold = bold; self.reverse = reverse
-        self.underline = underline; self.dim = dim
+    public init(
+        foreground: Color = .default, background: Color = .default, bold: Bool = false, reverse: Bool = false,
+        underline: Bool = false, dim: Bool = false
+    ) {
+        self.foreground = foreground
+        self.background = background
+        self.bold = bold
+        self.reverse = reverse
+        self.underline = underline
+        self.dim = dim
     }
 
     public static let plain = Style()

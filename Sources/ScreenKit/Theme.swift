@@ -10,7 +10,8 @@ public struct Theme: Sendable, Equatable {
         "screen", "title", "border", "border.focused", "header", "list.item", "list.selected", "row", "row.selected",
         "vital.normal", "vital.abnormal", "news2.routine", "news2.low", "news2.lowmedium", "news2.medium", "news2.high",
         "allergy", "section.title", "section.empty", "section.unavailable", "section.stale", "status", "status.online",
-        "status.offline", "status.error", "footer", "footer.key", "dim", "overlay", "input", "locked", "present.name", "present.label",
+        "status.offline", "status.error", "footer", "footer.key", "dim", "overlay", "input", "locked", "present.name",
+        "present.label",
         "masked",
     ]
 
@@ -22,9 +23,17 @@ public struct Theme: Sendable, Equatable {
     /// A copy without colours (for `NO_COLOR`): bold, reverse and underline stay so the selection shows.
     public var withoutColor: Theme {
         var t = self
-        t.roles = roles.mapValues { s in var n = s; n.foreground = .default; n.background = .default; return n }
+        t.roles = roles.mapValues { s in
+            var n = s
+            n.foreground = .default
+            n.background = .default
+            return n
+        }
         for r in Theme.roleNames where t.roles[r] == nil {
-            var n = Theme.fallback.style(r); n.foreground = .default; n.background = .default; t.roles[r] = n
+            var n = Theme.fallback.style(r)
+            n.foreground = .default
+            n.background = .default
+            t.roles[r] = n
         }
         t.palette = [:]
         return t
@@ -33,13 +42,16 @@ public struct Theme: Sendable, Equatable {
     public enum ParseError: Error, Equatable, CustomStringConvertible {
         case line(Int, String)
         public var description: String {
-            switch self { case .line(let n, let m): return "line \(n): \(m)" }
+            switch self {
+            case .line(let n, let m): return "line \(n): \(m)"
+            }
         }
     }
 
     /// Parses the theme text format.
     public static func parse(_ text: String, name: String) throws(ParseError) -> Theme {
-        var palette: [String: Color] = [:], roles: [String: Style] = [:]
+        var palette: [String: Color] = [:]
+        var roles: [String: Style] = [:]
         var section = ""
         for (k, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let n = k + 1
@@ -48,7 +60,9 @@ public struct Theme: Sendable, Equatable {
             var line = String(raw).trimmedSpaces
             if line.hasPrefix("#") { continue }
             let chars = Array(line)
-            if let i = chars.indices.first(where: { $0 > 0 && chars[$0] == "#" && chars[$0 - 1] == " " && ($0 + 1 == chars.count || chars[$0 + 1] == " ") }) {
+            if let i = chars.indices.first(where: {
+                $0 > 0 && chars[$0] == "#" && chars[$0 - 1] == " " && ($0 + 1 == chars.count || chars[$0 + 1] == " ")
+            }) {
                 line = String(chars[..<i]).trimmedSpaces
             }
             if line.isEmpty { continue }
@@ -75,9 +89,13 @@ public struct Theme: Sendable, Equatable {
                     case "underline": s.underline = true
                     case "dim": s.dim = true
                     default:
-                        if t.hasPrefix("fg:"), let c = color(String(t.dropFirst(3)), palette: palette) { s.foreground = c }
-                        else if t.hasPrefix("bg:"), let c = color(String(t.dropFirst(3)), palette: palette) { s.background = c }
-                        else { throw .line(n, "bad style '\(t)'") }
+                        if t.hasPrefix("fg:"), let c = color(String(t.dropFirst(3)), palette: palette) {
+                            s.foreground = c
+                        } else if t.hasPrefix("bg:"), let c = color(String(t.dropFirst(3)), palette: palette) {
+                            s.background = c
+                        } else {
+                            throw .line(n, "bad style '\(t)'")
+                        }
                     }
                 }
                 roles[kv[0]] = s
@@ -99,55 +117,55 @@ public struct Theme: Sendable, Equatable {
 
     /// The default (dark) theme, compiled in so Rounds always has one. Themes/default.theme is the same text.
     public static let defaultText = """
-    # Rounds default theme (dark)
-    [palette]
-    bg      = default
-    fg      = #d0d0d0
-    muted   = #808080
-    accent  = #5fafff
-    select  = #264f78
-    red     = #ff5f5f
-    amber   = #ffaf00
-    yellow  = #ffd75f
-    green   = #87d787
-    white   = #ffffff
+        # Rounds default theme (dark)
+        [palette]
+        bg      = default
+        fg      = #d0d0d0
+        muted   = #808080
+        accent  = #5fafff
+        select  = #264f78
+        red     = #ff5f5f
+        amber   = #ffaf00
+        yellow  = #ffd75f
+        green   = #87d787
+        white   = #ffffff
 
-    [roles]
-    screen              = fg:fg
-    title               = fg:white bold
-    border              = fg:muted
-    border.focused      = fg:accent
-    header              = fg:accent bold
-    list.item           = fg:fg
-    list.selected       = fg:white bg:select bold
-    row                 = fg:fg
-    row.selected        = fg:white bg:select bold
-    vital.normal        = fg:fg
-    vital.abnormal      = fg:red bold
-    news2.routine       = fg:green
-    news2.low           = fg:yellow
-    news2.lowmedium     = fg:amber bold
-    news2.medium        = fg:amber bold
-    news2.high          = fg:white bg:red bold
-    allergy             = fg:red bold
-    section.title       = fg:accent bold
-    section.empty       = fg:muted
-    section.unavailable = fg:amber
-    section.stale       = fg:yellow
-    status              = fg:fg
-    status.online       = fg:green
-    status.offline      = fg:amber bold
-    status.error        = fg:white bg:red bold
-    footer              = fg:muted
-    footer.key          = fg:accent bold
-    dim                 = fg:muted
-    overlay             = fg:fg
-    input               = fg:white underline
-    locked              = fg:white bold
-    present.name        = fg:white bold
-    present.label       = fg:accent
-    masked              = fg:muted
-    """
+        [roles]
+        screen              = fg:fg
+        title               = fg:white bold
+        border              = fg:muted
+        border.focused      = fg:accent
+        header              = fg:accent bold
+        list.item           = fg:fg
+        list.selected       = fg:white bg:select bold
+        row                 = fg:fg
+        row.selected        = fg:white bg:select bold
+        vital.normal        = fg:fg
+        vital.abnormal      = fg:red bold
+        news2.routine       = fg:green
+        news2.low           = fg:yellow
+        news2.lowmedium     = fg:amber bold
+        news2.medium        = fg:amber bold
+        news2.high          = fg:white bg:red bold
+        allergy             = fg:red bold
+        section.title       = fg:accent bold
+        section.empty       = fg:muted
+        section.unavailable = fg:amber
+        section.stale       = fg:yellow
+        status              = fg:fg
+        status.online       = fg:green
+        status.offline      = fg:amber bold
+        status.error        = fg:white bg:red bold
+        footer              = fg:muted
+        footer.key          = fg:accent bold
+        dim                 = fg:muted
+        overlay             = fg:fg
+        input               = fg:white underline
+        locked              = fg:white bold
+        present.name        = fg:white bold
+        present.label       = fg:accent
+        masked              = fg:muted
+        """
 
     public static let fallback: Theme = {
         (try? Theme.parse(defaultText, name: "default")) ?? Theme(name: "default", palette: [:], roles: [:])

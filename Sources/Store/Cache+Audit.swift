@@ -24,7 +24,8 @@ public struct AuditVerification: Sendable, Equatable {
     public var firstBroken: (id: Int64, reason: String)?
     public var ok: Bool { firstBroken == nil }
     public static func == (a: AuditVerification, b: AuditVerification) -> Bool {
-        a.records == b.records && a.firstBroken?.id == b.firstBroken?.id && a.firstBroken?.reason == b.firstBroken?.reason
+        a.records == b.records && a.firstBroken?.id == b.firstBroken?.id
+            && a.firstBroken?.reason == b.firstBroken?.reason
     }
 }
 
@@ -35,25 +36,36 @@ extension Cache {
     static func canonical(_ r: AuditRecord) -> String {
         let ids = r.patientIds.joined(separator: ",")
         let ms = Int64((r.time.timeIntervalSince1970 * 1000).rounded())
-        return [r.prevHash, String(r.id), String(ms), r.osUser, r.displayName ?? "", r.operation, ids, r.list ?? "",
-                r.connection ?? "", r.tenant ?? "", r.outcome].joined(separator: "\u{1F}")
+        return [
+            r.prevHash, String(r.id), String(ms), r.osUser, r.displayName ?? "", r.operation, ids, r.list ?? "",
+            r.connection ?? "", r.tenant ?? "", r.outcome,
+        ].joined(separator: "\u{1F}")
     }
 
     /// Appends a record chained to the last one (in one transaction, so two processes never fork the chain).
     @discardableResult
-    public func appendAudit(operation: String, patientIds: [String] = [], list: String? = nil, connection: String?, tenant: String?,
-                            osUser: String, displayName: String?, outcome: String) throws(StoreError) -> AuditRecord {
+    public func appendAudit(
+        operation: String, patientIds: [String] = [], list: String? = nil, connection: String?, tenant: String?,
+        osUser: String, displayName: String?, outcome: String
+    ) throws(StoreError) -> AuditRecord {
         let at = Date(timeIntervalSince1970: (now().timeIntervalSince1970 * 1000).rounded() / 1000)
         let record = try write { () throws -> AuditRecord in
             let last = try db.rows("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").first
             let id = (last?[0].int ?? 0) + 1
-            var r = AuditRecord(id: id, time: at, osUser: osUser, displayName: displayName, operation: operation, patientIds: patientIds,
-                                list: list, connection: connection, tenant: tenant, outcome: outcome,
-                                prevHash: last?[1].string ?? Cache.genesis, hash: "")
+            var r = AuditRecord(
+                id: id, time: at, osUser: osUser, displayName: displayName, operation: operation,
+                patientIds: patientIds,
+                list: list, connection: connection, tenant: tenant, outcome: outcome,
+                prevHash: last?[1].string ?? Cache.genesis, hash: "")
             r.hash = Digest.sha256Hex(Cache.canonical(r))
-            try db.run("INSERT INTO audit(id, time, os_user, display_name, operation, patient_ids, list, connection, tenant, outcome, prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-                       [.int(id), .from(at), .text(osUser), .from(displayName), .text(operation), .text(try Cache.json(patientIds)), .from(list),
-                        .from(connection), .from(tenant), .text(outcome), .text(r.prevHash), .text(r.hash)])
+            try db.run(
+                "INSERT INTO audit(id, time, os_user, display_name, operation, patient_ids, list, connection, tenant, "
+                    + "outcome, prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    .int(id), .from(at), .text(osUser), .from(displayName), .text(operation),
+                    .text(try Cache.json(patientIds)), .from(list),
+                    .from(connection), .from(tenant), .text(outcome), .text(r.prevHash), .text(r.hash),
+                ])
             return r
         }
         // After the commit: a mark never names a record that is not there (two writers at once may
@@ -63,21 +75,37 @@ extension Cache {
     }
 
     /// Records, oldest first, filtered.
-    public func auditRecords(since: Date? = nil, patient: String? = nil, operation: String? = nil) throws(StoreError) -> [AuditRecord] {
-        var clauses: [String] = [], values: [SQLValue] = []
-        if let since { clauses.append("time >= ?"); values.append(.from(since)) }
-        if let operation { clauses.append("operation = ?"); values.append(.text(operation)) }
-        let sql = "SELECT id, time, os_user, display_name, operation, patient_ids, list, connection, tenant, outcome, prev_hash, hash FROM audit"
+    public func auditRecords(since: Date? = nil, patient: String? = nil, operation: String? = nil) throws(StoreError)
+        -> [AuditRecord]
+    {
+        var clauses: [String] = []
+        var values: [SQLValue] = []
+        if let since {
+            clauses.append("time >= ?")
+            values.append(.from(since))
+        }
+        if let operation {
+            clauses.append("operation = ?")
+            values.append(.text(operation))
+        }
+        let sql =
+            "SELECT id, time, os_user, display_name, operation, patient_ids, list, connection, tenant, outcome, "
+            + "prev_hash, hash FROM audit"
             + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY id"
-        let all = try locked { () throws(StoreError) -> [AuditRecord] in try db.rows(sql, values).map(Cache.auditRecord) }
+        let all = try locked { () throws(StoreError) -> [AuditRecord] in try db.rows(sql, values).map(Cache.auditRecord)
+        }
         guard let patient else { return all }
         return all.filter { $0.patientIds.contains(patient) }
     }
 
     static func auditRecord(_ r: [SQLValue]) throws(StoreError) -> AuditRecord {
-        AuditRecord(id: r[0].int ?? 0, time: Date(timeIntervalSince1970: r[1].double ?? 0), osUser: r[2].string ?? "", displayName: r[3].string,
-                    operation: r[4].string ?? "", patientIds: (try? decode([String].self, r[5].string)) ?? ["<unreadable>"], list: r[6].string,
-                    connection: r[7].string, tenant: r[8].string, outcome: r[9].string ?? "", prevHash: r[10].string ?? "", hash: r[11].string ?? "")
+        AuditRecord(
+            id: r[0].int ?? 0, time: Date(timeIntervalSince1970: r[1].double ?? 0), osUser: r[2].string ?? "",
+            displayName: r[3].string,
+            operation: r[4].string ?? "", patientIds: (try? decode([String].self, r[5].string)) ?? ["<unreadable>"],
+            list: r[6].string,
+            connection: r[7].string, tenant: r[8].string, outcome: r[9].string ?? "", prevHash: r[10].string ?? "",
+            hash: r[11].string ?? "")
     }
 
     /// Where the number and hash of the last record written are kept, outside the database: a
@@ -110,13 +138,15 @@ extension Cache {
         let chain = try verifyChain()
         guard chain.ok, let mark = auditMark() else { return chain }
         if Int64(chain.records) < mark.id {
-            let reason = "the trail has \(chain.records) records but \(mark.id) were written; "
+            let reason =
+                "the trail has \(chain.records) records but \(mark.id) were written; "
                 + "records were deleted from its end, or the cache was replaced"
             return AuditVerification(records: chain.records, firstBroken: (mark.id, reason))
         }
         let marked = try auditRecords().first { $0.id == mark.id }
         if marked?.hash != mark.hash {
-            return AuditVerification(records: chain.records, firstBroken: (mark.id, "is not the record written (the trail was rewritten)"))
+            return AuditVerification(
+                records: chain.records, firstBroken: (mark.id, "is not the record written (the trail was rewritten)"))
         }
         return chain
     }
@@ -126,9 +156,17 @@ extension Cache {
         var prev = Cache.genesis
         var expectedId: Int64 = 1
         for r in all {
-            if r.id != expectedId { return AuditVerification(records: all.count, firstBroken: (r.id, "record \(expectedId) is missing")) }
-            if r.prevHash != prev { return AuditVerification(records: all.count, firstBroken: (r.id, "does not link to the record before it")) }
-            if Digest.sha256Hex(Cache.canonical(r)) != r.hash { return AuditVerification(records: all.count, firstBroken: (r.id, "content does not match its hash (edited)")) }
+            if r.id != expectedId {
+                return AuditVerification(records: all.count, firstBroken: (r.id, "record \(expectedId) is missing"))
+            }
+            if r.prevHash != prev {
+                return AuditVerification(
+                    records: all.count, firstBroken: (r.id, "does not link to the record before it"))
+            }
+            if Digest.sha256Hex(Cache.canonical(r)) != r.hash {
+                return AuditVerification(
+                    records: all.count, firstBroken: (r.id, "content does not match its hash (edited)"))
+            }
             prev = r.hash
             expectedId += 1
         }

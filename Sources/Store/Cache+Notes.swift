@@ -38,10 +38,13 @@ extension Cache {
     /// Imports a note as written elsewhere (list import), keeping its author and time.
     public func importNote(_ n: Note) throws(StoreError) {
         try write {
-            let dup = try db.rows("SELECT 1 FROM notes WHERE patient_id = ? AND author = ? AND created_at = ? AND text = ?",
-                                  [.text(n.patientId), .text(n.author), .from(n.createdAt), .text(n.text)])
+            let dup = try db.rows(
+                "SELECT 1 FROM notes WHERE patient_id = ? AND author = ? AND created_at = ? AND text = ?",
+                [.text(n.patientId), .text(n.author), .from(n.createdAt), .text(n.text)])
             if dup.isEmpty {
-                try db.run("INSERT INTO notes(patient_id, author, created_at, text) VALUES(?,?,?,?)", [.text(n.patientId), .text(n.author), .from(n.createdAt), .text(n.text)])
+                try db.run(
+                    "INSERT INTO notes(patient_id, author, created_at, text) VALUES(?,?,?,?)",
+                    [.text(n.patientId), .text(n.author), .from(n.createdAt), .text(n.text)])
             }
         }
     }

@@ -11,24 +11,40 @@ extension Cache {
 
     public func recordSyncOutcome(run: Int64, patientId: String, outcome: String, reason: String?) throws(StoreError) {
         try write {
-            try db.run("INSERT OR REPLACE INTO sync_outcomes(run_id, patient_id, outcome, reason) VALUES(?,?,?,?)",
-                       [.int(run), .text(patientId), .text(outcome), .from(reason)])
+            try db.run(
+                "INSERT OR REPLACE INTO sync_outcomes(run_id, patient_id, outcome, reason) VALUES(?,?,?,?)",
+                [.int(run), .text(patientId), .text(outcome), .from(reason)])
         }
     }
 
-    public func finishSyncRun(_ run: Int64, synced: Int, unchanged: Int, failed: Int, interrupted: Bool) throws(StoreError) {
+    public func finishSyncRun(_ run: Int64, synced: Int, unchanged: Int, failed: Int, interrupted: Bool)
+        throws(StoreError)
+    {
         try write {
-            try db.run("UPDATE sync_runs SET finished_at = ?, synced = ?, unchanged = ?, failed = ?, interrupted = ? WHERE id = ?",
-                       [.from(now()), .int(Int64(synced)), .int(Int64(unchanged)), .int(Int64(failed)), .int(interrupted ? 1 : 0), .int(run)])
+            try db.run(
+                "UPDATE sync_runs SET finished_at = ?, synced = ?, unchanged = ?, failed = ?, interrupted = ? WHERE "
+                    + "id = ?",
+                [
+                    .from(now()), .int(Int64(synced)), .int(Int64(unchanged)), .int(Int64(failed)),
+                    .int(interrupted ? 1 : 0), .int(run),
+                ])
         }
     }
 
     /// The latest finished sync run.
     public func lastSyncRun() throws(StoreError) -> SyncRunRecord? {
         try locked { () throws(StoreError) -> SyncRunRecord? in
-            guard let r = try db.rows("SELECT id, started_at, finished_at, list, synced, unchanged, failed, interrupted FROM sync_runs WHERE finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1").first else { return nil }
-            return SyncRunRecord(id: r[0].int ?? 0, startedAt: Date(timeIntervalSince1970: r[1].double ?? 0), finishedAt: r[2].double.map(Date.init(timeIntervalSince1970:)),
-                                 list: r[3].string, synced: Int(r[4].int ?? 0), unchanged: Int(r[5].int ?? 0), failed: Int(r[6].int ?? 0), interrupted: r[7].int == 1)
+            guard
+                let r = try db.rows(
+                    "SELECT id, started_at, finished_at, list, synced, unchanged, failed, interrupted FROM sync_runs "
+                        + "WHERE finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1"
+                ).first
+            else { return nil }
+            return SyncRunRecord(
+                id: r[0].int ?? 0, startedAt: Date(timeIntervalSince1970: r[1].double ?? 0),
+                finishedAt: r[2].double.map(Date.init(timeIntervalSince1970:)),
+                list: r[3].string, synced: Int(r[4].int ?? 0), unchanged: Int(r[5].int ?? 0),
+                failed: Int(r[6].int ?? 0), interrupted: r[7].int == 1)
         }
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
 import CSQLite
 import Clinical
+import Foundation
 
 /// The offline cache of one connection and tenant: a SQLite file (WAL, foreign keys, busy
 /// timeout) readable by its owner only. Every method is safe to call from any thread; writes for
@@ -17,7 +17,9 @@ public final class Cache: @unchecked Sendable {
     /// Opens (creating when absent) and migrates the cache at `path`.
     /// - Throws: `insecurePermissions` for a group/world-readable file or directory, with the `chmod`
     ///   that fixes it; `newerSchema` for a file written by a newer Rounds.
-    public init(path: String, now: @escaping @Sendable () -> Date = Date.init, upToVersion: Int? = nil) throws(StoreError) {
+    public init(path: String, now: @escaping @Sendable () -> Date = Date.init, upToVersion: Int? = nil)
+        throws(StoreError)
+    {
         self.path = path
         self.now = now
         let dir = (path as NSString).deletingLastPathComponent
@@ -28,14 +30,18 @@ public final class Cache: @unchecked Sendable {
         db = try SQLiteDatabase(path: path)
         // A 16 MB page cache: a name search reads thousands of index rows, and with the default
         // 2 MB they were read from the OS again on every search.
-        try db.execute("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16000;")
+        try db.execute(
+            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16000;")
         try migrate(upTo: upToVersion ?? Schema.latest)
     }
 
     static func checkPermissions(dir: String, file: String) throws(StoreError) {
         var st = stat()
         if stat(dir, &st) != 0 {
-            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) } catch {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
                 throw .cannotOpen(path: dir, reason: "cannot create the directory")
             }
         } else if st.st_mode & 0o077 != 0 {
@@ -50,7 +56,8 @@ public final class Cache: @unchecked Sendable {
 
     /// The schema version of the open file.
     public var schemaVersion: Int {
-        (try? locked { () throws(StoreError) -> Int in Int(try db.rows("PRAGMA user_version").first?.first?.int ?? 0) }) ?? 0
+        (try? locked { () throws(StoreError) -> Int in Int(try db.rows("PRAGMA user_version").first?.first?.int ?? 0) })
+            ?? 0
     }
 
     public static var latestSchemaVersion: Int { Schema.latest }
@@ -79,7 +86,8 @@ public final class Cache: @unchecked Sendable {
     }
 
     func locked<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return try body()
     }
 
@@ -111,7 +119,9 @@ public final class Cache: @unchecked Sendable {
     static let decoder = JSONDecoder()
 
     static func json<T: Encodable>(_ v: T) throws(StoreError) -> String {
-        do { return String(decoding: try encoder.encode(v), as: UTF8.self) } catch { throw .sqlite("cannot encode: \(error)") }
+        do { return String(decoding: try encoder.encode(v), as: UTF8.self) } catch {
+            throw .sqlite("cannot encode: \(error)")
+        }
     }
 
     static func decode<T: Decodable>(_ t: T.Type, _ s: String?) throws(StoreError) -> T {

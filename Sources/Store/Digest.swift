@@ -1,5 +1,5 @@
-import Foundation
 import CCrypto
+import Foundation
 
 /// SHA-256 through the system's libcrypto (hex).
 public enum Digest {

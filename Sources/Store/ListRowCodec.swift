@@ -1,5 +1,5 @@
-import Foundation
 import Clinical
+import Foundation
 
 /// A cached patient as a list row needs it (demographics, latest vital signs, last encounter and
 /// the section digest) in one compact text, written at save time and read without building a
@@ -22,8 +22,14 @@ enum ListRowCodec {
             guard let s else { return }
             for b in s.utf8 { out.append(b < 0x20 ? 0x20 : b) }
         }
-        func group(_ tag: Character) { out.append(rs); out.append(tag.asciiValue!) }
-        func field(_ s: String?) { out.append(us); text(s) }
+        func group(_ tag: Character) {
+            out.append(rs)
+            out.append(tag.asciiValue!)
+        }
+        func field(_ s: String?) {
+            out.append(us)
+            text(s)
+        }
         /// Items of one field (GS between them); an item's parts (a component's code, value…) FS.
         func list(_ items: [[String?]]) {
             out.append(us)
@@ -36,24 +42,50 @@ enum ListRowCodec {
             }
         }
         func strings(_ a: [String]) { list(a.map { [$0] }) }
-        func number(_ d: Double?) -> String? { d.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : String($0) } }
+        func number(_ d: Double?) -> String? {
+            d.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : String($0) }
+        }
         let p = r.patient
         group("P")
-        field(p.id); field(p.gender); field(p.birthDate?.raw); field(p.mrn); strings(p.generalPractitioner)
+        field(p.id)
+        field(p.gender)
+        field(p.birthDate?.raw)
+        field(p.mrn)
+        strings(p.generalPractitioner)
         field(p.name == nil ? nil : "1")
-        field(p.name?.family); strings(p.name?.given ?? []); strings(p.name?.prefix ?? []); strings(p.name?.suffix ?? [])
-        field(p.name?.use); field(p.name?.text)
+        field(p.name?.family)
+        strings(p.name?.given ?? [])
+        strings(p.name?.prefix ?? [])
+        strings(p.name?.suffix ?? [])
+        field(p.name?.use)
+        field(p.name?.text)
         group("E")
         if let e = r.lastEncounter {
-            field("1"); field(e.status); field(e.type); field(e.encounterClass); field(e.start?.raw); field(e.end?.raw); field(e.location)
+            field("1")
+            field(e.status)
+            field(e.type)
+            field(e.encounterClass)
+            field(e.start?.raw)
+            field(e.end?.raw)
+            field(e.location)
         }
         let d = SectionDigest(record: r)
         group("D")
-        field(String(d.activeAllergies)); field(d.firstAllergy); field(d.allergiesEmpty ? "1" : nil)
-        field(String(d.conditions)); field(d.firstCondition); field(String(d.medications)); field(d.payor)
+        field(String(d.activeAllergies))
+        field(d.firstAllergy)
+        field(d.allergiesEmpty ? "1" : nil)
+        field(String(d.conditions))
+        field(d.firstCondition)
+        field(String(d.medications))
+        field(d.payor)
         for v in r.latestVitals {
             group("V")
-            field(v.code); field(v.display); field(number(v.value)); field(v.unit); field(v.text); field(v.effective?.raw)
+            field(v.code)
+            field(v.display)
+            field(number(v.value))
+            field(v.unit)
+            field(v.text)
+            field(v.effective?.raw)
             list(v.components.map { [$0.code, $0.display, number($0.value), $0.unit, $0.text, $0.comparator] })
             field(v.comparator)
             strings(v.valueCodes)
@@ -77,10 +109,16 @@ enum ListRowCodec {
             // Field ranges of the current group, reused for every group (one pass, no splitting).
             var f: [Range<Int>] = []
             f.reserveCapacity(16)
-            func str(_ r: Range<Int>) -> String? { r.isEmpty ? nil : String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
+            func str(_ r: Range<Int>) -> String? {
+                r.isEmpty ? nil : String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)
+            }
             func pieces(_ r: Range<Int>, _ sep: UInt8) -> [Range<Int>] {
-                var out: [Range<Int>] = [], start = r.lowerBound
-                for i in r where b[i] == sep { out.append(start..<i); start = i + 1 }
+                var out: [Range<Int>] = []
+                var start = r.lowerBound
+                for i in r where b[i] == sep {
+                    out.append(start..<i)
+                    start = i + 1
+                }
                 out.append(start..<r.upperBound)
                 return out
             }
@@ -95,7 +133,10 @@ enum ListRowCodec {
             }
             var i = version.utf8.count
             while i < b.count {
-                guard b[i] == rs, i + 1 < b.count else { i += 1; continue }
+                guard b[i] == rs, i + 1 < b.count else {
+                    i += 1
+                    continue
+                }
                 let tag = b[i + 1]
                 var j = i + 2
                 f.removeAll(keepingCapacity: true)
@@ -110,21 +151,31 @@ enum ListRowCodec {
                 if fieldStart >= 0 { f.append(fieldStart..<j) }
                 i = j
                 func s(_ k: Int) -> String? { k < f.count ? str(f[k]) : nil }
-                func l(_ k: Int) -> [String] { k < f.count && !f[k].isEmpty ? pieces(f[k], gs).map { str($0) ?? "" } : [] }
+                func l(_ k: Int) -> [String] {
+                    k < f.count && !f[k].isEmpty ? pieces(f[k], gs).map { str($0) ?? "" } : []
+                }
                 func n(_ k: Int) -> Double? { s(k).flatMap { Double($0) } }
                 switch tag {
                 case UInt8(ascii: "P"):
                     guard let id = s(0) else { return nil }
-                    let name = s(5) == nil ? nil : PersonName(family: s(6), given: l(7), prefix: l(8), suffix: l(9), use: s(10), text: s(11))
-                    patient = Patient(id: id, name: name, gender: s(1), birthDate: s(2).map(FHIRDate.init), mrn: s(3), generalPractitioner: l(4))
+                    let name =
+                        s(5) == nil
+                        ? nil
+                        : PersonName(family: s(6), given: l(7), prefix: l(8), suffix: l(9), use: s(10), text: s(11))
+                    patient = Patient(
+                        id: id, name: name, gender: s(1), birthDate: s(2).map(FHIRDate.init), mrn: s(3),
+                        generalPractitioner: l(4))
                 case UInt8(ascii: "E"):
                     if s(0) != nil {
-                        encounter = Encounter(status: s(1), type: s(2), encounterClass: s(3), start: s(4).map(FHIRDate.init),
-                                              end: s(5).map(FHIRDate.init), location: s(6))
+                        encounter = Encounter(
+                            status: s(1), type: s(2), encounterClass: s(3), start: s(4).map(FHIRDate.init),
+                            end: s(5).map(FHIRDate.init), location: s(6))
                     }
                 case UInt8(ascii: "D"):
-                    digest = SectionDigest(activeAllergies: Int(s(0) ?? "") ?? 0, firstAllergy: s(1), allergiesEmpty: s(2) != nil,
-                                           conditions: Int(s(3) ?? "") ?? 0, firstCondition: s(4), medications: Int(s(5) ?? "") ?? 0, payor: s(6))
+                    digest = SectionDigest(
+                        activeAllergies: Int(s(0) ?? "") ?? 0, firstAllergy: s(1), allergiesEmpty: s(2) != nil,
+                        conditions: Int(s(3) ?? "") ?? 0, firstCondition: s(4), medications: Int(s(5) ?? "") ?? 0,
+                        payor: s(6))
                 case UInt8(ascii: "V"):
                     guard let code = s(0) else { continue }
                     var components: [VitalComponent] = []
@@ -133,12 +184,16 @@ enum ListRowCodec {
                             let p = pieces(c, fs).map(str)
                             guard let cc = p.first ?? nil else { continue }
                             func at(_ k: Int) -> String? { k < p.count ? p[k] : nil }
-                            components.append(VitalComponent(code: cc, display: at(1), value: at(2).flatMap(Double.init), unit: at(3),
-                                                              text: at(4), comparator: at(5)))
+                            components.append(
+                                VitalComponent(
+                                    code: cc, display: at(1), value: at(2).flatMap(Double.init), unit: at(3),
+                                    text: at(4), comparator: at(5)))
                         }
                     }
-                    vitals.append(VitalSign(code: code, display: s(1), value: n(2), unit: s(3), text: s(4), effective: date(s(5)),
-                                            components: components, comparator: s(7), valueCodes: l(8)))
+                    vitals.append(
+                        VitalSign(
+                            code: code, display: s(1), value: n(2), unit: s(3), text: s(4), effective: date(s(5)),
+                            components: components, comparator: s(7), valueCodes: l(8)))
                 default:
                     continue
                 }

@@ -38,9 +38,16 @@ private final class Slots<T>: @unchecked Sendable {
         base = .allocate(capacity: count)
         base.initialize(repeating: nil, count: count)
     }
-    deinit { base.deinitialize(count: count); base.deallocate() }
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
     func set(_ i: Int, _ v: T) { base[i] = v }
-    func fail(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
+    func fail(_ e: Error) {
+        lock.lock()
+        if error == nil { error = e }
+        lock.unlock()
+    }
     var values: [T?] { Array(UnsafeBufferPointer(start: base, count: count)) }
 }
 

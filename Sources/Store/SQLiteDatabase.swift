@@ -1,7 +1,7 @@
-import Foundation
 import CSQLite
+import Foundation
 
-let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// A thin, synchronous SQLite connection. Not thread-safe by itself: `Cache` serialises access.
 final class SQLiteDatabase {
@@ -14,7 +14,8 @@ final class SQLiteDatabase {
 
     init(path: String, readOnly: Bool = false) throws(StoreError) {
         var db: OpaquePointer?
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
+        let flags =
+            (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let msg = db.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(rc)"
@@ -101,12 +102,23 @@ enum SQLValue: Equatable, Sendable {
     case double(Double)
     case text(String)
 
-    var string: String? { if case .text(let s) = self { return s }; return nil }
+    var string: String? {
+        if case .text(let s) = self { return s }
+        return nil
+    }
     var int: Int64? {
-        switch self { case .int(let i): return i; case .double(let d): return Int64(d); default: return nil }
+        switch self {
+        case .int(let i): return i
+        case .double(let d): return Int64(d)
+        default: return nil
+        }
     }
     var double: Double? {
-        switch self { case .double(let d): return d; case .int(let i): return Double(i); default: return nil }
+        switch self {
+        case .double(let d): return d
+        case .int(let i): return Double(i)
+        default: return nil
+        }
     }
 
     static func from(_ s: String?) -> SQLValue { s.map(SQLValue.text) ?? .null }
@@ -117,7 +129,10 @@ enum SQLValue: Equatable, Sendable {
 final class Statement {
     let raw: OpaquePointer
     let db: OpaquePointer
-    init(_ raw: OpaquePointer, db: OpaquePointer) { self.raw = raw; self.db = db }
+    init(_ raw: OpaquePointer, db: OpaquePointer) {
+        self.raw = raw
+        self.db = db
+    }
     deinit { sqlite3_finalize(raw) }
 
     func bind(_ values: [SQLValue]) throws(StoreError) {
@@ -130,7 +145,7 @@ final class Statement {
             case .null: rc = sqlite3_bind_null(raw, idx)
             case .int(let n): rc = sqlite3_bind_int64(raw, idx, n)
             case .double(let d): rc = sqlite3_bind_double(raw, idx, d)
-            case .text(let s): rc = sqlite3_bind_text(raw, idx, s, -1, SQLITE_TRANSIENT)
+            case .text(let s): rc = sqlite3_bind_text(raw, idx, s, -1, sqliteTransient)
             }
             guard rc == SQLITE_OK else { throw .sqlite(String(cString: sqlite3_errmsg(db))) }
         }

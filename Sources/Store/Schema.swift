@@ -106,7 +106,8 @@ enum Schema {
         """
         DROP TABLE patient_names;
         CREATE VIRTUAL TABLE patient_names USING fts5(family, given, sort_name UNINDEXED, tokenize = 'trigram');
-        INSERT INTO patient_names(rowid, family, given, sort_name) SELECT rowid, family_folded, given_folded, display_name FROM patients;
+        INSERT INTO patient_names(rowid, family, given, sort_name) SELECT rowid, family_folded, given_folded, \
+        display_name FROM patients;
         """,
         // 5: the vital-sign history (≈8 KB a patient) in its own table. Inline among the sections
         //    it spread every patient's small sections over extra pages, and opening a 1,000-patient

@@ -138,7 +138,8 @@ extension SharedTeamStore {
             guard local != name else { return nil }
             guard try cache.list(named: name) == nil else {
                 return TeamNews(
-                    actor: actor, sentence: "\(actor) renamed '\(local)' to '\(name)', a name used here; kept '\(local)'.",
+                    actor: actor,
+                    sentence: "\(actor) renamed '\(local)' to '\(name)', a name used here; kept '\(local)'.",
                     notable: true)
             }
             try cache.renameList(local, to: name)

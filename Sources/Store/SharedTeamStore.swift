@@ -85,7 +85,8 @@ public struct SharedTeamStore: TeamStore {
         try cache.atomically { () throws(StoreError) in
             try cache.setColumns(columns, for: name)
             if let listId = try teamListId(name) {
-                try record(TeamChangeKind.listColumns, listId: listId, ["columns": .array(columns.map(JSONValue.string))])
+                try record(
+                    TeamChangeKind.listColumns, listId: listId, ["columns": .array(columns.map(JSONValue.string))])
             }
         }
     }

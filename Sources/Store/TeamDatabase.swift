@@ -26,7 +26,7 @@ public enum TeamDatabaseError: Error, CustomStringConvertible, Equatable {
         case .wrongPassword(let role):
             return
                 "The team database refused the password for role '\(role)'. "
-                    + "Check the password file, PGPASSFILE or ~/.pgpass."
+                + "Check the password file, PGPASSFILE or ~/.pgpass."
         case .needsPassword(let role):
             return "The team database needs a password for role '\(role)': give --password-file FILE (mode 0600), "
                 + "put it in PGPASSFILE or ~/.pgpass, or run the command on a terminal to be asked."
@@ -252,7 +252,7 @@ public final class TeamDatabase: @unchecked Sendable {
 
     private static func withCStrings<T>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> T) -> T {
         let copies = strings.map { strdup($0) }
-        defer { copies.forEach { free($0) } }
+        defer { for copy in copies { free(copy) } }
         let pointers: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) } + [nil]
         return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
@@ -261,7 +261,7 @@ public final class TeamDatabase: @unchecked Sendable {
         _ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> T
     ) -> T {
         let copies = strings.map { $0.map { strdup($0) } ?? nil }
-        defer { copies.forEach { free($0) } }
+        defer { for copy in copies { free(copy) } }
         let pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
         if pointers.isEmpty { return body(nil) }
         return pointers.withUnsafeBufferPointer { body($0.baseAddress) }

@@ -127,7 +127,7 @@ public enum TeamSchema {
         GRANT SELECT ON rounds_teams, rounds_team_members TO rounds_nurse;
         GRANT SELECT, INSERT ON rounds_changes, rounds_audit TO rounds_nurse;
         GRANT USAGE ON SEQUENCE rounds_changes_seq_seq, rounds_audit_seq TO rounds_nurse;
-        """,
+        """
     ]
 
     /// Creates or migrates the schema: each migration in its own transaction, under a lock so two

@@ -1,8 +1,8 @@
-import Foundation
 import Clinical
+import Foundation
 import RoundsCore
-import Store
 import ScreenKit
+import Store
 
 /// Something that happened: a key, a resize, a result arriving. Named in the past tense.
 public enum Action: Equatable, Sendable {
@@ -14,7 +14,8 @@ public enum Action: Equatable, Sendable {
     case detailLoaded(AppState.Detail)
     case searchCompleted(query: String, results: [Patient], total: Int?, source: String)
     case searchFailed(query: String, message: String)
-    case connectionChanged(online: Bool, connection: String?, fhirVersion: String?, tenant: String?, lastSync: Date?, message: String?)
+    case connectionChanged(
+        online: Bool, connection: String?, fhirVersion: String?, tenant: String?, lastSync: Date?, message: String?)
     case syncProgressed(SyncProgress)
     case syncFinished(SyncSummary, lastSync: Date?)
     case operationSucceeded(String)

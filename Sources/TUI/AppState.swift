@@ -1,5 +1,5 @@
-import Foundation
 import Clinical
+import Foundation
 import RoundsCore
 import Store
 
@@ -14,7 +14,11 @@ public struct AppState: Equatable, Sendable {
         public var name: String
         public var count: Int
         public var isDefault: Bool
-        public init(name: String, count: Int, isDefault: Bool) { self.name = name; self.count = count; self.isDefault = isDefault }
+        public init(name: String, count: Int, isDefault: Bool) {
+            self.name = name
+            self.count = count
+            self.isDefault = isDefault
+        }
     }
 
     /// The patient opened in the detail pane.
@@ -22,7 +26,11 @@ public struct AppState: Equatable, Sendable {
         public var record: PatientRecord
         public var notes: [Note]
         public var news2: NEWS2?
-        public init(record: PatientRecord, notes: [Note], news2: NEWS2?) { self.record = record; self.notes = notes; self.news2 = news2 }
+        public init(record: PatientRecord, notes: [Note], news2: NEWS2?) {
+            self.record = record
+            self.notes = notes
+            self.news2 = news2
+        }
     }
 
     public struct Search: Equatable, Sendable {
@@ -117,7 +125,10 @@ public struct AppState: Equatable, Sendable {
     public var quit = false
 
     public init(width: Int, height: Int, now: Date) {
-        self.width = width; self.height = height; self.now = now; lastActivity = now
+        self.width = width
+        self.height = height
+        self.now = now
+        lastActivity = now
     }
 
     public var currentList: ListInfo? { lists.indices.contains(listIndex) ? lists[listIndex] : nil }
@@ -133,5 +144,8 @@ public struct AppState: Equatable, Sendable {
 public struct SortSpec: Equatable, Sendable {
     public var column: Column
     public var descending: Bool
-    public init(column: Column, descending: Bool) { self.column = column; self.descending = descending }
+    public init(column: Column, descending: Bool) {
+        self.column = column
+        self.descending = descending
+    }
 }

@@ -1,15 +1,5 @@
 import ScreenKit
 
-/// What a key does, independent of which key it is.
-public enum Command: String, Sendable, CaseIterable {
-    case up, down, pageUp, pageDown, top, bottom, nextPane, previousPane, open, back, quit
-    case search, add, note, columns, sync, export, present, mask, lock, help, commandLine
-    case sortNext, sortPrevious, sortReverse, removePatient, moveUp, moveDown, toggleMouse, failures, hypercapnic
-    case presentNext, presentPrevious, unlock, eraseSecret, clearSecret, confirmYes, confirmNo
-    /// In the search field, the note editor and the command line.
-    case erase, newLine, save
-}
-
 /// One key binding: the single table the footer, the help overlay and Docs/keybindings.md come from.
 public struct Binding: Sendable, Equatable {
     public var keys: [Key]
@@ -18,7 +8,10 @@ public struct Binding: Sendable, Equatable {
     public var footer: String?
 
     init(_ keys: [Key], _ command: Command, _ description: String, footer: String? = nil) {
-        self.keys = keys; self.command = command; self.description = description; self.footer = footer
+        self.keys = keys
+        self.command = command
+        self.description = description
+        self.footer = footer
     }
 
     public var keyLabel: String { keys.map(\.label).joined(separator: "/") }
@@ -35,39 +28,50 @@ public enum Bindings {
         Binding([.end, .char("G")], .bottom, "Last"),
     ]
 
-    public static let browse: [Binding] = [
-        Binding([.char("?"), .function(1)], .help, "Show every key of this screen", footer: "help"),
-        Binding([.char("/")], .search, "Search the EHR (or the cache when offline) by name, MRN or birth date", footer: "search"),
-        Binding([.char("a")], .add, "Add the selected patient to a list (from search results)", footer: "add"),
-        Binding([.char("n")], .note, "Write a note on the selected patient", footer: "note"),
-        Binding([.char("c")], .columns, "Choose the list's columns (:columns name,mrn,…)", footer: "columns"),
-        Binding([.char("s")], .sync, "Sync the current list in the background", footer: "sync"),
-        Binding([.char("e")], .export, "Export the list for the shift report (:export csv|md|json PATH)", footer: "export"),
-        Binding([.char("p")], .present, "Present mode: one patient at a time, large, for the meeting", footer: "present"),
-        Binding([.char("m")], .mask, "Mask names, MRNs and birth dates on screen", footer: "mask"),
-        Binding([.char("L")], .lock, "Lock the screen now", footer: "lock"),
-        Binding([.char("q")], .quit, "Quit", footer: "quit"),
-    ] + navigation + [
-        Binding([.tab], .nextPane, "Next pane (lists, patients, detail)"),
-        Binding([.backTab], .previousPane, "Previous pane"),
-        Binding([.enter], .open, "Open the selected list or patient"),
-        Binding([.escape], .back, "Back out / dismiss the message"),
-        Binding([.char(">")], .sortNext, "Sort by the next column"),
-        Binding([.char("<")], .sortPrevious, "Sort by the previous column"),
-        Binding([.char("r")], .sortReverse, "Reverse the sort"),
-        Binding([.char("d")], .removePatient, "Remove the selected patient from the list (asks first)"),
-        Binding([.char("K")], .moveUp, "Move the selected patient up the list"),
-        Binding([.char("J")], .moveDown, "Move the selected patient down the list"),
-        Binding([.char("M")], .toggleMouse, "Mouse on/off (off lets the terminal select text)"),
-        Binding([.char("f")], .failures, "Show the last sync's failures"),
-        Binding([.char("H")], .hypercapnic, "Mark/unmark hypercapnic (NEWS2 SpO2 scale 2)"),
-        Binding([.char(":")], .commandLine, "Command line: list create|rename|delete|default NAME, theme NAME, columns …, export …"),
-    ]
+    public static let browse: [Binding] =
+        [
+            Binding([.char("?"), .function(1)], .help, "Show every key of this screen", footer: "help"),
+            Binding(
+                [.char("/")], .search, "Search the EHR (or the cache when offline) by name, MRN or birth date",
+                footer: "search"),
+            Binding([.char("a")], .add, "Add the selected patient to a list (from search results)", footer: "add"),
+            Binding([.char("n")], .note, "Write a note on the selected patient", footer: "note"),
+            Binding([.char("c")], .columns, "Choose the list's columns (:columns name,mrn,…)", footer: "columns"),
+            Binding([.char("s")], .sync, "Sync the current list in the background", footer: "sync"),
+            Binding(
+                [.char("e")], .export, "Export the list for the shift report (:export csv|md|json PATH)",
+                footer: "export"),
+            Binding(
+                [.char("p")], .present, "Present mode: one patient at a time, large, for the meeting", footer: "present"
+            ),
+            Binding([.char("m")], .mask, "Mask names, MRNs and birth dates on screen", footer: "mask"),
+            Binding([.char("L")], .lock, "Lock the screen now", footer: "lock"),
+            Binding([.char("q")], .quit, "Quit", footer: "quit"),
+        ] + navigation + [
+            Binding([.tab], .nextPane, "Next pane (lists, patients, detail)"),
+            Binding([.backTab], .previousPane, "Previous pane"),
+            Binding([.enter], .open, "Open the selected list or patient"),
+            Binding([.escape], .back, "Back out / dismiss the message"),
+            Binding([.char(">")], .sortNext, "Sort by the next column"),
+            Binding([.char("<")], .sortPrevious, "Sort by the previous column"),
+            Binding([.char("r")], .sortReverse, "Reverse the sort"),
+            Binding([.char("d")], .removePatient, "Remove the selected patient from the list (asks first)"),
+            Binding([.char("K")], .moveUp, "Move the selected patient up the list"),
+            Binding([.char("J")], .moveDown, "Move the selected patient down the list"),
+            Binding([.char("M")], .toggleMouse, "Mouse on/off (off lets the terminal select text)"),
+            Binding([.char("f")], .failures, "Show the last sync's failures"),
+            Binding([.char("H")], .hypercapnic, "Mark/unmark hypercapnic (NEWS2 SpO2 scale 2)"),
+            Binding(
+                [.char(":")], .commandLine,
+                "Command line: list create|rename|delete|default NAME, theme NAME, columns …, export …"),
+        ]
 
     /// Other keys type into the search field; `a` adds only while a result is selected.
     public static let search: [Binding] = [
         Binding([.enter], .open, "Search; on a result, open it", footer: "search/open"),
-        Binding([.char("a")], .add, "Add the selected result to the current list (while a result is selected)", footer: "add"),
+        Binding(
+            [.char("a")], .add, "Add the selected result to the current list (while a result is selected)",
+            footer: "add"),
         Binding([.up], .up, "Previous result (from the first: back to the field)"),
         Binding([.down], .down, "Next result"),
         Binding([.backspace], .erase, "Erase the last character typed"),
@@ -111,7 +115,7 @@ public enum Bindings {
     ]
 
     public static let failures: [Binding] = [
-        Binding([.escape, .char("f")], .back, "Close", footer: "close"),
+        Binding([.escape, .char("f")], .back, "Close", footer: "close")
     ]
 
     /// Other keys type into the command line.
@@ -148,12 +152,16 @@ public enum Bindings {
 
     /// Docs/keybindings.md, generated from the tables above.
     public static var markdown: String {
-        var out = "# Key bindings\n\nGenerated from the binding table in `Sources/TUI/Bindings.swift` (`rounds keys` prints it); the footer and the help overlay (`?` or F1) come from the same table.\n"
+        var out =
+            "# Key bindings\n\nGenerated from the binding table in `Sources/TUI/Bindings.swift` (`rounds keys` prints "
+            + "it); the footer and the help overlay (`?` or F1) come from the same table.\n"
         for (title, mode) in screens {
             out += "\n## \(title)\n\n| key | what it does |\n| --- | --- |\n"
             for b in table(for: mode) { out += "| `\(b.keyLabel)` | \(b.description) |\n" }
         }
-        out += "\nMouse: click selects a list, a patient or a column header (sorts); the wheel scrolls. `M` or `\"mouse\": false` in config.json turns it off so the terminal can select text.\n"
+        out +=
+            "\nMouse: click selects a list, a patient or a column header (sorts); the wheel scrolls. `M` or "
+            + "`\"mouse\": false` in config.json turns it off so the terminal can select text.\n"
         return out
     }
 }

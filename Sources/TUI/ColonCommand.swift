@@ -1,5 +1,5 @@
-import Foundation
 import Clinical
+import Foundation
 import RoundsCore
 import ScreenKit
 
@@ -9,7 +9,11 @@ enum ColonCommand {
         let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard let head = words.first else { return [] }
         let rest = words.dropFirst().joined(separator: " ")
-        func fail(_ m: String) -> [Effect] { s.status.message = m; s.status.messageIsError = true; return [] }
+        func fail(_ m: String) -> [Effect] {
+            s.status.message = m
+            s.status.messageIsError = true
+            return []
+        }
         switch head {
         case "list":
             let verb = words.count > 1 ? words[1] : ""
@@ -17,11 +21,17 @@ enum ColonCommand {
             switch verb {
             case "create": return arg.isEmpty ? fail("Usage: :list create NAME") : [.createList(arg)]
             case "rename":
-                guard let cur = s.currentList, !arg.isEmpty else { return fail("Usage: :list rename NEW-NAME (renames the current list)") }
+                guard let cur = s.currentList, !arg.isEmpty else {
+                    return fail("Usage: :list rename NEW-NAME (renames the current list)")
+                }
                 return [.renameList(old: cur.name, new: arg)]
             case "delete":
                 guard let cur = s.currentList else { return fail("No list selected.") }
-                s.confirm = AppState.Confirm(question: "Delete list '\(cur.name)' with \(cur.count) patients? Cached data of patients on other lists is kept.", onYes: .deleteList(cur.name))
+                s.confirm = AppState.Confirm(
+                    question:
+                        "Delete list '\(cur.name)' with \(cur.count) patients? Cached data of patients on other lists "
+                        + "is kept.",
+                    onYes: .deleteList(cur.name))
                 s.mode = .confirm
                 return []
             case "default":
@@ -30,7 +40,8 @@ enum ColonCommand {
             default: return fail("Usage: :list create NAME | rename NEW | delete | default")
             }
         case "theme":
-            return rest.isEmpty ? fail("Usage: :theme default|light|high-contrast|colorblind|monochrome|NAME") : [.setTheme(rest)]
+            return rest.isEmpty
+                ? fail("Usage: :theme default|light|high-contrast|colorblind|monochrome|NAME") : [.setTheme(rest)]
         case "columns":
             guard let l = s.currentList else { return fail("No list selected.") }
             do {
@@ -45,7 +56,10 @@ enum ColonCommand {
             let path = words.count > 2 ? words[2] : "~/rounds-export.\(format)"
             return [.export(list: l.name, format: format, path: path)]
         case "sort":
-            if rest == "off" { s.sort = nil; return s.currentList.map { [.loadRows(list: $0.name)] } ?? [] }
+            if rest == "off" {
+                s.sort = nil
+                return s.currentList.map { [.loadRows(list: $0.name)] } ?? []
+            }
             do {
                 let (c, d) = try ListBuilder.parseSort(rest)
                 s.sort = SortSpec(column: c, descending: d)
@@ -56,8 +70,12 @@ enum ColonCommand {
         case "mouse":
             s.mouseEnabled = rest != "off"
             return [.setMouse(s.mouseEnabled)]
-        case "q", "quit": s.quit = true; return [.quit]
-        default: return fail("Unknown command ':\(head)'. Try :list, :theme, :columns, :export, :sort, :sync, :mouse, :quit.")
+        case "q", "quit":
+            s.quit = true
+            return [.quit]
+        default:
+            return fail(
+                "Unknown command ':\(head)'. Try :list, :theme, :columns, :export, :sort, :sync, :mouse, :quit.")
         }
     }
 }

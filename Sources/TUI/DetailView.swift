@@ -1,22 +1,31 @@
-import Foundation
 import Clinical
+import Foundation
 import RoundsCore
-import Store
 import ScreenKit
+import Store
 
 /// A piece of a line with its theme role.
 struct Segment: Equatable {
     var text: String
     var role: String
-    init(_ text: String, _ role: String = "screen") { self.text = text; self.role = role }
+    init(_ text: String, _ role: String = "screen") {
+        self.text = text
+        self.role = role
+    }
 }
 
 /// The detail pane: every section of the record with its own state, vitals with trends, scrolling.
 enum DetailView {
     static func draw(_ screen: inout Screen, _ s: AppState, _ theme: Theme, _ r: Rect) {
-        screen.box(r, title: "Patient", style: theme.style(s.focus == .detail ? "border.focused" : "border"), titleStyle: theme.style("header"))
+        screen.box(
+            r, title: "Patient", style: theme.style(s.focus == .detail ? "border.focused" : "border"),
+            titleStyle: theme.style("header"))
         guard let d = s.detail, s.selectedRow?.id == d.record.id || s.mode == .search else {
-            let hint = s.rows.isEmpty ? "" : "Select a patient to see the latest vitals, location, allergies, conditions, medications, coverage and notes."
+            let hint =
+                s.rows.isEmpty
+                ? ""
+                : "Select a patient to see the latest vitals, location, allergies, conditions, medications, coverage "
+                    + "and notes."
             screen.put(DisplayWidth.truncate(hint, to: r.width - 4), x: r.x + 2, y: r.y + 1, style: theme.style("dim"))
             return
         }
@@ -28,7 +37,9 @@ enum DetailView {
             let i = scroll + k
             guard lines.indices.contains(i) else { break }
             var x = inner.x
-            for seg in lines[i] { x += screen.put(seg.text, x: x, y: inner.y + k, style: theme.style(seg.role), maxWidth: inner.maxX - x) }
+            for seg in lines[i] {
+                x += screen.put(seg.text, x: x, y: inner.y + k, style: theme.style(seg.role), maxWidth: inner.maxX - x)
+            }
         }
         if maxScroll > 0 {
             let more = scroll < maxScroll ? " ↓ more (Tab, then ↓) " : " ↑ top "
@@ -38,9 +49,13 @@ enum DetailView {
 
     /// Every line of the detail, top to bottom.
     static func lines(_ d: AppState.Detail, _ s: AppState, width: Int) -> [[Segment]] {
-        let r = d.record, p = r.patient
+        let r = d.record
+        let p = r.patient
         var out: [[Segment]] = []
-        var head = [Segment(Masking.name(p, s.masked), "title"), Segment(" · \(p.sexLetter) · \(Masking.born(p, s.masked, now: s.now)) · MRN \(Masking.mrn(p, s.masked))")]
+        var head = [
+            Segment(Masking.name(p, s.masked), "title"),
+            Segment(" · \(p.sexLetter) · \(Masking.born(p, s.masked, now: s.now)) · MRN \(Masking.mrn(p, s.masked))"),
+        ]
         if let gp = p.generalPractitioner.first { head.append(Segment(" · GP \(gp)")) }
         if let c = r.coverage.first, !c.summary.isEmpty { head.append(Segment(" · \(c.summary)")) }
         out.append(head)
@@ -50,7 +65,15 @@ enum DetailView {
             for note in n.notes { out.append([Segment("  " + note, "dim")]) }
         }
         let left = vitals(r, s, d.news2)
-        let right = section(.allergies, r, s) { $0.allergies.map { a in [Segment(a.isInactive ? "  " : "! ", "allergy"), Segment(a.summary, a.isInactive ? "dim" : "allergy")] } }
+        let right =
+            section(.allergies, r, s) {
+                $0.allergies.map { a in
+                    [
+                        Segment(a.isInactive ? "  " : "! ", "allergy"),
+                        Segment(a.summary, a.isInactive ? "dim" : "allergy"),
+                    ]
+                }
+            }
             + section(.conditions, r, s) { $0.conditions.map(conditionLine) }
         if width >= 90 {
             let lw = width * 3 / 5
@@ -66,12 +89,34 @@ enum DetailView {
             out += left + right
         }
         out += section(.medications, r, s) { record in medicationLines(record, now: s.now) }
-        out += section(.coverage, r, s) { $0.coverage.map { c in
-            [Segment("  " + [c.payor, c.plan, c.group.map { "group \($0)" }, c.periodEnd.map { "until \($0.raw)" }].compactMap { $0 }.joined(separator: " · "))]
-        } }
-        out.append([Segment("Notes", "section.title"), Segment(d.notes.isEmpty ? "  none — press n to add one" : "  (newest first)", "dim")])
-        for n in d.notes { out.append([Segment("  \(Age.short(n.createdAt, now: s.now)) \(n.author) — ", "dim"), Segment(n.text.replacingOccurrences(of: "\n", with: " "))]) }
-        if !r.warnings.isEmpty { out.append([Segment("\(r.warnings.count) field(s) could not be read and are shown as sent; 'rounds patient \(r.id)' lists them.", "dim")]) }
+        out += section(.coverage, r, s) {
+            $0.coverage.map { c in
+                [
+                    Segment(
+                        "  "
+                            + [c.payor, c.plan, c.group.map { "group \($0)" }, c.periodEnd.map { "until \($0.raw)" }]
+                            .compactMap { $0 }.joined(separator: " · "))
+                ]
+            }
+        }
+        out.append([
+            Segment("Notes", "section.title"),
+            Segment(d.notes.isEmpty ? "  none — press n to add one" : "  (newest first)", "dim"),
+        ])
+        for n in d.notes {
+            out.append([
+                Segment("  \(Age.short(n.createdAt, now: s.now)) \(n.author) — ", "dim"),
+                Segment(n.text.replacingOccurrences(of: "\n", with: " ")),
+            ])
+        }
+        if !r.warnings.isEmpty {
+            out.append([
+                Segment(
+                    "\(r.warnings.count) field(s) could not be read and are shown as sent; 'rounds patient \(r.id)' "
+                        + "lists them.",
+                    "dim")
+            ])
+        }
         return out
     }
 
@@ -88,7 +133,9 @@ enum DetailView {
         func line(_ m: Medication) -> String {
             var t = "  " + m.name
             if !m.dosage.isEmpty { t += " — " + m.dosage.joined(separator: "; ") }
-            let who = [m.prescriber, m.authored.flatMap { $0.instant }.map { Age.short($0, now: now) }].compactMap { $0 }
+            let who = [m.prescriber, m.authored.flatMap { $0.instant }.map { Age.short($0, now: now) }].compactMap {
+                $0
+            }
             if !who.isEmpty { t += " (\(who.joined(separator: ", ")))" }
             if m.status?.lowercased() != "active" { t += " · " + (m.status ?? "status not given") }
             return t
@@ -96,21 +143,31 @@ enum DetailView {
         let current = r.medications.filter(\.isCurrent).map { [Segment(line($0))] }
         let ended = r.medications.filter { !$0.isCurrent }
         guard !ended.isEmpty else { return current }
-        return current + [[Segment("  Stopped or completed (\(ended.count))", "dim")]] + ended.map { [Segment(line($0), "dim")] }
+        return current + [[Segment("  Stopped or completed (\(ended.count))", "dim")]]
+            + ended.map { [Segment(line($0), "dim")] }
     }
 
     static func clip(_ line: [Segment], _ width: Int) -> [Segment] {
-        var out: [Segment] = [], used = 0
+        var out: [Segment] = []
+        var used = 0
         for seg in line {
             let w = DisplayWidth.of(seg.text)
-            if used + w <= width { out.append(seg); used += w } else { out.append(Segment(DisplayWidth.truncate(seg.text, to: width - used), seg.role)); break }
+            if used + w <= width {
+                out.append(seg)
+                used += w
+            } else {
+                out.append(Segment(DisplayWidth.truncate(seg.text, to: width - used), seg.role))
+                break
+            }
         }
         return out
     }
 
     static func encounterLine(_ r: PatientRecord, _ s: AppState) -> [Segment] {
         let st = r.state(of: .encounter)
-        if case .unavailable(let why) = st.status, !st.stale { return [Segment("Location unavailable: \(why)", "section.unavailable")] }
+        if case .unavailable(let why) = st.status, !st.stale {
+            return [Segment("Location unavailable: \(why)", "section.unavailable")]
+        }
         guard let e = r.lastEncounter else { return [Segment("No current encounter on record", "section.empty")] }
         var parts = [e.location ?? "location not given"]
         var what = [e.type ?? e.encounterClass, e.status].compactMap { $0 }.joined(separator: ", ")
@@ -122,7 +179,9 @@ enum DetailView {
     }
 
     /// A section heading with its state, then its lines (or why there are none).
-    static func section(_ sec: ClinicalSection, _ r: PatientRecord, _ s: AppState, _ body: (PatientRecord) -> [[Segment]]) -> [[Segment]] {
+    static func section(
+        _ sec: ClinicalSection, _ r: PatientRecord, _ s: AppState, _ body: (PatientRecord) -> [[Segment]]
+    ) -> [[Segment]] {
         let st = r.state(of: sec)
         var head = [Segment(sec.title, "section.title")]
         switch st.status {
@@ -141,19 +200,29 @@ enum DetailView {
 
     static func vitals(_ r: PatientRecord, _ s: AppState, _ news: NEWS2?) -> [[Segment]] {
         section(.vitals, r, s) { r in
-            var lines: [[Segment]] = [[Segment("  " + DisplayWidth.pad("", to: 17) + DisplayWidth.pad("latest", to: 16) + DisplayWidth.pad("at", to: 12) + "trend", "dim")]]
+            var lines: [[Segment]] = [
+                [
+                    Segment(
+                        "  " + DisplayWidth.pad("", to: 17) + DisplayWidth.pad("latest", to: 16)
+                            + DisplayWidth.pad("at", to: 12) + "trend", "dim")
+                ]
+            ]
             for v in r.latestVitals {
                 let points = score(v, news)
                 let mark = points >= 3 ? "‼" : (points == 2 ? "!" : " ")
                 let at = v.effective?.instant.map { Age.short($0, now: s.now) } ?? (v.effective?.raw ?? "—")
-                let values: [Double] = r.history(v.kind ?? .heartRate).filter { $0.code == v.code || v.kind != nil }.compactMap { h in
-                    v.kind == .bloodPressure ? h.bloodPressure?.systolic : h.value
-                }
-                lines.append([Segment(mark + " ", points >= 2 ? "vital.abnormal" : "vital.normal"),
-                              Segment(DisplayWidth.pad(v.label, to: 17)),
-                              Segment(DisplayWidth.pad(v.formatted, to: 15) + " ", points >= 2 ? "vital.abnormal" : "vital.normal"),
-                              Segment(DisplayWidth.pad(at, to: 12), "dim"),
-                              Segment(Sparkline.draw(values, width: 12), "dim")])
+                let values: [Double] = r.history(v.kind ?? .heartRate).filter { $0.code == v.code || v.kind != nil }
+                    .compactMap { h in
+                        v.kind == .bloodPressure ? h.bloodPressure?.systolic : h.value
+                    }
+                lines.append([
+                    Segment(mark + " ", points >= 2 ? "vital.abnormal" : "vital.normal"),
+                    Segment(DisplayWidth.pad(v.label, to: 17)),
+                    Segment(
+                        DisplayWidth.pad(v.formatted, to: 15) + " ", points >= 2 ? "vital.abnormal" : "vital.normal"),
+                    Segment(DisplayWidth.pad(at, to: 12), "dim"),
+                    Segment(Sparkline.draw(values, width: 12), "dim"),
+                ])
             }
             return lines
         }

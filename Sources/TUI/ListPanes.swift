@@ -1,13 +1,16 @@
-import Foundation
 import Clinical
+import Foundation
 import RoundsCore
 import ScreenKit
 
 /// The lists pane and the patients table.
 enum ListPanes {
     static func draw(_ screen: inout Screen, _ s: AppState, _ theme: Theme, _ layout: Layout) {
-        let lr = layout.lists, pr = layout.patients
-        screen.box(lr, title: "Lists", style: theme.style(s.focus == .lists ? "border.focused" : "border"), titleStyle: theme.style("header"))
+        let lr = layout.lists
+        let pr = layout.patients
+        screen.box(
+            lr, title: "Lists", style: theme.style(s.focus == .lists ? "border.focused" : "border"),
+            titleStyle: theme.style("header"))
         for (k, l) in s.lists.enumerated() where k < lr.height - 2 {
             let selected = k == s.listIndex
             let marker = selected ? "▸" : " "
@@ -15,22 +18,32 @@ enum ListPanes {
             screen.put(text, x: lr.x + 1, y: lr.y + 1 + k, style: theme.style(selected ? "list.selected" : "list.item"))
         }
         if s.lists.isEmpty {
-            screen.put(DisplayWidth.truncate(" :list create", to: lr.width - 2), x: lr.x + 1, y: lr.y + 1, style: theme.style("dim"))
+            screen.put(
+                DisplayWidth.truncate(" :list create", to: lr.width - 2), x: lr.x + 1, y: lr.y + 1,
+                style: theme.style("dim"))
         }
         let sortNote = s.sort.map { " sorted by \($0.column.title) \($0.descending ? "↓" : "↑") " } ?? ""
-        screen.box(pr, title: "Patients" + (sortNote.isEmpty ? "" : " ─" + sortNote), style: theme.style(s.focus == .patients ? "border.focused" : "border"),
-                   titleStyle: theme.style("header"))
+        screen.box(
+            pr, title: "Patients" + (sortNote.isEmpty ? "" : " ─" + sortNote),
+            style: theme.style(s.focus == .patients ? "border.focused" : "border"),
+            titleStyle: theme.style("header"))
         let inner = pr.width - 3
         let cols = fit(s.columns, width: inner)
         var x = pr.x + 2
         for (c, w) in cols {
             let arrow = s.sort?.column == c ? (s.sort!.descending ? "↓" : "↑") : ""
-            screen.put(DisplayWidth.pad(c.title + arrow, to: w, right: rightAligned(c)), x: x, y: layout.headerY, style: theme.style("header"))
+            screen.put(
+                DisplayWidth.pad(c.title + arrow, to: w, right: rightAligned(c)), x: x, y: layout.headerY,
+                style: theme.style("header"))
             x += w + 1
         }
         if s.rows.isEmpty {
-            let hint = s.lists.isEmpty ? "No lists yet: press : and type list create NAME." : "No patients on this list: press / to search and a to add."
-            screen.put(DisplayWidth.truncate(hint, to: inner), x: pr.x + 2, y: layout.firstRowY, style: theme.style("dim"))
+            let hint =
+                s.lists.isEmpty
+                ? "No lists yet: press : and type list create NAME."
+                : "No patients on this list: press / to search and a to add."
+            screen.put(
+                DisplayWidth.truncate(hint, to: inner), x: pr.x + 2, y: layout.firstRowY, style: theme.style("dim"))
             return
         }
         for k in 0..<layout.visibleRows {
@@ -78,24 +91,38 @@ enum ListPanes {
         }
     }
 
-    static func rightAligned(_ c: Column) -> Bool { [.heartRate, .respiratoryRate, .spo2, .temperature, .medications].contains(c) }
+    static func rightAligned(_ c: Column) -> Bool {
+        [.heartRate, .respiratoryRate, .spo2, .temperature, .medications].contains(c)
+    }
 
     /// Columns that fit in `width`, in order; the name column shrinks first, then columns drop from the right.
     static func fit(_ columns: [Column], width: Int) -> [(Column, Int)] {
         var widths = columns.map { ($0, $0.preferredWidth) }
         func total() -> Int { widths.reduce(0) { $0 + $1.1 } + max(0, widths.count - 1) }
         // Shrink the long free-text columns first, the name last: a truncated name is the worst loss.
-        for (column, minimum) in [(Column.allergies, 12), (.conditions, 12), (.latestNote, 12), (.location, 13), (.payor, 10), (.gp, 10), (.name, 16)] {
-            while total() > width, let i = widths.firstIndex(where: { $0.0 == column }), widths[i].1 > minimum { widths[i].1 -= 1 }
+        for (column, minimum) in [
+            (Column.allergies, 12), (.conditions, 12), (.latestNote, 12), (.location, 13), (.payor, 10), (.gp, 10),
+            (.name, 16),
+        ] {
+            while total() > width, let i = widths.firstIndex(where: { $0.0 == column }), widths[i].1 > minimum {
+                widths[i].1 -= 1
+            }
         }
         // Still too wide: drop the column a nurse needs least at the bedside, keeping the order.
-        let priority: [Column] = [.name, .news2, .bloodPressure, .heartRate, .spo2, .temperature, .respiratoryRate, .mrn, .ageSex,
-                                  .allergies, .location, .vitalsTime, .encounterStatus, .conditions, .medications, .birthDate, .payor, .gp, .latestNote, .synced]
+        let priority: [Column] = [
+            .name, .news2, .bloodPressure, .heartRate, .spo2, .temperature, .respiratoryRate, .mrn, .ageSex,
+            .allergies, .location, .vitalsTime, .encounterStatus, .conditions, .medications, .birthDate, .payor, .gp,
+            .latestNote, .synced,
+        ]
         while total() > width, widths.count > 1 {
-            let worst = widths.indices.max { (priority.firstIndex(of: widths[$0].0) ?? 99) < (priority.firstIndex(of: widths[$1].0) ?? 99) }!
+            let worst = widths.indices.max {
+                (priority.firstIndex(of: widths[$0].0) ?? 99) < (priority.firstIndex(of: widths[$1].0) ?? 99)
+            }!
             widths.remove(at: worst)
         }
-        if let last = widths.indices.last, total() < width, [.allergies, .conditions, .location, .latestNote, .name].contains(widths[last].0) {
+        if let last = widths.indices.last, total() < width,
+            [.allergies, .conditions, .location, .latestNote, .name].contains(widths[last].0)
+        {
             widths[last].1 += width - total()
         }
         return widths

@@ -1,5 +1,5 @@
-import Foundation
 import Clinical
+import Foundation
 import RoundsCore
 import ScreenKit
 
@@ -22,24 +22,38 @@ enum Overlays {
     }
 
     static func search(_ screen: inout Screen, _ s: AppState, _ theme: Theme, _ layout: Layout) {
-        let r = Rect(x: layout.patients.x, y: layout.patients.y, width: layout.patients.width, height: layout.patients.height)
+        let r = Rect(
+            x: layout.patients.x, y: layout.patients.y, width: layout.patients.width, height: layout.patients.height)
         screen.fill(r, style: theme.style("overlay"))
         let source = s.status.online == false ? "offline cache" : "EHR"
-        screen.box(r, title: "Search the \(source)", style: theme.style("border.focused"), titleStyle: theme.style("header"))
+        screen.box(
+            r, title: "Search the \(source)", style: theme.style("border.focused"), titleStyle: theme.style("header"))
         let prompt = "Name, MRN or birth date: "
         screen.put(prompt, x: r.x + 2, y: r.y + 1, style: theme.style("overlay"))
         let qx = r.x + 2 + DisplayWidth.of(prompt)
-        screen.put(DisplayWidth.pad(s.search.query, to: max(1, r.maxX - qx - 2)), x: qx, y: r.y + 1, style: theme.style("input"))
+        screen.put(
+            DisplayWidth.pad(s.search.query, to: max(1, r.maxX - qx - 2)), x: qx, y: r.y + 1,
+            style: theme.style("input"))
         if !s.search.focusResults { screen.cursor = (min(r.maxX - 2, qx + DisplayWidth.of(s.search.query)), r.y + 1) }
         var info: String
-        if s.search.busy { info = "Searching… (\(SearchParser.describe(SearchParser.query(s.search.query))))" }
-        else if let e = s.search.error { info = e }
-        else if let total = s.search.total {
+        if s.search.busy {
+            info = "Searching… (\(SearchParser.describe(SearchParser.query(s.search.query))))"
+        } else if let e = s.search.error {
+            info = e
+        } else if let total = s.search.total {
             let origin = s.search.source == "cache" ? "offline cache" : "EHR"
             let byStart = s.search.source == "server-starts-with" ? " (names by their start only)" : ""
-            info = "\(s.search.results.count) of \(total) from the \(origin)\(byStart) — ↓ to pick, Enter opens, a adds to '\(s.currentList?.name ?? "?")'"
-        } else { info = "Type and press Enter. 1951-08-23 is a birth date, digits an MRN, words a name (Family, Given works too)." }
-        screen.put(DisplayWidth.truncate(info, to: r.width - 4), x: r.x + 2, y: r.y + 2, style: theme.style(s.search.error == nil ? "dim" : "status.error"))
+            info =
+                "\(s.search.results.count) of \(total) from the \(origin)\(byStart) — ↓ to pick, Enter opens, a adds "
+                + "to '\(s.currentList?.name ?? "?")'"
+        } else {
+            info =
+                "Type and press Enter. 1951-08-23 is a birth date, digits an MRN, words a name (Family, Given works "
+                + "too)."
+        }
+        screen.put(
+            DisplayWidth.truncate(info, to: r.width - 4), x: r.x + 2, y: r.y + 2,
+            style: theme.style(s.search.error == nil ? "dim" : "status.error"))
         let top = r.y + 3
         let visible = r.maxY - 1 - top
         let first = max(0, s.search.index - visible + 1)
@@ -48,8 +62,13 @@ enum Overlays {
             guard s.search.results.indices.contains(i) else { break }
             let p = s.search.results[i]
             let selected = s.search.focusResults && i == s.search.index
-            let text = "\(selected ? "▸" : " ")\(DisplayWidth.pad(Masking.name(p, s.masked), to: 26)) \(DisplayWidth.pad(Masking.mrn(p, s.masked), to: 10)) \(p.sexLetter)  \(DisplayWidth.pad(Masking.born(p, s.masked, now: s.now), to: 18)) \(p.id)"
-            screen.put(DisplayWidth.pad(text, to: r.width - 3), x: r.x + 1, y: top + k, style: theme.style(selected ? "row.selected" : "row"))
+            let text =
+                "\(selected ? "▸" : " ")\(DisplayWidth.pad(Masking.name(p, s.masked), to: 26)) "
+                + "\(DisplayWidth.pad(Masking.mrn(p, s.masked), to: 10)) \(p.sexLetter)  "
+                + "\(DisplayWidth.pad(Masking.born(p, s.masked, now: s.now), to: 18)) \(p.id)"
+            screen.put(
+                DisplayWidth.pad(text, to: r.width - 3), x: r.x + 1, y: top + k,
+                style: theme.style(selected ? "row.selected" : "row"))
             if selected { screen.cursor = (r.x + 1, top + k) }
         }
     }
@@ -61,7 +80,9 @@ enum Overlays {
         screen.box(r, title: "Note on \(who)", style: theme.style("border.focused"), titleStyle: theme.style("header"))
         let lines = (s.noteDraft + "▏").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let visible = r.height - 3
-        for (k, l) in lines.suffix(visible).enumerated() { screen.put(l, x: r.x + 2, y: r.y + 1 + k, style: theme.style("input"), maxWidth: r.width - 4) }
+        for (k, l) in lines.suffix(visible).enumerated() {
+            screen.put(l, x: r.x + 2, y: r.y + 1 + k, style: theme.style("input"), maxWidth: r.width - 4)
+        }
         screen.put("Ctrl-S save · Enter new line · Esc discard", x: r.x + 2, y: r.maxY - 2, style: theme.style("dim"))
     }
 
@@ -115,10 +136,16 @@ enum Overlays {
     static func failures(_ screen: inout Screen, _ s: AppState, _ theme: Theme) {
         let r = panel(s, height: s.status.syncFailures.count + 4)
         screen.fill(r, style: theme.style("overlay"))
-        screen.box(r, title: "Last sync: failures — Esc to close", style: theme.style("border.focused"), titleStyle: theme.style("header"))
-        if s.status.syncFailures.isEmpty { screen.put("No failures in the last sync.", x: r.x + 2, y: r.y + 1, style: theme.style("overlay")) }
+        screen.box(
+            r, title: "Last sync: failures — Esc to close", style: theme.style("border.focused"),
+            titleStyle: theme.style("header"))
+        if s.status.syncFailures.isEmpty {
+            screen.put("No failures in the last sync.", x: r.x + 2, y: r.y + 1, style: theme.style("overlay"))
+        }
         for (k, f) in s.status.syncFailures.prefix(r.height - 2).enumerated() {
-            screen.put("\(f.id): \(f.reason)", x: r.x + 2, y: r.y + 1 + k, style: theme.style("overlay"), maxWidth: r.width - 4)
+            screen.put(
+                "\(f.id): \(f.reason)", x: r.x + 2, y: r.y + 1 + k, style: theme.style("overlay"), maxWidth: r.width - 4
+            )
         }
     }
 }

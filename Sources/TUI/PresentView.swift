@@ -1,5 +1,5 @@
-import Foundation
 import Clinical
+import Foundation
 import RoundsCore
 import ScreenKit
 
@@ -8,55 +8,91 @@ enum PresentView {
     static func draw(_ screen: inout Screen, _ s: AppState, _ theme: Theme) {
         let w = s.width
         let pos = s.rows.isEmpty ? "" : "\(s.presentIndex + 1) of \(s.rows.count) "
-        screen.put(" Rounds · Present · \(s.currentList?.name ?? "")", x: 0, y: 0, style: theme.style("title"), maxWidth: w - DisplayWidth.of(pos) - 1)
+        screen.put(
+            " Rounds · Present · \(s.currentList?.name ?? "")", x: 0, y: 0, style: theme.style("title"),
+            maxWidth: w - DisplayWidth.of(pos) - 1)
         screen.put(pos, x: w - DisplayWidth.of(pos), y: 0, style: theme.style("title"))
         Views.footer(&screen, s, theme, y: s.height - 1)
         guard s.rows.indices.contains(s.presentIndex), let d = s.detail, d.record.id == s.rows[s.presentIndex].id else {
             screen.put("Loading…", x: 4, y: 3, style: theme.style("dim"))
             return
         }
-        let r = d.record, p = r.patient
+        let r = d.record
+        let p = r.patient
         var y = 2
         let x = 4
         func line(_ segs: [Segment], gap: Int = 1) {
             guard y < s.height - 2 else { return }
             var cx = x
-            for seg in segs { cx += screen.put(seg.text, x: cx, y: y, style: theme.style(seg.role), maxWidth: w - cx - 2) }
+            for seg in segs {
+                cx += screen.put(seg.text, x: cx, y: y, style: theme.style(seg.role), maxWidth: w - cx - 2)
+            }
             y += gap
         }
-        let name = s.masked ? (p.name?.initials ?? "?") : (p.name.map { n in [n.family?.uppercased(), n.given.joined(separator: " ")].compactMap { $0 }.joined(separator: ", ") } ?? p.displayName)
+        let name =
+            s.masked
+            ? (p.name?.initials ?? "?")
+            : (p.name.map { n in
+                [n.family?.uppercased(), n.given.joined(separator: " ")].compactMap { $0 }.joined(separator: ", ")
+            } ?? p.displayName)
         line([Segment(name, "present.name")], gap: 2)
-        line([Segment("\(p.sexLetter) · \(Masking.born(p, s.masked, now: s.now)) · MRN \(Masking.mrn(p, s.masked))")], gap: 2)
+        line(
+            [Segment("\(p.sexLetter) · \(Masking.born(p, s.masked, now: s.now)) · MRN \(Masking.mrn(p, s.masked))")],
+            gap: 2)
         line(DetailView.encounterLine(r, s), gap: 2)
         if let n = d.news2 { line([Segment(n.summary + " — " + n.band.response, ListPanes.news2Role(n))], gap: 2) }
         let vitalsState = r.state(of: .vitals)
         if vitalsState.stale {
             let age = vitalsState.fetchedAt.map { " from \(Age.describe(since: $0, now: s.now))" } ?? ""
-            line([Segment("Vital signs are the previous copy\(age): \(vitalsState.staleReason ?? "the refresh failed")", "section.stale")],
-                 gap: 2)
+            line(
+                [
+                    Segment(
+                        "Vital signs are the previous copy\(age): \(vitalsState.staleReason ?? "the refresh failed")",
+                        "section.stale")
+                ],
+                gap: 2)
         }
-        for v in r.latestVitals where [.respiratoryRate, .oxygenSaturation, .inspiredOxygen, .oxygenFlow, .bloodPressure, .heartRate, .consciousness, .bodyTemperature].contains(v.kind) {
+        for v in r.latestVitals
+        where [
+            .respiratoryRate, .oxygenSaturation, .inspiredOxygen, .oxygenFlow, .bloodPressure, .heartRate,
+            .consciousness, .bodyTemperature,
+        ].contains(v.kind) {
             let points = DetailView.score(v, d.news2)
-            line([Segment(DisplayWidth.pad(v.label, to: 20), "present.label"),
-                  Segment(DisplayWidth.pad(v.formatted, to: 16) + (points >= 3 ? " ‼" : points == 2 ? " !" : ""), points >= 2 ? "vital.abnormal" : "vital.normal")])
+            line([
+                Segment(DisplayWidth.pad(v.label, to: 20), "present.label"),
+                Segment(
+                    DisplayWidth.pad(v.formatted, to: 16) + (points >= 3 ? " ‼" : points == 2 ? " !" : ""),
+                    points >= 2 ? "vital.abnormal" : "vital.normal"),
+            ])
         }
         y += 1
         let allergies = r.allergies.filter { !$0.isInactive }
-        line([Segment(DisplayWidth.pad("Allergies", to: 20), "present.label"),
-              Segment(allergies.isEmpty ? sectionWord(.allergies, r) : allergies.map { "! " + $0.summary }.joined(separator: "   "), allergies.isEmpty ? "screen" : "allergy")], gap: 2)
+        line(
+            [
+                Segment(DisplayWidth.pad("Allergies", to: 20), "present.label"),
+                Segment(
+                    allergies.isEmpty
+                        ? sectionWord(.allergies, r) : allergies.map { "! " + $0.summary }.joined(separator: "   "),
+                    allergies.isEmpty ? "screen" : "allergy"),
+            ], gap: 2)
         // The meeting sees what is current; resolved problems and stopped orders are counted apart.
         let conditions = r.conditions.filter { !$0.isInactive }
         let pastConditions = r.conditions.count - conditions.count
-        var conditionText = conditions.isEmpty ? sectionWord(.conditions, r) : conditions.map(\.display).joined(separator: " · ")
+        var conditionText =
+            conditions.isEmpty ? sectionWord(.conditions, r) : conditions.map(\.display).joined(separator: " · ")
         if pastConditions > 0 { conditionText += "  (+\(pastConditions) resolved or refuted)" }
         line([Segment(DisplayWidth.pad("Conditions", to: 20), "present.label"), Segment(conditionText)], gap: 2)
         let medications = r.medications.filter(\.isCurrent)
         let stopped = r.medications.count - medications.count
-        var medicationText = medications.isEmpty ? sectionWord(.medications, r) : medications.map(\.name).joined(separator: " · ")
+        var medicationText =
+            medications.isEmpty ? sectionWord(.medications, r) : medications.map(\.name).joined(separator: " · ")
         if stopped > 0 { medicationText += "  (+\(stopped) stopped or completed)" }
         line([Segment(DisplayWidth.pad("Medications", to: 20), "present.label"), Segment(medicationText)], gap: 2)
         if let n = d.notes.first {
-            line([Segment(DisplayWidth.pad("Latest note", to: 20), "present.label"), Segment("\(Age.short(n.createdAt, now: s.now)) \(n.author) — \(n.text)")])
+            line([
+                Segment(DisplayWidth.pad("Latest note", to: 20), "present.label"),
+                Segment("\(Age.short(n.createdAt, now: s.now)) \(n.author) — \(n.text)"),
+            ])
         }
     }
 

@@ -1,5 +1,5 @@
-import Foundation
 import Clinical
+import Foundation
 import RoundsCore
 import ScreenKit
 
@@ -13,7 +13,8 @@ public enum Reducer {
             if case .mouse(let m) = key { return s.mouseEnabled ? mouse(&s, m) : [] }
             return Keys.handle(&s, key)
         case .resized(let w, let h):
-            s.width = w; s.height = h
+            s.width = w
+            s.height = h
             clampRows(&s)
             return []
         case .unlockChecked(let ok):
@@ -37,7 +38,11 @@ public enum Reducer {
             } else if firstLoad || s.currentList == nil || s.listIndex >= lists.count {
                 s.listIndex = lists.firstIndex(where: \.isDefault) ?? 0
             }
-            guard let l = s.currentList else { s.rows = []; s.detail = nil; return [] }
+            guard let l = s.currentList else {
+                s.rows = []
+                s.detail = nil
+                return []
+            }
             return [.loadRows(list: l.name)]
         case .rowsLoaded(let list, let rows, let columns):
             guard list == s.currentList?.name else { return [] }
@@ -45,29 +50,46 @@ public enum Reducer {
             s.columns = columns
             if s.sort == nil, columns.contains(.news2) { s.sort = SortSpec(column: .news2, descending: true) }
             s.rows = sorted(rows, s.sort, now: s.now)
-            if let keepId, let i = s.rows.firstIndex(where: { $0.id == keepId }) { s.rowIndex = i } else { s.rowIndex = min(s.rowIndex, max(0, s.rows.count - 1)) }
+            if let keepId, let i = s.rows.firstIndex(where: { $0.id == keepId }) {
+                s.rowIndex = i
+            } else {
+                s.rowIndex = min(s.rowIndex, max(0, s.rows.count - 1))
+            }
             clampRows(&s)
             if let i = s.lists.firstIndex(where: { $0.name == list }) { s.lists[i].count = rows.count }
             return s.selectedRow.map { [.loadDetail(id: $0.id)] } ?? []
         case .detailLoaded(let d):
-            if s.mode == .present || s.selectedRow?.id == d.record.id || s.mode == .search || s.detail?.record.id == d.record.id || s.selectedRow == nil {
+            if s.mode == .present || s.selectedRow?.id == d.record.id || s.mode == .search
+                || s.detail?.record.id == d.record.id || s.selectedRow == nil
+            {
                 if s.detail?.record.id != d.record.id { s.detailScroll = 0 }
                 s.detail = d
             }
             return []
         case .searchCompleted(let q, let results, let total, let source):
             guard q == s.search.query else { return [] }
-            s.search.results = results; s.search.total = total; s.search.source = source; s.search.busy = false
-            s.search.index = 0; s.search.error = nil
+            s.search.results = results
+            s.search.total = total
+            s.search.source = source
+            s.search.busy = false
+            s.search.index = 0
+            s.search.error = nil
             return []
         case .searchFailed(let q, let message):
             guard q == s.search.query else { return [] }
-            s.search.busy = false; s.search.error = message
+            s.search.busy = false
+            s.search.error = message
             return []
         case .connectionChanged(let online, let conn, let version, let tenant, let lastSync, let message):
-            s.status.online = online; s.status.connection = conn; s.status.fhirVersion = version; s.status.tenant = tenant
+            s.status.online = online
+            s.status.connection = conn
+            s.status.fhirVersion = version
+            s.status.tenant = tenant
             if let lastSync { s.status.lastSync = lastSync }
-            if let message { s.status.message = message; s.status.messageIsError = !online }
+            if let message {
+                s.status.message = message
+                s.status.messageIsError = !online
+            }
             return []
         case .syncProgressed(let p):
             s.status.sync = p
@@ -76,14 +98,18 @@ public enum Reducer {
             s.status.sync = nil
             s.status.syncFailures = summary.failed
             if let lastSync { s.status.lastSync = lastSync }
-            s.status.message = "Synced \(summary.synced), unchanged \(summary.unchanged), failed \(summary.failed.count)" + (summary.failed.isEmpty ? "." : " — press f to see why.")
+            s.status.message =
+                "Synced \(summary.synced), unchanged \(summary.unchanged), failed \(summary.failed.count)"
+                + (summary.failed.isEmpty ? "." : " — press f to see why.")
             s.status.messageIsError = !summary.failed.isEmpty
             return s.currentList.map { [.loadRows(list: $0.name)] } ?? []
         case .operationSucceeded(let m):
-            s.status.message = m; s.status.messageIsError = false
+            s.status.message = m
+            s.status.messageIsError = false
             return []
         case .operationFailed(let m):
-            s.status.message = m; s.status.messageIsError = true
+            s.status.message = m
+            s.status.messageIsError = true
             return []
         case .teamReported(let report):
             return teamReported(&s, report)
@@ -180,7 +206,8 @@ public enum Reducer {
         if s.lock.failures >= ScreenUnlocker.attemptsBeforeBlock {
             s.lock.failures = 0
             s.lock.blockedUntil = s.now.addingTimeInterval(ScreenUnlocker.blockSeconds)
-            s.lock.message = "\(ScreenUnlocker.attemptsBeforeBlock) wrong attempts: the lock refuses every attempt for a minute."
+            s.lock.message =
+                "\(ScreenUnlocker.attemptsBeforeBlock) wrong attempts: the lock refuses every attempt for a minute."
         } else {
             let left = ScreenUnlocker.attemptsBeforeBlock - s.lock.failures
             s.lock.message = "Not right. \(left) more attempt\(left == 1 ? "" : "s") before the lock waits a minute."

@@ -1,5 +1,5 @@
-import Foundation
 import FHIRClient
+import Foundation
 import RoundsCore
 import ScreenKit
 
@@ -16,10 +16,18 @@ public struct TUIEnvironment: Sendable {
     /// What opens the locked screen (the user's password through PAM, or a PIN).
     public var unlocker: ScreenUnlocker
 
-    public init(workspace: Workspace, connect: @escaping @Sendable () async throws -> FHIRConnection, loadTheme: @escaping @Sendable (String) -> Theme?,
-                staleAfter: TimeInterval, lockAfter: TimeInterval, mouse: Bool, themeName: String, unlocker: ScreenUnlocker) {
-        self.workspace = workspace; self.connect = connect; self.loadTheme = loadTheme; self.staleAfter = staleAfter
-        self.lockAfter = lockAfter; self.mouse = mouse; self.themeName = themeName
+    public init(
+        workspace: Workspace, connect: @escaping @Sendable () async throws -> FHIRConnection,
+        loadTheme: @escaping @Sendable (String) -> Theme?,
+        staleAfter: TimeInterval, lockAfter: TimeInterval, mouse: Bool, themeName: String, unlocker: ScreenUnlocker
+    ) {
+        self.workspace = workspace
+        self.connect = connect
+        self.loadTheme = loadTheme
+        self.staleAfter = staleAfter
+        self.lockAfter = lockAfter
+        self.mouse = mouse
+        self.themeName = themeName
         self.unlocker = unlocker
     }
 }

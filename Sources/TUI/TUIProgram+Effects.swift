@@ -1,9 +1,9 @@
-import Foundation
 import Clinical
 import FHIRClient
+import Foundation
 import RoundsCore
-import Store
 import ScreenKit
+import Store
 
 extension TUIProgram {
     /// Performs one effect; results come back as actions.
@@ -19,12 +19,16 @@ extension TUIProgram {
     private func performThrowing(_ effect: Effect) throws {
         switch effect {
         case .loadLists(let select):
-            let lists = try store.lists().map { AppState.ListInfo(name: $0.name, count: $0.patientIds.count, isDefault: $0.isDefault) }
+            let lists = try store.lists().map {
+                AppState.ListInfo(name: $0.name, count: $0.patientIds.count, isDefault: $0.isDefault)
+            }
             dispatch(.listsLoaded(lists, select: select))
         case .loadRows(let name):
             guard let list = try store.list(named: name) else { return }
             let rows = try ListBuilder.rows(list, cache: cache, now: state.now, staleAfter: env.staleAfter)
-            afterFrame.append { [weak self] in self?.record(.patientListView, patients: list.patientIds, list: list.name) }
+            afterFrame.append { [weak self] in
+                self?.record(.patientListView, patients: list.patientIds, list: list.name)
+            }
             dispatch(.rowsLoaded(list: list.name, rows: rows, columns: ListBuilder.columns(list)))
         case .loadDetail(let id):
             if let r = try cache.record(id, history: true) {
@@ -48,10 +52,17 @@ extension TUIProgram {
                 Task { [weak self] in
                     do {
                         let page = try await conn.searchPatients(q)
-                        await MainActor.run { self?.report(.searchCompleted(query: text, results: page.patients, total: page.total,
-                                                                      source: page.namesByStart ? "server-starts-with" : "server")) }
+                        await MainActor.run {
+                            self?.report(
+                                .searchCompleted(
+                                    query: text, results: page.patients, total: page.total,
+                                    source: page.namesByStart ? "server-starts-with" : "server"))
+                        }
                     } catch let e as FHIRClientError where e.isUnreachable {
-                        await MainActor.run { self?.wentOffline(e); self?.searchCache(text, q) }
+                        await MainActor.run {
+                            self?.wentOffline(e)
+                            self?.searchCache(text, q)
+                        }
                     } catch {
                         let m = "\(error)"
                         await MainActor.run { self?.report(.searchFailed(query: text, message: m)) }
@@ -73,7 +84,9 @@ extension TUIProgram {
             } else if let r = try cache.record(id) {
                 finishAdd(r, list: list)
             } else {
-                dispatch(.operationFailed("Offline: '\(id)' is not cached, so it cannot be added until the EHR is reachable."))
+                dispatch(
+                    .operationFailed(
+                        "Offline: '\(id)' is not cached, so it cannot be added until the EHR is reachable."))
             }
         case .saveNote(let id, let text):
             _ = try store.addNote(patientId: id, text: text)
@@ -118,13 +131,19 @@ extension TUIProgram {
         case .export(let list, let format, let path):
             guard let l = try cache.list(named: list), let f = ListExport.Format(rawValue: format) else { return }
             let rows = state.rows
-            let data = ListExport.render(listName: l.name, columns: state.columns, rows: rows, format: f, now: state.now)
+            let data = ListExport.render(
+                listName: l.name, columns: state.columns, rows: rows, format: f, now: state.now)
             let full = (path as NSString).expandingTildeInPath
             try AtomicFile.write(data, to: full)
             record(.exportInitiation, patients: l.patientIds, list: l.name)
             dispatch(.operationSucceeded("Exported \(rows.count) patients to \(full) (0600). It holds PHI."))
         case .setTheme(let name):
-            guard let t = env.loadTheme(name) else { dispatch(.operationFailed("No theme named '\(name)' (built in: default, light, high-contrast, colorblind, monochrome).")); return }
+            guard let t = env.loadTheme(name) else {
+                dispatch(
+                    .operationFailed(
+                        "No theme named '\(name)' (built in: default, light, high-contrast, colorblind, monochrome)."))
+                return
+            }
             theme = t
             lastScreen = nil
             needsRender = true
@@ -148,7 +167,8 @@ extension TUIProgram {
 
     /// Appends an audit record; one that cannot be written is said on the status line (the
     /// trail must not silently lack what was shown).
-    func record(_ operation: AuditOperation, patients: [String] = [], list: String? = nil, outcome: String = "success") {
+    func record(_ operation: AuditOperation, patients: [String] = [], list: String? = nil, outcome: String = "success")
+    {
         do {
             try audit.record(operation, patients: patients, list: list, outcome: outcome)
         } catch {
@@ -158,7 +178,8 @@ extension TUIProgram {
 
     func showDetail(_ r: PatientRecord, audit doAudit: Bool = true) {
         let notes = (try? store.notes(patientId: r.id)) ?? []
-        let news = NEWS2.score(r, hypercapnic: (try? store.isHypercapnic(r.id)) ?? false, now: state.now, staleAfter: env.staleAfter)
+        let news = NEWS2.score(
+            r, hypercapnic: (try? store.isHypercapnic(r.id)) ?? false, now: state.now, staleAfter: env.staleAfter)
         if doAudit, lastAuditedView != r.id {
             lastAuditedView = r.id
             let list = state.currentList?.name
@@ -182,7 +203,11 @@ extension TUIProgram {
             let added = try store.addPatients([r.id], to: list)
             record(.patientListAddPatient, patients: added, list: list)
             teamLink?.nudge()
-            report(.operationSucceeded(added.isEmpty ? "\(state.masked ? "The patient" : r.patient.displayName) is already on '\(list)'." : "Added \(state.masked ? "the patient" : r.patient.displayName) to '\(list)'."))
+            report(
+                .operationSucceeded(
+                    added.isEmpty
+                        ? "\(state.masked ? "The patient" : r.patient.displayName) is already on '\(list)'."
+                        : "Added \(state.masked ? "the patient" : r.patient.displayName) to '\(list)'."))
             perform(.loadLists(select: list))
         } catch {
             failed(error)
@@ -196,7 +221,11 @@ extension TUIProgram {
 
     func startSync(_ list: String?) {
         guard let conn = connection else {
-            report(.syncFinished(SyncSummary(list: list, total: 0, synced: 0, unchanged: 0, failed: [], durationSeconds: 0, interrupted: false, remaining: 0), lastSync: nil))
+            report(
+                .syncFinished(
+                    SyncSummary(
+                        list: list, total: 0, synced: 0, unchanged: 0, failed: [], durationSeconds: 0,
+                        interrupted: false, remaining: 0), lastSync: nil))
             report(.operationFailed("Cannot sync while offline."))
             return
         }

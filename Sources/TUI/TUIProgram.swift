@@ -1,9 +1,9 @@
-import Foundation
 import Clinical
 import FHIRClient
+import Foundation
 import RoundsCore
-import Store
 import ScreenKit
+import Store
 
 /// The running app: reads keys, feeds the reducer, performs its effects, draws the screen.
 @MainActor
@@ -43,7 +43,8 @@ public final class TUIProgram {
         state.status.connection = env.workspace.connection.name
         state.status.tenant = env.workspace.connection.tenant
         state.status.fhirVersion = env.workspace.connection.fhirVersion
-        state.status.lastSync = (try? env.workspace.cache.lastSyncRun())??.finishedAt ?? ((try? env.workspace.cache.lastFetched()) ?? nil)
+        state.status.lastSync =
+            (try? env.workspace.cache.lastSyncRun())??.finishedAt ?? ((try? env.workspace.cache.lastFetched()) ?? nil)
         audit = AuditTrail(env.workspace)
         store = env.workspace.teamStore
         if let team = env.workspace.team {
@@ -136,13 +137,19 @@ public final class TUIProgram {
                 let c = try await connect()
                 await MainActor.run {
                     self?.connection = c
-                    self?.report(.connectionChanged(online: true, connection: ws.connection.name, fhirVersion: c.release.rawValue, tenant: ws.connection.tenant, lastSync: nil, message: nil))
+                    self?.report(
+                        .connectionChanged(
+                            online: true, connection: ws.connection.name, fhirVersion: c.release.rawValue,
+                            tenant: ws.connection.tenant, lastSync: nil, message: nil))
                 }
             } catch {
                 let text = "\(error)"
                 await MainActor.run {
-                    self?.report(.connectionChanged(online: false, connection: ws.connection.name, fhirVersion: ws.connection.fhirVersion, tenant: ws.connection.tenant,
-                                                    lastSync: nil, message: "Offline: \(text) Showing cached data."))
+                    self?.report(
+                        .connectionChanged(
+                            online: false, connection: ws.connection.name, fhirVersion: ws.connection.fhirVersion,
+                            tenant: ws.connection.tenant,
+                            lastSync: nil, message: "Offline: \(text) Showing cached data."))
                 }
             }
         }
@@ -152,10 +159,15 @@ public final class TUIProgram {
     func probeIfDue(_ now: Date) {
         guard now.timeIntervalSince(lastProbe) >= 20 else { return }
         lastProbe = now
-        if state.status.online == false { goOnline(); return }
+        if state.status.online == false {
+            goOnline()
+            return
+        }
         guard let conn = connection else { return }
         Task { [weak self] in
-            do { _ = try await FHIRConnection.probe(conn.baseURL.absoluteString) } catch let e as FHIRClientError where e.isUnreachable {
+            do { _ = try await FHIRConnection.probe(conn.baseURL.absoluteString) } catch let e as FHIRClientError
+                where e.isUnreachable
+            {
                 await MainActor.run { self?.wentOffline(e) }
             } catch {}
         }
@@ -163,7 +175,14 @@ public final class TUIProgram {
 
     func wentOffline(_ e: FHIRClientError) {
         guard state.status.online != false else { return }
-        report(.connectionChanged(online: false, connection: state.status.connection, fhirVersion: state.status.fhirVersion, tenant: state.status.tenant,
-                                  lastSync: nil, message: "Offline: \(e.description) Showing data synced \(state.status.lastSync.map { Age.describe(since: $0) } ?? "never")."))
+        report(
+            .connectionChanged(
+                online: false, connection: state.status.connection, fhirVersion: state.status.fhirVersion,
+                tenant: state.status.tenant,
+                lastSync: nil,
+                message:
+                    "Offline: \(e.description) Showing data synced "
+                    + "\(state.status.lastSync.map { Age.describe(since: $0) } ?? "never")."
+            ))
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Clinical
+import Foundation
 import RoundsCore
 import ScreenKit
 
@@ -7,9 +7,18 @@ import ScreenKit
 public enum Views {
     public static func render(_ s: AppState, theme: Theme) -> Screen {
         var screen = Screen(width: s.width, height: s.height, fill: theme.style("screen"))
-        if s.isTooSmall { tooSmall(&screen, s, theme); return screen }
-        if s.mode == .locked { locked(&screen, s, theme); return screen }
-        if s.mode == .present { PresentView.draw(&screen, s, theme); return screen }
+        if s.isTooSmall {
+            tooSmall(&screen, s, theme)
+            return screen
+        }
+        if s.mode == .locked {
+            locked(&screen, s, theme)
+            return screen
+        }
+        if s.mode == .present {
+            PresentView.draw(&screen, s, theme)
+            return screen
+        }
         let layout = Layout(width: s.width, height: s.height)
         header(&screen, s, theme)
         ListPanes.draw(&screen, s, theme, layout)
@@ -21,11 +30,14 @@ public enum Views {
     }
 
     static func tooSmall(_ screen: inout Screen, _ s: AppState, _ theme: Theme) {
-        let lines = ["Rounds needs a window of at least", "\(AppState.minimumWidth) × \(AppState.minimumHeight)",
-                     "This one is \(s.width) × \(s.height).", "Enlarge it, or press q to quit."]
+        let lines = [
+            "Rounds needs a window of at least", "\(AppState.minimumWidth) × \(AppState.minimumHeight)",
+            "This one is \(s.width) × \(s.height).", "Enlarge it, or press q to quit.",
+        ]
         for (k, l) in lines.enumerated() {
             let y = max(0, s.height / 2 - 2 + k)
-            screen.put(l, x: max(0, (s.width - DisplayWidth.of(l)) / 2), y: y, style: theme.style(k == 1 ? "title" : "screen"))
+            screen.put(
+                l, x: max(0, (s.width - DisplayWidth.of(l)) / 2), y: y, style: theme.style(k == 1 ? "title" : "screen"))
         }
     }
 
@@ -37,7 +49,9 @@ public enum Views {
         }
         centred("Rounds is locked", y, "locked")
         if let until = s.lock.blockedUntil, s.now < until {
-            centred("Too many wrong attempts: try again in \(Int(until.timeIntervalSince(s.now).rounded(.up))) s", y + 2, "status.error")
+            centred(
+                "Too many wrong attempts: try again in \(Int(until.timeIntervalSince(s.now).rounded(.up))) s", y + 2,
+                "status.error")
             return
         }
         // One dot per character typed, never the characters.
@@ -54,13 +68,16 @@ public enum Views {
         screen.put(left, x: 0, y: 0, style: theme.style("title"), maxWidth: w)
         let online = s.status.online
         let state = online == nil ? "connecting…" : (online! ? "online" : "OFFLINE")
-        let sync = s.status.lastSync.map { "synced \(Age.short($0, now: s.now)) (\(Age.describe(since: $0, now: s.now)))" } ?? "never synced"
+        let sync =
+            s.status.lastSync.map { "synced \(Age.short($0, now: s.now)) (\(Age.describe(since: $0, now: s.now)))" }
+            ?? "never synced"
         let shortSync = s.status.lastSync.map { "synced \(Age.short($0, now: s.now))" } ?? "never synced"
         let mask = s.masked ? ["MASKED"] : []
-        let team = s.status.team.map { team -> [String] in
-            let waiting = team.pending > 0 ? " (\(team.pending) waiting)" : ""
-            return [team.online == false ? "team OFFLINE\(waiting)" : "team \(team.name)\(waiting)"]
-        } ?? []
+        let team =
+            s.status.team.map { team -> [String] in
+                let waiting = team.pending > 0 ? " (\(team.pending) waiting)" : ""
+                return [team.online == false ? "team OFFLINE\(waiting)" : "team \(team.name)\(waiting)"]
+            } ?? []
         // The fullest form that fits: connection details drop before the online state and the sync age.
         let candidates: [[String]] = [
             [s.status.fhirVersion, s.status.tenant, state, sync].compactMap { $0 } + team + mask,
@@ -74,7 +91,8 @@ public enum Views {
             let text = parts.joined(separator: " · ") + " "
             let rw = DisplayWidth.of(text)
             guard leftW + 3 + rw <= w else { continue }
-            screen.put(String(repeating: "─", count: w - leftW - rw - 2), x: leftW + 1, y: 0, style: theme.style("border"))
+            screen.put(
+                String(repeating: "─", count: w - leftW - rw - 2), x: leftW + 1, y: 0, style: theme.style("border"))
             screen.put(text, x: w - rw, y: 0, style: theme.style(online == false ? "status.offline" : "status"))
             break
         }
@@ -92,16 +110,22 @@ public enum Views {
         }
         if let p = s.status.sync {
             let eta = p.eta.map { String(format: " · ETA %.0f s", $0) } ?? ""
-            let text = " Syncing \(s.currentList?.name ?? "lists"): \(p.done)/\(p.total) · \(String(format: "%.1f", p.rate))/s\(eta) · \(p.failed) failed"
+            let text =
+                " Syncing \(s.currentList?.name ?? "lists"): \(p.done)/\(p.total) · "
+                + "\(String(format: "%.1f", p.rate))/s\(eta) · \(p.failed) failed"
             screen.put(text, x: 0, y: y, style: theme.style("status"), maxWidth: s.width)
             return
         }
         if let m = s.status.message {
-            screen.put(" " + m + (s.status.messageIsError ? "  (Esc to dismiss)" : ""), x: 0, y: y, style: theme.style(s.status.messageIsError ? "status.error" : "status"), maxWidth: s.width)
+            screen.put(
+                " " + m + (s.status.messageIsError ? "  (Esc to dismiss)" : ""), x: 0, y: y,
+                style: theme.style(s.status.messageIsError ? "status.error" : "status"), maxWidth: s.width)
             return
         }
         if s.status.online == false {
-            screen.put(" Offline: showing cached data; search uses the cache.", x: 0, y: y, style: theme.style("status.offline"), maxWidth: s.width)
+            screen.put(
+                " Offline: showing cached data; search uses the cache.", x: 0, y: y,
+                style: theme.style("status.offline"), maxWidth: s.width)
         }
     }
 

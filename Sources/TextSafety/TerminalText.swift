@@ -27,7 +27,7 @@ public enum TerminalText {
         let v = scalar.value
         if v < 0x20 { return !(lines && (v == 0x0A || v == 0x09)) }
         if v < 0x7F { return false }
-        if v <= 0x9F { return true }  // DEL and C1 (0x9B is a one-byte CSI)
+        if v <= 0x9F { return true } // DEL and C1 (0x9B is a one-byte CSI)
         return unsafeFormatting.contains(v)
     }
 

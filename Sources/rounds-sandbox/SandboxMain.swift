@@ -1,50 +1,50 @@
+import FHIRAdapters
 import Foundation
 import Sandbox
-import FHIRAdapters
 
 /// `rounds-sandbox`: the interop partner in miniature, for the demo and the tests.
 @main
 struct SandboxMain {
     static let usage = """
-    rounds-sandbox — a FHIR partner server with synthetic patients (DSTU2, STU3, R4)
+        rounds-sandbox — a FHIR partner server with synthetic patients (DSTU2, STU3, R4)
 
-    Usage:
-      rounds-sandbox [serve] [--host 127.0.0.1] [--port 0] [--state DIR] [--seed N] [--patients N]
-                     [--token-ttl SECONDS] [--latency-ms N] [--fail-rate F] [--malformed-rate F]
-                     [--no-batch] [--ignore-sort] [--status PATH=CODE]... [--log FILE]
-                     [--discovery extension|smart|none] [--retry-after SECONDS] [--port-file FILE]
-                     [--page-size N] [--strict] [--no-contains] [--history] [--us-core-oxygen]
-                     [--auth-methods client_secret_post,client_secret_basic,private_key_jwt] [--chaos PROFILE]
+        Usage:
+          rounds-sandbox [serve] [--host 127.0.0.1] [--port 0] [--state DIR] [--seed N] [--patients N]
+                         [--token-ttl SECONDS] [--latency-ms N] [--fail-rate F] [--malformed-rate F]
+                         [--no-batch] [--ignore-sort] [--status PATH=CODE]... [--log FILE]
+                         [--discovery extension|smart|none] [--retry-after SECONDS] [--port-file FILE]
+                         [--page-size N] [--strict] [--no-contains] [--history] [--us-core-oxygen]
+                         [--auth-methods client_secret_post,client_secret_basic,private_key_jwt] [--chaos PROFILE]
 
-    Server behaviours (to play partners Rounds has not seen):
-      --ignore-sort      answer section searches oldest first, whatever _sort asks
-      --page-size N      never send more than N resources a page, whatever _count asks
-      --strict           refuse unknown search parameters and modifiers, and DSTU2 Coverage?patient
-      --no-contains      refuse the :contains modifier (names match by their start only)
-      --history          old, planned, cancelled and entered-in-error records; stopped orders;
-                         a retired MRN first; a bed partOf its ward
-      --us-core-oxygen   oxygen only as components of the pulse-oximetry reading (US Core R4)
-      --hostile-text     the first patient's record carries terminal escapes and bidi tricks
+        Server behaviours (to play partners Rounds has not seen):
+          --ignore-sort      answer section searches oldest first, whatever _sort asks
+          --page-size N      never send more than N resources a page, whatever _count asks
+          --strict           refuse unknown search parameters and modifiers, and DSTU2 Coverage?patient
+          --no-contains      refuse the :contains modifier (names match by their start only)
+          --history          old, planned, cancelled and entered-in-error records; stopped orders;
+                             a retired MRN first; a bed partOf its ward
+          --us-core-oxygen   oxygen only as components of the pulse-oximetry reading (US Core R4)
+          --hostile-text     the first patient's record carries terminal escapes and bidi tricks
 
-    As an adversary (--chaos PROFILE; metadata and tokens stay sound unless the profile is about them):
-      huge-body          every data answer is 200 MB, chunked, with no length announced
-      gzip-bomb          every data answer is 1.3 MB of gzip that expands to 200 MB
-      deep-nesting       arrays nested 100,000 deep
-      slow-drip          four bytes a second (never idle, never done)
-      endless-next       every searchset's next link is the page itself
-      invalid-utf8       a string holding bytes that are not UTF-8
-      wrong-content-type an HTML sign-in page with status 200
-      token-redirect     the token endpoint answers 307 to another origin
-      token-other-origin the metadata names a token endpoint on another origin than the base
-      token-plain-http   the metadata names a token endpoint on plain http:// off this machine
-      rounds-sandbox client add NAME --tenant T [--tenant T2…] [--auth any|post|basic|key] [--secret-file FILE]
-                                 [--jwks FILE]   (public keys for private_key_jwt; --auth key: keys only)
-      rounds-sandbox client rotate NAME [--secret-file FILE]
-      rounds-sandbox client revoke NAME
-      rounds-sandbox client ls
+        As an adversary (--chaos PROFILE; metadata and tokens stay sound unless the profile is about them):
+          huge-body          every data answer is 200 MB, chunked, with no length announced
+          gzip-bomb          every data answer is 1.3 MB of gzip that expands to 200 MB
+          deep-nesting       arrays nested 100,000 deep
+          slow-drip          four bytes a second (never idle, never done)
+          endless-next       every searchset's next link is the page itself
+          invalid-utf8       a string holding bytes that are not UTF-8
+          wrong-content-type an HTML sign-in page with status 200
+          token-redirect     the token endpoint answers 307 to another origin
+          token-other-origin the metadata names a token endpoint on another origin than the base
+          token-plain-http   the metadata names a token endpoint on plain http:// off this machine
+          rounds-sandbox client add NAME --tenant T [--tenant T2…] [--auth any|post|basic|key] [--secret-file FILE]
+                                     [--jwks FILE]   (public keys for private_key_jwt; --auth key: keys only)
+          rounds-sandbox client rotate NAME [--secret-file FILE]
+          rounds-sandbox client revoke NAME
+          rounds-sandbox client ls
 
-    State (the client registry) lives in --state, else $ROUNDS_SANDBOX_HOME, else ~/.local/share/rounds-sandbox.
-    """
+        State (the client registry) lives in --state, else $ROUNDS_SANDBOX_HOME, else ~/.local/share/rounds-sandbox.
+        """
 
     static func main() {
         var args = Array(CommandLine.arguments.dropFirst())
@@ -68,11 +68,17 @@ struct SandboxMain {
     }
 
     static func serve(_ args: [String]) throws {
-        let o = try Options(args, valued: ["--host", "--port", "--state", "--seed", "--patients", "--token-ttl", "--latency-ms", "--fail-rate",
-                                           "--malformed-rate", "--status", "--log", "--discovery", "--retry-after", "--port-file",
-                                           "--page-size", "--auth-methods", "--chaos"],
-                            flags: ["--no-batch", "--ignore-sort", "--strict", "--no-contains", "--history", "--us-core-oxygen",
-                                   "--hostile-text"])
+        let o = try Options(
+            args,
+            valued: [
+                "--host", "--port", "--state", "--seed", "--patients", "--token-ttl", "--latency-ms", "--fail-rate",
+                "--malformed-rate", "--status", "--log", "--discovery", "--retry-after", "--port-file",
+                "--page-size", "--auth-methods", "--chaos",
+            ],
+            flags: [
+                "--no-batch", "--ignore-sort", "--strict", "--no-contains", "--history", "--us-core-oxygen",
+                "--hostile-text",
+            ])
         var c = SandboxConfiguration(stateDirectory: o.value("--state") ?? Options.defaultState)
         if let v = o.value("--seed") { c.seed = UInt64(v) ?? 42 }
         if let v = o.value("--patients") { c.patientsPerTenant = max(1, Int(v) ?? 200) }
@@ -82,7 +88,9 @@ struct SandboxMain {
         if let v = o.value("--malformed-rate") { c.malformedRate = Double(v) ?? 0 }
         if let v = o.value("--retry-after") { c.retryAfterSeconds = Int(v) ?? 1 }
         if let v = o.value("--discovery") {
-            guard let d = SandboxConfiguration.Discovery(rawValue: v) else { throw SandboxUsage(message: "--discovery is extension, smart or none") }
+            guard let d = SandboxConfiguration.Discovery(rawValue: v) else {
+                throw SandboxUsage(message: "--discovery is extension, smart or none")
+            }
             c.discovery = d
         }
         c.noBatch = o.has("--no-batch")
@@ -99,7 +107,8 @@ struct SandboxMain {
             let methods = v.split(separator: ",").map(String.init)
             let known = ["client_secret_post", "client_secret_basic", "private_key_jwt"]
             guard !methods.isEmpty, methods.allSatisfy(known.contains) else {
-                throw SandboxUsage(message: "--auth-methods is a comma-separated list of \(known.joined(separator: ", "))")
+                throw SandboxUsage(
+                    message: "--auth-methods is a comma-separated list of \(known.joined(separator: ", "))")
             }
             c.authMethods = methods
         }
@@ -113,13 +122,18 @@ struct SandboxMain {
         c.logPath = o.value("--log")
         for s in o.values("--status") {
             let kv = s.split(separator: "=", maxSplits: 1)
-            guard kv.count == 2, let code = Int(kv[1]) else { throw SandboxUsage(message: "--status takes PATH=CODE, not '\(s)'") }
+            guard kv.count == 2, let code = Int(kv[1]) else {
+                throw SandboxUsage(message: "--status takes PATH=CODE, not '\(s)'")
+            }
             c.statusOverrides.append((String(kv[0]), code))
         }
         let server = try SandboxServer(configuration: c)
         let port = try server.start(host: o.value("--host") ?? "127.0.0.1", port: UInt16(o.value("--port") ?? "0") ?? 0)
         if let pf = o.value("--port-file") { try String(port).write(toFile: pf, atomically: true, encoding: .utf8) }
-        print("rounds-sandbox listening on http://\(o.value("--host") ?? "127.0.0.1"):\(port) (bases /dstu2 /stu3 /r4, token /oauth/token)")
+        print(
+            "rounds-sandbox listening on http://\(o.value("--host") ?? "127.0.0.1"):\(port) (bases /dstu2 /stu3 /r4, "
+                + "token /oauth/token)"
+        )
         FileHandle.standardOutput.synchronizeFile()
         let done = DispatchSemaphore(value: 0)
         var sources: [DispatchSourceSignal] = []
@@ -158,59 +172,24 @@ struct Options {
             let w = words[i]
             if valued.contains(w) {
                 guard i + 1 < words.count else { throw SandboxUsage(message: "'\(w)' needs a value") }
-                options[w, default: []].append(words[i + 1]); i += 2; continue
+                options[w, default: []].append(words[i + 1])
+                i += 2
+                continue
             }
-            if known.contains(w) { flags.insert(w); i += 1; continue }
+            if known.contains(w) {
+                flags.insert(w)
+                i += 1
+                continue
+            }
             if w.hasPrefix("-") { throw SandboxUsage(message: "unknown option '\(w)'") }
-            positionals.append(w); i += 1
+            positionals.append(w)
+            i += 1
         }
     }
 
     func value(_ k: String) -> String? { options[k]?.last }
     func values(_ k: String) -> [String] { options[k] ?? [] }
     func has(_ k: String) -> Bool { flags.contains(k) }
-}
-
-/// `rounds-sandbox client …`: the partner's client registry.
-enum ClientCommand {
-    static func run(_ args: [String]) throws {
-        let o = try Options(args, valued: ["--tenant", "--auth", "--state", "--secret-file", "--jwks"], flags: ["--json"])
-        guard let verb = o.positionals.first else { throw SandboxUsage(message: "client needs add, rotate, revoke or ls") }
-        var reg = try ClientRegistry(stateDirectory: o.value("--state") ?? Options.defaultState)
-        let name = o.positionals.count > 1 ? o.positionals[1] : nil
-        switch verb {
-        case "add", "rotate":
-            guard let name else { throw SandboxUsage(message: "client \(verb) needs a NAME") }
-            let auth = o.value("--auth") ?? "any"
-            guard ["any", "post", "basic", "key"].contains(auth) else { throw SandboxUsage(message: "--auth is any, post, basic or key") }
-            let jwks = try o.value("--jwks").map(readJWKS)
-            if auth == "key", jwks == nil { throw SandboxUsage(message: "--auth key needs --jwks FILE (the client's public keys)") }
-            let (id, secret) = verb == "add" ? try reg.add(name: name, tenants: o.values("--tenant"), auth: auth, jwks: jwks)
-                : try reg.rotate(name: name)
-            if auth == "key" {
-                print("client_id: \(id)\nauthentication: private_key_jwt with the registered JWKS (no secret)")
-            } else if let file = o.value("--secret-file") {
-                guard FileManager.default.createFile(atPath: file, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
-                    throw SandboxUsage(message: "could not write the secret to '\(file)'; run 'rounds-sandbox client rotate \(name)' to get a new one")
-                }
-                chmod(file, 0o600)
-                print("client_id: \(id)\nclient_secret: written to \(file) (0600)")
-            } else {
-                print("client_id: \(id)\nclient_secret: \(secret)\n(the secret is shown once; store it now)")
-            }
-        case "revoke":
-            guard let name else { throw SandboxUsage(message: "client revoke needs a NAME") }
-            try reg.revoke(name: name)
-            print("revoked \(name)")
-        case "ls":
-            for c in reg.clients {
-                let keys = c.jwks == nil ? "" : "\tjwks"
-                print("\(c.name)\t\(c.clientId)\ttenants=\(c.tenants.joined(separator: ","))\tauth=\(c.auth)\(keys)\(c.revoked ? "\tREVOKED" : "")")
-            }
-        default:
-            throw SandboxUsage(message: "unknown client command '\(verb)'")
-        }
-    }
 }
 
 /// A JWKS file as the client's admin exported it (`rounds key jwks FILE`): public keys only.

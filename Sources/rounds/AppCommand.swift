@@ -1,11 +1,11 @@
-import Foundation
 import Clinical
-import RoundsCore
-import ScreenKit
-import TUI
 import CursesBackend
 import FHIRClient
+import Foundation
+import RoundsCore
+import ScreenKit
 import Store
+import TUI
 
 /// `rounds [--plain] [--theme NAME]`: the full-screen app, or the line-oriented plain mode.
 enum AppCommand {
@@ -16,14 +16,17 @@ enum AppCommand {
         let ws = try ctx.workspace()
         let themeName = a.value("--theme") ?? ctx.settings.theme ?? "default"
         let loader = ThemeLoader(paths: ctx.paths)
-        guard let theme = loader.load(themeName) else { throw CLIError("No theme named '\(themeName)'. Built in: \(ThemeLoader.builtIn.joined(separator: ", ")).") }
+        guard let theme = loader.load(themeName) else {
+            throw CLIError("No theme named '\(themeName)'. Built in: \(ThemeLoader.builtIn.joined(separator: ", ")).")
+        }
         let saved = ws.connection
         let unlocker = ScreenUnlocker.configured(ctx.settings, paths: ctx.paths)
         if let problem = unlocker.problem { throw CLIError(problem) }
-        let env = TUIEnvironment(workspace: ws, connect: { try await ctx.connect(saved) }, loadTheme: { loader.load($0) },
-                                 staleAfter: ctx.staleAfter, lockAfter: (ctx.settings.lockMinutes ?? 5) * 60,
-                                 mouse: !(a.has("--no-mouse") || ctx.settings.mouse == false), themeName: themeName,
-                                 unlocker: unlocker)
+        let env = TUIEnvironment(
+            workspace: ws, connect: { try await ctx.connect(saved) }, loadTheme: { loader.load($0) },
+            staleAfter: ctx.staleAfter, lockAfter: (ctx.settings.lockMinutes ?? 5) * 60,
+            mouse: !(a.has("--no-mouse") || ctx.settings.mouse == false), themeName: themeName,
+            unlocker: unlocker)
         if a.has("--plain") || isatty(1) == 0 {
             return try await PlainMode.run(env: env, ctx: ctx)
         }
@@ -42,9 +45,12 @@ struct ThemeLoader: Sendable {
 
     var directories: [String] {
         let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        return [paths.themesDirectory, exe.appendingPathComponent("../share/rounds/themes").standardized.path,
-                "/usr/local/share/rounds/themes", "/usr/share/rounds/themes",
-                exe.appendingPathComponent("../../Themes").standardized.path, exe.appendingPathComponent("../../../Themes").standardized.path]
+        return [
+            paths.themesDirectory, exe.appendingPathComponent("../share/rounds/themes").standardized.path,
+            "/usr/local/share/rounds/themes", "/usr/share/rounds/themes",
+            exe.appendingPathComponent("../../Themes").standardized.path,
+            exe.appendingPathComponent("../../../Themes").standardized.path,
+        ]
     }
 
     func load(_ name: String) -> Theme? {
@@ -52,7 +58,10 @@ struct ThemeLoader: Sendable {
         var theme: Theme? = nil
         for d in directories {
             let f = d + "/" + name + ".theme"
-            if let text = try? String(contentsOfFile: f, encoding: .utf8), let t = try? Theme.parse(text, name: name) { theme = t; break }
+            if let text = try? String(contentsOfFile: f, encoding: .utf8), let t = try? Theme.parse(text, name: name) {
+                theme = t
+                break
+            }
         }
         if theme == nil, name == "default" { theme = Theme.fallback }
         return noColor ? theme?.withoutColor : theme

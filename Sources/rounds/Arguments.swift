@@ -14,14 +14,24 @@ struct Arguments {
         var i = 0
         while i < words.count {
             let w = words[i]
-            if w == "--" { positionals += words[(i + 1)...]; break }
+            if w == "--" {
+                positionals += words[(i + 1)...]
+                break
+            }
             if w.hasPrefix("--") || (w.hasPrefix("-") && w.count == 2 && !w.dropFirst().allSatisfy(\.isNumber)) {
-                var name = w, inline: String? = nil
-                if let eq = w.firstIndex(of: "=") { name = String(w[..<eq]); inline = String(w[w.index(after: eq)...]) }
+                var name = w
+                var inline: String? = nil
+                if let eq = w.firstIndex(of: "=") {
+                    name = String(w[..<eq])
+                    inline = String(w[w.index(after: eq)...])
+                }
                 if valued.contains(name) {
-                    if let inline { options[name, default: []].append(inline) } else {
+                    if let inline {
+                        options[name, default: []].append(inline)
+                    } else {
                         guard i + 1 < words.count else { throw UsageError(message: "'\(name)' needs a value") }
-                        options[name, default: []].append(words[i + 1]); i += 1
+                        options[name, default: []].append(words[i + 1])
+                        i += 1
                     }
                 } else if known.contains(name) {
                     flags.insert(name)

@@ -13,7 +13,10 @@ enum AuditHook {
         do {
             try recordOrRefuse(ctx, operation, connection: connection, patients: patients, list: list, outcome: outcome)
         } catch {
-            Output.err("rounds: warning: the audit record \(operation.rawValue) could not be written: \(ErrorText.describe(error))")
+            Output.err(
+                "rounds: warning: the audit record \(operation.rawValue) could not be written: "
+                    + "\(ErrorText.describe(error))"
+            )
         }
     }
 

@@ -1,6 +1,6 @@
+import FHIRClient
 import Foundation
 import RoundsCore
-import FHIRClient
 import Store
 
 /// What every command needs: paths, settings, the saved connections, and a way to go online.
@@ -13,8 +13,9 @@ struct CLIContext {
 
     static func load() throws -> CLIContext {
         let paths = RoundsPaths()
-        return CLIContext(paths: paths, settings: try Settings.load(paths), book: try ConnectionBook.load(paths),
-                          timeoutOverride: try Settings.timeoutFromEnvironment())
+        return CLIContext(
+            paths: paths, settings: try Settings.load(paths), book: try ConnectionBook.load(paths),
+            timeoutOverride: try Settings.timeoutFromEnvironment())
     }
 
     var options: ClientOptions {
@@ -59,7 +60,8 @@ struct CLIContext {
     func connect(_ saved: SavedConnection, maxConcurrentRequests: Int? = nil) async throws -> FHIRConnection {
         var credentials: ClientCredentials? = nil
         if let id = saved.clientId, let keyFile = saved.privateKeyFile {
-            credentials = ClientCredentials(clientId: id, signingKey: try KeyFile.read(keyFile), keyId: saved.keyId, tenant: saved.tenant)
+            credentials = ClientCredentials(
+                clientId: id, signingKey: try KeyFile.read(keyFile), keyId: saved.keyId, tenant: saved.tenant)
         } else if let id = saved.clientId {
             let secret = try Secrets.resolve(file: saved.secretFile, promptFor: saved.name)
             credentials = ClientCredentials(clientId: id, secret: secret, tenant: saved.tenant, method: saved.auth)
@@ -67,8 +69,9 @@ struct CLIContext {
         var o = options
         if let maxConcurrentRequests { o.maxConcurrentRequests = max(1, maxConcurrentRequests) }
         if saved.allowPlainHTTP == true { o.allowPlainHTTP = true }
-        return try await FHIRConnection.connect(to: saved.baseURL, credentials: credentials, options: o, pinnedTokenURL: saved.tokenURL,
-                                              trustedTokenOrigin: saved.tokenOrigin)
+        return try await FHIRConnection.connect(
+            to: saved.baseURL, credentials: credentials, options: o, pinnedTokenURL: saved.tokenURL,
+            trustedTokenOrigin: saved.tokenOrigin)
     }
 }
 
@@ -89,7 +92,10 @@ enum Secrets {
         var quiet = old
         quiet.c_lflag &= ~tcflag_t(ECHO)
         tcsetattr(0, TCSAFLUSH, &quiet)
-        defer { tcsetattr(0, TCSAFLUSH, &old); FileHandle.standardError.write(Data("\n".utf8)) }
+        defer {
+            tcsetattr(0, TCSAFLUSH, &old)
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
         return readLine(strippingNewline: true)
     }
 }

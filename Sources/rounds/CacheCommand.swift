@@ -9,7 +9,9 @@ enum CacheCommand {
         let a = try Arguments(Array(words.dropFirst()), valued: ["--older-than"])
         var cutoff: Date? = nil
         if let s = a.value("--older-than") {
-            guard let days = Double(s.hasSuffix("d") ? String(s.dropLast()) : s), days >= 0 else { throw UsageError(message: "--older-than takes days, like 30d") }
+            guard let days = Double(s.hasSuffix("d") ? String(s.dropLast()) : s), days >= 0 else {
+                throw UsageError(message: "--older-than takes days, like 30d")
+            }
             cutoff = Date().addingTimeInterval(-days * 86400)
         }
         let ctx = try CLIContext.load()

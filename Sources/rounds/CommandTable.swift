@@ -96,7 +96,8 @@ enum CommandTable {
             options: ["--json", "--sort", "--columns", "--yes", "--to", "--set", "--output", "--as", "--overwrite"],
             run: { try await ListCommand.run($0) }),
         CommandSpec(
-            "note", "the team's notes on a patient", usage: ["note add ID [TEXT]   ($EDITOR without TEXT)", "note ls ID [--json]"],
+            "note", "the team's notes on a patient",
+            usage: ["note add ID [TEXT]   ($EDITOR without TEXT)", "note ls ID [--json]"],
             verbs: ["add", "ls"], options: ["--json"], run: { try NoteCommand.run($0) }),
         CommandSpec(
             "export", "a list for the shift report", usage: ["export LIST --format csv|md|json [--output FILE]"],

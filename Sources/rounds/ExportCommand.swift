@@ -7,20 +7,32 @@ enum ExportCommand {
     static func run(_ words: [String]) throws -> Int32 {
         let a = try Arguments(words, valued: ["--format", "--output", "--sort"], flags: ["--overwrite"])
         guard a.positionals.count == 1 else { throw UsageError(message: "export needs a LIST") }
-        guard let format = ListExport.Format(rawValue: a.value("--format") ?? "csv") else { throw UsageError(message: "--format is csv, md or json") }
+        guard let format = ListExport.Format(rawValue: a.value("--format") ?? "csv") else {
+            throw UsageError(message: "--format is csv, md or json")
+        }
         let ctx = try CLIContext.load()
         let ws = try ctx.workspace()
         for message in TeamSync.exchange(ws) { Output.err("team: \(message)") }
-        guard let list = try ws.cache.list(named: a.positionals[0]) else { throw CLIError("No list named '\(a.positionals[0])'.") }
+        guard let list = try ws.cache.list(named: a.positionals[0]) else {
+            throw CLIError("No list named '\(a.positionals[0])'.")
+        }
         let now = Date()
         var rows = try ListBuilder.rows(list, cache: ws.cache, now: now, staleAfter: ctx.staleAfter)
-        if let (c, d) = try a.value("--sort").map(ListBuilder.parseSort) ?? ListBuilder.defaultSort(list) { rows = ListBuilder.sort(rows, by: c, descending: d, now: now) }
-        let data = ListExport.render(listName: list.name, columns: ListBuilder.columns(list), rows: rows, format: format, now: now)
-        AuditHook.record(ctx, .exportInitiation, connection: ws.connection, patients: list.patientIds, list: list.name, outcome: "success")
+        if let (c, d) = try a.value("--sort").map(ListBuilder.parseSort) ?? ListBuilder.defaultSort(list) {
+            rows = ListBuilder.sort(rows, by: c, descending: d, now: now)
+        }
+        let data = ListExport.render(
+            listName: list.name, columns: ListBuilder.columns(list), rows: rows, format: format, now: now)
+        AuditHook.record(
+            ctx, .exportInitiation, connection: ws.connection, patients: list.patientIds, list: list.name,
+            outcome: "success")
         if let out = a.value("--output") {
             try AtomicFile.checkExportTarget(out, overwrite: a.has("--overwrite"))
             try AtomicFile.write(data, to: out)
-            Output.err("Wrote \(rows.count) patients to '\(out)' (mode 0600). This file holds PHI: store and share it as your policy requires, and delete it when done.")
+            Output.err(
+                "Wrote \(rows.count) patients to '\(out)' (mode 0600). This file holds PHI: store and share it as "
+                    + "your policy requires, and delete it when done."
+            )
         } else {
             FileHandle.standardOutput.write(data)
             Output.err("This output holds PHI.")

@@ -1,6 +1,6 @@
-import Foundation
 import Clinical
 import FHIRAdapters
+import Foundation
 import RoundsCore
 
 /// `rounds inspect FILE... [--json]`: what Rounds reads out of FHIR JSON files.
@@ -34,15 +34,20 @@ enum InspectCommand {
         // The same resource in two files counts once (the later copy wins).
         var lastIndex: [String: Int] = [:]
         for (k, r) in resources.enumerated() { if let id = r.id { lastIndex["\(r.type)/\(id)"] = k } }
-        let unique = resources.enumerated().filter { k, r in r.id.map { lastIndex["\(r.type)/\($0)"] == k } ?? true }.map(\.element)
+        let unique = resources.enumerated().filter { k, r in r.id.map { lastIndex["\(r.type)/\($0)"] == k } ?? true }
+            .map(\.element)
         let records = RecordAssembler.records(resources: unique, release: release, documentWarnings: documentWarnings)
         for r in records {
-            for w in r.warnings { Output.err("warning: \(r.id): \(w.path): \(w.reason)\(w.value.map { " ('\($0)')" } ?? "")") }
+            for w in r.warnings {
+                Output.err("warning: \(r.id): \(w.path): \(w.reason)\(w.value.map { " ('\($0)')" } ?? "")")
+            }
         }
         if args.has("--json") {
             try Output.json(records)
         } else {
-            Output.out(records.map { RecordSummary.text($0) }.joined(separator: "\n\n" + String(repeating: "─", count: 60) + "\n\n"))
+            Output.out(
+                records.map { RecordSummary.text($0) }.joined(
+                    separator: "\n\n" + String(repeating: "─", count: 60) + "\n\n"))
         }
         return 0
     }

@@ -1,6 +1,6 @@
+import FHIRAdapters
 import Foundation
 import JOSE
-import FHIRAdapters
 import RoundsCore
 
 /// `rounds key generate [--alg ES384|RS384] --out FILE` and `rounds key jwks FILE`: the private key
@@ -15,13 +15,16 @@ enum KeyCommand {
             let a = try Arguments(rest, valued: ["--alg", "--out"], flags: [])
             guard let out = a.value("--out") else { throw UsageError(message: "key generate needs --out FILE") }
             let name = (a.value("--alg") ?? "ES384").uppercased()
-            guard let algorithm = SigningAlgorithm(rawValue: name) else { throw UsageError(message: "--alg is ES384 or RS384, not '\(name)'") }
+            guard let algorithm = SigningAlgorithm(rawValue: name) else {
+                throw UsageError(message: "--alg is ES384 or RS384, not '\(name)'")
+            }
             let key = try SigningKey.generate(algorithm)
             try key.write(to: out)
             try printJWKS(key)
-            Output.err("Wrote a new \(algorithm.rawValue) private key to \(out) (mode 0600). Keep it on this workstation; "
-                       + "register the JWKS above with the EHR (or host it at the JWKS URL it asks for), then "
-                       + "'rounds connect URL --client-id ID --tenant T --private-key \(out)'.")
+            Output.err(
+                "Wrote a new \(algorithm.rawValue) private key to \(out) (mode 0600). Keep it on this workstation; "
+                    + "register the JWKS above with the EHR (or host it at the JWKS URL it asks for), then "
+                    + "'rounds connect URL --client-id ID --tenant T --private-key \(out)'.")
             return 0
         case "jwks":
             let a = try Arguments(rest, flags: [])

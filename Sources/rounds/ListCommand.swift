@@ -1,16 +1,23 @@
-import Foundation
 import Clinical
+import Foundation
+import JSONKit
 import RoundsCore
 import Store
-import JSONKit
 
 /// `rounds list ls|show|create|rename|delete|default|add|remove|move|columns|export|import …`
 enum ListCommand {
     static func run(_ words: [String]) async throws -> Int32 {
-        guard let verb = words.first else { throw UsageError(message: "list needs one of ls, show, create, rename, delete, default, add, remove, move, columns, export, import") }
+        guard let verb = words.first else {
+            throw UsageError(
+                message:
+                    "list needs one of ls, show, create, rename, delete, default, add, remove, move, columns, export, "
+                    + "import"
+            )
+        }
         let rest = Array(words.dropFirst())
-        let a = try Arguments(rest, valued: ["--to", "--sort", "--set", "--columns", "--output", "--as"],
-                              flags: ["--json", "--yes", "--overwrite"])
+        let a = try Arguments(
+            rest, valued: ["--to", "--sort", "--set", "--columns", "--output", "--as"],
+            flags: ["--json", "--yes", "--overwrite"])
         let ctx = try CLIContext.load()
         let ws = try ctx.workspace()
         let cache = ws.cache
@@ -25,21 +32,32 @@ enum ListCommand {
             return arrived
         }
         if verb != "ls" && verb != "show" { _ = exchanged() }
-        func need(_ n: Int, _ usage: String) throws { guard a.positionals.count >= n else { throw UsageError(message: "usage: rounds list \(usage)") } }
+        func need(_ n: Int, _ usage: String) throws {
+            guard a.positionals.count >= n else { throw UsageError(message: "usage: rounds list \(usage)") }
+        }
         func audit(_ operation: AuditOperation, _ list: String?, _ patients: [String] = []) {
-            AuditHook.record(ctx, operation, connection: ws.connection, patients: patients, list: list, outcome: "success")
+            AuditHook.record(
+                ctx, operation, connection: ws.connection, patients: patients, list: list, outcome: "success")
         }
         switch verb {
         case "ls":
             _ = exchanged()
             let lists = try cache.lists()
             if a.has("--json") {
-                try Output.json(lists.map { LsRow(name: $0.name, patients: $0.patientIds.count, isDefault: $0.isDefault, columns: $0.columns) })
+                try Output.json(
+                    lists.map {
+                        LsRow(
+                            name: $0.name, patients: $0.patientIds.count, isDefault: $0.isDefault, columns: $0.columns)
+                    })
             } else if lists.isEmpty {
                 Output.out("No lists yet. Create one with: rounds list create NAME")
             } else {
                 var t = TextTable(headers: ["", "List", "Patients", "Columns"])
-                for l in lists { t.rows.append([l.isDefault ? "*" : "", l.name, String(l.patientIds.count), l.columns.joined(separator: ",")]) }
+                for l in lists {
+                    t.rows.append([
+                        l.isDefault ? "*" : "", l.name, String(l.patientIds.count), l.columns.joined(separator: ","),
+                    ])
+                }
                 Output.out(t.render())
             }
         case "show":
@@ -81,11 +99,19 @@ enum ListCommand {
             Output.out("Renamed '\(a.positionals[0])' to '\(a.positionals[1])'.")
         case "delete":
             try need(1, "delete NAME [--yes]")
-            guard let l = try cache.list(named: a.positionals[0]) else { throw CLIError("No list named '\(a.positionals[0])'.") }
+            guard let l = try cache.list(named: a.positionals[0]) else {
+                throw CLIError("No list named '\(a.positionals[0])'.")
+            }
             if !a.has("--yes") {
                 guard isatty(0) == 1 else { throw CLIError("Deleting '\(l.name)' needs --yes when not on a terminal.") }
-                FileHandle.standardError.write(Data("Delete list '\(l.name)' with \(l.patientIds.count) patients? Cached data of patients on other lists is kept. [y/N] ".utf8))
-                guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else { Output.out("Kept '\(l.name)'."); return 0 }
+                FileHandle.standardError.write(
+                    Data(
+                        ("Delete list '\(l.name)' with \(l.patientIds.count) patients? Cached data of patients on "
+                            + "other lists is kept. [y/N] ").utf8))
+                guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                    Output.out("Kept '\(l.name)'.")
+                    return 0
+                }
             }
             try store.deleteList(l.name)
             audit(.patientListDelete, l.name, l.patientIds)
@@ -97,7 +123,8 @@ enum ListCommand {
             Output.out("'\(a.positionals[0])' opens first.")
         case "add":
             try need(2, "add NAME ID…")
-            let name = a.positionals[0], ids = Array(a.positionals.dropFirst())
+            let name = a.positionals[0]
+            let ids = Array(a.positionals.dropFirst())
             guard try cache.list(named: name) != nil else { throw CLIError("No list named '\(name)'.") }
             // Fetch all first: an unknown id adds nothing.
             let conn = try await ctx.connect(ws.connection)
@@ -106,7 +133,10 @@ enum ListCommand {
             for r in records { try cache.save(r) }
             let added = try store.addPatients(ids, to: name)
             audit(.patientListAddPatient, name, added)
-            Output.out("Added \(added.count) to '\(name)'\(added.count < ids.count ? " (\(ids.count - added.count) already there)" : "").")
+            Output.out(
+                "Added \(added.count) to "
+                    + "'\(name)'\(added.count < ids.count ? " (\(ids.count - added.count) already there)" : "")."
+            )
         case "remove":
             try need(2, "remove NAME ID…")
             let removed = try store.removePatients(Array(a.positionals.dropFirst()), from: a.positionals[0])
@@ -114,13 +144,17 @@ enum ListCommand {
             Output.out("Removed \(removed.count) from '\(a.positionals[0])'.")
         case "move":
             try need(2, "move NAME ID --to POS")
-            guard let pos = try a.int("--to") else { throw UsageError(message: "move needs --to POSITION (1 is the top)") }
+            guard let pos = try a.int("--to") else {
+                throw UsageError(message: "move needs --to POSITION (1 is the top)")
+            }
             try store.movePatient(a.positionals[1], in: a.positionals[0], to: pos)
             audit(.patientListReorder, a.positionals[0], [a.positionals[1]])
             Output.out("Moved '\(a.positionals[1])' to position \(pos) in '\(a.positionals[0])'.")
         case "columns":
             try need(1, "columns NAME [--set col,col,…]")
-            guard let l = try cache.list(named: a.positionals[0]) else { throw CLIError("No list named '\(a.positionals[0])'.") }
+            guard let l = try cache.list(named: a.positionals[0]) else {
+                throw CLIError("No list named '\(a.positionals[0])'.")
+            }
             if let set = a.value("--set") {
                 let cols = try Column.parse(set)
                 guard !cols.isEmpty else { throw UsageError(message: "--set needs at least one column") }
@@ -133,7 +167,9 @@ enum ListCommand {
             }
         case "export":
             try need(1, "export NAME [--output FILE]")
-            guard let l = try cache.list(named: a.positionals[0]) else { throw CLIError("No list named '\(a.positionals[0])'.") }
+            guard let l = try cache.list(named: a.positionals[0]) else {
+                throw CLIError("No list named '\(a.positionals[0])'.")
+            }
             let data = try JSONEncoder.rounds.encode(try ListTransfer.export(l, cache: cache))
             if let out = a.value("--output") {
                 try AtomicFile.checkExportTarget(out, overwrite: a.has("--overwrite"))
@@ -145,25 +181,40 @@ enum ListCommand {
             audit(.exportInitiation, l.name, l.patientIds)
         case "import":
             try need(1, "import FILE [--as NAME]")
-            guard let data = FileManager.default.contents(atPath: a.positionals[0]) else { throw CLIError("Cannot read '\(a.positionals[0])'.") }
+            guard let data = FileManager.default.contents(atPath: a.positionals[0]) else {
+                throw CLIError("Cannot read '\(a.positionals[0])'.")
+            }
             let t = try ListTransfer.decode(data)
             let l = try t.apply(to: cache, as: a.value("--as"), importer: ctx.settings.author)
             audit(.patientListCreate, l.name, l.patientIds)
             let withNotes = t.patients.filter { !$0.notes.isEmpty }.map(\.id)
             if !withNotes.isEmpty { audit(.patientNoteAdd, l.name, withNotes) }
-            Output.out("Imported '\(l.name)' with \(l.patientIds.count) patients. Run 'rounds sync --list \"\(l.name)\"' to fetch their data.")
+            Output.out(
+                "Imported '\(l.name)' with \(l.patientIds.count) patients. Run 'rounds sync --list \"\(l.name)\"' to "
+                    + "fetch their data."
+            )
         default:
             throw UsageError(message: "unknown list command '\(verb)'")
         }
         return 0
     }
 
-    struct LsRow: Encodable { let name: String; let patients: Int; let isDefault: Bool; let columns: [String] }
+    struct LsRow: Encodable {
+        let name: String
+        let patients: Int
+        let isDefault: Bool
+        let columns: [String]
+    }
 }
 
 /// A tiny JSON value for ad-hoc `--json` shapes.
 indirect enum JSONish: Encodable {
-    case s(String), n(Double), b(Bool), a([JSONish]), o([String: JSONish]), null
+    case s(String)
+    case n(Double)
+    case b(Bool)
+    case a([JSONish])
+    case o([String: JSONish])
+    case null
     func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {

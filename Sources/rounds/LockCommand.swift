@@ -15,7 +15,8 @@ enum LockCommand {
             let pin = try readPIN()
             try ctx.paths.prepare()
             try PINHash.store(pin, file: ctx.paths.pinFile)
-            AuditHook.record(ctx, .screenLockPINSet, connection: ctx.book.current,
+            AuditHook.record(
+                ctx, .screenLockPINSet, connection: ctx.book.current,
                 outcome: "success")
             let chosen =
                 ctx.settings.unlock == .password

@@ -1,7 +1,7 @@
+import FHIRAdapters
+import FHIRClient
 import Foundation
 import RoundsCore
-import FHIRClient
-import FHIRAdapters
 
 /// `rounds metadata [--json]`
 enum MetadataCommand {
@@ -14,10 +14,18 @@ enum MetadataCommand {
             try Output.json(probe.capabilities)
         } else {
             let c = probe.capabilities
-            Output.out("\(saved.baseURL)\n  \(c.resourceType) fhirVersion \(c.declaredVersion) → \(probe.release.rawValue)\(c.software.map { " (\($0))" } ?? "")")
+            Output.out(
+                "\(saved.baseURL)\n  \(c.resourceType) fhirVersion \(c.declaredVersion) → "
+                    + "\(probe.release.rawValue)\(c.software.map { " (\($0))" } ?? "")"
+            )
             Output.out("  Token URL: \(probe.tokenURL?.absoluteString ?? "none (open)")")
-            Output.out("  System interactions: \(c.systemInteractions.isEmpty ? "none" : c.systemInteractions.joined(separator: ", "))")
-            for (t, i) in c.resources.sorted(by: { $0.key < $1.key }) { Output.out("  \(t): \(i.joined(separator: ", "))") }
+            Output.out(
+                "  System interactions: "
+                    + "\(c.systemInteractions.isEmpty ? "none" : c.systemInteractions.joined(separator: ", "))"
+            )
+            for (t, i) in c.resources.sorted(by: { $0.key < $1.key }) {
+                Output.out("  \(t): \(i.joined(separator: ", "))")
+            }
         }
         return 0
     }

@@ -16,8 +16,9 @@ enum NoteCommand {
             // A note for a patient nobody has: a mistyped id would file it where no one reads it.
             let known = try ws.cache.listedPatientIds().contains(id) || ws.cache.cachedPatientIds().contains(id)
             guard known else {
-                throw CLIError("No patient '\(id)' is cached or on a list here; add the patient to a list first "
-                               + "('rounds list add LIST \(id)'), then add the note.")
+                throw CLIError(
+                    "No patient '\(id)' is cached or on a list here; add the patient to a list first "
+                        + "('rounds list add LIST \(id)'), then add the note.")
             }
             var text = a.positionals.dropFirst().joined(separator: " ")
             if text.isEmpty { text = try editor() }
@@ -27,14 +28,20 @@ enum NoteCommand {
             Output.out("Note added \(Age.stamp(n.createdAt)) by \(n.author).")
         case "ls":
             let notes = try ws.cache.notes(patientId: id)
-            try AuditHook.recordOrRefuse(ctx, .patientNoteView, connection: ws.connection, patients: [id],
-                                 outcome: "success")
+            try AuditHook.recordOrRefuse(
+                ctx, .patientNoteView, connection: ws.connection, patients: [id],
+                outcome: "success")
             if a.has("--json") {
                 try Output.json(notes.map(NoteJSON.init))
             } else if notes.isEmpty {
                 Output.out("No notes for '\(id)'.")
             } else {
-                for n in notes { Output.out("\(Age.stamp(n.createdAt))  \(n.author)\n  \(n.text.replacingOccurrences(of: "\n", with: "\n  "))") }
+                for n in notes {
+                    Output.out(
+                        "\(Age.stamp(n.createdAt))  \(n.author)\n  "
+                            + "\(n.text.replacingOccurrences(of: "\n", with: "\n  "))"
+                    )
+                }
             }
         default: throw UsageError(message: "unknown note command '\(verb)'")
         }
@@ -58,7 +65,9 @@ enum NoteCommand {
 
     /// Writes the note in `$EDITOR` (a private temporary file, removed after).
     static func editor() throws -> String {
-        guard let ed = ProcessInfo.processInfo.environment["EDITOR"] ?? ProcessInfo.processInfo.environment["VISUAL"], !ed.isEmpty else {
+        guard let ed = ProcessInfo.processInfo.environment["EDITOR"] ?? ProcessInfo.processInfo.environment["VISUAL"],
+            !ed.isEmpty
+        else {
             throw UsageError(message: "note add needs TEXT, or set $EDITOR")
         }
         let file = NSTemporaryDirectory() + "rounds-note-\(getpid()).txt"
@@ -70,9 +79,12 @@ enum NoteCommand {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
         p.arguments = ["-c", "\(ed) \"$1\"", "sh", file]
-        try p.run(); p.waitUntilExit()
+        try p.run()
+        p.waitUntilExit()
         let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw CLIError("Empty note; nothing saved.") }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw CLIError("Empty note; nothing saved.")
+        }
         return text
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Clinical
+import Foundation
 import TextSafety
 
 /// An error for the user: one line on stderr, exit code 1.

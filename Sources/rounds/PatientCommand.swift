@@ -1,7 +1,7 @@
-import Foundation
 import Clinical
-import RoundsCore
 import FHIRClient
+import Foundation
+import RoundsCore
 
 /// `rounds patient ID [--offline] [--json]`
 enum PatientCommand {
@@ -13,7 +13,10 @@ enum PatientCommand {
             guard ["on", "off"].contains(flag) else { throw UsageError(message: "--hypercapnic is on or off") }
             let ws = try ctx.workspace()
             try ws.teamStore.setHypercapnic(a.positionals[0], flag == "on")
-            Output.out(flag == "on" ? "NEWS2 for '\(a.positionals[0])' now uses SpO2 scale 2 (hypercapnic respiratory failure)." : "NEWS2 for '\(a.positionals[0])' uses SpO2 scale 1.")
+            Output.out(
+                flag == "on"
+                    ? "NEWS2 for '\(a.positionals[0])' now uses SpO2 scale 2 (hypercapnic respiratory failure)."
+                    : "NEWS2 for '\(a.positionals[0])' uses SpO2 scale 1.")
             return 0
         }
         let (record, offline) = try await OfflineAware.patient(ctx, id: a.positionals[0], offline: a.has("--offline"))

@@ -8,7 +8,9 @@ struct RoundsMain {
     static func main() async {
         var words = Array(CommandLine.arguments.dropFirst())
         // No subcommand (or only app options): the full-screen app.
-        let command = words.first.map { $0.hasPrefix("-") && !["--help", "-h", "--version"].contains($0) } ?? true ? "" : words.removeFirst()
+        let command =
+            words.first.map { $0.hasPrefix("-") && !["--help", "-h", "--version"].contains($0) } ?? true
+            ? "" : words.removeFirst()
         let code: Int32
         do {
             code = try await dispatch(command, words)

@@ -1,16 +1,20 @@
-import Foundation
 import Clinical
-import RoundsCore
 import FHIRClient
+import Foundation
+import RoundsCore
 
-/// `rounds search [--name X] [--family X] [--given X] [--mrn X] [--birthdate D] [--gender G] [--count N] [--offline] [--json]`
+/// `rounds search [--name X] [--family X] [--given X] [--mrn X] [--birthdate D] [--gender G] [--count N] [--offline]
+/// [--json]`
 enum SearchCommand {
     struct Row: Encodable {
         let id: String, name: String, gender: String?, birthDate: String?, mrn: String?
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id); try c.encode(name, forKey: .name); try c.encode(gender, forKey: .gender)
-            try c.encode(birthDate, forKey: .birthDate); try c.encode(mrn, forKey: .mrn)
+            try c.encode(id, forKey: .id)
+            try c.encode(name, forKey: .name)
+            try c.encode(gender, forKey: .gender)
+            try c.encode(birthDate, forKey: .birthDate)
+            try c.encode(mrn, forKey: .mrn)
         }
         enum CodingKeys: String, CodingKey { case id, name, gender, birthDate, mrn }
     }
@@ -34,31 +38,44 @@ enum SearchCommand {
     }
 
     static func query(_ a: Arguments) throws -> PatientQuery {
-        let q = PatientQuery(name: a.value("--name"), family: a.value("--family"), given: a.value("--given"), mrn: a.value("--mrn"),
-                             birthDate: a.value("--birthdate"), gender: a.value("--gender"), id: a.value("--id"), count: try a.int("--count") ?? 25)
+        let q = PatientQuery(
+            name: a.value("--name"), family: a.value("--family"), given: a.value("--given"), mrn: a.value("--mrn"),
+            birthDate: a.value("--birthdate"), gender: a.value("--gender"), id: a.value("--id"),
+            count: try a.int("--count") ?? 25)
         if let g = q.gender, !["male", "female", "other", "unknown"].contains(g.lowercased()) {
             throw UsageError(message: "--gender is male, female, other or unknown")
         }
-        guard !q.isEmpty else { throw UsageError(message: "search needs at least one of --name, --family, --given, --mrn, --birthdate, --gender, --id") }
+        guard !q.isEmpty else {
+            throw UsageError(
+                message: "search needs at least one of --name, --family, --given, --mrn, --birthdate, --gender, --id")
+        }
         return q
     }
 
     static func run(_ words: [String]) async throws -> Int32 {
-        let a = try Arguments(words, valued: ["--name", "--family", "--given", "--mrn", "--birthdate", "--gender", "--count", "--id", "--page"],
-                              flags: ["--json", "--offline"])
+        let a = try Arguments(
+            words,
+            valued: ["--name", "--family", "--given", "--mrn", "--birthdate", "--gender", "--count", "--id", "--page"],
+            flags: ["--json", "--offline"])
         let q = try query(a)
         let ctx = try CLIContext.load()
-        let result = try await OfflineAware.search(ctx, query: q, offline: a.has("--offline"), page: try a.int("--page") ?? 1)
+        let result = try await OfflineAware.search(
+            ctx, query: q, offline: a.has("--offline"), page: try a.int("--page") ?? 1)
         print(result, json: a.has("--json"))
         return 0
     }
 
     static func rows(_ patients: [Patient]) -> [Row] {
-        patients.map { Row(id: $0.id, name: $0.displayName, gender: $0.gender, birthDate: $0.birthDate?.raw, mrn: $0.mrn) }
+        patients.map {
+            Row(id: $0.id, name: $0.displayName, gender: $0.gender, birthDate: $0.birthDate?.raw, mrn: $0.mrn)
+        }
     }
 
     static func print(_ r: Result, json: Bool) {
-        if json { try? Output.json(r); return }
+        if json {
+            try? Output.json(r)
+            return
+        }
         var t = TextTable(headers: ["Name", "MRN", "Sex", "Birth date", "Id"])
         for p in r.patients {
             t.rows.append([p.name, p.mrn ?? "—", Patient(id: "", gender: p.gender).sexLetter, p.birthDate ?? "—", p.id])
@@ -67,6 +84,9 @@ enum SearchCommand {
         if r.nameMatching == "starts with" {
             Output.out("names matched by their start only: this server does not search inside names")
         }
-        Output.out("showing \(r.patients.count) of \(r.total.map(String.init) ?? "unknown")\(r.source == "cache" ? " (offline, from the cache)" : "")\(r.next != nil ? " — next page with --page N" : "")")
+        let total = r.total.map(String.init) ?? "unknown"
+        let source = r.source == "cache" ? " (offline, from the cache)" : ""
+        let next = r.next != nil ? " — next page with --page N" : ""
+        Output.out("showing \(r.patients.count) of \(total)\(source)\(next)")
     }
 }

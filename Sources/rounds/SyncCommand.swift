@@ -13,7 +13,9 @@ enum SyncCommand {
         let lists = try ws.cache.lists()
         var ids: [String] = []
         if let name = a.value("--list") {
-            guard let l = lists.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) else { throw CLIError("No list named '\(name)'.") }
+            guard let l = lists.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) else {
+                throw CLIError("No list named '\(name)'.")
+            }
             ids = l.patientIds
         } else {
             for l in lists { for id in l.patientIds where !ids.contains(id) { ids.append(id) } }
@@ -26,7 +28,13 @@ enum SyncCommand {
         let conn = try await ctx.connect(ws.connection, maxConcurrentRequests: concurrency)
         let stop = StopFlag()
         let signals = SignalTrap { count in
-            if count == 1 { Output.err("\nstopping after the patients in flight (Ctrl-C again to quit now; the cache stays consistent)") ; stop.stop() } else { exit(130) }
+            if count == 1 {
+                Output.err(
+                    "\nstopping after the patients in flight (Ctrl-C again to quit now; the cache stays consistent)")
+                stop.stop()
+            } else {
+                exit(130)
+            }
         }
         let tty = Output.stderrIsTTY && !a.has("--json")
         let engine = SyncEngine(cache: ws.cache, fetcher: conn, concurrency: concurrency)
@@ -34,12 +42,18 @@ enum SyncCommand {
         let summary = await engine.run(ids: ids, list: a.value("--list"), stop: stop) { reporter.show($0) }
         reporter.finish()
         withExtendedLifetime(signals) {}
-        AuditHook.record(ctx, .syncRun, connection: ws.connection, patients: ids, list: a.value("--list"),
-                              outcome: summary.failed.isEmpty && !summary.interrupted ? "success" : "partial")
+        AuditHook.record(
+            ctx, .syncRun, connection: ws.connection, patients: ids, list: a.value("--list"),
+            outcome: summary.failed.isEmpty && !summary.interrupted ? "success" : "partial")
         if a.has("--json") {
             try Output.json(summary)
         } else {
-            Output.out("Synced \(summary.synced), unchanged \(summary.unchanged), failed \(summary.failed.count) of \(summary.total) in \(String(format: "%.1f", summary.durationSeconds)) s\(summary.interrupted ? " — interrupted, \(summary.remaining) not attempted; run 'rounds sync' again" : "")")
+            Output.out(
+                "Synced \(summary.synced), unchanged \(summary.unchanged), failed \(summary.failed.count) of "
+                    + "\(summary.total) in \(String(format: "%.1f", summary.durationSeconds)) s"
+                    + (summary.interrupted
+                        ? " — interrupted, \(summary.remaining) not attempted; run 'rounds sync' again" : "")
+            )
             if let why = summary.stoppedBecause {
                 // One reason for all: the credentials, not each patient.
                 Output.out("Stopped: \(why)")
@@ -56,16 +70,22 @@ final class ProgressReporter: @unchecked Sendable {
     let tty: Bool, quiet: Bool
     private let lock = NSLock()
     private var lastDecile = -1
-    init(tty: Bool, quiet: Bool) { self.tty = tty; self.quiet = quiet }
+    init(tty: Bool, quiet: Bool) {
+        self.tty = tty
+        self.quiet = quiet
+    }
 
     func show(_ p: SyncProgress) {
         guard !quiet else { return }
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if tty {
             let width = 30
             let filled = p.total > 0 ? width * p.done / p.total : width
             let eta = p.eta.map { String(format: "ETA %.0f s", $0) } ?? "ETA —"
-            let line = "\r[\(String(repeating: "█", count: filled))\(String(repeating: "░", count: width - filled))] \(p.done)/\(p.total)  \(String(format: "%.1f", p.rate))/s  \(eta)  failed \(p.failed) "
+            let line =
+                "\r[\(String(repeating: "█", count: filled))\(String(repeating: "░", count: width - filled))] "
+                + "\(p.done)/\(p.total)  \(String(format: "%.1f", p.rate))/s  \(eta)  failed \(p.failed) "
             FileHandle.standardError.write(Data(line.utf8))
         } else {
             let decile = p.total > 0 ? p.done * 10 / p.total : 10
@@ -89,7 +109,10 @@ final class SignalTrap: @unchecked Sendable {
             signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             s.setEventHandler { [self] in
-                lock.lock(); count += 1; let n = count; lock.unlock()
+                lock.lock()
+                count += 1
+                let n = count
+                lock.unlock()
                 handler(n)
             }
             s.resume()

@@ -1,11 +1,11 @@
-import Foundation
 import Clinical
-import Store
-import RoundsCore
-import ScreenKit
-import TUI
 import CursesBackend
 import FHIRClient
+import Foundation
+import RoundsCore
+import ScreenKit
+import Store
+import TUI
 
 /// `make bench`: measurements the issues ask for, printed as one line per figure.
 /// Speed is measured here, never in tests.
@@ -41,8 +41,9 @@ struct BenchMain {
         }
     }
 
-    static let connection = SavedConnection(name: "bench", baseURL: "http://127.0.0.1:9/stu3", clientId: nil, tenant: "bench",
-                                            secretFile: nil, auth: .post, fhirVersion: "STU3", tokenURL: nil)
+    static let connection = SavedConnection(
+        name: "bench", baseURL: "http://127.0.0.1:9/stu3", clientId: nil, tenant: "bench",
+        secretFile: nil, auth: .post, fhirVersion: "STU3", tokenURL: nil)
 
     static func workspace(_ home: String) throws -> Workspace {
         let paths = RoundsPaths(environment: ["ROUNDS_HOME": home])
@@ -52,27 +53,45 @@ struct BenchMain {
     static func makeCache(home: String, count: Int, listed: Int) throws {
         let paths = RoundsPaths(environment: ["ROUNDS_HOME": home])
         try paths.prepare()
-        var book = ConnectionBook(); book.upsert(connection); try book.save(paths)
+        var book = ConnectionBook()
+        book.upsert(connection)
+        try book.save(paths)
         let ws = try workspace(home)
         let families = BenchMain.families
-        let givens = ["Ruth", "Zoë", "Hugh", "José", "Mei", "Björn", "Aisha", "Kenji", "Elena", "Liam", "Noor", "Greta"]
+        let givens = [
+            "Ruth", "Zoë", "Hugh", "José", "Mei", "Björn", "Aisha", "Kenji", "Elena", "Liam", "Noor", "Greta",
+        ]
         var rng = SystemRandomNumberGenerator()
         let now = Date()
         let start = Date()
         var batch: [PatientRecord] = []
         for n in 0..<count {
             let id = String(format: "b%06d", n)
-            var r = PatientRecord(patient: Patient(id: id, name: PersonName(family: families[n % families.count] + (n % 7 == 0 ? "-\(n % 997)" : ""),
-                                                                      given: [givens[(n / 20) % givens.count]], use: "official"),
-                                                   gender: n % 2 == 0 ? "female" : "male",
-                                                   birthDate: FHIRDate(String(format: "%04d-%02d-%02d", 1930 + n % 80, 1 + n % 12, 1 + n % 28)),
-                                                   mrn: String(format: "%07d", 1_000_000 + (n * 7919) % 9_000_000), generalPractitioner: ["Dr Jane Doe"]),
-                                  fhirVersion: .stu3, fetchedAt: now)
+            var r = PatientRecord(
+                patient: Patient(
+                    id: id,
+                    name: PersonName(
+                        family: families[n % families.count] + (n % 7 == 0 ? "-\(n % 997)" : ""),
+                        given: [givens[(n / 20) % givens.count]], use: "official"),
+                    gender: n % 2 == 0 ? "female" : "male",
+                    birthDate: FHIRDate(String(format: "%04d-%02d-%02d", 1930 + n % 80, 1 + n % 12, 1 + n % 28)),
+                    mrn: String(format: "%07d", 1_000_000 + (n * 7919) % 9_000_000),
+                    generalPractitioner: ["Dr Jane Doe"]),
+                fhirVersion: .stu3, fetchedAt: now)
             var hist: [VitalSign] = []
             for k in 0..<18 {
                 let t = FHIRDate(instant: now.addingTimeInterval(-Double(17 - k) * 4 * 3600))
-                hist.append(VitalSign(code: "8867-4", display: "Heart rate", value: Double(60 + Int.random(in: 0...50, using: &rng)), unit: "/min", effective: t))
-                hist.append(VitalSign(code: "85354-9", display: "Blood pressure", effective: t, components: [VitalComponent(code: "8480-6", value: 120, unit: "mm[Hg]"), VitalComponent(code: "8462-4", value: 75, unit: "mm[Hg]")]))
+                hist.append(
+                    VitalSign(
+                        code: "8867-4", display: "Heart rate", value: Double(60 + Int.random(in: 0...50, using: &rng)),
+                        unit: "/min", effective: t))
+                hist.append(
+                    VitalSign(
+                        code: "85354-9", display: "Blood pressure", effective: t,
+                        components: [
+                            VitalComponent(code: "8480-6", value: 120, unit: "mm[Hg]"),
+                            VitalComponent(code: "8462-4", value: 75, unit: "mm[Hg]"),
+                        ]))
                 hist.append(VitalSign(code: "9279-1", value: 16, unit: "/min", effective: t))
                 hist.append(VitalSign(code: "59408-5", value: 96, unit: "%", effective: t))
                 hist.append(VitalSign(code: "8310-5", value: 37, unit: "Cel", effective: t))
@@ -83,28 +102,52 @@ struct BenchMain {
             var latest: [String: VitalSign] = [:]
             for v in hist { latest[v.code] = v }
             r.latestVitals = Array(latest.values)
-            r.lastEncounter = Encounter(status: "in-progress", type: "Hospital admission", start: FHIRDate(instant: now.addingTimeInterval(-86400 * 3)), location: "4 West, Room \(100 + n % 400), Bed A")
-            r.conditions = [Condition(display: "Hypertensive disorder", severity: "Moderate"), Condition(display: "Type 2 diabetes mellitus")]
-            r.allergies = n % 3 == 0 ? [Allergy(substance: "Penicillin V", reactions: [AllergyReaction(manifestations: ["Anaphylaxis"])])] : []
-            r.medications = [Medication(name: "Labetalol 200 mg tablet", prescriber: "Dr A. Nwosu", dosage: ["200 mg twice daily"])]
+            r.lastEncounter = Encounter(
+                status: "in-progress", type: "Hospital admission",
+                start: FHIRDate(instant: now.addingTimeInterval(-86400 * 3)),
+                location: "4 West, Room \(100 + n % 400), Bed A")
+            r.conditions = [
+                Condition(display: "Hypertensive disorder", severity: "Moderate"),
+                Condition(display: "Type 2 diabetes mellitus"),
+            ]
+            r.allergies =
+                n % 3 == 0
+                ? [Allergy(substance: "Penicillin V", reactions: [AllergyReaction(manifestations: ["Anaphylaxis"])])]
+                : []
+            r.medications = [
+                Medication(name: "Labetalol 200 mg tablet", prescriber: "Dr A. Nwosu", dosage: ["200 mg twice daily"])
+            ]
             r.coverage = [Coverage(payor: "Contoso Health", plan: "Gold PPO")]
             for s in ClinicalSection.allCases { r.sections[s] = SectionState(.ok, fetchedAt: now) }
             batch.append(r)
-            if batch.count == 2000 { try ws.cache.saveBatch(batch); batch.removeAll(keepingCapacity: true) }
+            if batch.count == 2000 {
+                try ws.cache.saveBatch(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
         }
         try ws.cache.saveBatch(batch)
         try ws.cache.createList("Bench \(listed)", columns: Column.defaults.map(\.rawValue))
         try ws.cache.addPatients((0..<listed).map { String(format: "b%06d", $0) }, to: "Bench \(listed)")
         let size = ((try? FileManager.default.attributesOfItem(atPath: ws.cache.path))?[.size] as? Int) ?? 0
-        print(String(format: "cache: %d patients written in %.1f s; file %.1f MB; %.1f KB per patient (vitals history of 126 readings each)",
-                     count, Date().timeIntervalSince(start), Double(size) / 1e6, Double(size) / Double(count) / 1024))
+        print(
+            String(
+                format:
+                    "cache: %d patients written in %.1f s; file %.1f MB; %.1f KB per patient (vitals history of 126 "
+                    + "readings each)",
+                count, Date().timeIntervalSince(start), Double(size) / 1e6, Double(size) / Double(count) / 1024))
     }
 
     /// 400 family names from syllables, so a name part matches hundreds of patients, as in a
     /// real hospital, not a twentieth of the cache.
     static let families: [String] = {
-        let a = ["Bla", "Chau", "Ngu", "Ång", "O'Bri", "Mül", "Gar", "Oka", "Kow", "Had", "Zie", "Tan", "Søn", "Dub", "Iva", "Ros", "Sin", "Kim", "Lin", "Abe"]
-        let b = ["ck", "ton", "yễn", "ström", "en", "ler", "cía", "for", "alski", "dad", "lińska", "aka", "dergaard", "ois", "ova", "si", "gh", "ball", "dqvist", "rnathy"]
+        let a = [
+            "Bla", "Chau", "Ngu", "Ång", "O'Bri", "Mül", "Gar", "Oka", "Kow", "Had", "Zie", "Tan", "Søn", "Dub", "Iva",
+            "Ros", "Sin", "Kim", "Lin", "Abe",
+        ]
+        let b = [
+            "ck", "ton", "yễn", "ström", "en", "ler", "cía", "for", "alski", "dad", "lińska", "aka", "dergaard", "ois",
+            "ova", "si", "gh", "ball", "dqvist", "rnathy",
+        ]
         return a.flatMap { x in b.map { x + $0 } }
     }()
 
@@ -124,8 +167,10 @@ struct BenchMain {
                 hits += try ws.cache.search(q).total
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
             }
-            print(String(format: "offline search over %d patients, %@: median %.2f ms, p99 %.2f ms (%d queries, %d matches)",
-                         n, name, percentile(times, 0.5), percentile(times, 0.99), queries.count, hits))
+            print(
+                String(
+                    format: "offline search over %d patients, %@: median %.2f ms, p99 %.2f ms (%d queries, %d matches)",
+                    n, name, percentile(times, 0.5), percentile(times, 0.99), queries.count, hits))
         }
         // Name parts: 4-6 letters from inside a family name, plus given-name parts.
         var parts: [String] = []
@@ -136,8 +181,18 @@ struct BenchMain {
             parts.append(String(f[start..<min(f.count, start + len)]))
         }
         try run("name part", parts.map { OfflineQuery(name: $0) })
-        try run("MRN (exact or prefix)", (0..<300).map { OfflineQuery(mrn: String(format: "%07d", 1_000_000 + ($0 * 7919 * 31) % 9_000_000).prefix($0 % 2 == 0 ? 7 : 5).description) })
-        try run("birth date", (0..<300).map { OfflineQuery(birthDate: String(format: "%04d-%02d-%02d", 1930 + $0 % 80, 1 + $0 % 12, 1 + $0 % 28)) })
+        try run(
+            "MRN (exact or prefix)",
+            (0..<300).map {
+                OfflineQuery(
+                    mrn: String(format: "%07d", 1_000_000 + ($0 * 7919 * 31) % 9_000_000).prefix($0 % 2 == 0 ? 7 : 5)
+                        .description)
+            })
+        try run(
+            "birth date",
+            (0..<300).map {
+                OfflineQuery(birthDate: String(format: "%04d-%02d-%02d", 1930 + $0 % 80, 1 + $0 % 12, 1 + $0 % 28))
+            })
     }
 
     /// Where list loading spends its time.
@@ -145,7 +200,11 @@ struct BenchMain {
         let ws = try workspace(home)
         guard let list = try ws.cache.lists().first else { return }
         var t = DispatchTime.now().uptimeNanoseconds
-        func lap(_ what: String) { let n = DispatchTime.now().uptimeNanoseconds; print(String(format: "%@: %.1f ms", what, Double(n - t) / 1e6)); t = n }
+        func lap(_ what: String) {
+            let n = DispatchTime.now().uptimeNanoseconds
+            print(String(format: "%@: %.1f ms", what, Double(n - t) / 1e6))
+            t = n
+        }
         let records = try ws.cache.records(list.patientIds, history: false)
         lap("records (1000, no history)")
         let rows = try ListBuilder.rows(list, cache: ws.cache)
@@ -158,7 +217,10 @@ struct BenchMain {
         lap("reduce rowsLoaded")
         _ = Views.render(st, theme: Theme.fallback)
         lap("render")
-        for id in list.patientIds { _ = try ws.cache.notes(patientId: id).first; _ = try ws.cache.isHypercapnic(id) }
+        for id in list.patientIds {
+            _ = try ws.cache.notes(patientId: id).first
+            _ = try ws.cache.isHypercapnic(id)
+        }
         lap("notes + settings queries")
         for r in records { _ = NEWS2.score(r) }
         lap("NEWS2 x1000")
@@ -170,9 +232,10 @@ struct BenchMain {
     }
 
     static func env(_ home: String) throws -> TUIEnvironment {
-        TUIEnvironment(workspace: try workspace(home), connect: { throw FHIRClientError.connectionRefused(url: "bench") },
-                       loadTheme: { _ in Theme.fallback }, staleAfter: 86400, lockAfter: 0, mouse: false, themeName: "default",
-                       unlocker: ScreenUnlocker(method: .pin, user: "bench", pamService: "login", pinFile: "/nonexistent"))
+        TUIEnvironment(
+            workspace: try workspace(home), connect: { throw FHIRClientError.connectionRefused(url: "bench") },
+            loadTheme: { _ in Theme.fallback }, staleAfter: 86400, lockAfter: 0, mouse: false, themeName: "default",
+            unlocker: ScreenUnlocker(method: .pin, user: "bench", pamService: "login", pinFile: "/nonexistent"))
     }
 
     /// Start to first full frame, and keypress to frame, on the virtual screen.
@@ -185,21 +248,29 @@ struct BenchMain {
         let tInit = DispatchTime.now().uptimeNanoseconds
         program.start()
         let tStart = DispatchTime.now().uptimeNanoseconds
-        program.render()  // runs the work queued after the first frame, as the real loop does
+        program.render() // runs the work queued after the first frame, as the real loop does
         let screen = program.screen
         let first = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
         if ProcessInfo.processInfo.environment["BENCH_PHASES"] != nil {
-            print(String(format: "  phases: open cache %.1f ms, program %.1f ms, lists+rows+detail %.1f ms, frame %.1f ms",
-                         Double(tEnv - t0) / 1e6, Double(tInit - tEnv) / 1e6, Double(tStart - tInit) / 1e6, Double(DispatchTime.now().uptimeNanoseconds - tStart) / 1e6))
+            print(
+                String(
+                    format: "  phases: open cache %.1f ms, program %.1f ms, lists+rows+detail %.1f ms, frame %.1f ms",
+                    Double(tEnv - t0) / 1e6, Double(tInit - tEnv) / 1e6, Double(tStart - tInit) / 1e6,
+                    Double(DispatchTime.now().uptimeNanoseconds - tStart) / 1e6))
         }
         // Full means the rows, the selected patient's detail and the footer, not just the title.
         let full = ["1/1000", "Vital", " quit"].allSatisfy { screen.text.contains($0) }
-        print(String(format: "TUI start to first full frame (virtual screen, %d listed patients): %.1f ms%@", program.state.rows.count, first,
-                     full ? "" : " (frame incomplete!)"))
+        print(
+            String(
+                format: "TUI start to first full frame (virtual screen, %d listed patients): %.1f ms%@",
+                program.state.rows.count, first,
+                full ? "" : " (frame incomplete!)"))
         // Moving the selection also opens that patient's detail from the cache, so one line.
         let moves = [Key](repeating: .down, count: 300) + [Key](repeating: .up, count: 300)
-        for (name, keys) in [("move the selection, detail from the cache", moves),
-                             ("page down/up", (0..<150).flatMap { _ in [Key.pageDown, .pageUp] })] {
+        for (name, keys) in [
+            ("move the selection, detail from the cache", moves),
+            ("page down/up", (0..<150).flatMap { _ in [Key.pageDown, .pageUp] }),
+        ] {
             var times: [Double] = []
             for k in keys {
                 let t = DispatchTime.now().uptimeNanoseconds
@@ -207,7 +278,10 @@ struct BenchMain {
                 _ = program.screen
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
             }
-            print(String(format: "keypress to frame, %@ (virtual screen, 1000 patients): median %.2f ms, p99 %.2f ms", name, percentile(times, 0.5), percentile(times, 0.99)))
+            print(
+                String(
+                    format: "keypress to frame, %@ (virtual screen, 1000 patients): median %.2f ms, p99 %.2f ms", name,
+                    percentile(times, 0.5), percentile(times, 0.99)))
         }
     }
 
@@ -234,8 +308,11 @@ struct BenchMain {
         let program = TUIProgram(env: try env(home), terminal: terminal, theme: Theme.fallback, size: terminal.size)
         program.start()
         program.render()
-        lines.append(String(format: "TUI start to first full frame (ncurses under tmux, %d listed patients): %.1f ms", program.state.rows.count,
-                            Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6))
+        lines.append(
+            String(
+                format: "TUI start to first full frame (ncurses under tmux, %d listed patients): %.1f ms",
+                program.state.rows.count,
+                Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6))
         var times: [Double] = []
         for k in [Key](repeating: .down, count: 200) + [Key](repeating: .up, count: 200) {
             let t = DispatchTime.now().uptimeNanoseconds
@@ -244,10 +321,16 @@ struct BenchMain {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
         }
         terminal.shutdown()
-        lines.append(String(format: "keypress to frame, move and open (ncurses under tmux): median %.2f ms, p99 %.2f ms", percentile(times, 0.5), percentile(times, 0.99)))
+        lines.append(
+            String(
+                format: "keypress to frame, move and open (ncurses under tmux): median %.2f ms, p99 %.2f ms",
+                percentile(times, 0.5), percentile(times, 0.99)))
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM") }.map(String.init) ?? "VmHWM unknown"
-        lines.append("peak memory with \(program.state.rows.count) listed patients (whole process): \(hwm.replacingOccurrences(of: "VmHWM:", with: "").trimmingCharacters(in: .whitespaces))")
+        lines.append(
+            "peak memory with \(program.state.rows.count) listed patients (whole process): "
+                + "\(hwm.replacingOccurrences(of: "VmHWM:", with: "").trimmingCharacters(in: .whitespaces))"
+        )
         try (lines.joined(separator: "\n") + "\n").write(toFile: out, atomically: true, encoding: .utf8)
     }
 }

@@ -1,10 +1,12 @@
-import Testing
-import Foundation
 import Clinical
+import Foundation
+import Testing
 
 @Suite struct FHIRDateTests {
     struct Case: Sendable, CustomTestStringConvertible {
-        let raw: String; let precision: FHIRDate.Precision; let offset: Int?
+        let raw: String
+        let precision: FHIRDate.Precision
+        let offset: Int?
         var testDescription: String { raw }
     }
 

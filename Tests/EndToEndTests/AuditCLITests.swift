@@ -1,8 +1,8 @@
-import Testing
-import Foundation
 import FHIRAdapters
+import Foundation
 import Store
 import TestSupport
+import Testing
 
 /// Each CLI action writes exactly its audit record; the chain verifies; tampering is found.
 @Suite struct AuditCLITests {
@@ -11,10 +11,12 @@ import TestSupport
         let cli = CLIRunner(home: try TempDir.make("audit"))
         func ops() throws -> [String] {
             let r = try cli.run(["audit", "--json"])
-            guard r.status == 0 else { return [] }  // not connected yet: no trail
+            guard r.status == 0 else { return [] } // not connected yet: no trail
             return (try JSONParser.parse(r.stdout).array ?? []).compactMap { $0["operation"]?.string }
         }
-        func expectNext(_ args: [String], _ op: String, patients: [String]? = nil, file: String = #filePath, line: Int = #line) throws {
+        func expectNext(
+            _ args: [String], _ op: String, patients: [String]? = nil, file: String = #filePath, line: Int = #line
+        ) throws {
             let before = try ops().count
             let r = try cli.run(args)
             #expect(r.status == 0, "\(args): \(r.stderr)")
@@ -23,9 +25,15 @@ import TestSupport
             #expect(records.last?["operation"]?.string == op, "\(args)")
             if let patients { #expect(records.last?["patientIds"]?.array?.compactMap(\.string) == patients, "\(args)") }
         }
-        try expectNext(["connect", h.base("stu3"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile, "--name", "sandbox"], "EHRConnectionSet")
+        try expectNext(
+            [
+                "connect", h.base("stu3"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file",
+                h.secretFile, "--name", "sandbox",
+            ], "EHRConnectionSet")
         try expectNext(["list", "create", "Ward"], "PatientListCreate")
-        try expectNext(["list", "add", "Ward", "contos-0001", "contos-0002"], "PatientListAddPatient", patients: ["contos-0001", "contos-0002"])
+        try expectNext(
+            ["list", "add", "Ward", "contos-0001", "contos-0002"], "PatientListAddPatient",
+            patients: ["contos-0001", "contos-0002"])
         try expectNext(["list", "show", "Ward"], "PatientListView")
         try expectNext(["list", "rename", "Ward", "Ward 4"], "PatientListRename")
         try expectNext(["list", "columns", "Ward 4", "--set", "name,news2"], "PatientListEditColumns")
@@ -35,7 +43,8 @@ import TestSupport
         try expectNext(["note", "add", "contos-0001", "seen"], "PatientNoteAdd", patients: ["contos-0001"])
         try expectNext(["export", "Ward 4", "--format", "csv", "--output", cli.home + "/w.csv"], "ExportInitiation")
         try expectNext(["sync"], "SyncRun")
-        try expectNext(["list", "remove", "Ward 4", "contos-0002"], "PatientListRemovePatient", patients: ["contos-0002"])
+        try expectNext(
+            ["list", "remove", "Ward 4", "contos-0002"], "PatientListRemovePatient", patients: ["contos-0002"])
         try expectNext(["cache", "purge"], "CachePurge")
         try expectNext(["list", "delete", "Ward 4", "--yes"], "PatientListDelete")
         // No PHI in the trail: no names, no MRNs, no values.
@@ -44,7 +53,8 @@ import TestSupport
         if let name = record["name"]?["family"]?.string { #expect(!raw.contains(name)) }
         if let mrn = record["mrn"]?.string { #expect(!raw.contains(mrn)) }
         #expect(try cli.run(["audit", "--verify"]).status == 0)
-        let filtered = try JSONParser.parse(try cli.run(["audit", "--json", "--patient", "contos-0002"]).stdout).array ?? []
+        let filtered =
+            try JSONParser.parse(try cli.run(["audit", "--json", "--patient", "contos-0002"]).stdout).array ?? []
         #expect(filtered.allSatisfy { $0["patientIds"]?.array?.contains(.string("contos-0002")) == true })
         #expect(!filtered.isEmpty)
     }
@@ -52,7 +62,10 @@ import TestSupport
     @Test func editedOrDeletedRecordsBreakTheChain() throws {
         let h = try SandboxHarness()
         let cli = CLIRunner(home: try TempDir.make("audit"))
-        try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile, "--name", "sandbox"])
+        try cli.run([
+            "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
+            "--name", "sandbox",
+        ])
         for name in ["A", "B", "C", "D"] { try cli.run(["list", "create", name]) }
         #expect(try cli.run(["audit", "--verify"]).stdout.contains("5 records"))
         let path = cli.home + "/data/sandbox--contoso.sqlite"
@@ -79,12 +92,16 @@ import TestSupport
     @Test func anAuditWriteThatFailsIsSaid() throws {
         let h = try SandboxHarness()
         let cli = CLIRunner(home: try TempDir.make("audit"))
-        try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile, "--name", "sandbox"])
+        try cli.run([
+            "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
+            "--name", "sandbox",
+        ])
         #expect(try cli.run(["list", "create", "Ward"]).status == 0)
         #expect(try cli.run(["list", "add", "Ward", "contos-0001"]).status == 0)
         #expect(try cli.run(["note", "add", "contos-0001", "Seen by physio"]).status == 0)
         let db = try RawSQLite(cli.home + "/data/sandbox--contoso.sqlite")
-        try db.exec("CREATE TRIGGER no_more BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'disk quota exceeded'); END")
+        try db.exec(
+            "CREATE TRIGGER no_more BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'disk quota exceeded'); END")
         let shown = try cli.run(["list", "show", "Ward"])
         #expect(shown.status == 0)
         #expect(shown.stderr.contains("the audit record PatientListView could not be written"), "\(shown.stderr)")
@@ -99,7 +116,10 @@ import TestSupport
     @Test func aTrailEmptiedCutShortOrReplacedIsFound() throws {
         let h = try SandboxHarness()
         let cli = CLIRunner(home: try TempDir.make("audit"))
-        try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile, "--name", "sandbox"])
+        try cli.run([
+            "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
+            "--name", "sandbox",
+        ])
         for name in ["A", "B", "C", "D", "E"] { try cli.run(["list", "create", name]) }
         #expect(try cli.run(["audit", "--verify"]).status == 0)
         let path = cli.home + "/data/sandbox--contoso.sqlite"

@@ -1,7 +1,8 @@
-import Testing
-import Foundation
 import FHIRAdapters
+import Foundation
 import TestSupport
+import Testing
+
 @testable import Sandbox
 
 /// `rounds key …` and `rounds connect --private-key` as an admin runs them.
@@ -31,11 +32,15 @@ import TestSupport
         var registry = try ClientRegistry(stateDirectory: h.directory + "/state")
         let (id, _) = try registry.add(name: "backend", tenants: [h.tenant], auth: "key", jwks: generated.stdout)
         try h.server.reloadRegistry()
-        let connect = try cli.run(["connect", h.base("r4"), "--client-id", id, "--tenant", h.tenant, "--private-key", keyPath, "--name", "ehr"])
+        let connect = try cli.run([
+            "connect", h.base("r4"), "--client-id", id, "--tenant", h.tenant, "--private-key", keyPath, "--name", "ehr",
+        ])
         #expect(connect.status == 0, "\(connect.stderr)")
         #expect(connect.stdout.contains("private_key_jwt"))
         let saved = try String(contentsOfFile: cli.home + "/connections.json", encoding: .utf8)
-        #expect(saved.contains("rounds-key.pem") && saved.contains("private_key_jwt"), "the path and the method, not the key")
+        #expect(
+            saved.contains("rounds-key.pem") && saved.contains("private_key_jwt"),
+            "the path and the method, not the key")
         #expect(!saved.contains("PRIVATE KEY"))
         // Every later command signs with the saved key.
         let search = try cli.run(["search", "--name", "a", "--json"])
@@ -58,7 +63,9 @@ import TestSupport
         #expect(try cli.run(["key", "generate", "--out", keyPath]).status == 0)
         chmod(keyPath, 0o644)
         let before = h.requests().count
-        let connect = try cli.run(["connect", h.base("r4"), "--client-id", "x", "--tenant", h.tenant, "--private-key", keyPath])
+        let connect = try cli.run([
+            "connect", h.base("r4"), "--client-id", "x", "--tenant", h.tenant, "--private-key", keyPath,
+        ])
         #expect(connect.status == 1)
         #expect(connect.stderr.contains("chmod 600 \(keyPath)"), "\(connect.stderr)")
         #expect(h.requests().count == before, "no request was made")

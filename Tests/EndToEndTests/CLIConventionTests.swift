@@ -59,7 +59,8 @@ import Testing
         try Data(script.utf8).write(to: URL(fileURLWithPath: file))
         func complete(_ words: [String]) throws -> [String] {
             let quoted = words.map { "'\($0)'" }.joined(separator: " ")
-            let program = "source '\(file)'; COMP_WORDS=(\(quoted)); COMP_CWORD=\(words.count - 1); _rounds; "
+            let program =
+                "source '\(file)'; COMP_WORDS=(\(quoted)); COMP_CWORD=\(words.count - 1); _rounds; "
                 + "printf '%s\\n' \"${COMPREPLY[@]}\""
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/bash")

@@ -1,14 +1,17 @@
-import Testing
-import Foundation
 import FHIRAdapters
+import Foundation
 import TestSupport
+import Testing
 
 /// `rounds connect/search/patient/metadata` as a user runs them, against the sandbox.
 @Suite struct ConnectCLITests {
     func connected(_ v: String = "stu3", patients: Int = 30) throws -> (SandboxHarness, CLIRunner) {
         let h = try SandboxHarness(patients: patients)
         let cli = CLIRunner(home: try TempDir.make("home"))
-        let r = try cli.run(["connect", h.base(v), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile, "--name", "sandbox"])
+        let r = try cli.run([
+            "connect", h.base(v), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
+            "--name", "sandbox",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         return (h, cli)
     }
@@ -31,7 +34,9 @@ import TestSupport
     @Test func connectOutputNamesVersionTokenURLAndBatch() throws {
         let h = try SandboxHarness()
         let cli = CLIRunner(home: try TempDir.make("home"))
-        let r = try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile])
+        let r = try cli.run([
+            "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
+        ])
         #expect(r.status == 0)
         #expect(r.stdout.contains("FHIR version: R4"))
         #expect(r.stdout.contains("Token URL:    http://127.0.0.1:\(h.port)/oauth/token"))
@@ -43,7 +48,9 @@ import TestSupport
         let h = try SandboxHarness()
         chmod(h.secretFile, 0o644)
         let cli = CLIRunner(home: try TempDir.make("home"))
-        let r = try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile])
+        let r = try cli.run([
+            "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
+        ])
         #expect(r.status == 1)
         #expect(r.stderr.contains("chmod 600 \(h.secretFile)"))
         #expect(r.stderr.split(separator: "\n").count == 1)
@@ -68,7 +75,11 @@ import TestSupport
         let patients = j["patients"]?.array ?? []
         #expect(!patients.isEmpty)
         #expect(j["total"]?.double == Double(patients.count))
-        #expect(patients.allSatisfy { $0["name"]?.string?.lowercased().folding(options: .diacriticInsensitive, locale: nil).contains("zo") == true })
+        #expect(
+            patients.allSatisfy {
+                $0["name"]?.string?.lowercased().folding(options: .diacriticInsensitive, locale: nil).contains("zo")
+                    == true
+            })
         for key in ["id", "name", "gender", "birthDate", "mrn"] { #expect(patients.first?[key] != nil, "\(key)") }
         let mrn = try #require(patients.first?["mrn"]?.string)
         let t = try cli.run(["search", "--mrn", mrn])
@@ -82,8 +93,11 @@ import TestSupport
         let r = try cli.run(["patient", "contos-0002", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let j = try JSONParser.parse(r.stdout)
-        for key in ["id", "fhirVersion", "name", "gender", "birthDate", "mrn", "generalPractitioner", "latestVitals", "lastEncounter",
-                    "conditions", "allergies", "medications", "coverage", "sections", "warnings"] {
+        for key in [
+            "id", "fhirVersion", "name", "gender", "birthDate", "mrn", "generalPractitioner", "latestVitals",
+            "lastEncounter",
+            "conditions", "allergies", "medications", "coverage", "sections", "warnings",
+        ] {
             #expect(j[key] != nil, "missing \(key)")
         }
         #expect(j["fhirVersion"]?.string == "R4")
@@ -97,7 +111,8 @@ import TestSupport
     @Test func searchPagesFollowNextLinks() throws {
         let (h, cli) = try connected(patients: 40)
         let first = try JSONParser.parse(try cli.run(["search", "--name", "a", "--count", "5", "--json"]).stdout)
-        let second = try JSONParser.parse(try cli.run(["search", "--name", "a", "--count", "5", "--page", "2", "--json"]).stdout)
+        let second = try JSONParser.parse(
+            try cli.run(["search", "--name", "a", "--count", "5", "--page", "2", "--json"]).stdout)
         let a = Set((first["patients"]?.array ?? []).compactMap { $0["id"]?.string })
         let b = Set((second["patients"]?.array ?? []).compactMap { $0["id"]?.string })
         #expect(a.count == 5 && b.count == 5 && a.isDisjoint(with: b))

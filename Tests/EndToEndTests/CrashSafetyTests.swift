@@ -1,39 +1,54 @@
-import Testing
-import Foundation
 import Clinical
 import FHIRClient
+import Foundation
 import Store
 import TestSupport
+import Testing
 
 /// `rounds sync` killed with SIGKILL at random moments never leaves a half-written patient.
 @Suite struct CrashSafetyTests {
     /// A patient's content that must change as a whole: demographics and every section.
     func signature(_ r: PatientRecord) -> String {
-        [r.patient.mrn ?? "", r.patient.displayName, r.latest(.heartRate)?.value.map { "\($0)" } ?? "",
-         r.conditions.map(\.display).joined(separator: ","), r.coverage.first?.plan ?? "", r.medications.map(\.name).joined(separator: ","),
-         String(r.vitalHistory.count)].joined(separator: "|")
+        [
+            r.patient.mrn ?? "", r.patient.displayName, r.latest(.heartRate)?.value.map { "\($0)" } ?? "",
+            r.conditions.map(\.display).joined(separator: ","), r.coverage.first?.plan ?? "",
+            r.medications.map(\.name).joined(separator: ","),
+            String(r.vitalHistory.count),
+        ].joined(separator: "|")
     }
 
     @Test func killedSyncLeavesEveryPatientOldOrNew() async throws {
         let ids = (1...24).map { String(format: "contos-%04d", $0) }
         // Two partners with different seeds: the same ids, different data ("old" and "new").
         let old = try SandboxHarness(patients: 24) { $0.seed = 1 }
-        let new = try SandboxHarness(patients: 24) { $0.seed = 2; $0.latencyMs = 15 }
+        let new = try SandboxHarness(patients: 24) {
+            $0.seed = 2
+            $0.latencyMs = 15
+        }
         func expected(_ h: SandboxHarness) async throws -> [String: String] {
-            let c = try await FHIRConnection.connect(to: h.base("stu3"), credentials: ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: h.tenant))
+            let c = try await FHIRConnection.connect(
+                to: h.base("stu3"),
+                credentials: ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: h.tenant))
             var out: [String: String] = [:]
             for id in ids { out[id] = signature(try await c.patientRecord(id: id)) }
             return out
         }
-        let oldSig = try await expected(old), newSig = try await expected(new)
+        let oldSig = try await expected(old)
+        let newSig = try await expected(new)
         #expect(oldSig != newSig)
         let cli = CLIRunner(home: try TempDir.make("crash"))
-        try cli.run(["connect", old.base("stu3"), "--client-id", old.clientId, "--tenant", old.tenant, "--secret-file", old.secretFile, "--name", "sandbox"])
+        try cli.run([
+            "connect", old.base("stu3"), "--client-id", old.clientId, "--tenant", old.tenant, "--secret-file",
+            old.secretFile, "--name", "sandbox",
+        ])
         try cli.run(["list", "create", "Ward"])
         let cachePath = cli.home + "/data/sandbox--contoso.sqlite"
         try Cache(path: cachePath).addPatients(ids, to: "Ward")
         #expect(try cli.run(["sync"]).status == 0)
-        try cli.run(["connect", new.base("stu3"), "--client-id", new.clientId, "--tenant", new.tenant, "--secret-file", new.secretFile, "--name", "sandbox"])
+        try cli.run([
+            "connect", new.base("stu3"), "--client-id", new.clientId, "--tenant", new.tenant, "--secret-file",
+            new.secretFile, "--name", "sandbox",
+        ])
         var rng = SeededRandom(seed: 2026)
         var killedMidway = 0
         for round in 0..<12 {
@@ -46,7 +61,10 @@ import TestSupport
             try p.run()
             let delay = UInt32(Int.random(in: 40_000...400_000, using: &rng))
             usleep(delay)
-            if p.isRunning { kill(p.processIdentifier, SIGKILL); killedMidway += 1 }
+            if p.isRunning {
+                kill(p.processIdentifier, SIGKILL)
+                killedMidway += 1
+            }
             p.waitUntilExit()
             let cache = try Cache(path: cachePath)
             #expect(try cache.integrityCheck() == "ok", "round \(round)")

@@ -1,15 +1,18 @@
-import Testing
-import Foundation
 import FHIRAdapters
+import Foundation
 import TestSupport
+import Testing
 
 /// Exports that would lose or leak something, and notes nobody would read.
 @Suite struct FileSafetyTests {
     func setup() throws -> (SandboxHarness, CLIRunner) {
         let h = try SandboxHarness(patients: 5)
         let cli = CLIRunner(home: try TempDir.make("files"))
-        #expect(try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
-                             "--name", "sandbox"]).status == 0)
+        #expect(
+            try cli.run([
+                "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
+                "--name", "sandbox",
+            ]).status == 0)
         #expect(try cli.run(["list", "create", "Ward"]).status == 0)
         #expect(try cli.run(["list", "add", "Ward", "contos-0001"]).status == 0)
         return (h, cli)
@@ -43,7 +46,8 @@ import TestSupport
         #expect(unknown.stderr.contains("No patient 'no-such-patient'"), "\(unknown.stderr)")
         #expect(try cli.run(["note", "add", "contos-0001", "check bloods"]).status == 0)
         #expect(try cli.run(["note", "ls", "contos-0001"]).stdout.contains("check bloods"))
-        let audit = try JSONParser.parse(try cli.run(["audit", "--json", "--operation", "PatientNoteView"]).stdout).array ?? []
+        let audit =
+            try JSONParser.parse(try cli.run(["audit", "--json", "--operation", "PatientNoteView"]).stdout).array ?? []
         #expect(audit.count == 1)
         #expect(audit.first?["patientIds"]?[0]?.string == "contos-0001")
         withExtendedLifetime(h) {}
@@ -59,7 +63,9 @@ import TestSupport
         let link = cli.home + "/secret-link"
         #expect(symlink(h.secretFile, link) == 0)
         #expect(lchown(link, 65534, 65534) == 0)
-        let connect = try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", link])
+        let connect = try cli.run([
+            "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", link,
+        ])
         #expect(connect.status == 1)
         #expect(connect.stderr.contains("symbolic link owned by another user"), "\(connect.stderr)")
         let keyLink = cli.home + "/key-link"

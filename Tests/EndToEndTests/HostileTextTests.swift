@@ -1,12 +1,12 @@
-import Testing
-import Foundation
 import FHIRAdapters
-import TestSupport
-import Sandbox
-import RoundsCore
-import TUI
-import ScreenKit
 import FHIRClient
+import Foundation
+import RoundsCore
+import Sandbox
+import ScreenKit
+import TUI
+import TestSupport
+import Testing
 import TextSafety
 
 /// A record carrying terminal escapes and bidi tricks, from the sandbox and from a file: no byte of
@@ -26,11 +26,12 @@ import TextSafety
 
     @Test func noServerByteReachesTheTerminal() throws {
         let (h, cli) = try HostileSetup.ward(release: "r4", patients: ["contos-0001", "contos-0002"])
-        defer { withExtendedLifetime(h) {} }  // the sandbox serves until the test ends
+        defer { withExtendedLifetime(h) {} } // the sandbox serves until the test ends
         let commands: [[String]] = [
             ["patient", "contos-0001"], ["patient", "contos-0001", "--json"], ["search", "--family", "Evil"],
             ["search", "--family", "Evil", "--json"], ["list", "show", "Ward"], ["list", "show", "Ward", "--json"],
-            ["export", "Ward", "--format", "csv"], ["export", "Ward", "--format", "md"], ["export", "Ward", "--format", "json"],
+            ["export", "Ward", "--format", "csv"], ["export", "Ward", "--format", "md"],
+            ["export", "Ward", "--format", "json"],
             ["list", "export", "Ward"],
         ]
         for command in commands {
@@ -55,7 +56,9 @@ import TextSafety
     @Test func aHostileFileGivenToInspectIsShownNotObeyed() throws {
         let dir = try TempDir.make("hostile-file")
         let escaped = "Evil\\u001b]52;c;cGF5bG9hZA==\\u0007\\u202eFake"
-        let patient = #"{"resourceType":"Patient","id":"x","name":[{"family":"\#(escaped)","given":["A"]}],"birthDate":"1950-01-01"}"#
+        let patient =
+            #"{"resourceType":"Patient","id":"x","name":[{"family":"\#(escaped)","given":["A"]}],"#
+            + #""birthDate":"1950-01-01"}"#
         try patient.write(toFile: dir + "/p.json", atomically: true, encoding: .utf8)
         let cli = CLIRunner(home: try TempDir.make("hostile-home"))
         let plain = try cli.run(["inspect", dir + "/p.json"])
@@ -66,8 +69,9 @@ import TextSafety
 
     @Test func theFullScreenAppShowsTheEscapesAsText() throws {
         let (h, cli) = try HostileSetup.ward(release: "stu3", patients: ["contos-0001"])
-        defer { withExtendedLifetime(h) {} }  // the sandbox serves until the test ends
-        let command = "env ROUNDS_HOME=\(cli.home) TERM=xterm-256color TZ=UTC LANG=C.UTF-8 \(CLIRunner.binDirectory)/rounds"
+        defer { withExtendedLifetime(h) {} } // the sandbox serves until the test ends
+        let command =
+            "env ROUNDS_HOME=\(cli.home) TERM=xterm-256color TZ=UTC LANG=C.UTF-8 \(CLIRunner.binDirectory)/rounds"
         let tui = try TmuxSession(command: command)
         defer { tui.stop() }
         // Had the escapes reached the terminal, tmux would have retitled the pane and cleared the
@@ -86,16 +90,18 @@ import TextSafety
     @MainActor
     @Test func everyCellIsSafe() throws {
         let (h, cli) = try HostileSetup.ward(release: "r4", patients: ["contos-0001"])
-        defer { withExtendedLifetime(h) {} }  // the sandbox serves until the test ends
+        defer { withExtendedLifetime(h) {} } // the sandbox serves until the test ends
         #expect(try cli.run(["note", "add", "contos-0001", "family at bedside \u{1b}[2J\u{9b}31m"]).status == 0)
         let paths = RoundsPaths(environment: ["ROUNDS_HOME": cli.home])
         let book = try ConnectionBook.load(paths)
         let workspace = try Workspace(paths: paths, settings: Settings(), connection: try #require(book.current))
-        let environment = TUIEnvironment(workspace: workspace, connect: { throw FHIRClientError.connectionRefused(url: "offline") },
-                                         loadTheme: { _ in Theme.fallback }, staleAfter: 86400, lockAfter: 0, mouse: false,
-                                         themeName: "default",
-                                         unlocker: ScreenUnlocker(method: .pin, user: "tests", pamService: "login",
-                                                                  pinFile: "/nonexistent"))
+        let environment = TUIEnvironment(
+            workspace: workspace, connect: { throw FHIRClientError.connectionRefused(url: "offline") },
+            loadTheme: { _ in Theme.fallback }, staleAfter: 86400, lockAfter: 0, mouse: false,
+            themeName: "default",
+            unlocker: ScreenUnlocker(
+                method: .pin, user: "tests", pamService: "login",
+                pinFile: "/nonexistent"))
         let program = TUIProgram(env: environment, terminal: nil, theme: Theme.fallback, size: (120, 40))
         program.start()
         program.render()
@@ -105,7 +111,9 @@ import TextSafety
             for y in 0..<screen.height {
                 for x in 0..<screen.width {
                     let scalars = screen[x, y].character.map { Array(String($0).unicodeScalars) } ?? []
-                    if scalars.contains(where: { TerminalText.needsReplacing($0, lines: false) }) { bad.append("\(x),\(y)") }
+                    if scalars.contains(where: { TerminalText.needsReplacing($0, lines: false) }) {
+                        bad.append("\(x),\(y)")
+                    }
                 }
             }
             #expect(bad.isEmpty, "\(mode): unsafe cells at \(bad.prefix(5))")
@@ -124,8 +132,10 @@ enum HostileSetup {
     static func ward(release: String, patients: [String]) throws -> (SandboxHarness, CLIRunner) {
         let h = try SandboxHarness(patients: 5) { $0.hostileText = true }
         let cli = CLIRunner(home: try TempDir.make("hostile"))
-        let connect = try cli.run(["connect", h.base(release), "--client-id", h.clientId, "--tenant", h.tenant,
-                                   "--secret-file", h.secretFile, "--name", "sandbox"])
+        let connect = try cli.run([
+            "connect", h.base(release), "--client-id", h.clientId, "--tenant", h.tenant,
+            "--secret-file", h.secretFile, "--name", "sandbox",
+        ])
         #expect(connect.status == 0, "\(connect.stderr)")
         #expect(try cli.run(["list", "create", "Ward"]).status == 0)
         #expect(try cli.run(["list", "add", "Ward"] + patients).status == 0)

@@ -1,10 +1,10 @@
-import Testing
-import Foundation
 import Clinical
 import FHIRAdapters
+import Foundation
+import Sandbox
 import Store
 import TestSupport
-import Sandbox
+import Testing
 
 /// Lists, notes, sync and offline reading through the CLI, on a real SQLite file and the sandbox.
 @Suite struct OfflineCLITests {
@@ -14,10 +14,19 @@ import Sandbox
         var cachePath: String { cli.home + "/data/sandbox--contoso.sqlite" }
     }
 
-    func setup(_ v: String = "stu3", patients: Int = 30, configure: (inout SandboxConfigurationBox) -> Void = { _ in }) throws -> Setup {
-        let h = try SandboxHarness(patients: patients) { c in var box = SandboxConfigurationBox(c); configure(&box); c = box.value }
+    func setup(_ v: String = "stu3", patients: Int = 30, configure: (inout SandboxConfigurationBox) -> Void = { _ in })
+        throws -> Setup
+    {
+        let h = try SandboxHarness(patients: patients) { c in
+            var box = SandboxConfigurationBox(c)
+            configure(&box)
+            c = box.value
+        }
         let cli = CLIRunner(home: try TempDir.make("home"))
-        let r = try cli.run(["connect", h.base(v), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile, "--name", "sandbox"])
+        let r = try cli.run([
+            "connect", h.base(v), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
+            "--name", "sandbox",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         return Setup(h: h, cli: cli)
     }
@@ -39,7 +48,8 @@ import Sandbox
         #expect(ls[0]?["name"]?.string == "4 West high risk")
         #expect(ls[0]?["patients"]?.double == 3, "the unknown id added nothing")
         #expect(ls[0]?["isDefault"]?.bool == true)
-        let show = try JSONParser.parse(try cli.run(["list", "show", "4 West high risk", "--json", "--sort", "name"]).stdout)
+        let show = try JSONParser.parse(
+            try cli.run(["list", "show", "4 West high risk", "--json", "--sort", "name"]).stdout)
         #expect(show["patients"]?.array?.count == 3)
         let unsorted = try JSONParser.parse(try cli.run(["list", "show", "ICU step-down", "--json"]).stdout)
         #expect(unsorted["columns"]?.array?.compactMap(\.string) == ["name", "news2", "hr"])
@@ -62,7 +72,10 @@ import Sandbox
     @Test func ctrlCFinishesThePatientsInFlightAndStops() throws {
         let h = try SandboxHarness(patients: 40) { $0.latencyMs = 60 }
         let cli = CLIRunner(home: try TempDir.make("sigint"))
-        try cli.run(["connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile, "--name", "sandbox"])
+        try cli.run([
+            "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
+            "--name", "sandbox",
+        ])
         try cli.run(["list", "create", "Ward"])
         let cache = try Cache(path: cli.home + "/data/sandbox--contoso.sqlite")
         try cache.addPatients((1...40).map { String(format: "contos-%04d", $0) }, to: "Ward")
@@ -109,13 +122,18 @@ import Sandbox
         let file = s.cli.home + "/night.json"
         let exp = try s.cli.run(["list", "export", "Night shift", "--output", file])
         #expect(exp.status == 0)
-        var st = stat(); stat(file, &st)
+        var st = stat()
+        stat(file, &st)
         #expect(st.st_mode & 0o777 == 0o600)
         let colleague = CLIRunner(home: try TempDir.make("colleague"))
-        try colleague.run(["connect", s.h.base("stu3"), "--client-id", s.h.clientId, "--tenant", s.h.tenant, "--secret-file", s.h.secretFile, "--name", "sandbox"])
+        try colleague.run([
+            "connect", s.h.base("stu3"), "--client-id", s.h.clientId, "--tenant", s.h.tenant, "--secret-file",
+            s.h.secretFile, "--name", "sandbox",
+        ])
         let imp = try colleague.run(["list", "import", file])
         #expect(imp.status == 0, "\(imp.stderr)")
-        let show = try JSONParser.parse(try colleague.run(["list", "show", "Night shift", "--json", "--sort", "name"]).stdout)
+        let show = try JSONParser.parse(
+            try colleague.run(["list", "show", "Night shift", "--json", "--sort", "name"]).stdout)
         #expect(show["columns"]?.array?.compactMap(\.string) == ["name", "mrn", "news2", "note"])
         let ids = Set((show["patients"]?.array ?? []).compactMap { $0["id"]?.string })
         #expect(ids == ["contos-0005", "contos-0006"])
@@ -123,9 +141,14 @@ import Sandbox
         // The file's author and time are its word: the note says it was imported, by whom.
         let notes = try JSONParser.parse(try colleague.run(["note", "ls", "contos-0006", "--json"]).stdout)
         let author = notes[0]?["author"]?.string ?? ""
-        #expect(author.hasPrefix(OSUserName.current) && author.contains("(imported by \(OSUserName.current) "), "\(author)")
-        let audit = try JSONParser.parse(try colleague.run(["audit", "--json", "--operation", "PatientNoteAdd"]).stdout).array ?? []
-        #expect(audit.contains { ($0["patientIds"]?.array ?? []).contains { $0.string == "contos-0006" } }, "the import is audited")
+        #expect(
+            author.hasPrefix(OSUserName.current) && author.contains("(imported by \(OSUserName.current) "), "\(author)")
+        let audit =
+            try JSONParser.parse(try colleague.run(["audit", "--json", "--operation", "PatientNoteAdd"]).stdout).array
+            ?? []
+        #expect(
+            audit.contains { ($0["patientIds"]?.array ?? []).contains { $0.string == "contos-0006" } },
+            "the import is audited")
         #expect(try colleague.run(["sync", "--list", "Night shift"]).status == 0)
         let synced = try JSONParser.parse(try colleague.run(["list", "show", "Night shift", "--json"]).stdout)
         #expect((synced["patients"]?.array ?? []).allSatisfy { $0["synced"]?.bool == true })
@@ -147,7 +170,9 @@ import Sandbox
         for id in ["contos-0003", "contos-0011"] {
             let online = try JSONParser.parse(try s.cli.run(["patient", id, "--json"]).stdout)
             let offline = try JSONParser.parse(try s.cli.run(["patient", id, "--json", "--offline"]).stdout)
-            for key in ["name", "mrn", "latestVitals", "lastEncounter", "conditions", "allergies", "medications", "coverage"] {
+            for key in [
+                "name", "mrn", "latestVitals", "lastEncounter", "conditions", "allergies", "medications", "coverage",
+            ] {
                 #expect(online[key] == offline[key], "\(id) \(key)")
             }
         }
@@ -165,10 +190,15 @@ import Sandbox
         // Connecting can itself meet an injected failure: try again (each try is a coin flip).
         var connected: CLIRunner.Result?
         for _ in 0..<20 {
-            let r = try good.cli.run(["connect", flaky.base("stu3"), "--client-id", flaky.clientId, "--tenant", flaky.tenant,
-                                      "--secret-file", flaky.secretFile, "--name", "sandbox"])
+            let r = try good.cli.run([
+                "connect", flaky.base("stu3"), "--client-id", flaky.clientId, "--tenant", flaky.tenant,
+                "--secret-file", flaky.secretFile, "--name", "sandbox",
+            ])
             #expect(r.status == 0 || r.stderr.contains("500"), "\(r.stderr)")
-            if r.status == 0 { connected = r; break }
+            if r.status == 0 {
+                connected = r
+                break
+            }
         }
         try #require(connected != nil, "connect never got through a partner failing half its requests")
         let sync = try good.cli.run(["sync", "--json"])
@@ -182,7 +212,9 @@ import Sandbox
             #expect(now.patient.mrn == old.patient.mrn)
             for sct in ClinicalSection.allCases {
                 let st = now.state(of: sct)
-                #expect(st.status.name != "unavailable" || old.state(of: sct).status.name == "unavailable", "\(id) \(sct) lost its good copy")
+                #expect(
+                    st.status.name != "unavailable" || old.state(of: sct).status.name == "unavailable",
+                    "\(id) \(sct) lost its good copy")
                 if st.stale { staleSeen += 1 }
             }
             #expect(now.conditions == old.conditions, "good data kept or refreshed identically")
@@ -198,13 +230,14 @@ import Sandbox
         #expect(try cli.run(["list", "add", "Ward", "contos-0007", "contos-0008"]).status == 0)
         let online = try JSONParser.parse(try cli.run(["patient", "contos-0007", "--json"]).stdout)
         let mrn = try #require(online["mrn"]?.string)
-        s = nil  // stops the sandbox
+        s = nil // stops the sandbox
         let offline = try cli.run(["patient", "contos-0007", "--json", "--offline"])
         let fallback = try cli.run(["patient", "contos-0007", "--json"])
         #expect(offline.status == 0 && fallback.status == 0, "\(fallback.stderr)")
         #expect(fallback.stderr.contains("offline: showing data synced"))
         #expect(fallback.stderr.contains("connection refused"))
-        let a = try JSONParser.parse(offline.stdout), b = try JSONParser.parse(fallback.stdout)
+        let a = try JSONParser.parse(offline.stdout)
+        let b = try JSONParser.parse(fallback.stdout)
         #expect(a == b)
         #expect(a["conditions"] == online["conditions"])
         let text = try cli.run(["patient", "contos-0007", "--offline"])

@@ -1,8 +1,8 @@
-import Testing
-import Foundation
 import FHIRAdapters
-import TestSupport
+import Foundation
 import Sandbox
+import TestSupport
+import Testing
 
 /// Only the observation query failing (503): the sync is a partial failure of every patient, and
 /// the old vital signs are marked stale everywhere a nurse reads them.
@@ -10,8 +10,11 @@ import Sandbox
     @Test func aFailedSectionIsCountedListedAndMarkedStaleOnTheRow() throws {
         let good = try SandboxHarness(patients: 10)
         let cli = CLIRunner(home: try TempDir.make("partial"))
-        #expect(try cli.run(["connect", good.base("stu3"), "--client-id", good.clientId, "--tenant", good.tenant,
-                             "--secret-file", good.secretFile, "--name", "sandbox"]).status == 0)
+        #expect(
+            try cli.run([
+                "connect", good.base("stu3"), "--client-id", good.clientId, "--tenant", good.tenant,
+                "--secret-file", good.secretFile, "--name", "sandbox",
+            ]).status == 0)
         #expect(try cli.run(["list", "create", "Ward"]).status == 0)
         let ids = ["contos-0001", "contos-0002", "contos-0003"]
         #expect(try cli.run(["list", "add", "Ward"] + ids).status == 0)
@@ -20,8 +23,11 @@ import Sandbox
 
         // The same partner (same seed), now failing the observation search only.
         let failing = try SandboxHarness(patients: 10) { $0.statusOverrides = [("Observation", 503)] }
-        #expect(try cli.run(["connect", failing.base("stu3"), "--client-id", failing.clientId, "--tenant", failing.tenant,
-                             "--secret-file", failing.secretFile, "--name", "sandbox"]).status == 0)
+        #expect(
+            try cli.run([
+                "connect", failing.base("stu3"), "--client-id", failing.clientId, "--tenant", failing.tenant,
+                "--secret-file", failing.secretFile, "--name", "sandbox",
+            ]).status == 0)
         let sync = try cli.run(["sync", "--json"])
         #expect(sync.status == 1, "a partial failure is a failure")
         let summary = try JSONParser.parse(sync.stdout)
@@ -31,7 +37,8 @@ import Sandbox
         #expect(summary["synced"]?.double == 0)
         let plain = try cli.run(["sync"])
         #expect(plain.status == 1)
-        #expect(plain.stdout.contains("failed 3") || plain.stderr.contains("failed 3"), "\(plain.stdout)\(plain.stderr)")
+        #expect(
+            plain.stdout.contains("failed 3") || plain.stderr.contains("failed 3"), "\(plain.stdout)\(plain.stderr)")
 
         // The rows keep the old scores, marked as the previous copy; the exports too.
         let after = try JSONParser.parse(try cli.run(["list", "show", "Ward", "--json"]).stdout)

@@ -1,9 +1,10 @@
-import Testing
-import Foundation
 import Clinical
 import FHIRAdapters
+import Foundation
 import RoundsCore
 import TestSupport
+import Testing
+
 @testable import Sandbox
 
 /// Rounds against the servers it had not seen, played by the sandbox over real HTTP: the bed of the
@@ -35,14 +36,18 @@ import TestSupport
         },
     ]
 
-    static let ids = ["contos-0001", "contos-0002", "contos-0003", "contos-0004", "contos-0005", "contos-0006", "contos-0007",
-                      "contos-0008"]
+    static let ids = [
+        "contos-0001", "contos-0002", "contos-0003", "contos-0004", "contos-0005", "contos-0006", "contos-0007",
+        "contos-0008",
+    ]
 
     /// NEWS2 worked out from the synthetic patient itself, not through any of Rounds' mapping:
     /// the latest set of observations, scale 1.
     static func expectedNEWS2(_ p: SyntheticPatient, oxygenKnown: (Double) -> Bool) -> (score: Int, partial: Bool) {
         let latest = p.vitals.filter { $0.code == "8867-4" }.map(\.time).max()!
-        func value(_ code: String) -> SyntheticPatient.Vital { p.vitals.first { $0.code == code && $0.time == latest }! }
+        func value(_ code: String) -> SyntheticPatient.Vital {
+            p.vitals.first { $0.code == code && $0.time == latest }!
+        }
         let fio2 = value("3150-0").value
         let systolic = p.pressures.first { $0.time == latest }!.systolic
         var total = NEWS2.respiration(Int(value("9279-1").value))
@@ -59,8 +64,10 @@ import TestSupport
     func theBedAndTheScoreAgreeEverywhere(_ profile: Profile) async throws {
         let h = try SandboxHarness(patients: 30, configure: profile.configure)
         let cli = CLIRunner(home: try TempDir.make("profile"))
-        let connect = try cli.run(["connect", h.base(profile.release), "--client-id", h.clientId, "--tenant", h.tenant,
-                                   "--secret-file", h.secretFile, "--name", "sandbox"])
+        let connect = try cli.run([
+            "connect", h.base(profile.release), "--client-id", h.clientId, "--tenant", h.tenant,
+            "--secret-file", h.secretFile, "--name", "sandbox",
+        ])
         #expect(connect.status == 0, "\(connect.stderr)")
         #expect(try cli.run(["list", "create", "Ward"]).status == 0)
         let before = h.requests().count
@@ -68,7 +75,9 @@ import TestSupport
         #expect(add.status == 0, "\(add.stderr)")
         let data = h.server.tenantData("contoso")
         // Each payor is read once for the whole command, however many patients it covers.
-        let organizationReads = h.requests()[before...].compactMap { $0["path"]?.string }.filter { $0.contains("/Organization/") }
+        let organizationReads = h.requests()[before...].compactMap { $0["path"]?.string }.filter {
+            $0.contains("/Organization/")
+        }
         let payors = Set(Self.ids.compactMap { data.byId[$0]?.coverage.payor })
         #expect(organizationReads.count == payors.count, "\(organizationReads)")
         // US Core servers without an oxygen component say nothing about air: unknown, not air.
@@ -92,9 +101,13 @@ import TestSupport
             let vitals = patient["latestVitals"]?.array ?? []
             let heartRate = vitals.first { $0["code"]?.string == "8867-4" }?["value"]?.double
             #expect(heartRate != 190, "\(id): the entered-in-error reading never shows")
-            #expect(vitals.contains { $0["code"]?.string == "29463-7" }, "\(id): the weight, on the last page of vital signs")
+            #expect(
+                vitals.contains { $0["code"]?.string == "29463-7" },
+                "\(id): the weight, on the last page of vital signs")
             #expect(patient["sections"]?["vitals"]?["incomplete"] == nil, "\(id): every page was read")
-            #expect(patient["coverage"]?[0]?["payor"]?.string == truth.coverage.payor, "\(id): a payor sent only by reference is read")
+            #expect(
+                patient["coverage"]?[0]?["payor"]?.string == truth.coverage.payor,
+                "\(id): a payor sent only by reference is read")
             let medications = (patient["medications"]?.array ?? []).compactMap { $0["name"]?.string }
             #expect(!medications.contains { $0.hasPrefix("Morphine") }, "\(id): the order entered in error never shows")
             #expect(medications.first.map { !$0.hasPrefix("Warfarin") } == true, "\(id): current orders first")
@@ -104,19 +117,23 @@ import TestSupport
             #expect(row["news2"]?["score"]?.double == Double(expected.score), "\(id) NEWS2 on the list")
             #expect(row["news2"]?["partial"]?.bool == expected.partial, "\(id) NEWS2 partial")
             let marker = expected.partial ? "?" : ""
-            #expect(row["cells"]?["news2"]?.string?.hasPrefix("\(expected.score)\(marker)") == true,
-                    "\(id) NEWS2 cell \(row["cells"]?["news2"]?.string ?? "nil")")
+            #expect(
+                row["cells"]?["news2"]?.string?.hasPrefix("\(expected.score)\(marker)") == true,
+                "\(id) NEWS2 cell \(row["cells"]?["news2"]?.string ?? "nil")")
 
             let exportedRow = try #require(exported["patients"]?.array?.first { $0["id"]?.string == id })
             #expect(exportedRow.serialized.contains(truth.location), "\(id) JSON export has the bed")
-            #expect(csv.split(separator: "\n").contains { $0.contains(truth.mrn) && $0.contains(truth.location) }, "\(id) CSV export")
+            #expect(
+                csv.split(separator: "\n").contains { $0.contains(truth.mrn) && $0.contains(truth.location) },
+                "\(id) CSV export")
         }
 
         // Present mode shows the same bed and score, starting from the list's first row.
         let firstId = try #require(show["patients"]?.array?.first?["id"]?.string)
         let first = try #require(data.byId[firstId])
         let score = Self.expectedNEWS2(first, oxygenKnown: oxygenKnown).score
-        let command = "env ROUNDS_HOME=\(cli.home) TERM=xterm-256color TZ=UTC LANG=C.UTF-8 \(CLIRunner.binDirectory)/rounds"
+        let command =
+            "env ROUNDS_HOME=\(cli.home) TERM=xterm-256color TZ=UTC LANG=C.UTF-8 \(CLIRunner.binDirectory)/rounds"
         let tui = try TmuxSession(command: command)
         defer { tui.stop() }
         try tui.waitFor("Ward (\(Self.ids.count))")
@@ -128,7 +145,9 @@ import TestSupport
         #expect(present.contains(first.location), "present mode shows the bed:\n\(present)")
         #expect(present.contains("NEWS2 \(score)"), "present mode shows NEWS2 \(score):\n\(present)")
         #expect(!present.contains("Endoscopy"), "a planned visit never shows")
-        #expect(!present.contains("Warfarin") && !present.contains("Morphine"), "stopped and void orders are not the patient's current ones")
+        #expect(
+            !present.contains("Warfarin") && !present.contains("Morphine"),
+            "stopped and void orders are not the patient's current ones")
     }
 
     /// A strict DSTU2 server refuses `Coverage?patient` (DSTU2 does not define it): Rounds asks by
@@ -136,8 +155,11 @@ import TestSupport
     @Test func strictDSTU2CoverageFallsBackToSubscriberOnce() throws {
         let h = try SandboxHarness(patients: 10) { c in c.strict = true }
         let cli = CLIRunner(home: try TempDir.make("coverage"))
-        #expect(try cli.run(["connect", h.base("dstu2"), "--client-id", h.clientId, "--tenant", h.tenant,
-                             "--secret-file", h.secretFile, "--name", "sandbox"]).status == 0)
+        #expect(
+            try cli.run([
+                "connect", h.base("dstu2"), "--client-id", h.clientId, "--tenant", h.tenant,
+                "--secret-file", h.secretFile, "--name", "sandbox",
+            ]).status == 0)
         #expect(try cli.run(["list", "create", "Ward"]).status == 0)
         #expect(try cli.run(["list", "add", "Ward", "contos-0001", "contos-0002", "contos-0003"]).status == 0)
         let before = h.requests().count
@@ -165,11 +187,16 @@ import TestSupport
     func nameSearchFindsEveryMatchOrSaysItCannot(_ release: String) throws {
         let h = try SandboxHarness(patients: 60)
         let cli = CLIRunner(home: try TempDir.make("search"))
-        #expect(try cli.run(["connect", h.base(release), "--client-id", h.clientId, "--tenant", h.tenant,
-                             "--secret-file", h.secretFile, "--name", "sandbox"]).status == 0)
+        #expect(
+            try cli.run([
+                "connect", h.base(release), "--client-id", h.clientId, "--tenant", h.tenant,
+                "--secret-file", h.secretFile, "--name", "sandbox",
+            ]).status == 0)
         let patients = h.server.tenantData("contoso").patients
         let fold = { (s: String) in s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
-        let containing = patients.filter { p in ([p.family] + p.given + (p.prefix.map { [$0] } ?? [])).contains { fold($0).contains("an") } }
+        let containing = patients.filter { p in
+            ([p.family] + p.given + (p.prefix.map { [$0] } ?? [])).contains { fold($0).contains("an") }
+        }
         let found = try JSONParser.parse(try cli.run(["search", "--name", "an", "--count", "5", "--json"]).stdout)
         #expect(found["total"]?.double == Double(containing.count), "total counts every match, apart from the page")
         #expect(found["patients"]?.array?.count == 5)
@@ -178,8 +205,11 @@ import TestSupport
 
         let strict = try SandboxHarness(patients: 60) { c in c.noContains = true }
         let cli2 = CLIRunner(home: try TempDir.make("search-strict"))
-        #expect(try cli2.run(["connect", strict.base(release), "--client-id", strict.clientId, "--tenant", strict.tenant,
-                              "--secret-file", strict.secretFile, "--name", "sandbox"]).status == 0)
+        #expect(
+            try cli2.run([
+                "connect", strict.base(release), "--client-id", strict.clientId, "--tenant", strict.tenant,
+                "--secret-file", strict.secretFile, "--name", "sandbox",
+            ]).status == 0)
         let byStart = try cli2.run(["search", "--name", "an"])
         #expect(byStart.status == 0, "\(byStart.stderr)")
         #expect(byStart.stdout.contains("names matched by their start only"))
@@ -187,7 +217,9 @@ import TestSupport
         #expect(json["nameMatching"]?.string == "starts with")
         let starting = patients.filter { p in
             let fields = [p.family] + p.given + (p.prefix.map { [$0] } ?? [])
-            return fields.flatMap { $0.split(separator: " ").map(String.init) + [$0] }.contains { fold($0).hasPrefix("an") }
+            return fields.flatMap { $0.split(separator: " ").map(String.init) + [$0] }.contains {
+                fold($0).hasPrefix("an")
+            }
         }
         #expect(json["total"]?.double == Double(starting.count))
     }
@@ -196,13 +228,19 @@ import TestSupport
     @Test func inspectReadsFilesOfOnePatientAsOneRecord() throws {
         let dir = try TempDir.make("inspect")
         let patient = #"{"resourceType":"Patient","id":"p1","name":[{"family":"Kim","given":["Hana"]}]}"#
-        let observation = #"{"resourceType":"Observation","id":"o1","status":"final","category":[{"coding":[{"code":"vital-signs"}]}],"code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-12-01T08:00:00Z","valueQuantity":{"value":88,"unit":"/min"}}"#
+        let observation =
+            #"{"resourceType":"Observation","id":"o1","status":"final","#
+            + #""category":[{"coding":[{"code":"vital-signs"}]}],"code":{"coding":[{"system":"http://loinc.org","#
+            + #""code":"8867-4"}]},"subject":{"reference":"Patient/p1"},"#
+            + #""effectiveDateTime":"2026-12-01T08:00:00Z","valueQuantity":{"value":88,"unit":"/min"}}"#
         let bundle = #"{"resourceType":"Bundle","type":"searchset","entry":[{"resource":\#(observation)}]}"#
         try patient.write(toFile: dir + "/patient.json", atomically: true, encoding: .utf8)
         try bundle.write(toFile: dir + "/vitals.json", atomically: true, encoding: .utf8)
         try bundle.write(toFile: dir + "/vitals-again.json", atomically: true, encoding: .utf8)
         let cli = CLIRunner(home: try TempDir.make("inspect-home"))
-        let result = try cli.run(["inspect", dir + "/patient.json", dir + "/vitals.json", dir + "/vitals-again.json", "--json"])
+        let result = try cli.run([
+            "inspect", dir + "/patient.json", dir + "/vitals.json", dir + "/vitals-again.json", "--json",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let records = try JSONParser.parse(result.stdout).array ?? []
         #expect(records.count == 1)

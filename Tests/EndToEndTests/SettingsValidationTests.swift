@@ -1,6 +1,6 @@
-import Testing
 import Foundation
 import TestSupport
+import Testing
 
 /// Settings that crashed the HTTP library (SIGILL) are refused with a sentence naming the value.
 @Suite struct SettingsValidationTests {
@@ -12,8 +12,10 @@ import TestSupport
         #expect(result.stderr.contains("ROUNDS_TIMEOUT is '\(value)'"), "\(result.stderr)")
     }
 
-    @Test(arguments: [(#"{"timeoutSeconds": 1e300}"#, "timeoutSeconds"), (#"{"news2StaleHours": 0}"#, "news2StaleHours"),
-                      (#"{"concurrency": 0}"#, "concurrency"), (#"{"lockMinutes": -1}"#, "lockMinutes")])
+    @Test(arguments: [
+        (#"{"timeoutSeconds": 1e300}"#, "timeoutSeconds"), (#"{"news2StaleHours": 0}"#, "news2StaleHours"),
+        (#"{"concurrency": 0}"#, "concurrency"), (#"{"lockMinutes": -1}"#, "lockMinutes"),
+    ])
     func aBadValueInConfigIsNamed(_ json: String, _ key: String) throws {
         let home = try TempDir.make("settings-file")
         try json.write(toFile: home + "/config.json", atomically: true, encoding: .utf8)

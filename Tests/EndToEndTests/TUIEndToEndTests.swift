@@ -1,28 +1,35 @@
-import Testing
-import Foundation
 import Clinical
-import FHIRClient
 import FHIRAdapters
+import FHIRClient
+import Foundation
 import Store
 import TestSupport
+import Testing
 
 /// The real `rounds` under tmux against the sandbox, driven by keys and read off the screen.
 @Suite(.serialized) struct TUIEndToEndTests {
     @Test func aNurseSearchesAddsSyncsGoesOfflinePresentsMasksLocksAndQuits() async throws {
         let h = try SandboxHarness(patients: 40)
         let cli = CLIRunner(home: try TempDir.make("tui"))
-        #expect(try cli.run(["connect", h.base("stu3"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile, "--name", "sandbox"]).status == 0)
+        #expect(
+            try cli.run([
+                "connect", h.base("stu3"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file",
+                h.secretFile, "--name", "sandbox",
+            ]).status == 0)
         #expect(try cli.run(["list", "create", "Ward 4"]).status == 0)
         // The screen lock opens with this PIN (read from stdin: never on the command line).
         #expect(try cli.run(["lock", "set-pin"], input: "2580\n").status == 0)
         // Pick three patients to look for, from the server itself.
-        let conn = try await FHIRConnection.connect(to: h.base("stu3"), credentials: ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: h.tenant))
+        let conn = try await FHIRConnection.connect(
+            to: h.base("stu3"), credentials: ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: h.tenant)
+        )
         let byName = try await conn.patientRecord(id: "contos-0003").patient
         let byMRN = try await conn.patientRecord(id: "contos-0011").patient
         let byBirth = try await conn.patientRecord(id: "contos-0020").patient
         let family = try #require(byName.name?.family)
 
-        let command = "env ROUNDS_HOME=\(cli.home) TERM=xterm-256color TZ=UTC LANG=C.UTF-8 \(CLIRunner.binDirectory)/rounds"
+        let command =
+            "env ROUNDS_HOME=\(cli.home) TERM=xterm-256color TZ=UTC LANG=C.UTF-8 \(CLIRunner.binDirectory)/rounds"
         let tui = try TmuxSession(command: command)
         defer { tui.stop() }
         try tui.waitFor("Ward 4")
@@ -71,15 +78,19 @@ import TestSupport
         #expect(rows.count == 2)
         let names = rows.compactMap { $0["cells"]?["name"]?.string.map { String($0.prefix(14)) } }
         let listed = try tui.waitUntil(what: "both rows on the list") { screen in
-            names.allSatisfy { name in screen.split(separator: "\n").contains { $0.contains(name) && !$0.contains(" · ") } }
+            names.allSatisfy { name in
+                screen.split(separator: "\n").contains { $0.contains(name) && !$0.contains(" · ") }
+            }
         }
         for row in rows {
             let name = String(try #require(row["cells"]?["name"]?.string).prefix(14))
             let score = try #require(row["news2"]?["score"]?.double.map { Int($0) })
             let marker = row["news2"]?["partial"]?.bool == true ? "?" : ""
             // The list row, not the detail's header line (which has " · " between its parts).
-            let line = listed.split(separator: "\n").first { $0.contains(name) && !$0.contains(" · ") }.map(String.init) ?? ""
-            #expect(line.contains(" \(score)\(marker)"), "row of \(name) shows NEWS2 \(score)\(marker): \(line)\n\(listed)")
+            let line =
+                listed.split(separator: "\n").first { $0.contains(name) && !$0.contains(" · ") }.map(String.init) ?? ""
+            #expect(
+                line.contains(" \(score)\(marker)"), "row of \(name) shows NEWS2 \(score)\(marker): \(line)\n\(listed)")
         }
         // (The detail's NEWS2 line is checked against the bed and score in ServerProfileTests.)
 
@@ -99,7 +110,9 @@ import TestSupport
         #expect(offline.contains(byName.mrn!) || offlineNow.contains(byName.mrn!))
         try tui.press("Escape", "Escape")
         // The same patients, from the cache.
-        try tui.waitUntil(what: "both MRNs offline") { s in s.contains(byName.mrn!) && s.contains(byMRN.mrn!) && s.contains("OFFLINE") }
+        try tui.waitUntil(what: "both MRNs offline") { s in
+            s.contains(byName.mrn!) && s.contains(byMRN.mrn!) && s.contains("OFFLINE")
+        }
         #expect(before.contains(byName.mrn!) && before.contains(byMRN.mrn!))
 
         // Present mode for the meeting.
@@ -137,7 +150,9 @@ import TestSupport
 
         // Resize: 80×24 still works, 40×12 says what is needed.
         try tui.resize(width: 80, height: 24)
-        let small = try tui.waitUntil(what: "80-column layout") { s in s.split(separator: "\n").allSatisfy { $0.count <= 80 } && s.contains("Ward 4") }
+        let small = try tui.waitUntil(what: "80-column layout") { s in
+            s.split(separator: "\n").allSatisfy { $0.count <= 80 } && s.contains("Ward 4")
+        }
         #expect(small.contains("Patients"))
         try tui.resize(width: 40, height: 12)
         try tui.waitFor("60 × 20")
@@ -148,8 +163,11 @@ import TestSupport
         _ = try tui.waitUntil(what: "exit") { _ in tui.exited }
         let audit = try JSONParser.parse(try cli.run(["audit", "--json"]).stdout).array ?? []
         let ops = audit.compactMap { $0["operation"]?.string }
-        for op in ["PatientSearch", "PatientListAddPatient", "PatientView", "SyncRun", "ScreenLock", "ScreenUnlockFailed", "ScreenUnlock",
-                   "PatientListView"] {
+        for op in [
+            "PatientSearch", "PatientListAddPatient", "PatientView", "SyncRun", "ScreenLock", "ScreenUnlockFailed",
+            "ScreenUnlock",
+            "PatientListView",
+        ] {
             #expect(ops.contains(op), "audit lacks \(op)")
         }
     }

@@ -273,8 +273,9 @@ import Testing
         // Every local record since the team connect reached the team once (the audit --json reads
         // of this test are records too, pushed as they happen).
         let afterRead = try localCount() - before
-        #expect(pushed.count >= local && pushed.count <= afterRead,
-                "local \(local)…\(afterRead), team \(pushed.count)")
+        #expect(
+            pushed.count >= local && pushed.count <= afterRead,
+            "local \(local)…\(afterRead), team \(pushed.count)")
         let status = try JSONParser.parse(try cli.run(["team", "status", "--json"]).stdout)
         #expect(status["pendingChanges"]?.double == 0, "\(status)")
         #expect(try cli.run(["audit", "--team", "--verify"]).status == 0)

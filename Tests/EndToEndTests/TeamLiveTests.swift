@@ -30,7 +30,9 @@ extension TeamDatabaseTests {
         func workstation(_ role: String, _ file: String) throws -> CLIRunner {
             let cli = CLIRunner(home: try TempDir.make("team-ws"))
             #expect(try cli.connect(sandbox).status == 0)
-            let connected = try cli.run(["team", "connect", cluster.url(role: role), "--team", team, "--password-file", file])
+            let connected = try cli.run([
+                "team", "connect", cluster.url(role: role), "--team", team, "--password-file", file,
+            ])
             #expect(connected.status == 0, "\(connected.stderr)")
             return cli
         }
@@ -195,7 +197,9 @@ extension TeamDatabaseTests {
         let parts = counts.split(separator: "\t")
         #expect(parts.count == 2 && parts[0] == parts[1], "no change twice: \(counts)")
         let notes = try cluster.sql(
-            "SELECT count(*) FROM rounds_changes WHERE team = '\(team)' AND kind = 'note.add' AND actor = '\(pair.roleA)'")
+            "SELECT count(*) FROM rounds_changes WHERE team = '\(team)' AND kind = 'note.add' AND actor = "
+                + "'\(pair.roleA)'"
+        )
         #expect(notes == "30", "A's notes exactly once: \(notes)")
         withExtendedLifetime(pair.sandbox) {}
     }

@@ -1,8 +1,8 @@
-import Testing
-import Foundation
 import Clinical
 import FHIRAdapters
+import Foundation
 import TestSupport
+import Testing
 
 /// Discovery on every server-metadata file: release, token URL (nested and legacy flat forms), batch.
 @Suite struct CapabilityTests {
@@ -16,16 +16,24 @@ import TestSupport
     }
 
     static let cases: [Case] = [
-        Case(file: "server-metadata/fhir_client/conformance.json", release: .dstu2, declared: "1.0.2", token: nil, batch: false),
-        Case(file: "server-metadata/fhir_client/capabilitystatement.json", release: .stu3, declared: "3.0.1", token: nil, batch: false),
-        Case(file: "server-metadata/fhir_client/oauth_capability_statement.json", release: .r4, declared: "4.0.0",
-             token: "https://authorize.smarthealthit.org/token", batch: false),
-        Case(file: "server-metadata/swift-smart/metadata.0e838e04.json", release: .dstu2, declared: "1.0.1",
-             token: "https://authorize-dstu2.smarthealthit.org/token", batch: false),
-        Case(file: "server-metadata/swift-smart/metadata.fd39d9df.json", release: nil, declared: "1.7.0",
-             token: "https://authorize.smarthealthit.org/token", batch: false),
-        Case(file: "server-metadata/swift-smart/metadata.fe2a5127.json", release: nil, declared: "0.0.81",
-             token: "https://authorize.smarthealthit.org/token", batch: false),
+        Case(
+            file: "server-metadata/fhir_client/conformance.json", release: .dstu2, declared: "1.0.2", token: nil,
+            batch: false),
+        Case(
+            file: "server-metadata/fhir_client/capabilitystatement.json", release: .stu3, declared: "3.0.1", token: nil,
+            batch: false),
+        Case(
+            file: "server-metadata/fhir_client/oauth_capability_statement.json", release: .r4, declared: "4.0.0",
+            token: "https://authorize.smarthealthit.org/token", batch: false),
+        Case(
+            file: "server-metadata/swift-smart/metadata.0e838e04.json", release: .dstu2, declared: "1.0.1",
+            token: "https://authorize-dstu2.smarthealthit.org/token", batch: false),
+        Case(
+            file: "server-metadata/swift-smart/metadata.fd39d9df.json", release: nil, declared: "1.7.0",
+            token: "https://authorize.smarthealthit.org/token", batch: false),
+        Case(
+            file: "server-metadata/swift-smart/metadata.fe2a5127.json", release: nil, declared: "0.0.81",
+            token: "https://authorize.smarthealthit.org/token", batch: false),
     ]
 
     @Test(arguments: cases)
@@ -39,7 +47,8 @@ import TestSupport
     }
 
     @Test func resourcesAndInteractionsAreRead() throws {
-        let caps = ServerCapabilities(json: try FHIRDocument(data: try Corpus.data("server-metadata/fhir_client/conformance.json")).root)
+        let caps = ServerCapabilities(
+            json: try FHIRDocument(data: try Corpus.data("server-metadata/fhir_client/conformance.json")).root)
         #expect(caps.resources["Patient"]?.contains("read") == true)
         #expect(caps.systemInteractions.contains("transaction"))
         #expect(caps.supports("AllergyIntolerance"))

@@ -1,13 +1,14 @@
-import Testing
-import Foundation
 import Clinical
 import FHIRAdapters
+import Foundation
 import TestSupport
+import Testing
 
 /// Every JSON file of the corpus goes through the adapters without a crash or a throw.
 @Suite struct CorpusSweepTests {
     @Test func corpusIsPresent() {
-        #expect(Corpus.allJSONFiles.count >= 190, "corpus at \(Corpus.root.path) has \(Corpus.allJSONFiles.count) files")
+        #expect(
+            Corpus.allJSONFiles.count >= 190, "corpus at \(Corpus.root.path) has \(Corpus.allJSONFiles.count) files")
     }
 
     @Test(arguments: Corpus.allJSONFiles)

@@ -1,8 +1,8 @@
-import Testing
-import Foundation
 import Clinical
 import FHIRAdapters
+import Foundation
 import TestSupport
+import Testing
 
 /// Random damage to real files (a key dropped, a value's type changed, an array cut short) never
 /// crashes the adapters.
@@ -19,8 +19,10 @@ import TestSupport
         var testDescription: String { "\(file) (seed \(seed))" }
     }
 
-    static let files: [Case] = Corpus.allJSONFiles.filter { !$0.contains("smart-sample-data") || $0.contains("SYNTHEA/Armstrong") }
-        .map(Case.init(file:))
+    static let files: [Case] = Corpus.allJSONFiles.filter {
+        !$0.contains("smart-sample-data") || $0.contains("SYNTHEA/Armstrong")
+    }
+    .map(Case.init(file:))
 
     @Test(arguments: files)
     func mutationsNeverCrash(_ c: Case) throws {
@@ -35,7 +37,9 @@ import TestSupport
             for r in RecordAssembler.records(from: parsed) {
                 _ = RecordSummaryProbe.touch(r)
             }
-            if ["Conformance", "CapabilityStatement"].contains(doc["resourceType"]?.string) { _ = ServerCapabilities(json: doc) }
+            if ["Conformance", "CapabilityStatement"].contains(doc["resourceType"]?.string) {
+                _ = ServerCapabilities(json: doc)
+            }
         }
     }
 
@@ -54,7 +58,9 @@ import TestSupport
             switch Int.random(in: 0..<3, using: &rng) {
             case 0: a.removeLast(Int.random(in: 1...a.count, using: &rng))
             case 1: a[0] = retype(a[0], rng: &rng)
-            default: let i = Int.random(in: 0..<a.count, using: &rng); a[i] = mutate(a[i], rng: &rng, depth: depth + 1)
+            default:
+                let i = Int.random(in: 0..<a.count, using: &rng)
+                a[i] = mutate(a[i], rng: &rng, depth: depth + 1)
             }
             return .array(a)
         default:

@@ -1,9 +1,9 @@
-import Testing
-import Foundation
 import Clinical
 import FHIRAdapters
+import Foundation
 import RoundsCore
 import TestSupport
+import Testing
 
 /// The US Core R4 examples (`Tests/Corpus/us-core-r4`, CC0): every field Rounds reads, per file,
 /// and the folder read as one chart (its references resolve inside it).
@@ -16,7 +16,9 @@ import TestSupport
         let expected: String?
         let read: @Sendable (PatientRecord) -> String?
         var testDescription: String { "\(file): \(field)" }
-        init(_ file: String, _ field: String, _ expected: String?, _ read: @escaping @Sendable (PatientRecord) -> String?) {
+        init(
+            _ file: String, _ field: String, _ expected: String?, _ read: @escaping @Sendable (PatientRecord) -> String?
+        ) {
             self.file = file
             self.field = field
             self.expected = expected
@@ -46,9 +48,11 @@ import TestSupport
         Expectation("bp-data-absent.json", "absent diastolic", "109/? mmHg", vital(.bloodPressure)),
         Expectation("temperature.json", "temperature", "36.56 °C", vital(.bodyTemperature)),
         Expectation("oxygen-saturation.json", "SpO2", "99 %", vital(.oxygenSaturation)),
-        Expectation("observation-satO2-fiO2.json", "SpO2 (two LOINC codes and an MDC code)", "95 %", vital(.oxygenSaturation)),
+        Expectation(
+            "observation-satO2-fiO2.json", "SpO2 (two LOINC codes and an MDC code)", "95 %", vital(.oxygenSaturation)),
         Expectation("observation-satO2-fiO2.json", "oxygen flow from the component", "6 L/min", vital(.oxygenFlow)),
-        Expectation("observation-satO2-fiO2.json", "time with its zone", "2014-12-05T09:30:10+01:00", time(.oxygenFlow)),
+        Expectation(
+            "observation-satO2-fiO2.json", "time with its zone", "2014-12-05T09:30:10+01:00", time(.oxygenFlow)),
         Expectation("weight.json", "weight", "20.09 kg", vital(.bodyWeight)),
         Expectation("height.json", "height", "111.51 cm", vital(.bodyHeight)),
         Expectation("bmi.json", "BMI", "16.2 kg/m2", vital(.bmi)),
@@ -63,29 +67,61 @@ import TestSupport
         Expectation("encounter-example-1.json", "status", "finished") { $0.lastEncounter?.status },
         Expectation("encounter-delivery.json", "location", "Holy Family Hospital") { $0.lastEncounter?.location },
         // Conditions: the clinician's text, statuses
-        Expectation("condition-duodenal-ulcer.json", "text over coding", "Active Duodenal Ulcer") { $0.conditions.first?.display },
-        Expectation("condition-duodenal-ulcer.json", "clinical status", "active") { $0.conditions.first?.clinicalStatus },
-        Expectation("condition-duodenal-ulcer-resolved.json", "resolved is marked", "resolved") { $0.conditions.first?.inactiveReason },
-        Expectation("condition-duodenal-ulcer-resolved.json", "recorded", "2016-08-17T07:15:07-08:00") { $0.conditions.first?.recorded?.raw },
-        Expectation("condition-encounter-diagnosis-example1.json", "text", "Burnt Ear") { $0.conditions.first?.display },
-        Expectation("condition-encounter-diagnosis-example2.json", "text", "Single live birth, born in hospital") { $0.conditions.first?.display },
+        Expectation("condition-duodenal-ulcer.json", "text over coding", "Active Duodenal Ulcer") {
+            $0.conditions.first?.display
+        },
+        Expectation("condition-duodenal-ulcer.json", "clinical status", "active") {
+            $0.conditions.first?.clinicalStatus
+        },
+        Expectation("condition-duodenal-ulcer-resolved.json", "resolved is marked", "resolved") {
+            $0.conditions.first?.inactiveReason
+        },
+        Expectation("condition-duodenal-ulcer-resolved.json", "recorded", "2016-08-17T07:15:07-08:00") {
+            $0.conditions.first?.recorded?.raw
+        },
+        Expectation("condition-encounter-diagnosis-example1.json", "text", "Burnt Ear") {
+            $0.conditions.first?.display
+        },
+        Expectation("condition-encounter-diagnosis-example2.json", "text", "Single live birth, born in hospital") {
+            $0.conditions.first?.display
+        },
         Expectation("health-concern-example.json", "text", "Fear of becoming fat") { $0.conditions.first?.display },
         // Allergies
-        Expectation("allergyintolerance-example.json", "substance", "sulfonamide antibacterial") { $0.allergies.first?.substance },
-        Expectation("allergyintolerance-example.json", "reaction", "skin rash") { $0.allergies.first?.reactions.first?.manifestations.first },
+        Expectation("allergyintolerance-example.json", "substance", "sulfonamide antibacterial") {
+            $0.allergies.first?.substance
+        },
+        Expectation("allergyintolerance-example.json", "reaction", "skin rash") {
+            $0.allergies.first?.reactions.first?.manifestations.first
+        },
         Expectation("allergyintolerance-example.json", "criticality", "high") { $0.allergies.first?.criticality },
-        Expectation("allergyintolerance-example.json", "verification", "confirmed") { $0.allergies.first?.verificationStatus },
-        Expectation("allergyintolerance-non-pharmacologic-agent-example.json", "substance", "Latex") { $0.allergies.first?.substance },
+        Expectation("allergyintolerance-example.json", "verification", "confirmed") {
+            $0.allergies.first?.verificationStatus
+        },
+        Expectation("allergyintolerance-non-pharmacologic-agent-example.json", "substance", "Latex") {
+            $0.allergies.first?.substance
+        },
         // Medications: coded, contained and referenced drugs; R4 requester as a Reference
-        Expectation("medicationrequest-coded-oral-axid.json", "name", "Nizatidine 15 MG/ML Oral Solution") { $0.medications.first?.name },
-        Expectation("medicationrequest-coded-oral-axid.json", "prescriber", "Ronald Bone, MD") { $0.medications.first?.prescriber },
-        Expectation("medicationrequest-coded-oral-axid.json", "authored", "2008-04-05") { $0.medications.first?.authored?.raw },
-        Expectation("medicationrequest-coded-oral-axid.json", "dosage", "10 mL bid") { $0.medications.first?.dosage.first },
-        Expectation("medicationrequest-coded-oral-axid.json", "status", "active") { $0.medications.first?.status },
-        Expectation("medicationrequest-contained-oral-axid.json", "contained drug", "Nizatidine 15 MG/ML Oral Solution [Axid]") {
+        Expectation("medicationrequest-coded-oral-axid.json", "name", "Nizatidine 15 MG/ML Oral Solution") {
             $0.medications.first?.name
         },
-        Expectation("medicationrequest-self-tylenol.json", "self-prescribed", "**self-prescribed**") { $0.medications.first?.prescriber },
+        Expectation("medicationrequest-coded-oral-axid.json", "prescriber", "Ronald Bone, MD") {
+            $0.medications.first?.prescriber
+        },
+        Expectation("medicationrequest-coded-oral-axid.json", "authored", "2008-04-05") {
+            $0.medications.first?.authored?.raw
+        },
+        Expectation("medicationrequest-coded-oral-axid.json", "dosage", "10 mL bid") {
+            $0.medications.first?.dosage.first
+        },
+        Expectation("medicationrequest-coded-oral-axid.json", "status", "active") { $0.medications.first?.status },
+        Expectation(
+            "medicationrequest-contained-oral-axid.json", "contained drug", "Nizatidine 15 MG/ML Oral Solution [Axid]"
+        ) {
+            $0.medications.first?.name
+        },
+        Expectation("medicationrequest-self-tylenol.json", "self-prescribed", "**self-prescribed**") {
+            $0.medications.first?.prescriber
+        },
         Expectation("medicationrequest-self-tylenol.json", "name", "Tylenol PM Pill") { $0.medications.first?.name },
         // Coverage: R4 class for plan and group, payor display
         Expectation("coverage-example.json", "payor", "Acme Health Plan") { $0.coverage.first?.payor },

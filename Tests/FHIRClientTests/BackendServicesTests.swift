@@ -1,19 +1,23 @@
-import Testing
-import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-@testable import FHIRClient
 import FHIRAdapters
+import Foundation
 import JOSE
 import TestSupport
+import Testing
+
+@testable import FHIRClient
 @testable import Sandbox
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// SMART Backend Services over real HTTP: ES384 and RS384 keys, assertions the sandbox verifies,
 /// and each way an assertion must be refused.
 @Suite struct BackendServicesTests {
     /// A sandbox with a keys-only client registered for `key`'s public JWKS.
-    func harness(_ key: SigningKey, configure: @escaping (inout SandboxConfiguration) -> Void = { _ in }) throws -> (SandboxHarness, String) {
+    func harness(_ key: SigningKey, configure: @escaping (inout SandboxConfiguration) -> Void = { _ in }) throws -> (
+        SandboxHarness, String
+    ) {
         let h = try SandboxHarness(configure: configure)
         var registry = try ClientRegistry(stateDirectory: h.directory + "/state")
         let jwks = JSONValue.object(["keys": [try key.publicJWK()]]).serialized
@@ -39,16 +43,22 @@ import TestSupport
             let form = request.pairs("form")
             #expect(request["authMethod"]?.string == "private_key_jwt")
             #expect(!form.contains { $0.0 == "client_secret" })
-            #expect(form.first { $0.0 == "client_assertion_type" }?.1 == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
-            #expect(form.first { $0.0 == "scope" }?.1 == "\(h.tenant) system/*.read", "the tenant, and the system scope the server lists")
+            #expect(
+                form.first { $0.0 == "client_assertion_type" }?.1
+                    == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+            #expect(
+                form.first { $0.0 == "scope" }?.1 == "\(h.tenant) system/*.read",
+                "the tenant, and the system scope the server lists")
         }
     }
 
     @Test func theAssertionSaysWhoAndForWhere() async throws {
         let key = try SigningKey.generate(.es384)
         let url = try #require(URL(string: "https://ehr.example/oauth2/token"))
-        let provider = TokenProvider(tokenURL: url, credentials: ClientCredentials(clientId: "rounds-1", signingKey: key, keyId: nil, tenant: "t"),
-                                     transport: HTTPTransport(options: ClientOptions()))
+        let provider = TokenProvider(
+            tokenURL: url,
+            credentials: ClientCredentials(clientId: "rounds-1", signingKey: key, keyId: nil, tenant: "t"),
+            transport: HTTPTransport(options: ClientOptions()))
         let first = try #require(JWT.parse(try await provider.assertion()))
         let second = try #require(JWT.parse(try await provider.assertion()))
         #expect(first.header["alg"]?.string == "ES384")
@@ -66,11 +76,17 @@ import TestSupport
         let (h, id) = try harness(registered)
         let other = try SigningKey.generate(.es384)
         do {
-            _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: ClientCredentials(clientId: id, signingKey: other, keyId: nil,
-                                                                                                   tenant: h.tenant))
+            _ = try await FHIRConnection.connect(
+                to: h.base("r4"),
+                credentials: ClientCredentials(
+                    clientId: id, signingKey: other, keyId: nil,
+                    tenant: h.tenant))
             Issue.record("an unregistered key must not get a token")
         } catch {
-            guard case .assertionRejected = error else { Issue.record("unexpected \(error)"); return }
+            guard case .assertionRejected = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
             #expect(error.description.contains("signature does not verify"), "\(error.description)")
             #expect(error.description.contains("rounds key jwks FILE"))
         }
@@ -82,14 +98,20 @@ import TestSupport
         let (h, id) = try harness(key)
         let tokenURL = "http://127.0.0.1:\(h.port)/oauth/token"
         let now = Date().timeIntervalSince1970.rounded(.down)
-        func assertion(aud: String = tokenURL, exp: Double = now + 120, jti: String = UUID().uuidString) throws -> String {
-            let claims: JSONValue = ["iss": .string(id), "sub": .string(id), "aud": .string(aud), "exp": .number(exp), "jti": .string(jti)]
+        func assertion(aud: String = tokenURL, exp: Double = now + 120, jti: String = UUID().uuidString) throws
+            -> String
+        {
+            let claims: JSONValue = [
+                "iss": .string(id), "sub": .string(id), "aud": .string(aud), "exp": .number(exp), "jti": .string(jti),
+            ]
             return try JWT.sign(claims: claims, key: key, keyId: try key.thumbprint())
         }
         func post(_ jwt: String) throws -> (Int, String) {
-            let form = FormEncoding.body([("grant_type", "client_credentials"), ("scope", h.tenant),
-                                          ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
-                                          ("client_assertion", jwt)])
+            let form = FormEncoding.body([
+                ("grant_type", "client_credentials"), ("scope", h.tenant),
+                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                ("client_assertion", jwt),
+            ])
             return try TokenPost.send(tokenURL, body: form)
         }
         let good = try assertion(jti: "once")
@@ -118,17 +140,26 @@ import TestSupport
             c.discovery = .smart
         }
         do {
-            _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: ClientCredentials(clientId: h.clientId, secret: h.secret,
-                                                                                                   tenant: h.tenant))
+            _ = try await FHIRConnection.connect(
+                to: h.base("r4"),
+                credentials: ClientCredentials(
+                    clientId: h.clientId, secret: h.secret,
+                    tenant: h.tenant))
             Issue.record("a secret must not work on a keys-only server")
         } catch {
-            guard case .authMethodNotOffered(let asked, let offered) = error else { Issue.record("unexpected \(error)"); return }
+            guard case .authMethodNotOffered(let asked, let offered) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
             #expect(asked.hasPrefix("client_secret_"))
             #expect(offered == ["private_key_jwt"])
             #expect(error.description.contains("rounds key generate"))
         }
-        let conn = try await FHIRConnection.connect(to: h.base("r4"), credentials: ClientCredentials(clientId: id, signingKey: key, keyId: nil,
-                                                                                                      tenant: h.tenant))
+        let conn = try await FHIRConnection.connect(
+            to: h.base("r4"),
+            credentials: ClientCredentials(
+                clientId: id, signingKey: key, keyId: nil,
+                tenant: h.tenant))
         #expect(conn.tokenURL != nil)
     }
 
@@ -138,9 +169,14 @@ import TestSupport
             c.authMethods = ["client_secret_post"]
             c.discovery = .smart
         }
-        await #expect(throws: FHIRClientError.authMethodNotOffered(asked: "private_key_jwt", offered: ["client_secret_post"])) {
-            _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: ClientCredentials(clientId: id, signingKey: key, keyId: nil,
-                                                                                                   tenant: h.tenant))
+        await #expect(
+            throws: FHIRClientError.authMethodNotOffered(asked: "private_key_jwt", offered: ["client_secret_post"])
+        ) {
+            _ = try await FHIRConnection.connect(
+                to: h.base("r4"),
+                credentials: ClientCredentials(
+                    clientId: id, signingKey: key, keyId: nil,
+                    tenant: h.tenant))
         }
         #expect(!h.requests().contains { $0["path"]?.string == "/oauth/token" }, "nothing was signed or sent")
     }

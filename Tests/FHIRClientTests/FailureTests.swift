@@ -1,13 +1,15 @@
-import Testing
-import Foundation
 import Clinical
 import FHIRAdapters
 import FHIRClient
+import Foundation
 import TestSupport
+import Testing
 
 /// Fallbacks and failures, each named: the user gets data where it exists and a clear sentence where not.
 @Suite struct FailureTests {
-    func creds(_ h: SandboxHarness, tenant: String? = nil, secret: String? = nil, method: ClientAuthMethod = .post) -> ClientCredentials {
+    func creds(_ h: SandboxHarness, tenant: String? = nil, secret: String? = nil, method: ClientAuthMethod = .post)
+        -> ClientCredentials
+    {
         ClientCredentials(clientId: h.clientId, secret: secret ?? h.secret, tenant: tenant ?? h.tenant, method: method)
     }
 
@@ -29,7 +31,8 @@ import TestSupport
         #expect(r.state(of: .conditions).status == .ok)
         #expect(r.state(of: .coverage).status == .ok)
         let log = h.requests()
-        #expect(log.filter { $0["path"]?.string == "/stu3" && $0["status"]?.double == 500 }.count == 3, "5xx retried twice")
+        #expect(
+            log.filter { $0["path"]?.string == "/stu3" && $0["status"]?.double == 500 }.count == 3, "5xx retried twice")
         #expect(log.contains { $0["path"]?.string == "/stu3/Observation" })
     }
 
@@ -49,10 +52,16 @@ import TestSupport
         _ = try await conn.patientRecord(id: "contos-0004")
         let second = try await conn.patientRecord(id: "contos-0005")
         #expect(second.state(of: .coverage).status == .ok)
-        let batches = h.requests().filter { $0["path"]?.string == "/stu3" }.map { ($0["batch"]?.list ?? []).compactMap(\.string) }
+        let batches = h.requests().filter { $0["path"]?.string == "/stu3" }.map {
+            ($0["batch"]?.list ?? []).compactMap(\.string)
+        }
         #expect(batches.count == 2)
-        #expect(batches.last?.last == "GET Coverage?beneficiary=contos-0005", "the second patient asks by beneficiary in the batch")
-        #expect(h.requests().filter { $0["path"]?.string == "/stu3/Coverage" }.count == 1, "only the first patient paid the extra request")
+        #expect(
+            batches.last?.last == "GET Coverage?beneficiary=contos-0005",
+            "the second patient asks by beneficiary in the batch")
+        #expect(
+            h.requests().filter { $0["path"]?.string == "/stu3/Coverage" }.count == 1,
+            "only the first patient paid the extra request")
     }
 
     @Test func oneFailedSectionDoesNotHideTheOthers() async throws {
@@ -81,8 +90,12 @@ import TestSupport
         do {
             _ = try await conn.searchPatients(PatientQuery(name: "a"))
             Issue.record("a rotated secret must not keep working")
-        } catch { let e = error
-            guard case .tokenRejected(let code, _) = e else { Issue.record("unexpected \(e)"); return }
+        } catch {
+            let e = error
+            guard case .tokenRejected(let code, _) = e else {
+                Issue.record("unexpected \(e)")
+                return
+            }
             #expect(code == "invalid_client")
             #expect(e.description.contains("Check the client id, secret and tenant"))
         }
@@ -97,11 +110,21 @@ import TestSupport
     }
 
     @Test func retryAfterIsHonoured() async throws {
-        let h = try SandboxHarness { $0.statusOverrides = [("Patient/_search", 429)]; $0.retryAfterSeconds = 1 }
+        let h = try SandboxHarness {
+            $0.statusOverrides = [("Patient/_search", 429)]
+            $0.retryAfterSeconds = 1
+        }
         let conn = try await FHIRConnection.connect(to: h.base("stu3"), credentials: creds(h))
         let start = Date()
-        do { _ = try await conn.searchPatients(PatientQuery(name: "a")); Issue.record("429 forever must fail") } catch { let e = error
-            guard case .server(429, _, _) = e else { Issue.record("unexpected \(e)"); return }
+        do {
+            _ = try await conn.searchPatients(PatientQuery(name: "a"))
+            Issue.record("429 forever must fail")
+        } catch {
+            let e = error
+            guard case .server(429, _, _) = e else {
+                Issue.record("unexpected \(e)")
+                return
+            }
         }
         #expect(Date().timeIntervalSince(start) >= 2.0, "two waits of Retry-After: 1")
         #expect(h.requests().filter { $0["path"]?.string == "/stu3/Patient/_search" }.count == 3)
@@ -109,8 +132,13 @@ import TestSupport
 
     @Test func timeoutNamesTheSeconds() async throws {
         let h = try SandboxHarness { $0.latencyMs = 2500 }
-        var o = ClientOptions(); o.timeout = 1
-        do { _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h), options: o); Issue.record("no timeout") } catch { let e = error
+        var o = ClientOptions()
+        o.timeout = 1
+        do {
+            _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h), options: o)
+            Issue.record("no timeout")
+        } catch {
+            let e = error
             #expect(e == .timedOut(url: h.base("r4") + "/metadata", seconds: 1))
             #expect(e.description == "Cannot reach '\(h.base("r4"))/metadata' (timed out after 1 s).")
             #expect(e.isUnreachable)
@@ -119,15 +147,25 @@ import TestSupport
 
     @Test func connectionRefused() async throws {
         let port = try FreePort.unused()
-        do { _ = try await FHIRConnection.connect(to: "http://127.0.0.1:\(port)/r4", credentials: nil); Issue.record("connected to nothing") } catch { let e = error
+        do {
+            _ = try await FHIRConnection.connect(to: "http://127.0.0.1:\(port)/r4", credentials: nil)
+            Issue.record("connected to nothing")
+        } catch {
+            let e = error
             #expect(e == .connectionRefused(url: "http://127.0.0.1:\(port)/r4/metadata"))
             #expect(e.isUnreachable)
         }
     }
 
     @Test func cannotResolveHost() async throws {
-        var o = ClientOptions(); o.timeout = 5
-        do { _ = try await FHIRConnection.connect(to: "https://rounds-no-such-host.invalid/fhir", credentials: nil, options: o); Issue.record("resolved .invalid") } catch { let e = error
+        var o = ClientOptions()
+        o.timeout = 5
+        do {
+            _ = try await FHIRConnection.connect(
+                to: "https://rounds-no-such-host.invalid/fhir", credentials: nil, options: o)
+            Issue.record("resolved .invalid")
+        } catch {
+            let e = error
             #expect(e.isUnreachable)
             #expect(e.description.contains("rounds-no-such-host.invalid"))
         }
@@ -136,8 +174,15 @@ import TestSupport
     @Test func malformedJSONIsNamed() async throws {
         let h = try SandboxHarness { $0.malformedRate = 1.0 }
         let conn = try await FHIRConnection.connect(to: h.base("stu3"), credentials: creds(h))
-        do { _ = try await conn.searchPatients(PatientQuery(name: "a")); Issue.record("accepted broken JSON") } catch { let e = error
-            guard case .notFHIRJSON = e else { Issue.record("unexpected \(e)"); return }
+        do {
+            _ = try await conn.searchPatients(PatientQuery(name: "a"))
+            Issue.record("accepted broken JSON")
+        } catch {
+            let e = error
+            guard case .notFHIRJSON = e else {
+                Issue.record("unexpected \(e)")
+                return
+            }
             #expect(e.description.contains("is not FHIR JSON"))
         }
     }
@@ -145,8 +190,15 @@ import TestSupport
     @Test func serverErrorCarriesDiagnosticsAndIsRetriedForReads() async throws {
         let h = try SandboxHarness { $0.statusOverrides = [("/r4/Patient/contos-0001", 500)] }
         let conn = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h))
-        do { _ = try await conn.patientRecord(id: "contos-0001"); Issue.record("500 accepted") } catch { let e = error
-            guard case .server(500, _, let d) = e else { Issue.record("unexpected \(e)"); return }
+        do {
+            _ = try await conn.patientRecord(id: "contos-0001")
+            Issue.record("500 accepted")
+        } catch {
+            let e = error
+            guard case .server(500, _, let d) = e else {
+                Issue.record("unexpected \(e)")
+                return
+            }
             #expect(d?.contains("forced by --status") == true)
         }
         #expect(h.requests().filter { $0["path"]?.string == "/r4/Patient/contos-0001" }.count == 3)
@@ -155,21 +207,37 @@ import TestSupport
     @Test func unknownPatientIs404WithTheId() async throws {
         let h = try SandboxHarness()
         let conn = try await FHIRConnection.connect(to: h.base("dstu2"), credentials: creds(h))
-        await #expect(throws: FHIRClientError.patientNotFound(id: "nobody-here")) { _ = try await conn.patientRecord(id: "nobody-here") }
+        await #expect(throws: FHIRClientError.patientNotFound(id: "nobody-here")) {
+            _ = try await conn.patientRecord(id: "nobody-here")
+        }
     }
 
     @Test func wrongTenantIsInvalidScope() async throws {
         let h = try SandboxHarness()
-        do { _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h, tenant: "fabrikam")); Issue.record("wrong tenant accepted") } catch { let e = error
-            guard case .tokenRejected("invalid_scope", _) = e else { Issue.record("unexpected \(e)"); return }
+        do {
+            _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h, tenant: "fabrikam"))
+            Issue.record("wrong tenant accepted")
+        } catch {
+            let e = error
+            guard case .tokenRejected("invalid_scope", _) = e else {
+                Issue.record("unexpected \(e)")
+                return
+            }
         }
     }
 
     @Test func rotatedSecretIsRefused() async throws {
         let h = try SandboxHarness()
         let fresh = try h.rotateSecret()
-        do { _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h)); Issue.record("old secret accepted") } catch { let e = error
-            guard case .tokenRejected("invalid_client", _) = e else { Issue.record("unexpected \(e)"); return }
+        do {
+            _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h))
+            Issue.record("old secret accepted")
+        } catch {
+            let e = error
+            guard case .tokenRejected("invalid_client", _) = e else {
+                Issue.record("unexpected \(e)")
+                return
+            }
         }
         _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h, secret: fresh))
     }

@@ -1,14 +1,16 @@
-import Testing
-import Foundation
-import FHIRClient
 import FHIRAdapters
-import TestSupport
+import FHIRClient
+import Foundation
 import Sandbox
+import TestSupport
+import Testing
 
 /// Credentials and the token stay with their origin: no redirect or `next` link carries them to
 /// another one, plain HTTP leaves only for this machine, and a changed token URL gets nothing.
 @Suite struct OriginTests {
-    func creds(_ h: SandboxHarness) -> ClientCredentials { ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: h.tenant) }
+    func creds(_ h: SandboxHarness) -> ClientCredentials {
+        ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: h.tenant)
+    }
 
     @Test(arguments: [ClientAuthMethod.post, .basic])
     func aTokenRedirectToAnotherOriginIsNotFollowed(_ method: ClientAuthMethod) async throws {
@@ -20,7 +22,10 @@ import Sandbox
             _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: credentials)
             Issue.record("a redirected token request must fail")
         } catch {
-            guard case .redirectRefused(_, let to) = error else { Issue.record("unexpected \(error)"); return }
+            guard case .redirectRefused(_, let to) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
             #expect(to.contains("\(attacker.port)"))
             #expect(error.description.contains("does not send credentials"))
         }
@@ -57,10 +62,14 @@ import Sandbox
     @Test func aChangedTokenURLGetsNothing() async throws {
         let h = try SandboxHarness()
         let before = h.requests().count
-        await #expect(throws: FHIRClientError.tokenURLChanged(pinned: "http://127.0.0.1:\(h.port)/other/token",
-                                                              now: "http://127.0.0.1:\(h.port)/oauth/token")) {
-            _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h),
-                                                 pinnedTokenURL: "http://127.0.0.1:\(h.port)/other/token")
+        await #expect(
+            throws: FHIRClientError.tokenURLChanged(
+                pinned: "http://127.0.0.1:\(h.port)/other/token",
+                now: "http://127.0.0.1:\(h.port)/oauth/token")
+        ) {
+            _ = try await FHIRConnection.connect(
+                to: h.base("r4"), credentials: creds(h),
+                pinnedTokenURL: "http://127.0.0.1:\(h.port)/other/token")
         }
         let after = h.requests()[before...]
         #expect(!after.contains { $0["path"]?.string == "/oauth/token" }, "the secret was not sent")

@@ -1,16 +1,20 @@
-import Testing
-import Foundation
 import Clinical
 import FHIRAdapters
 import FHIRClient
+import Foundation
 import TestSupport
+import Testing
 
 /// Over real HTTP on 127.0.0.1, per release: the requests are exactly those of interface.md.
 @Suite struct ProtocolTests {
     static let versions = ["dstu2", "stu3", "r4"]
 
-    func connect(_ h: SandboxHarness, _ v: String, options: ClientOptions = ClientOptions()) async throws -> FHIRConnection {
-        try await FHIRConnection.connect(to: h.base(v), credentials: ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: h.tenant), options: options)
+    func connect(_ h: SandboxHarness, _ v: String, options: ClientOptions = ClientOptions()) async throws
+        -> FHIRConnection
+    {
+        try await FHIRConnection.connect(
+            to: h.base(v), credentials: ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: h.tenant),
+            options: options)
     }
 
     @Test(arguments: versions)
@@ -50,7 +54,9 @@ import TestSupport
         #expect(byBirth.patients.contains { $0.id == target.id })
         #expect(byBirth.patients.allSatisfy { $0.birthDate == target.birthDate })
         if v == "dstu2" {
-            await #expect(throws: FHIRClientError.unsupportedSearch("Searching by gender is not available on DSTU2 servers.")) {
+            await #expect(
+                throws: FHIRClientError.unsupportedSearch("Searching by gender is not available on DSTU2 servers.")
+            ) {
                 _ = try await conn.searchPatients(PatientQuery(gender: "female"))
             }
         } else {
@@ -58,7 +64,10 @@ import TestSupport
             #expect(byGender.patients.allSatisfy { $0.gender == target.gender })
         }
         let searches = h.requests().filter { $0["path"]?.string == "/\(v)/Patient/_search" }
-        #expect(searches.allSatisfy { $0["method"]?.string == "POST" && $0["contentType"]?.string == "application/x-www-form-urlencoded" })
+        #expect(
+            searches.allSatisfy {
+                $0["method"]?.string == "POST" && $0["contentType"]?.string == "application/x-www-form-urlencoded"
+            })
         let keys = searches.flatMap { $0.pairs("form").map(\.0) }
         // `:contains` on every release (interface.md §2, corrected 2026-12-01): plain name
         // parameters match only the start of a name on STU3/R4 servers.
@@ -106,20 +115,23 @@ import TestSupport
         let urls = (batch["batch"]?.list ?? []).compactMap(\.string)
         let sort = v == "dstu2" ? "_sort:desc=date" : "_sort=-date"
         let med = v == "dstu2" ? "MedicationOrder" : "MedicationRequest"
-        #expect(urls == [
-            "GET Observation?patient=contos-0003&category=vital-signs&\(sort)&_count=200",
-            "GET Condition?patient=contos-0003&_count=50",
-            "GET Encounter?patient=contos-0003&\(sort)&_count=50",
-            "GET AllergyIntolerance?patient=contos-0003",
-            "GET \(med)?patient=contos-0003&_count=50",
-            "GET Coverage?patient=contos-0003",
-        ])
+        #expect(
+            urls == [
+                "GET Observation?patient=contos-0003&category=vital-signs&\(sort)&_count=200",
+                "GET Condition?patient=contos-0003&_count=50",
+                "GET Encounter?patient=contos-0003&\(sort)&_count=50",
+                "GET AllergyIntolerance?patient=contos-0003",
+                "GET \(med)?patient=contos-0003&_count=50",
+                "GET Coverage?patient=contos-0003",
+            ])
         #expect(data.allSatisfy { $0["auth"]?.string == "bearer" && $0["tenant"]?.string == "contoso" })
     }
 
     @Test func baseURLPathIsKeptOnEveryRequest() async throws {
         let h = try SandboxHarness()
-        let conn = try await FHIRConnection.connect(to: h.base("stu3") + "/", credentials: ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: h.tenant))
+        let conn = try await FHIRConnection.connect(
+            to: h.base("stu3") + "/",
+            credentials: ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: h.tenant))
         _ = try await conn.patientRecord(id: "contos-0001")
         let paths = h.requests().compactMap { $0["path"]?.string }.filter { $0 != "/oauth/token" }
         #expect(paths.allSatisfy { $0.hasPrefix("/stu3") })
@@ -128,7 +140,9 @@ import TestSupport
     @Test func eachTenantSeesItsOwnDataSet() async throws {
         let h = try SandboxHarness()
         let a = try await connect(h, "r4")
-        let b = try await FHIRConnection.connect(to: h.base("r4"), credentials: ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: "other-contoso"))
+        let b = try await FHIRConnection.connect(
+            to: h.base("r4"),
+            credentials: ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: "other-contoso"))
         let pa = try await a.searchPatients(PatientQuery(name: "a", count: 5))
         let pb = try await b.searchPatients(PatientQuery(name: "a", count: 5))
         #expect(pa.patients.first?.id.hasPrefix("contos") == true)

@@ -1,9 +1,10 @@
-import Testing
-import Foundation
 import Clinical
-@testable import FHIRClient
 import FHIRAdapters
+import Foundation
 import TestSupport
+import Testing
+
+@testable import FHIRClient
 @testable import Sandbox
 
 /// The sandbox must be valid FHIR of each release it serves, as a third-party validator (the
@@ -18,15 +19,21 @@ import TestSupport
 
     // DSTU2 with history sends, on purpose, the contract's `09/17/2018 1:00:00 PM` start (§5),
     // which no validator accepts; every other combination must be valid.
-    static let cases = [Case(release: "dstu2", history: false), Case(release: "stu3", history: false),
-                        Case(release: "r4", history: false), Case(release: "stu3", history: true),
-                        Case(release: "r4", history: true)]
+    static let cases = [
+        Case(release: "dstu2", history: false), Case(release: "stu3", history: false),
+        Case(release: "r4", history: false), Case(release: "stu3", history: true),
+        Case(release: "r4", history: true),
+    ]
 
     @Test(arguments: cases)
     func validAsAThirdPartyValidatorReadsIt(_ c: Case) throws {
         let h = try SandboxHarness(patients: 6) { config in config.history = c.history }
-        let (status, text) = try PythonChecks.run("validate_sandbox.py", [h.base(c.release), h.clientId, h.secretFile, h.tenant,
-                                                                          "contos-0001", "contos-0002", "contos-0003"])
+        let (status, text) = try PythonChecks.run(
+            "validate_sandbox.py",
+            [
+                h.base(c.release), h.clientId, h.secretFile, h.tenant,
+                "contos-0001", "contos-0002", "contos-0003",
+            ])
         if text.contains("No module named 'fhir'") {
             Issue.record(Comment(rawValue: PythonChecks.missing("fhir.resources")))
             return
@@ -35,20 +42,26 @@ import TestSupport
         #expect(text.contains(", 0 invalid"), "\(text)")
         // Metadata, a patient search, 7 queries for each of 3 patients, their Locations and
         // Organizations, an empty search: all of it was read.
-        let checked = text.split(separator: "\n").last.flatMap { line in line.split(separator: " ").dropFirst().first.flatMap { Int($0) } }
+        let checked = text.split(separator: "\n").last.flatMap { line in
+            line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+        }
         #expect((checked ?? 0) >= 24, "\(text)")
     }
 
-    func connect(_ h: SandboxHarness, _ v: String, options: ClientOptions = ClientOptions()) async throws -> FHIRConnection {
-        try await FHIRConnection.connect(to: h.base(v), credentials: ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: h.tenant),
-                                         options: options)
+    func connect(_ h: SandboxHarness, _ v: String, options: ClientOptions = ClientOptions()) async throws
+        -> FHIRConnection
+    {
+        try await FHIRConnection.connect(
+            to: h.base(v), credentials: ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: h.tenant),
+            options: options)
     }
 
     @Test(arguments: ["dstu2", "stu3", "r4"])
     func capabilityStatementDeclaresOnlyWhatIsAnswered(_ v: String) throws {
         let h = try SandboxHarness()
         let server = h.server
-        let request = HTTPRequest(method: "GET", path: "/\(v)/metadata", query: [], headers: ["host": "127.0.0.1"], body: Data())
+        let request = HTTPRequest(
+            method: "GET", path: "/\(v)/metadata", query: [], headers: ["host": "127.0.0.1"], body: Data())
         let statement = server.capability(SandboxServer.release(v)!, request)
         #expect((statement["acceptUnknown"]?.string == "no") == (v != "r4"))
         let resources = statement["rest"]?[0]?["resource"]?.array ?? []
@@ -59,9 +72,13 @@ import TestSupport
         let patient = data.patients[0]
         let render = server.renderer(SandboxServer.release(v)!)
         let ward = SyntheticPopulation.wardId(SyntheticPopulation.unit(of: patient))
-        let org = render.coverage(patient)["payor"]?[0]?["reference"]?.string ?? render.coverage(patient)["issuer"]?["reference"]?.string
-        for (type, id) in [("Patient", patient.id), ("Location", patient.id + "-bed"), ("Location", ward),
-                           ("Organization", String(org?.split(separator: "/").last ?? ""))] {
+        let org =
+            render.coverage(patient)["payor"]?[0]?["reference"]?.string
+            ?? render.coverage(patient)["issuer"]?["reference"]?.string
+        for (type, id) in [
+            ("Patient", patient.id), ("Location", patient.id + "-bed"), ("Location", ward),
+            ("Organization", String(org?.split(separator: "/").last ?? "")),
+        ] {
             #expect(server.read(type, id: id, release: SandboxServer.release(v)!, data: data).0 == 200, "\(type)/\(id)")
         }
     }
@@ -70,7 +87,8 @@ import TestSupport
         let h = try SandboxHarness(patients: 40)
         let server = h.server
         let data = server.tenantData(h.tenant)
-        let request = HTTPRequest(method: "GET", path: "/r4/Patient", query: [], headers: ["host": "127.0.0.1"], body: Data())
+        let request = HTTPRequest(
+            method: "GET", path: "/r4/Patient", query: [], headers: ["host": "127.0.0.1"], body: Data())
         func ids(_ type: String, _ params: [(String, String)], strict: Bool = false) -> (Int, [String], JSONValue) {
             let (status, json) = server.search(type, params, release: .r4, data: data, req: request)
             return (status, (json["entry"]?.array ?? []).compactMap { $0["resource"]?["id"]?.string }, json)
@@ -104,12 +122,20 @@ import TestSupport
             c.strict = true
             c.noContains = true
         }
-        let request = HTTPRequest(method: "GET", path: "/r4/Patient", query: [], headers: ["host": "127.0.0.1"], body: Data())
+        let request = HTTPRequest(
+            method: "GET", path: "/r4/Patient", query: [], headers: ["host": "127.0.0.1"], body: Data())
         let data = h.server.tenantData(h.tenant)
-        #expect(h.server.search("Condition", [("patient", "contos-0001"), ("onset-date", "x")], release: .r4, data: data, req: request).0 == 400)
+        #expect(
+            h.server.search(
+                "Condition", [("patient", "contos-0001"), ("onset-date", "x")], release: .r4, data: data, req: request
+            ).0 == 400)
         #expect(h.server.search("Patient", [("name:contains", "an")], release: .r4, data: data, req: request).0 == 400)
-        #expect(h.server.search("Coverage", [("patient", "contos-0001")], release: .dstu2, data: data, req: request).0 == 400)
-        #expect(h.server.search("Coverage", [("subscriber", "contos-0001")], release: .dstu2, data: data, req: request).0 == 200)
+        #expect(
+            h.server.search("Coverage", [("patient", "contos-0001")], release: .dstu2, data: data, req: request).0
+                == 400)
+        #expect(
+            h.server.search("Coverage", [("subscriber", "contos-0001")], release: .dstu2, data: data, req: request).0
+                == 200)
     }
 
     /// A server paging at 20 and sending the oldest first: every page of vital signs is read,
@@ -129,7 +155,9 @@ import TestSupport
         #expect(record.history(.heartRate).count == 18)
         #expect(record.state(of: .vitals).incomplete == nil)
         let pages = h.requests().filter { $0["path"]?.string == "/\(v)/Observation" }
-        #expect(pages.count == (truth.vitals.count + truth.pressures.count + 19) / 20 - 1, "every next page after the batch's first")
+        #expect(
+            pages.count == (truth.vitals.count + truth.pressures.count + 19) / 20 - 1,
+            "every next page after the batch's first")
     }
 
     /// A section cut short by the page bound keeps what it read and says so.
@@ -149,8 +177,9 @@ import TestSupport
 @Suite struct SectionPagingTests {
     @Test func aSearchForOneResultNeverFollowsNext() async throws {
         let h = try SandboxHarness(patients: 3)
-        let conn = try await FHIRConnection.connect(to: h.base("r4"),
-                                                    credentials: ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: h.tenant))
+        let conn = try await FHIRConnection.connect(
+            to: h.base("r4"),
+            credentials: ClientCredentials(clientId: h.clientId, secret: h.secret, tenant: h.tenant))
         let page: JSONValue = [
             "resourceType": "Bundle", "type": "searchset",
             "link": [["relation": "next", "url": .string(h.base("r4") + "/Encounter?patient=contos-0001&_offset=1")]],
@@ -158,12 +187,18 @@ import TestSupport
         ]
         let before = h.requests().count
         let single = await conn.collect(page, first: "Encounter?patient=contos-0001&_count=1")
-        guard case .found(let resources, let incomplete) = single else { Issue.record("expected resources"); return }
+        guard case .found(let resources, let incomplete) = single else {
+            Issue.record("expected resources")
+            return
+        }
         #expect(resources.count == 1)
         #expect(incomplete == nil)
         #expect(h.requests().count == before, "no page was asked for")
         let paged = await conn.collect(page, first: "Encounter?patient=contos-0001&_count=10")
-        guard case .found = paged else { Issue.record("expected resources"); return }
+        guard case .found = paged else {
+            Issue.record("expected resources")
+            return
+        }
         #expect(h.requests().count == before + 1, "a search for a page follows next")
     }
 }

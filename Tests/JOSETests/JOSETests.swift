@@ -1,8 +1,8 @@
-import Testing
 import Foundation
 import JOSE
 import JSONKit
 import TestSupport
+import Testing
 
 /// Keys and signatures on libcrypto, checked against a second implementation (pyca/cryptography).
 @Suite struct JOSETests {
@@ -45,6 +45,8 @@ import TestSupport
     }
 
     @Test func aFileThatIsNotAKeyIsNamed() {
-        #expect(throws: KeyError.notAPrivateKey(path: "x.pem")) { try SigningKey.read(pem: Data("hello".utf8), path: "x.pem") }
+        #expect(throws: KeyError.notAPrivateKey(path: "x.pem")) {
+            try SigningKey.read(pem: Data("hello".utf8), path: "x.pem")
+        }
     }
 }

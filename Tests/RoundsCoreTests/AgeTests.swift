@@ -1,6 +1,6 @@
-import Testing
 import Foundation
 import RoundsCore
+import Testing
 
 /// Times on screen and in exports are written without DateFormatter; they must read exactly as
 /// Foundation's formatter writes them, in the same (local) zone.
@@ -13,8 +13,10 @@ import RoundsCore
     }
 
     @Test func stampAndShortMatchFoundationFormatting() {
-        let stamp = formatter("yyyy-MM-dd HH:mm"), time = formatter("HH:mm"), dayTime = formatter("d MMM HH:mm")
-        let now = Date(timeIntervalSince1970: 1_795_672_264)  // 2026-11-26
+        let stamp = formatter("yyyy-MM-dd HH:mm")
+        let time = formatter("HH:mm")
+        let dayTime = formatter("d MMM HH:mm")
+        let now = Date(timeIntervalSince1970: 1_795_672_264) // 2026-11-26
         var d = Date(timeIntervalSince1970: 1_700_000_000)
         while d < now {
             #expect(Age.stamp(d) == stamp.string(from: d))

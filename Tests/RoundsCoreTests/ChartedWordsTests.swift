@@ -1,7 +1,7 @@
-import Testing
-import Foundation
 import Clinical
+import Foundation
 import RoundsCore
+import Testing
 
 /// What a ward really charts, both senses of each phrase, and what NEWS2 must make of it.
 @Suite struct ChartedWordsTests {
@@ -9,17 +9,20 @@ import RoundsCore
 
     @Test(arguments: [
         // Alert, and the phrases that only look like something else
-        ("Alert", Level?.some(.alert)), ("alert and oriented x3", .alert), ("A&O x3", .alert), ("Oriented, no pain", .alert),
+        ("Alert", Level?.some(.alert)), ("alert and oriented x3", .alert), ("A&O x3", .alert),
+        ("Oriented, no pain", .alert),
         ("Alert, no confusion", .alert), ("Alert (finding)", .alert), ("A", .alert),
         // New confusion and its negations
-        ("New confusion", .confusion), ("Confused", .confusion), ("Alert but confused", .confusion), ("disorientated to time", .confusion),
+        ("New confusion", .confusion), ("Confused", .confusion), ("Alert but confused", .confusion),
+        ("disorientated to time", .confusion),
         ("Not confused", nil), ("No new confusion", nil), ("Denies confusion", nil), ("confusion resolved", nil),
         ("no longer confused", nil), ("Baseline confusion (dementia)", nil), ("Chronic confusion", nil),
         // Voice, pain, unresponsive
         ("Voice", .voice), ("Responds to voice", .voice), ("V", .voice),
         ("Pain", .pain), ("Responds to pain", .pain), ("responds to painful stimulus only", .pain), ("P", .pain),
         ("In pain", nil), ("No pain", nil), ("Pain 5/10", nil),
-        ("Unresponsive", .unresponsive), ("No response", .unresponsive), ("U", .unresponsive), ("Not unresponsive", nil),
+        ("Unresponsive", .unresponsive), ("No response", .unresponsive), ("U", .unresponsive),
+        ("Not unresponsive", nil),
         // Words that do not say
         ("sleepy", nil), ("Drowsy", nil), ("", nil), ("Alert; unresponsive to commands", nil),
     ])
@@ -28,23 +31,26 @@ import RoundsCore
     }
 
     @Test(arguments: [
-        (["http://snomed.info/sct|248234008"], "Confused", Level?.some(.alert)),   // the code wins over the words
+        (["http://snomed.info/sct|248234008"], "Confused", Level?.some(.alert)), // the code wins over the words
         (["http://snomed.info/sct|450847001"], "", .pain),
         (["http://snomed.info/sct|422768004"], "", .unresponsive),
         (["http://snomed.info/sct|300202002"], "", .voice),
         (["http://snomed.info/sct|130987000"], "Alert", .confusion),
         (["http://loinc.org|LA6560-2"], "", .confusion),
-        (["http://snomed.info/sct|248234008", "http://snomed.info/sct|422768004"], "", nil),  // codes that disagree
-        (["http://snomed.info/sct|999999"], "Not confused", nil),  // an unknown code: the words decide
+        (["http://snomed.info/sct|248234008", "http://snomed.info/sct|422768004"], "", nil), // codes that disagree
+        (["http://snomed.info/sct|999999"], "Not confused", nil), // an unknown code: the words decide
     ])
     func consciousnessCodes(_ codes: [String], _ text: String, _ expected: Level?) {
         #expect(ChartedWords.consciousness(text: text, codes: codes) == expected)
     }
 
     @Test(arguments: [
-        ("Room air", Bool?.some(false)), ("RA", false), ("On air", false), ("Not on oxygen", false), ("Off oxygen", false),
-        ("oxygen discontinued", false), ("Weaned to room air", false), ("weaned off O2 to RA", false), ("no", false), ("None", false),
-        ("On oxygen", true), ("2L nasal cannula", true), ("O2 via face mask", true), ("Venturi 28%", true), ("NC 2 lpm", true),
+        ("Room air", Bool?.some(false)), ("RA", false), ("On air", false), ("Not on oxygen", false),
+        ("Off oxygen", false),
+        ("oxygen discontinued", false), ("Weaned to room air", false), ("weaned off O2 to RA", false), ("no", false),
+        ("None", false),
+        ("On oxygen", true), ("2L nasal cannula", true), ("O2 via face mask", true), ("Venturi 28%", true),
+        ("NC 2 lpm", true),
         ("yes", true), ("High flow nasal cannula", true),
         ("Not on room air", true), ("see notes", nil), ("", nil), ("Room air, O2 2L", nil),
     ])
@@ -60,7 +66,11 @@ import RoundsCore
     @Test(arguments: [(98.6, Double?.some(37.0)), (37.2, 37.2), (3.7, nil), (370, nil), (101.3, 38.5), (20, nil)])
     func temperatureWithoutUnit(_ value: Double, _ celsius: Double?) {
         let read = Units.celsius(value, unit: nil)
-        if let celsius { #expect(abs((read ?? -1) - celsius) < 0.05, "\(value)") } else { #expect(read == nil, "\(value)") }
+        if let celsius {
+            #expect(abs((read ?? -1) - celsius) < 0.05, "\(value)")
+        } else {
+            #expect(read == nil, "\(value)")
+        }
     }
 
     // MARK: what NEWS2 makes of it
@@ -68,18 +78,23 @@ import RoundsCore
     static let now = Date(timeIntervalSince1970: 1_795_000_000)
     static var time: FHIRDate { FHIRDate(instant: now.addingTimeInterval(-600)) }
 
-    func wellPatient(consciousness: String = "Alert", oxygen: String? = nil, temperature: (Double, String?) = (37, "Cel")) -> PatientRecord {
+    func wellPatient(
+        consciousness: String = "Alert", oxygen: String? = nil, temperature: (Double, String?) = (37, "Cel")
+    ) -> PatientRecord {
         var vitals = [
             VitalSign(code: VitalKind.respiratoryRate.loinc, value: 16, unit: "/min", effective: Self.time),
             VitalSign(code: VitalKind.oxygenSaturation.loinc, value: 97, unit: "%", effective: Self.time),
             VitalSign(code: VitalKind.heartRate.loinc, value: 70, unit: "/min", effective: Self.time),
-            VitalSign(code: VitalKind.bodyTemperature.loinc, value: temperature.0, unit: temperature.1, effective: Self.time),
+            VitalSign(
+                code: VitalKind.bodyTemperature.loinc, value: temperature.0, unit: temperature.1, effective: Self.time),
             VitalSign(code: VitalKind.consciousness.loinc, text: consciousness, effective: Self.time),
-            VitalSign(code: VitalKind.bloodPressure.loinc, effective: Self.time,
-                      components: [VitalComponent(code: "8480-6", value: 120, unit: "mm[Hg]")]),
+            VitalSign(
+                code: VitalKind.bloodPressure.loinc, effective: Self.time,
+                components: [VitalComponent(code: "8480-6", value: 120, unit: "mm[Hg]")]),
         ]
-        vitals.append(oxygen.map { VitalSign(code: VitalKind.oxygenTherapy.loinc, text: $0, effective: Self.time) }
-                      ?? VitalSign(code: VitalKind.inspiredOxygen.loinc, value: 21, unit: "%", effective: Self.time))
+        vitals.append(
+            oxygen.map { VitalSign(code: VitalKind.oxygenTherapy.loinc, text: $0, effective: Self.time) }
+                ?? VitalSign(code: VitalKind.inspiredOxygen.loinc, value: 21, unit: "%", effective: Self.time))
         return PatientRecord(patient: Patient(id: "p"), latestVitals: vitals)
     }
 

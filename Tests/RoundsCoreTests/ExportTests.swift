@@ -1,18 +1,23 @@
-import Testing
-import Foundation
 import Clinical
+import Foundation
 import RoundsCore
 import Store
+import Testing
 
 @Suite struct ExportTests {
     func row(_ name: String, family: String = "Black", mrn: String = "1234567") -> ListRow {
-        var r = PatientRecord(patient: Patient(id: "p", name: PersonName(family: family, given: [name]), gender: "female", birthDate: FHIRDate("1951-08-23"), mrn: mrn))
+        var r = PatientRecord(
+            patient: Patient(
+                id: "p", name: PersonName(family: family, given: [name]), gender: "female",
+                birthDate: FHIRDate("1951-08-23"), mrn: mrn))
         r.allergies = [Allergy(substance: "=HYPERLINK(\"http://evil\")")]
         return ListRow(id: "p", record: r, news2: nil, latestNote: nil)
     }
 
     @Test func csvHasBOMQuotesAndNeutralisesFormulas() {
-        let data = ListExport.render(listName: "L", columns: [.name, .mrn, .allergies], rows: [row("Zoë"), row("Ann, \"Jo\"", family: "@Sum")], format: .csv)
+        let data = ListExport.render(
+            listName: "L", columns: [.name, .mrn, .allergies], rows: [row("Zoë"), row("Ann, \"Jo\"", family: "@Sum")],
+            format: .csv)
         #expect(data.starts(with: [0xEF, 0xBB, 0xBF]))
         let text = String(decoding: data.dropFirst(3), as: UTF8.self)
         let lines = text.components(separatedBy: "\r\n")
@@ -21,11 +26,15 @@ import Store
         #expect(lines[2].hasPrefix("\"'@Sum, Ann, \"\"Jo\"\"\""))
     }
 
-    @Test(arguments: [("=1+1", "'=1+1"), ("+44", "'+44"), ("-2", "'-2"), ("@x", "'@x"), ("plain", "plain"), ("a,b", "\"a,b\"")])
+    @Test(arguments: [
+        ("=1+1", "'=1+1"), ("+44", "'+44"), ("-2", "'-2"), ("@x", "'@x"), ("plain", "plain"), ("a,b", "\"a,b\""),
+    ])
     func csvCell(_ input: String, _ output: String) { #expect(ListExport.csvCell(input) == output) }
 
     @Test func markdownEscapesPipes() {
-        let md = String(decoding: ListExport.render(listName: "4 West", columns: [.name], rows: [row("A|B")], format: .md), as: UTF8.self)
+        let md = String(
+            decoding: ListExport.render(listName: "4 West", columns: [.name], rows: [row("A|B")], format: .md),
+            as: UTF8.self)
         #expect(md.contains("| Black, A\\|B |"))
         #expect(md.contains("contains PHI"))
     }

@@ -1,9 +1,9 @@
-import Testing
-import Foundation
 import Clinical
-import Store
+import Foundation
 import RoundsCore
+import Store
 import TestSupport
+import Testing
 
 /// The list's NEWS2 on a real cache file: the hypercapnic mark and the partial marker.
 @Suite struct ListNEWS2Tests {
@@ -18,18 +18,25 @@ import TestSupport
             VitalSign(code: VitalKind.inspiredOxygen.loinc, value: 21, unit: "%", effective: t),
             VitalSign(code: VitalKind.heartRate.loinc, value: 70, unit: "/min", effective: t),
             VitalSign(code: VitalKind.bodyTemperature.loinc, value: 37, unit: "Cel", effective: t),
-            VitalSign(code: VitalKind.bloodPressure.loinc, effective: t, components: [VitalComponent(code: "8480-6", value: 120)]),
+            VitalSign(
+                code: VitalKind.bloodPressure.loinc, effective: t,
+                components: [VitalComponent(code: "8480-6", value: 120)]),
         ]
-        if withConsciousness { vitals.append(VitalSign(code: VitalKind.consciousness.loinc, text: "Alert", effective: t)) }
-        var r = PatientRecord(patient: Patient(id: id, name: PersonName(family: "Test", given: [id])), fhirVersion: .r4,
-                              latestVitals: vitals, vitalHistory: vitals, fetchedAt: Self.now)
+        if withConsciousness {
+            vitals.append(VitalSign(code: VitalKind.consciousness.loinc, text: "Alert", effective: t))
+        }
+        var r = PatientRecord(
+            patient: Patient(id: id, name: PersonName(family: "Test", given: [id])), fhirVersion: .r4,
+            latestVitals: vitals, vitalHistory: vitals, fetchedAt: Self.now)
         for s in ClinicalSection.allCases { r.sections[s] = SectionState(.ok, fetchedAt: Self.now) }
         return r
     }
 
     func cacheWithList() throws -> Cache {
         let cache = try Cache(path: try TempDir.make("list-news2") + "/c.sqlite")
-        for r in [record("copd"), record("other"), record("partial", withConsciousness: false)] { _ = try cache.save(r) }
+        for r in [record("copd"), record("other"), record("partial", withConsciousness: false)] {
+            _ = try cache.save(r)
+        }
         _ = try cache.createList("Ward", columns: ["name", "news2"])
         _ = try cache.addPatients(["copd", "other", "partial"], to: "Ward")
         return cache
@@ -56,7 +63,9 @@ import TestSupport
         let rows = try ListBuilder.rows(list, cache: cache, now: Self.now)
         let partial = try #require(rows.first { $0.id == "partial" })
         let complete = try #require(rows.first { $0.id == "other" })
-        #expect(Column.news2.value(partial, now: Self.now).text.hasPrefix("3?"), "\(Column.news2.value(partial, now: Self.now).text)")
+        #expect(
+            Column.news2.value(partial, now: Self.now).text.hasPrefix("3?"),
+            "\(Column.news2.value(partial, now: Self.now).text)")
         let completeText = Column.news2.value(complete, now: Self.now).text
         #expect(completeText.hasPrefix("3") && !completeText.contains("?"), "\(completeText)")
     }

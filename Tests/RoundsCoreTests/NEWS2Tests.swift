@@ -1,7 +1,7 @@
-import Testing
-import Foundation
 import Clinical
+import Foundation
 import RoundsCore
+import Testing
 
 /// Every band edge of every parameter, both sides of each boundary (RCP NEWS2 chart).
 @Suite struct NEWS2Tests {
@@ -14,9 +14,12 @@ import RoundsCore
         #expect(NEWS2.saturation(v, scale2: false, onOxygen: true) == points, "scale 1 ignores oxygen")
     }
 
-    @Test(arguments: [(83, false, 3), (84, false, 2), (85, false, 2), (86, false, 1), (87, false, 1), (88, false, 0), (92, false, 0),
-                      (93, false, 0), (100, false, 0), (93, true, 1), (94, true, 1), (95, true, 2), (96, true, 2), (97, true, 3), (100, true, 3),
-                      (92, true, 0), (88, true, 0), (87, true, 1), (83, true, 3)])
+    @Test(arguments: [
+        (83, false, 3), (84, false, 2), (85, false, 2), (86, false, 1), (87, false, 1), (88, false, 0), (92, false, 0),
+        (93, false, 0), (100, false, 0), (93, true, 1), (94, true, 1), (95, true, 2), (96, true, 2), (97, true, 3),
+        (100, true, 3),
+        (92, true, 0), (88, true, 0), (87, true, 1), (83, true, 3),
+    ])
     func saturationScale2(_ v: Int, _ oxygen: Bool, _ points: Int) {
         #expect(NEWS2.saturation(v, scale2: true, onOxygen: oxygen) == points)
     }
@@ -27,26 +30,45 @@ import RoundsCore
     @Test(arguments: [(40, 3), (41, 1), (50, 1), (51, 0), (90, 0), (91, 1), (110, 1), (111, 2), (130, 2), (131, 3)])
     func pulse(_ v: Int, _ points: Int) { #expect(NEWS2.pulse(v) == points) }
 
-    @Test(arguments: [(35.0, 3), (35.1, 1), (36.0, 1), (36.1, 0), (38.0, 0), (38.1, 1), (39.0, 1), (39.1, 2), (34.2, 3), (41.0, 2)])
+    @Test(arguments: [
+        (35.0, 3), (35.1, 1), (36.0, 1), (36.1, 0), (38.0, 0), (38.1, 1), (39.0, 1), (39.1, 2), (34.2, 3), (41.0, 2),
+    ])
     func temperature(_ v: Double, _ points: Int) { #expect(NEWS2.temperature(v) == points) }
 
-    @Test(arguments: [("Alert", "A"), ("A", "A"), ("New confusion", "C"), ("Voice", "V"), ("Pain", "P"), ("Unresponsive", "U"), ("sleepy", nil)])
+    @Test(arguments: [
+        ("Alert", "A"), ("A", "A"), ("New confusion", "C"), ("Voice", "V"), ("Pain", "P"), ("Unresponsive", "U"),
+        ("sleepy", nil),
+    ])
     func consciousness(_ text: String, _ level: String?) { #expect(NEWS2.consciousnessLevel(text) == level) }
 
-    @Test(arguments: [(0, false, NEWS2.Band.routine), (1, false, .low), (4, false, .low), (3, true, .lowMedium), (4, true, .lowMedium),
-                      (5, false, .medium), (6, true, .medium), (7, false, .high), (12, true, .high)])
-    func bands(_ total: Int, _ single3: Bool, _ band: NEWS2.Band) { #expect(NEWS2.band(total: total, singleThree: single3) == band) }
+    @Test(arguments: [
+        (0, false, NEWS2.Band.routine), (1, false, .low), (4, false, .low), (3, true, .lowMedium),
+        (4, true, .lowMedium),
+        (5, false, .medium), (6, true, .medium), (7, false, .high), (12, true, .high),
+    ])
+    func bands(_ total: Int, _ single3: Bool, _ band: NEWS2.Band) {
+        #expect(NEWS2.band(total: total, singleThree: single3) == band)
+    }
 
     static let now = Date(timeIntervalSince1970: 1_795_000_000)
 
-    func record(rr: Double? = 16, spo2: Double? = 97, fio2: Double? = 21, sys: Double? = 120, hr: Double? = 70, avpu: String? = "Alert",
-                temp: Double? = 37, tempUnit: String = "Cel", age: TimeInterval = 600) -> PatientRecord {
+    func record(
+        rr: Double? = 16, spo2: Double? = 97, fio2: Double? = 21, sys: Double? = 120, hr: Double? = 70,
+        avpu: String? = "Alert",
+        temp: Double? = 37, tempUnit: String = "Cel", age: TimeInterval = 600
+    ) -> PatientRecord {
         let t = FHIRDate(instant: Self.now.addingTimeInterval(-age))
         var v: [VitalSign] = []
         if let rr { v.append(VitalSign(code: "9279-1", value: rr, unit: "/min", effective: t)) }
         if let spo2 { v.append(VitalSign(code: "59408-5", value: spo2, unit: "%", effective: t)) }
         if let fio2 { v.append(VitalSign(code: "3150-0", value: fio2, unit: "%", effective: t)) }
-        if let sys { v.append(VitalSign(code: "85354-9", effective: t, components: [VitalComponent(code: "8480-6", value: sys), VitalComponent(code: "8462-4", value: 70)])) }
+        if let sys {
+            v.append(
+                VitalSign(
+                    code: "85354-9", effective: t,
+                    components: [VitalComponent(code: "8480-6", value: sys), VitalComponent(code: "8462-4", value: 70)])
+            )
+        }
         if let hr { v.append(VitalSign(code: "8867-4", value: hr, unit: "/min", effective: t)) }
         if let avpu { v.append(VitalSign(code: "80288-4", text: avpu, effective: t)) }
         if let temp { v.append(VitalSign(code: "8310-5", value: temp, unit: tempUnit, effective: t)) }
@@ -62,7 +84,8 @@ import RoundsCore
     }
 
     @Test func deterioratingPatientScoresHigh() {
-        let n = NEWS2.score(record(rr: 26, spo2: 91, fio2: 28, sys: 88, hr: 131, avpu: "Voice", temp: 39.5), now: Self.now)
+        let n = NEWS2.score(
+            record(rr: 26, spo2: 91, fio2: 28, sys: 88, hr: 131, avpu: "Voice", temp: 39.5), now: Self.now)
         #expect(n.total == 3 + 3 + 2 + 3 + 3 + 3 + 2)
         #expect(n.band == .high)
     }
@@ -76,9 +99,18 @@ import RoundsCore
 
     @Test func fahrenheitIsConverted() {
         // 102.2 °F is 39.0 °C (1 point); 102.4 °F is 39.1 °C (2 points).
-        #expect(NEWS2.score(record(temp: 102.2, tempUnit: "[degF]"), now: Self.now).items.first { $0.parameter == .temperature }?.points == 1)
-        #expect(NEWS2.score(record(temp: 102.4, tempUnit: "[degF]"), now: Self.now).items.first { $0.parameter == .temperature }?.points == 2)
-        #expect(NEWS2.score(record(temp: 95.0, tempUnit: "[degF]"), now: Self.now).items.first { $0.parameter == .temperature }?.points == 3)
+        #expect(
+            NEWS2.score(record(temp: 102.2, tempUnit: "[degF]"), now: Self.now).items.first {
+                $0.parameter == .temperature
+            }?.points == 1)
+        #expect(
+            NEWS2.score(record(temp: 102.4, tempUnit: "[degF]"), now: Self.now).items.first {
+                $0.parameter == .temperature
+            }?.points == 2)
+        #expect(
+            NEWS2.score(record(temp: 95.0, tempUnit: "[degF]"), now: Self.now).items.first {
+                $0.parameter == .temperature
+            }?.points == 3)
         #expect(NEWS2.score(record(temp: 98.6, tempUnit: "[degF]"), now: Self.now).total == 0)
     }
 

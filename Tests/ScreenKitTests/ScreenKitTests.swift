@@ -1,9 +1,11 @@
-import Testing
 import Foundation
 import ScreenKit
+import Testing
 
 @Suite struct DisplayWidthTests {
-    @Test(arguments: [("abc", 3), ("李小龙", 6), ("😀", 2), ("e\u{301}cole", 5), ("Zoë", 3), ("Ångström", 8), ("❤\u{FE0F}", 2), ("", 0)])
+    @Test(arguments: [
+        ("abc", 3), ("李小龙", 6), ("😀", 2), ("e\u{301}cole", 5), ("Zoë", 3), ("Ångström", 8), ("❤\u{FE0F}", 2), ("", 0),
+    ])
     func width(_ s: String, _ w: Int) { #expect(DisplayWidth.of(s) == w) }
 
     @Test func truncateAndPad() {
@@ -56,11 +58,16 @@ import ScreenKit
 }
 
 @Suite struct ThemeTests {
-    static let themesDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Themes")
-    static let shipped: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: themesDir.path)) ?? []).filter { $0.hasSuffix(".theme") }.sorted()
+    static let themesDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Themes")
+    static let shipped: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: themesDir.path)) ?? []).filter
+    { $0.hasSuffix(".theme") }.sorted()
 
     @Test func atLeastTheFiveThemesShip() {
-        #expect(Set(Self.shipped).isSuperset(of: ["default.theme", "light.theme", "high-contrast.theme", "colorblind.theme", "monochrome.theme"]))
+        #expect(
+            Set(Self.shipped).isSuperset(of: [
+                "default.theme", "light.theme", "high-contrast.theme", "colorblind.theme", "monochrome.theme",
+            ]))
     }
 
     @Test(arguments: shipped)
@@ -82,7 +89,10 @@ import ScreenKit
         // Okabe–Ito: routine (blue) and high (vermillion) differ in lightness and hue family, not red against green.
         #expect(t.style("news2.routine").foreground == .rgb(0x00, 0x72, 0xB2))
         #expect(t.style("news2.high").background == .rgb(0xD5, 0x5E, 0x00))
-        #expect(t.palette.values.allSatisfy { if case .rgb(let r, let g, let b) = $0 { return !(g > 150 && r < 80 && b < 80) } else { return true } }, "no pure green")
+        #expect(
+            t.palette.values.allSatisfy {
+                if case .rgb(let r, let g, let b) = $0 { return !(g > 150 && r < 80 && b < 80) } else { return true }
+            }, "no pure green")
     }
 
     @Test func noColorKeepsEmphasis() {
@@ -93,8 +103,12 @@ import ScreenKit
     }
 
     @Test func badThemesAreReportedWithTheLine() {
-        #expect(throws: Theme.ParseError.line(2, "unknown role 'nonsense'")) { try Theme.parse("[roles]\nnonsense = bold", name: "x") }
-        #expect(throws: Theme.ParseError.line(2, "bad colour 'purple-ish'")) { try Theme.parse("[palette]\na = purple-ish", name: "x") }
+        #expect(throws: Theme.ParseError.line(2, "unknown role 'nonsense'")) {
+            try Theme.parse("[roles]\nnonsense = bold", name: "x")
+        }
+        #expect(throws: Theme.ParseError.line(2, "bad colour 'purple-ish'")) {
+            try Theme.parse("[palette]\na = purple-ish", name: "x")
+        }
     }
 
     @Test func colourMapping() {

@@ -1,15 +1,17 @@
-import Testing
 import Foundation
 import ScreenKit
+import Testing
 import TextSafety
 
 /// Every class of character a terminal acts on, and the text that must pass untouched.
 @Suite struct TerminalTextTests {
     static let unsafe: [(String, UInt32)] = [
-        ("NUL", 0x00), ("BEL", 0x07), ("BS", 0x08), ("VT", 0x0B), ("FF", 0x0C), ("CR", 0x0D), ("ESC", 0x1B), ("US", 0x1F),
+        ("NUL", 0x00), ("BEL", 0x07), ("BS", 0x08), ("VT", 0x0B), ("FF", 0x0C), ("CR", 0x0D), ("ESC", 0x1B),
+        ("US", 0x1F),
         ("DEL", 0x7F), ("C1 PAD", 0x80), ("C1 NEL", 0x85), ("C1 OSC", 0x9D), ("C1 CSI", 0x9B), ("C1 APC", 0x9F),
         ("LRE", 0x202A), ("RLE", 0x202B), ("PDF", 0x202C), ("LRO", 0x202D), ("RLO", 0x202E),
-        ("LRI", 0x2066), ("RLI", 0x2067), ("FSI", 0x2068), ("PDI", 0x2069), ("LRM", 0x200E), ("RLM", 0x200F), ("ALM", 0x061C),
+        ("LRI", 0x2066), ("RLI", 0x2067), ("FSI", 0x2068), ("PDI", 0x2069), ("LRM", 0x200E), ("RLM", 0x200F),
+        ("ALM", 0x061C),
         ("ZWSP", 0x200B), ("WJ", 0x2060), ("invisible times", 0x2062), ("BOM", 0xFEFF),
     ]
 
@@ -29,7 +31,9 @@ import TextSafety
         #expect(TerminalText.safe(hostile) == "Evil␛]0;pwned␇␛[2J␛[31m")
     }
 
-    @Test(arguments: ["Zoë Ångström", "李小龙", "O'Brien-Müller", "نرگس\u{200C}ها", "👩\u{200D}⚕️", "Ó Súilleabháin", "plain ASCII"])
+    @Test(arguments: [
+        "Zoë Ångström", "李小龙", "O'Brien-Müller", "نرگس\u{200C}ها", "👩\u{200D}⚕️", "Ó Súilleabháin", "plain ASCII",
+    ])
     func ordinaryTextIsUntouched(_ text: String) {
         #expect(TerminalText.safe(text) == text)
     }

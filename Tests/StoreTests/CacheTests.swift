@@ -1,22 +1,28 @@
-import Testing
-import Foundation
-import Clinical
-import Store
 import CSQLite
+import Clinical
+import Foundation
+import Store
 import TestSupport
+import Testing
 
-func sampleRecord(_ id: String, family: String = "Black", given: [String] = ["Ruth"], mrn: String = "1234567",
-                  birth: String = "1951-08-23", hr: Double = 80, fetched: Date = Date()) -> PatientRecord {
+func sampleRecord(
+    _ id: String, family: String = "Black", given: [String] = ["Ruth"], mrn: String = "1234567",
+    birth: String = "1951-08-23", hr: Double = 80, fetched: Date = Date()
+) -> PatientRecord {
     let t = FHIRDate(instant: fetched)
-    var r = PatientRecord(patient: Patient(id: id, name: PersonName(family: family, given: given, use: "official"), gender: "female",
-                                           birthDate: FHIRDate(birth), mrn: mrn, generalPractitioner: ["Dr Jane Doe"]),
-                          fhirVersion: .stu3, fetchedAt: fetched)
+    var r = PatientRecord(
+        patient: Patient(
+            id: id, name: PersonName(family: family, given: given, use: "official"), gender: "female",
+            birthDate: FHIRDate(birth), mrn: mrn, generalPractitioner: ["Dr Jane Doe"]),
+        fhirVersion: .stu3, fetchedAt: fetched)
     r.latestVitals = [VitalSign(code: "8867-4", display: "Heart rate", value: hr, unit: "/min", effective: t)]
     r.vitalHistory = r.latestVitals
     r.conditions = [Condition(display: "Hypertensive disorder", severity: "Severe")]
     r.allergies = [Allergy(substance: "Penicillin V", reactions: [AllergyReaction(manifestations: ["Anaphylaxis"])])]
     r.coverage = [Coverage(payor: "Contoso Health", plan: "Gold PPO")]
-    for s in ClinicalSection.allCases { r.sections[s] = SectionState(s == .medications ? .empty : .ok, fetchedAt: fetched) }
+    for s in ClinicalSection.allCases {
+        r.sections[s] = SectionState(s == .medications ? .empty : .ok, fetchedAt: fetched)
+    }
     r.lastEncounter = Encounter(status: "in-progress", location: "4 West, Room 412, Bed B")
     return r
 }
@@ -104,7 +110,9 @@ func sampleRecord(_ id: String, family: String = "Black", given: [String] = ["Ru
             #expect(plan.contains { $0.contains(expected) }, "\(query) → \(plan)")
             // A full scan of the patients table reads "SCAN p" (or "SCAN patients"); the name
             // index's virtual table is searched through its index even when SQLite says SCAN.
-            let scansPatients = plan.contains { $0 == "SCAN p" || $0.hasPrefix("SCAN p ") || $0.hasPrefix("SCAN patients") }
+            let scansPatients = plan.contains {
+                $0 == "SCAN p" || $0.hasPrefix("SCAN p ") || $0.hasPrefix("SCAN patients")
+            }
             #expect(!scansPatients, "\(query) scans: \(plan)")
         }
     }
@@ -170,7 +178,16 @@ func sampleRecord(_ id: String, family: String = "Black", given: [String] = ["Ru
 final class TestClock: @unchecked Sendable {
     private var t = Date(timeIntervalSince1970: 1_795_000_000)
     private let lock = NSLock()
-    var now: @Sendable () -> Date { { [self] in lock.lock(); defer { lock.unlock() }; return t } }
-    func advance(_ s: TimeInterval) { lock.lock(); t += s; lock.unlock() }
+    var now: @Sendable () -> Date {
+        { [self] in
+            lock.lock()
+            defer { lock.unlock() }
+            return t
+        }
+    }
+    func advance(_ s: TimeInterval) {
+        lock.lock()
+        t += s
+        lock.unlock()
+    }
 }
-

@@ -1,8 +1,8 @@
-import Testing
-import Foundation
 import Clinical
+import Foundation
 import Store
 import TestSupport
+import Testing
 
 /// The per-patient list row written at save time: what a list reads instead of every section.
 @Suite struct ListRowTests {
@@ -18,21 +18,31 @@ import TestSupport
         let t = FHIRDate("2026-11-25T08:02:00Z")
         r.latestVitals = [
             VitalSign(code: "8867-4", display: "Heart rate", value: 118, unit: "/min", effective: t),
-            VitalSign(code: "85354-9", display: "Blood pressure", effective: t,
-                      components: [VitalComponent(code: "8480-6", display: "Systolic", value: 92, unit: "mm[Hg]"),
-                                   VitalComponent(code: "8462-4", value: 58.5, unit: "mm[Hg]")]),
+            VitalSign(
+                code: "85354-9", display: "Blood pressure", effective: t,
+                components: [
+                    VitalComponent(code: "8480-6", display: "Systolic", value: 92, unit: "mm[Hg]"),
+                    VitalComponent(code: "8462-4", value: 58.5, unit: "mm[Hg]"),
+                ]),
             VitalSign(code: "8310-5", value: 38.9, unit: "Cel", effective: FHIRDate("2026-11-25")),
             VitalSign(code: "80288-4", display: "Consciousness", text: "Confused (new)", effective: t),
         ]
-        r.allergies = [Allergy(substance: "Latex", clinicalStatus: "resolved"), Allergy(substance: "Penicillin V"), Allergy(substance: "Peanut")]
+        r.allergies = [
+            Allergy(substance: "Latex", clinicalStatus: "resolved"), Allergy(substance: "Penicillin V"),
+            Allergy(substance: "Peanut"),
+        ]
         r.conditions = [Condition(display: "Sepsis"), Condition(display: "Type 2 diabetes mellitus")]
         r.medications = [Medication(name: "Labetalol 200 mg tablet"), Medication(name: "Paracetamol")]
-        r.lastEncounter = Encounter(status: "in-progress", type: "Inpatient", encounterClass: "IMP", start: FHIRDate("2026-11-25T13:00:00Z"), location: "4 West, Room 412, Bed B")
+        r.lastEncounter = Encounter(
+            status: "in-progress", type: "Inpatient", encounterClass: "IMP", start: FHIRDate("2026-11-25T13:00:00Z"),
+            location: "4 West, Room 412, Bed B")
         return r
     }
 
     /// Control characters become spaces in the row (the sections keep the exact text).
-    func rowView(_ s: String?) -> String? { s.map { String($0.unicodeScalars.map { $0.value < 0x20 ? " " : Character($0) }) } }
+    func rowView(_ s: String?) -> String? {
+        s.map { String($0.unicodeScalars.map { $0.value < 0x20 ? " " : Character($0) }) }
+    }
 
     @Test func rowCarriesWhatTheListShows() throws {
         let (c, _) = try fresh()
@@ -47,8 +57,11 @@ import TestSupport
         #expect(e.record.latestVitals == r.latestVitals)
         #expect(e.record.lastEncounter == r.lastEncounter)
         #expect(e.record.fhirVersion == .stu3)
-        #expect(e.digest == SectionDigest(activeAllergies: 2, firstAllergy: "Penicillin V", conditions: 2, firstCondition: "Sepsis",
-                                          medications: 2, payor: "Contoso Health"))
+        #expect(
+            e.digest
+                == SectionDigest(
+                    activeAllergies: 2, firstAllergy: "Penicillin V", conditions: 2, firstCondition: "Sepsis",
+                    medications: 2, payor: "Contoso Health"))
     }
 
     @Test func patientsSavedBeforeTheRowExistedAreReadFromTheirSections() throws {

@@ -1,8 +1,8 @@
-import Testing
-import Foundation
 import Clinical
+import Foundation
 import Store
 import TestSupport
+import Testing
 
 @Suite struct MigrationTests {
     @Test func olderSchemaIsMigratedForwardKeepingData() throws {
@@ -13,11 +13,15 @@ import TestSupport
         }
         // Data as Rounds with schema 1 wrote it.
         let raw = try RawSQLite(path)
-        try raw.exec("""
-            INSERT INTO patients(id, fhir_version, display_name, family_folded, given_folded, mrn, demographics, fetched_at)
-              VALUES('p1', 'STU3', 'Black, Ruth', 'black', 'ruth', '1234567', '{"id":"p1","mrn":"1234567","name":{"family":"Black","given":["Ruth"]}}', 1795000000);
+        try raw.exec(
+            """
+            INSERT INTO patients(id, fhir_version, display_name, family_folded, given_folded, mrn, demographics, \
+            fetched_at)
+              VALUES('p1', 'STU3', 'Black, Ruth', 'black', 'ruth', '1234567', \
+            '{"id":"p1","mrn":"1234567","name":{"family":"Black","given":["Ruth"]}}', 1795000000);
             INSERT INTO patient_names(rowid, family, given) SELECT rowid, family_folded, given_folded FROM patients;
-            INSERT INTO lists(name, position, is_default, columns, created_at) VALUES('A', 0, 1, '["name"]', 1795000000);
+            INSERT INTO lists(name, position, is_default, columns, created_at) VALUES('A', 0, 1, '["name"]', \
+            1795000000);
             INSERT INTO list_members(list_id, patient_id, position, added_at) VALUES(1, 'p1', 0, 1795000000);
             """)
         #expect(try raw.strings("SELECT name FROM sqlite_master WHERE name = 'patient_settings'").isEmpty)
@@ -36,12 +40,17 @@ import TestSupport
         let path = try TempDir.make("mig") + "/c.sqlite"
         do { _ = try Cache(path: path, upToVersion: 4) }
         // A patient as schema 4 stored it: the vital-sign history as a section row.
-        try RawSQLite(path).exec("""
+        try RawSQLite(path).exec(
+            """
             INSERT INTO patients(id, fhir_version, display_name, demographics, fetched_at)
               VALUES('p1', 'STU3', 'Black, Ruth', '{"id":"p1","name":{"family":"Black","given":["Ruth"]}}', 1795000000);
             INSERT INTO sections(patient_id, section, status, payload, fetched_at) VALUES
-              ('p1', 'vitals', 'ok', '{"latestVitals":[{"code":"8867-4","value":118,"unit":"/min","effective":"2026-11-25T08:00:00Z"}]}', 1795000000),
-              ('p1', 'vitals_history', 'ok', '[{"c":"8867-4","t":"2026-11-25T04:00:00Z","v":96},{"c":"8867-4","t":"2026-11-25T08:00:00Z","v":118}]', 1795000000);
+              ('p1', 'vitals', 'ok', \
+            '{"latestVitals":[{"code":"8867-4","value":118,"unit":"/min","effective":"2026-11-25T08:00:00Z"}]}', \
+            1795000000),
+              ('p1', 'vitals_history', 'ok', \
+            '[{"c":"8867-4","t":"2026-11-25T04:00:00Z","v":96},{"c":"8867-4","t":"2026-11-25T08:00:00Z","v":118}]', \
+            1795000000);
             """)
         let c = try Cache(path: path)
         #expect(c.schemaVersion == Cache.latestSchemaVersion)
@@ -59,7 +68,10 @@ import TestSupport
         let path = try TempDir.make("mig") + "/c.sqlite"
         _ = try Cache(path: path)
         try RawSQLite(path).exec("PRAGMA user_version = 99")
-        do { _ = try Cache(path: path); Issue.record("opened a newer cache") } catch {
+        do {
+            _ = try Cache(path: path)
+            Issue.record("opened a newer cache")
+        } catch {
             #expect(error == .newerSchema(path: path, found: 99, supported: Cache.latestSchemaVersion))
             #expect(error.description.contains("newer Rounds"))
         }
@@ -73,12 +85,18 @@ import TestSupport
         stat(path, &st)
         #expect(st.st_mode & 0o777 == 0o600)
         chmod(path, 0o644)
-        do { _ = try Cache(path: path); Issue.record("opened a readable cache") } catch {
+        do {
+            _ = try Cache(path: path)
+            Issue.record("opened a readable cache")
+        } catch {
             #expect(error == .insecurePermissions(path: path, mode: "644", fix: "chmod 600 \(path)"))
         }
         chmod(path, 0o600)
         chmod(dir, 0o755)
-        do { _ = try Cache(path: path); Issue.record("opened in an open directory") } catch {
+        do {
+            _ = try Cache(path: path)
+            Issue.record("opened in an open directory")
+        } catch {
             #expect(error == .insecurePermissions(path: dir, mode: "755", fix: "chmod 700 \(dir)"))
         }
     }
@@ -96,7 +114,8 @@ import TestSupport
 
     @Test func twoHandlesOnOneFileWorkSideBySide() async throws {
         let path = try TempDir.make("two") + "/c.sqlite"
-        let a = try Cache(path: path), b = try Cache(path: path)
+        let a = try Cache(path: path)
+        let b = try Cache(path: path)
         await withTaskGroup(of: Void.self) { g in
             g.addTask { for i in 0..<50 { _ = try? a.save(sampleRecord("a\(i)")) } }
             g.addTask { for i in 0..<50 { _ = try? b.save(sampleRecord("b\(i)")) } }

@@ -69,7 +69,8 @@ import Testing
         #expect(try store.apply(pulled) == nil, "one's own change is not news")
         _ = try store.removePatients(["p1"], from: "Ward")
         let other = SharedTeamStore.AppliedChange(
-            kind: TeamChangeKind.noteAdd, fields: .object(["patientId": .string("p1"), "text": .string("Call daughter")]),
+            kind: TeamChangeKind.noteAdd,
+            fields: .object(["patientId": .string("p1"), "text": .string("Call daughter")]),
             actor: "nurse_b", changeId: UUID().uuidString, at: Date())
         #expect(try store.apply(other)?.sentence == "nurse_b wrote a note.")
         #expect(try store.notes(patientId: "p1").map(\.text).sorted() == ["Call daughter", "Seen by physio"])

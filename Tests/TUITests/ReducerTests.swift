@@ -1,9 +1,9 @@
-import Testing
-import Foundation
 import Clinical
+import Foundation
 import RoundsCore
 import ScreenKit
 import TUI
+import Testing
 
 /// Whole next state and effects for each action that matters.
 @Suite struct ReducerTests {
@@ -78,7 +78,10 @@ import TUI
         for attempt in 1...5 {
             _ = press(&s, .char("0"), .char("0"), .char("0"), .char("0"))
             #expect(press(&s, .enter) == [.checkUnlock("0000")])
-            #expect(Reducer.reduce(&s, .unlockChecked(false)) == [.audit(operation: .screenUnlockFailed, patients: [], list: nil)])
+            #expect(
+                Reducer.reduce(&s, .unlockChecked(false)) == [
+                    .audit(operation: .screenUnlockFailed, patients: [], list: nil)
+                ])
             #expect(s.mode == .locked)
             #expect((attempt < 5) == (s.lock.blockedUntil == nil), "attempt \(attempt)")
         }
@@ -100,7 +103,10 @@ import TUI
         s.lockAfter = 300
         #expect(Reducer.reduce(&s, .clockTicked(Fixtures.now.addingTimeInterval(299))) == [])
         #expect(s.mode == .browse)
-        #expect(Reducer.reduce(&s, .clockTicked(Fixtures.now.addingTimeInterval(301))) == [.audit(operation: .screenLock, patients: [], list: nil)])
+        #expect(
+            Reducer.reduce(&s, .clockTicked(Fixtures.now.addingTimeInterval(301))) == [
+                .audit(operation: .screenLock, patients: [], list: nil)
+            ])
         #expect(s.mode == .locked)
     }
 
@@ -118,7 +124,8 @@ import TUI
         #expect(press(&s, .down) == [.loadDetail(id: "p3")])
         #expect(s.search.focusResults)
         #expect(press(&s, .char("a")) == [.addToList(id: "p3", list: "4 West high risk")])
-        #expect(press(&s, .enter) == [.loadDetail(id: "p3"), .audit(operation: .patientView, patients: ["p3"], list: nil)])
+        #expect(
+            press(&s, .enter) == [.loadDetail(id: "p3"), .audit(operation: .patientView, patients: ["p3"], list: nil)])
         _ = press(&s, .escape)
         #expect(s.mode == .browse)
     }
@@ -126,7 +133,8 @@ import TUI
     @Test func staleSearchResultsAreIgnored() {
         var s = Fixtures.state()
         _ = press(&s, .char("/"), .char("a"))
-        _ = Reducer.reduce(&s, .searchCompleted(query: "old", results: [Fixtures.records[0].patient], total: 1, source: "server"))
+        _ = Reducer.reduce(
+            &s, .searchCompleted(query: "old", results: [Fixtures.records[0].patient], total: 1, source: "server"))
         #expect(s.search.results.isEmpty)
     }
 
@@ -153,7 +161,10 @@ import TUI
         var s = Fixtures.state()
         #expect(press(&s, .char("p")) == [.loadDetail(id: "p1")])
         #expect(s.mode == .present)
-        #expect(press(&s, .right) == [.loadDetail(id: "p3"), .audit(operation: .patientView, patients: ["p3"], list: "4 West high risk")])
+        #expect(
+            press(&s, .right) == [
+                .loadDetail(id: "p3"), .audit(operation: .patientView, patients: ["p3"], list: "4 West high risk"),
+            ])
         #expect(s.presentIndex == 1)
         _ = press(&s, .left, .left)
         #expect(s.presentIndex == 0)
@@ -183,8 +194,11 @@ import TUI
         #expect(press(&s, .char("s")) == [], "one sync at a time")
         _ = Reducer.reduce(&s, .syncProgressed(SyncProgress(done: 2, total: 3, failed: 1, elapsed: 1)))
         #expect(s.status.sync?.done == 2)
-        let summary = SyncSummary(list: "4 West high risk", total: 3, synced: 2, unchanged: 0, failed: [.init(id: "p2", reason: "timed out")], durationSeconds: 1, interrupted: false, remaining: 0)
-        #expect(Reducer.reduce(&s, .syncFinished(summary, lastSync: Fixtures.now)) == [.loadRows(list: "4 West high risk")])
+        let summary = SyncSummary(
+            list: "4 West high risk", total: 3, synced: 2, unchanged: 0, failed: [.init(id: "p2", reason: "timed out")],
+            durationSeconds: 1, interrupted: false, remaining: 0)
+        #expect(
+            Reducer.reduce(&s, .syncFinished(summary, lastSync: Fixtures.now)) == [.loadRows(list: "4 West high risk")])
         #expect(s.status.sync == nil && s.status.syncFailures.count == 1 && s.status.messageIsError)
         _ = press(&s, .char("f"))
         #expect(s.mode == .failures)
@@ -211,11 +225,15 @@ import TUI
     @Test func mouseClickSelectsRowsAndSortsByHeader() {
         var s = Fixtures.state()
         let l = Layout(width: 120, height: 40)
-        #expect(Reducer.reduce(&s, .keyPressed(.mouse(MouseEvent(kind: .click, x: l.patients.x + 5, y: l.firstRowY + 2)))) == [.loadDetail(id: "p2")])
+        #expect(
+            Reducer.reduce(&s, .keyPressed(.mouse(MouseEvent(kind: .click, x: l.patients.x + 5, y: l.firstRowY + 2))))
+                == [.loadDetail(id: "p2")])
         _ = Reducer.reduce(&s, .keyPressed(.mouse(MouseEvent(kind: .click, x: l.patients.x + 3, y: l.headerY))))
         #expect(s.sort?.column == .name)
         s.mouseEnabled = false
-        #expect(Reducer.reduce(&s, .keyPressed(.mouse(MouseEvent(kind: .click, x: l.patients.x + 5, y: l.firstRowY)))) == [])
+        #expect(
+            Reducer.reduce(&s, .keyPressed(.mouse(MouseEvent(kind: .click, x: l.patients.x + 5, y: l.firstRowY)))) == []
+        )
     }
 
     @Test func resizeKeepsTheSelectionVisible() {
@@ -237,8 +255,10 @@ import TUI
     }
 
     @Test func bindingsDocIsGeneratedFromTheTable() throws {
-        let doc = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Docs/keybindings.md")
-        #expect(try String(contentsOf: doc, encoding: .utf8) == Bindings.markdown, "run: rounds keys > Docs/keybindings.md")
+        let doc = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Docs/keybindings.md")
+        #expect(
+            try String(contentsOf: doc, encoding: .utf8) == Bindings.markdown, "run: rounds keys > Docs/keybindings.md")
         for b in Bindings.browse where b.footer != nil { #expect(Bindings.markdown.contains(b.description)) }
     }
 }

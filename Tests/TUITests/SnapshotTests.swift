@@ -1,9 +1,9 @@
-import Testing
-import Foundation
 import Clinical
+import Foundation
 import RoundsCore
 import ScreenKit
 import TUI
+import Testing
 
 /// Text snapshots of the virtual screen, in each mode, at 120×40 and 80×24.
 /// Re-record with `RECORD_SNAPSHOTS=1 make test` (a recording run fails on purpose).
@@ -83,7 +83,9 @@ import TUI
         for keys in [[Key.char("m")], [.char("m"), .char("p")]] {
             var s = Fixtures.state()
             for k in keys { _ = Reducer.reduce(&s, .keyPressed(k)) }
-            if s.mode == .present, let r = s.rows.first?.record { _ = Reducer.reduce(&s, .detailLoaded(.init(record: r, notes: [], news2: nil))) }
+            if s.mode == .present, let r = s.rows.first?.record {
+                _ = Reducer.reduce(&s, .detailLoaded(.init(record: r, notes: [], news2: nil)))
+            }
             let text = Views.render(s, theme: Theme.fallback).text
             for r in Fixtures.records {
                 #expect(!text.contains(r.patient.name!.family!), "\(keys): \(r.patient.name!.family!) visible")

@@ -1,6 +1,6 @@
 import Foundation
-import ScreenKit
 import RoundsCore
+import ScreenKit
 import Store
 import TUI
 import Testing

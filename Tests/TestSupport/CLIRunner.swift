@@ -8,14 +8,17 @@ public struct CLIRunner: Sendable {
         public let stderr: String
 
         public init(status: Int32, stdout: String, stderr: String) {
-            self.status = status; self.stdout = stdout; self.stderr = stderr
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
         }
     }
 
     /// The directory holding the built executables (`ROUNDS_BIN_DIR`, else `.build/debug`).
     public static let binDirectory: String = {
         if let d = ProcessInfo.processInfo.environment["ROUNDS_BIN_DIR"], !d.isEmpty { return d }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         return root.appendingPathComponent(".build/debug").path
     }()
 
@@ -23,12 +26,15 @@ public struct CLIRunner: Sendable {
     public var environment: [String: String] = [:]
 
     public init(home: String, environment: [String: String] = [:]) {
-        self.home = home; self.environment = environment
+        self.home = home
+        self.environment = environment
     }
 
     /// Runs `rounds ARGS`, optionally feeding `input` on stdin.
     @discardableResult
-    public func run(_ args: [String], input: String? = nil, executable: String = "rounds", timeout: TimeInterval = 60) throws -> Result {
+    public func run(_ args: [String], input: String? = nil, executable: String = "rounds", timeout: TimeInterval = 60)
+        throws -> Result
+    {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CLIRunner.binDirectory + "/" + executable)
         p.arguments = args
@@ -37,16 +43,29 @@ public struct CLIRunner: Sendable {
         env["ROUNDS_CLIENT_SECRET"] = nil
         for (k, v) in environment { env[k] = v }
         p.environment = env
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        p.standardOutput = out; p.standardError = err; p.standardInput = inp
+        let out = Pipe()
+        let err = Pipe()
+        let inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
         try p.run()
         if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
         try? inp.fileHandleForWriting.close()
         // Read both pipes while the process runs so a full pipe never blocks it.
         let group = DispatchGroup()
-        nonisolated(unsafe) var o = Data(), e = Data()
-        group.enter(); DispatchQueue.global().async { o = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter(); DispatchQueue.global().async { e = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        nonisolated(unsafe) var o = Data()
+        nonisolated(unsafe) var e = Data()
+        group.enter()
+        DispatchQueue.global().async {
+            o = out.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        group.enter()
+        DispatchQueue.global().async {
+            e = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
         if group.wait(timeout: .now() + timeout) == .timedOut {
             // A run that outlives its time fails the test, it never hangs it: SIGTERM, then SIGKILL
             // (a sync finishes its patients in flight on SIGTERM, which may be never).
@@ -54,6 +73,8 @@ public struct CLIRunner: Sendable {
             if group.wait(timeout: .now() + 5) == .timedOut { kill(p.processIdentifier, SIGKILL) }
         }
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return Result(
+            status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+            stderr: String(decoding: e, as: UTF8.self))
     }
 }

@@ -1,23 +1,26 @@
-import Foundation
 import Clinical
 import FHIRAdapters
+import Foundation
 
 /// The public FHIR examples under `Tests/Corpus` (see its PROVENANCE.md).
 public enum Corpus {
     /// The corpus folder: `$ROUNDS_CORPUS`, else `Tests/Corpus` next to this file.
     public static let root: URL = {
         if let env = ProcessInfo.processInfo.environment["ROUNDS_CORPUS"], !env.isEmpty,
-           FileManager.default.fileExists(atPath: env) {
+            FileManager.default.fileExists(atPath: env)
+        {
             return URL(fileURLWithPath: env)
         }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Corpus")
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Corpus")
     }()
 
     /// Every `.json` file, as paths relative to the corpus root, sorted.
     public static let allJSONFiles: [String] = {
         let fm = FileManager.default
         guard let e = fm.enumerator(atPath: root.path) else { return [] }
-        return e.compactMap { $0 as? String }.filter { $0.hasSuffix(".json") && !$0.hasSuffix("provenance.json") }.sorted()
+        return e.compactMap { $0 as? String }.filter { $0.hasSuffix(".json") && !$0.hasSuffix("provenance.json") }
+            .sorted()
     }()
 
     public static func data(_ relative: String) throws -> Data {

@@ -182,7 +182,7 @@ public final class PostgresCluster: @unchecked Sendable {
             }
             _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
             let cArgs = argv.map { strdup($0) } + [nil]
-            defer { cArgs.forEach { free($0) } }
+            defer { for argument in cArgs { free(argument) } }
             var pid: pid_t = 0
             guard posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ) == 0 else {
                 throw Failure("cannot start \(tool)")

@@ -3,7 +3,8 @@ import Foundation
 /// The third-party checkers under `Tests/Validation`, run with the Python that has their packages:
 /// `$ROUNDS_PYTHON` (set by `make test` to the venv `make deps` fills), else `python3`.
 public enum PythonChecks {
-    public static let python = ProcessInfo.processInfo.environment["ROUNDS_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
+    public static let python =
+        ProcessInfo.processInfo.environment["ROUNDS_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
 
     public static func script(_ name: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

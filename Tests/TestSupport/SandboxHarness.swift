@@ -1,5 +1,5 @@
-import Foundation
 import FHIRAdapters
+import Foundation
 import Sandbox
 
 /// A sandbox partner on a free port of 127.0.0.1 for one test, with a registered client whose
@@ -14,14 +14,19 @@ public final class SandboxHarness: @unchecked Sendable {
     public let tenant: String
     public var logPath: String { directory + "/requests.jsonl" }
 
-    public init(tenant: String = "contoso", patients: Int = 30, auth: String = "any",
-                configure: (inout SandboxConfiguration) -> Void = { _ in }) throws {
+    public init(
+        tenant: String = "contoso", patients: Int = 30, auth: String = "any",
+        configure: (inout SandboxConfiguration) -> Void = { _ in }
+    ) throws {
         directory = try TempDir.make("sandbox")
         var reg = try ClientRegistry(stateDirectory: directory + "/state")
         let (id, secret) = try reg.add(name: "tests", tenants: [tenant, "other-" + tenant], auth: auth)
-        clientId = id; self.secret = secret; self.tenant = tenant
+        clientId = id
+        self.secret = secret
+        self.tenant = tenant
         secretFile = directory + "/secret"
-        _ = FileManager.default.createFile(atPath: secretFile, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(
+            atPath: secretFile, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
         var c = SandboxConfiguration(stateDirectory: directory + "/state")
         c.patientsPerTenant = patients
         c.logPath = directory + "/requests.jsonl"
@@ -91,14 +96,16 @@ public enum TempDir {
     /// some 150 directories (caches of megabytes among them) and left them all behind.
     static let root: String = {
         let r = NSTemporaryDirectory() + "rounds-tests-\(getpid())-\(UUID().uuidString.prefix(6))"
-        try? FileManager.default.createDirectory(atPath: r, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try? FileManager.default.createDirectory(
+            atPath: r, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         atexit { try? FileManager.default.removeItem(atPath: TempDir.root) }
         return r
     }()
 
     public static func make(_ prefix: String) throws -> String {
         let path = root + "/\(prefix)-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return path
     }
 }
@@ -106,9 +113,14 @@ public enum TempDir {
 extension CLIRunner {
     /// `rounds connect` to a sandbox harness with its client and secret file.
     @discardableResult
-    public func connect(_ h: SandboxHarness, version: String = "r4", name: String = "ehr",
-                        extra: [String] = []) throws -> Result {
-        try run(["connect", h.base(version), "--client-id", h.clientId, "--tenant", h.tenant,
-                 "--secret-file", h.secretFile, "--name", name] + extra)
+    public func connect(
+        _ h: SandboxHarness, version: String = "r4", name: String = "ehr",
+        extra: [String] = []
+    ) throws -> Result {
+        try run(
+            [
+                "connect", h.base(version), "--client-id", h.clientId, "--tenant", h.tenant,
+                "--secret-file", h.secretFile, "--name", name,
+            ] + extra)
     }
 }

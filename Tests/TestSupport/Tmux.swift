@@ -8,7 +8,9 @@ public final class TmuxSession: @unchecked Sendable {
     /// Starts `command` in a detached session of the given size.
     public init(command: String, width: Int = 120, height: Int = 40) throws {
         socket = "rounds-test-\(UUID().uuidString.prefix(8))"
-        try tmux(["-f", "/dev/null", "new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), command])
+        try tmux([
+            "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), command,
+        ])
         _ = try? tmux(["set-option", "-t", name, "remain-on-exit", "on"])
     }
 
@@ -44,7 +46,8 @@ public final class TmuxSession: @unchecked Sendable {
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
-        var none = sigset_t(), all = sigset_t()
+        var none = sigset_t()
+        var all = sigset_t()
         sigemptyset(&none)
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attr, &none)
@@ -55,7 +58,10 @@ public final class TmuxSession: @unchecked Sendable {
         defer { for a in cargs { free(a) } }
         let rc = posix_spawnp(&pid, "tmux", &actions, &attr, cargs, environ)
         close(fds[1])
-        guard rc == 0 else { close(fds[0]); throw TmuxTimeout(waitingFor: "spawn tmux (\(rc))", screen: "") }
+        guard rc == 0 else {
+            close(fds[0])
+            throw TmuxTimeout(waitingFor: "spawn tmux (\(rc))", screen: "")
+        }
         var data = [UInt8]()
         if captures {
             var buf = [UInt8](repeating: 0, count: 65536)
@@ -110,7 +116,10 @@ public final class TmuxSession: @unchecked Sendable {
     }
 
     /// True when the program in the pane has exited.
-    public var exited: Bool { (try? tmux(["display-message", "-p", "-t", name, "#{pane_dead}"]))?.trimmingCharacters(in: .whitespacesAndNewlines) == "1" }
+    public var exited: Bool {
+        (try? tmux(["display-message", "-p", "-t", name, "#{pane_dead}"]))?.trimmingCharacters(
+            in: .whitespacesAndNewlines) == "1"
+    }
 }
 
 public struct TmuxTimeout: Error, CustomStringConvertible {

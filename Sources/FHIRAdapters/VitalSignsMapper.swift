@@ -10,10 +10,14 @@ public enum VitalSignsMapper {
         guard main.kind == .oxygenSaturation else { return [main] }
         var out = [main]
         for component in main.components {
-            guard let kind = VitalKind(loinc: component.code), kind == .oxygenFlow || kind == .inspiredOxygen else { continue }
+            guard let kind = VitalKind(loinc: component.code), kind == .oxygenFlow || kind == .inspiredOxygen else {
+                continue
+            }
             let display = "\(kind.label) (component of the pulse-oximetry reading)"
-            out.append(VitalSign(code: component.code, display: display, value: component.value, unit: component.unit,
-                                 text: component.text, effective: main.effective, comparator: component.comparator))
+            out.append(
+                VitalSign(
+                    code: component.code, display: display, value: component.value, unit: component.unit,
+                    text: component.text, effective: main.effective, comparator: component.comparator))
         }
         return out
     }
@@ -35,21 +39,24 @@ public enum VitalSignsMapper {
         // members arrive as observations of their own.
         let groupsOnly = r["hasMember"] != nil && r["component"] == nil && !hasValue(r)
         if groupsOnly { return nil }
-        let effectiveValue = r["effectiveDateTime"] ?? r["effectivePeriod"]?["start"] ?? r["effectiveInstant"] ?? r["issued"]
+        let effectiveValue =
+            r["effectiveDateTime"] ?? r["effectivePeriod"]?["start"] ?? r["effectiveInstant"] ?? r["issued"]
         let effective = ctx.date(effectiveValue, path: "\(path).effective")
         var value: Double?
         var unit: String?
         var text: String?
         var comparator: String?
         readValue(r, into: &value, unit: &unit, text: &text, comparator: &comparator, path: path, ctx: ctx)
-        var v = VitalSign(code: code, display: display, value: value, unit: unit, text: text, effective: effective,
-                          comparator: comparator, valueCodes: codes(r["valueCodeableConcept"]))
+        var v = VitalSign(
+            code: code, display: display, value: value, unit: unit, text: text, effective: effective,
+            comparator: comparator, valueCodes: codes(r["valueCodeableConcept"]))
         for (k, c) in (r["component"]?.list ?? []).enumerated() {
             let (cc, cd) = pickCode(c["code"])
             guard let cc else { continue }
             var comp = VitalComponent(code: cc, display: cd)
-            readValue(c, into: &comp.value, unit: &comp.unit, text: &comp.text, comparator: &comp.comparator,
-                      path: "\(path).component[\(k)]", ctx: ctx)
+            readValue(
+                c, into: &comp.value, unit: &comp.unit, text: &comp.text, comparator: &comp.comparator,
+                path: "\(path).component[\(k)]", ctx: ctx)
             v.components.append(comp)
         }
         return v
@@ -64,7 +71,9 @@ public enum VitalSignsMapper {
     }
 
     static func hasValue(_ r: JSONValue) -> Bool {
-        let keys = ["valueQuantity", "valueString", "valueCodeableConcept", "valueBoolean", "valueInteger", "valueRange"]
+        let keys = [
+            "valueQuantity", "valueString", "valueCodeableConcept", "valueBoolean", "valueInteger", "valueRange",
+        ]
         return keys.contains { r[$0] != nil }
     }
 
@@ -79,14 +88,17 @@ public enum VitalSignsMapper {
         let loinc = codings.first { isLOINC($0) && $0["code"]?.text != nil }
         let known = codings.first(where: isKnown)
         let chosen = knownLOINC ?? loinc ?? known ?? codings.first { $0["code"]?.text != nil }
-        let display = chosen?["display"]?.string ?? c?["text"]?.string ?? codings.compactMap { $0["display"]?.string }.first
+        let display =
+            chosen?["display"]?.string ?? c?["text"]?.string ?? codings.compactMap { $0["display"]?.string }.first
         if let code = chosen?["code"]?.text { return (code, display) }
         if let t = c?["text"]?.string { return (t, t) }
         return (nil, nil)
     }
 
-    static func readValue(_ r: JSONValue, into value: inout Double?, unit: inout String?, text: inout String?,
-                          comparator: inout String?, path: String, ctx: MappingContext) {
+    static func readValue(
+        _ r: JSONValue, into value: inout Double?, unit: inout String?, text: inout String?,
+        comparator: inout String?, path: String, ctx: MappingContext
+    ) {
         if let q = r["valueQuantity"] {
             // A bound (`<85`) is kept with the value: showing "85 %" would claim a reading the
             // device never made.
@@ -94,12 +106,20 @@ public enum VitalSignsMapper {
             switch q["value"] {
             case .number(let n)?: value = n
             case .string(let s)?:
-                if let n = Double(s) { value = n; ctx.warn("\(path).valueQuantity.value", q["value"], "number sent as text") } else { text = s; ctx.warn("\(path).valueQuantity.value", q["value"], "not a number; shown as sent") }
+                if let n = Double(s) {
+                    value = n
+                    ctx.warn("\(path).valueQuantity.value", q["value"], "number sent as text")
+                } else {
+                    text = s
+                    ctx.warn("\(path).valueQuantity.value", q["value"], "not a number; shown as sent")
+                }
             case nil, .null?: break
             case let other?: ctx.warn("\(path).valueQuantity.value", other, "expected a number")
             }
             // The code is UCUM only when the system says so (DSTU2 SpO2 sends an MDC unit code).
-            let ucum = (q["system"]?.string ?? "unitsofmeasure").containsBytes("unitsofmeasure") ? q["code"]?.string?.nilIfEmpty : nil
+            let ucum =
+                (q["system"]?.string ?? "unitsofmeasure").containsBytes("unitsofmeasure")
+                ? q["code"]?.string?.nilIfEmpty : nil
             unit = ucum ?? q["unit"]?.string?.nilIfEmpty ?? q["code"]?.string?.nilIfEmpty
         } else if let s = r["valueString"]?.string {
             text = s
@@ -112,7 +132,8 @@ public enum VitalSignsMapper {
         } else if let d = r["valueDateTime"]?.string {
             text = d
         } else if let range = r["valueRange"] {
-            text = [range["low"]?["value"]?.text, range["high"]?["value"]?.text].compactMap { $0 }.joined(separator: "–")
+            text = [range["low"]?["value"]?.text, range["high"]?["value"]?.text].compactMap { $0 }.joined(
+                separator: "–")
         }
         if value == nil, text == nil, let absent = r["dataAbsentReason"] {
             text = "absent: " + (Datatypes.conceptText(absent) ?? "no reason given")
@@ -128,9 +149,12 @@ public enum VitalSignsMapper {
         for r in readings {
             if r.kind == .systolic || r.kind == .diastolic {
                 let key = r.effective?.raw ?? "?"
-                var bp = pressureParts[key] ?? VitalSign(code: VitalKind.bloodPressure.loinc, display: "Blood pressure", effective: r.effective)
+                var bp =
+                    pressureParts[key]
+                    ?? VitalSign(code: VitalKind.bloodPressure.loinc, display: "Blood pressure", effective: r.effective)
                 if pressureParts[key] == nil { partOrder.append(key) }
-                bp.components.append(VitalComponent(code: r.kind!.loinc, display: r.display, value: r.value, unit: r.unit, text: r.text))
+                bp.components.append(
+                    VitalComponent(code: r.kind!.loinc, display: r.display, value: r.value, unit: r.unit, text: r.text))
                 pressureParts[key] = bp
             } else {
                 merged.append(r)
@@ -153,7 +177,8 @@ public enum VitalSignsMapper {
             latest[key] = r
         }
         let ordered = latest.values.sorted { a, b in
-            let oa = a.kind?.displayOrder ?? 99, ob = b.kind?.displayOrder ?? 99
+            let oa = a.kind?.displayOrder ?? 99
+            let ob = b.kind?.displayOrder ?? 99
             return oa != ob ? oa < ob : a.code < b.code
         }
         return (ordered, history)

@@ -1,6 +1,6 @@
-import Foundation
 import Clinical
 import FHIRAdapters
+import Foundation
 
 /// A patient search as the FHIR client sends it (interface.md §2).
 public typealias PatientQuery = PatientCriteria
@@ -8,7 +8,8 @@ public typealias PatientQuery = PatientCriteria
 extension PatientCriteria {
     /// The form body for `Patient/_search` in this profile's release; `contains: false` sends the
     /// plain name parameters (for a server that refuses `:contains`).
-    public func parameters(_ profile: FHIRProfile, contains: Bool = true) throws(FHIRClientError) -> [(String, String)] {
+    public func parameters(_ profile: FHIRProfile, contains: Bool = true) throws(FHIRClientError) -> [(String, String)]
+    {
         var p: [(String, String)] = []
         func nameParameter(_ part: String) -> String { contains ? profile.nameParameter(part) : part }
         if let family, !family.isEmpty { p.append((nameParameter("family"), family)) }
@@ -16,11 +17,15 @@ extension PatientCriteria {
         if let name, !name.isEmpty { p.append((nameParameter("name"), name)) }
         if let mrn, !mrn.isEmpty { p.append(("identifier", mrn)) }
         if let birthDate, !birthDate.isEmpty {
-            guard FHIRDate(birthDate).precision == .date else { throw .unsupportedSearch("Birth date '\(birthDate)' must be YYYY-MM-DD.") }
+            guard FHIRDate(birthDate).precision == .date else {
+                throw .unsupportedSearch("Birth date '\(birthDate)' must be YYYY-MM-DD.")
+            }
             p.append(("birthdate", birthDate))
         }
         if let gender, !gender.isEmpty {
-            guard profile.searchesGender else { throw .unsupportedSearch("Searching by gender is not available on \(profile.release.rawValue) servers.") }
+            guard profile.searchesGender else {
+                throw .unsupportedSearch("Searching by gender is not available on \(profile.release.rawValue) servers.")
+            }
             p.append(("gender", gender.lowercased()))
         }
         if let id, !id.isEmpty { p.append(("_id", id)) }
@@ -68,7 +73,8 @@ extension FHIRConnection {
 
     private func postSearch(_ parameters: [(String, String)]) async throws(FHIRClientError) -> HTTPAnswer {
         let body = FormEncoding.body(parameters)
-        return try await send("POST", try url("Patient/_search"), body: body, contentType: "application/x-www-form-urlencoded")
+        return try await send(
+            "POST", try url("Patient/_search"), body: body, contentType: "application/x-www-form-urlencoded")
     }
 
     /// The page a `next` link points to.
@@ -91,6 +97,7 @@ extension FHIRConnection {
             Patient(fhir: r.resource, fallbackId: r.fullUrl ?? "result-\(k + 1)", context: ctx)
         }
         let next = (json["link"]?.list ?? []).first { $0["relation"]?.string == "next" }?["url"]?.string
-        return PatientSearchPage(total: json["total"]?.double.map { Int($0) }, patients: patients, next: next, warnings: ctx.warnings)
+        return PatientSearchPage(
+            total: json["total"]?.double.map { Int($0) }, patients: patients, next: next, warnings: ctx.warnings)
     }
 }
