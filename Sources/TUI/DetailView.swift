@@ -16,13 +16,13 @@ struct Segment: Equatable {
 
 /// The detail pane: every section of the record with its own state, vitals with trends, scrolling.
 enum DetailView {
-    static func draw(_ screen: inout Screen, _ s: AppState, _ theme: Theme, _ r: Rect) {
+    static func draw(_ screen: inout Screen, _ state: AppState, _ theme: Theme, _ r: Rect) {
         screen.box(
-            r, title: "Patient", style: theme.style(s.focus == .detail ? "border.focused" : "border"),
+            r, title: "Patient", style: theme.style(state.focus == .detail ? "border.focused" : "border"),
             titleStyle: theme.style("header"))
-        guard let d = s.detail, s.selectedRow?.id == d.record.id || s.mode == .search else {
+        guard let d = state.detail, state.selectedRow?.id == d.record.id || state.mode == .search else {
             let hint =
-                s.rows.isEmpty
+                state.rows.isEmpty
                 ? ""
                 : "Select a patient to see the latest vitals, location, allergies, conditions, medications, coverage "
                     + "and notes."
@@ -30,9 +30,9 @@ enum DetailView {
             return
         }
         let inner = Rect(x: r.x + 2, y: r.y + 1, width: r.width - 4, height: r.height - 2)
-        let lines = self.lines(d, s, width: inner.width)
+        let lines = self.lines(d, state, width: inner.width)
         let maxScroll = max(0, lines.count - inner.height)
-        let scroll = min(s.detailScroll, maxScroll)
+        let scroll = min(state.detailScroll, maxScroll)
         for k in 0..<inner.height {
             let i = scroll + k
             guard lines.indices.contains(i) else { break }
@@ -48,25 +48,27 @@ enum DetailView {
     }
 
     /// Every line of the detail, top to bottom.
-    static func lines(_ d: AppState.Detail, _ s: AppState, width: Int) -> [[Segment]] {
+    static func lines(_ d: AppState.Detail, _ state: AppState, width: Int) -> [[Segment]] {
         let r = d.record
         let p = r.patient
         var out: [[Segment]] = []
         var head = [
-            Segment(Masking.name(p, s.masked), "title"),
-            Segment(" · \(p.sexLetter) · \(Masking.born(p, s.masked, now: s.now)) · MRN \(Masking.mrn(p, s.masked))"),
+            Segment(Masking.name(p, state.masked), "title"),
+            Segment(
+                " · \(p.sexLetter) · \(Masking.born(p, state.masked, now: state.now)) · MRN \(Masking.mrn(p, state.masked))"
+            ),
         ]
         if let gp = p.generalPractitioner.first { head.append(Segment(" · GP \(gp)")) }
         if let c = r.coverage.first, !c.summary.isEmpty { head.append(Segment(" · \(c.summary)")) }
         out.append(head)
-        out.append(encounterLine(r, s))
+        out.append(encounterLine(r, state))
         if let n = d.news2 {
             out.append([Segment(n.summary + " — " + n.band.response, ListPanes.news2Role(n))])
             for note in n.notes { out.append([Segment("  " + note, "dim")]) }
         }
-        let left = vitals(r, s, d.news2)
+        let left = vitals(r, state, d.news2)
         let right =
-            section(.allergies, r, s) {
+            section(.allergies, r, state) {
                 $0.allergies.map { a in
                     [
                         Segment(a.isInactive ? "  " : "! ", "allergy"),
@@ -74,7 +76,7 @@ enum DetailView {
                     ]
                 }
             }
-            + section(.conditions, r, s) { $0.conditions.map(conditionLine) }
+            + section(.conditions, r, state) { $0.conditions.map(conditionLine) }
         if width >= 90 {
             let lw = width * 3 / 5
             for k in 0..<max(left.count, right.count) {
@@ -88,8 +90,8 @@ enum DetailView {
         } else {
             out += left + right
         }
-        out += section(.medications, r, s) { record in medicationLines(record, now: s.now) }
-        out += section(.coverage, r, s) {
+        out += section(.medications, r, state) { record in medicationLines(record, now: state.now) }
+        out += section(.coverage, r, state) {
             $0.coverage.map { c in
                 [
                     Segment(
@@ -105,7 +107,7 @@ enum DetailView {
         ])
         for n in d.notes {
             out.append([
-                Segment("  \(Age.short(n.createdAt, now: s.now)) \(n.author) — ", "dim"),
+                Segment("  \(Age.short(n.createdAt, now: state.now)) \(n.author) — ", "dim"),
                 Segment(n.text.replacingOccurrences(of: "\n", with: " ")),
             ])
         }
@@ -163,7 +165,7 @@ enum DetailView {
         return out
     }
 
-    static func encounterLine(_ r: PatientRecord, _ s: AppState) -> [Segment] {
+    static func encounterLine(_ r: PatientRecord, _ state: AppState) -> [Segment] {
         let st = r.state(of: .encounter)
         if case .unavailable(let why) = st.status, !st.stale {
             return [Segment("Location unavailable: \(why)", "section.unavailable")]
@@ -171,7 +173,9 @@ enum DetailView {
         guard let e = r.lastEncounter else { return [Segment("No current encounter on record", "section.empty")] }
         var parts = [e.location ?? "location not given"]
         var what = [e.type ?? e.encounterClass, e.status].compactMap { $0 }.joined(separator: ", ")
-        if let start = e.start { what += " since " + (start.instant.map { Age.short($0, now: s.now) } ?? start.raw) }
+        if let start = e.start {
+            what += " since " + (start.instant.map { Age.short($0, now: state.now) } ?? start.raw)
+        }
         if !what.isEmpty { parts.append(what) }
         var segs = [Segment(parts.joined(separator: " — "))]
         if st.stale { segs.append(Segment("  [stale: \(st.staleReason ?? "refresh failed")]", "section.stale")) }
@@ -180,7 +184,7 @@ enum DetailView {
 
     /// A section heading with its state, then its lines (or why there are none).
     static func section(
-        _ sec: ClinicalSection, _ r: PatientRecord, _ s: AppState, _ body: (PatientRecord) -> [[Segment]]
+        _ sec: ClinicalSection, _ r: PatientRecord, _ state: AppState, _ body: (PatientRecord) -> [[Segment]]
     ) -> [[Segment]] {
         let st = r.state(of: sec)
         var head = [Segment(sec.title, "section.title")]
@@ -191,15 +195,15 @@ enum DetailView {
             if !st.stale { return [head + [Segment("  unavailable: \(why)", "section.unavailable")]] }
         }
         if st.stale {
-            let age = st.fetchedAt.map { " from \(Age.describe(since: $0, now: s.now))" } ?? ""
+            let age = st.fetchedAt.map { " from \(Age.describe(since: $0, now: state.now))" } ?? ""
             head.append(Segment("  [stale\(age): \(st.staleReason ?? "refresh failed")]", "section.stale"))
         }
         if let incomplete = st.incomplete { head.append(Segment("  [incomplete: \(incomplete)]", "section.stale")) }
         return [head] + body(r)
     }
 
-    static func vitals(_ r: PatientRecord, _ s: AppState, _ news: NEWS2?) -> [[Segment]] {
-        section(.vitals, r, s) { r in
+    static func vitals(_ r: PatientRecord, _ state: AppState, _ news: NEWS2?) -> [[Segment]] {
+        section(.vitals, r, state) { r in
             var lines: [[Segment]] = [
                 [
                     Segment(
@@ -210,7 +214,7 @@ enum DetailView {
             for v in r.latestVitals {
                 let points = score(v, news)
                 let mark = points >= 3 ? "‼" : (points == 2 ? "!" : " ")
-                let at = v.effective?.instant.map { Age.short($0, now: s.now) } ?? (v.effective?.raw ?? "—")
+                let at = v.effective?.instant.map { Age.short($0, now: state.now) } ?? (v.effective?.raw ?? "—")
                 let values: [Double] = r.history(v.kind ?? .heartRate).filter { $0.code == v.code || v.kind != nil }
                     .compactMap { h in
                         v.kind == .bloodPressure ? h.bloodPressure?.systolic : h.value

@@ -5,41 +5,41 @@ import ScreenKit
 
 /// The lists pane and the patients table.
 enum ListPanes {
-    static func draw(_ screen: inout Screen, _ s: AppState, _ theme: Theme, _ layout: Layout) {
+    static func draw(_ screen: inout Screen, _ state: AppState, _ theme: Theme, _ layout: Layout) {
         let lr = layout.lists
         let pr = layout.patients
         screen.box(
-            lr, title: "Lists", style: theme.style(s.focus == .lists ? "border.focused" : "border"),
+            lr, title: "Lists", style: theme.style(state.focus == .lists ? "border.focused" : "border"),
             titleStyle: theme.style("header"))
-        for (k, l) in s.lists.enumerated() where k < lr.height - 2 {
-            let selected = k == s.listIndex
+        for (k, l) in state.lists.enumerated() where k < lr.height - 2 {
+            let selected = k == state.listIndex
             let marker = selected ? "▸" : " "
             let text = DisplayWidth.pad(marker + l.name + (l.isDefault ? " *" : ""), to: lr.width - 2)
             screen.put(text, x: lr.x + 1, y: lr.y + 1 + k, style: theme.style(selected ? "list.selected" : "list.item"))
         }
-        if s.lists.isEmpty {
+        if state.lists.isEmpty {
             screen.put(
                 DisplayWidth.truncate(" :list create", to: lr.width - 2), x: lr.x + 1, y: lr.y + 1,
                 style: theme.style("dim"))
         }
-        let sortNote = s.sort.map { " sorted by \($0.column.title) \($0.descending ? "↓" : "↑") " } ?? ""
+        let sortNote = state.sort.map { " sorted by \($0.column.title) \($0.descending ? "↓" : "↑") " } ?? ""
         screen.box(
             pr, title: "Patients" + (sortNote.isEmpty ? "" : " ─" + sortNote),
-            style: theme.style(s.focus == .patients ? "border.focused" : "border"),
+            style: theme.style(state.focus == .patients ? "border.focused" : "border"),
             titleStyle: theme.style("header"))
         let inner = pr.width - 3
-        let cols = fit(s.columns, width: inner)
+        let cols = fit(state.columns, width: inner)
         var x = pr.x + 2
         for (c, w) in cols {
-            let arrow = s.sort?.column == c ? (s.sort!.descending ? "↓" : "↑") : ""
+            let arrow = state.sort?.column == c ? (state.sort!.descending ? "↓" : "↑") : ""
             screen.put(
                 DisplayWidth.pad(c.title + arrow, to: w, right: rightAligned(c)), x: x, y: layout.headerY,
                 style: theme.style("header"))
             x += w + 1
         }
-        if s.rows.isEmpty {
+        if state.rows.isEmpty {
             let hint =
-                s.lists.isEmpty
+                state.lists.isEmpty
                 ? "No lists yet: press : and type list create NAME."
                 : "No patients on this list: press / to search and a to add."
             screen.put(
@@ -47,11 +47,11 @@ enum ListPanes {
             return
         }
         for k in 0..<layout.visibleRows {
-            let i = s.rowScroll + k
-            guard s.rows.indices.contains(i) else { break }
-            let row = s.rows[i]
+            let i = state.rowScroll + k
+            guard state.rows.indices.contains(i) else { break }
+            let row = state.rows[i]
             let y = layout.firstRowY + k
-            let selected = i == s.rowIndex
+            let selected = i == state.rowIndex
             let base = theme.style(selected ? "row.selected" : "row")
             if selected {
                 screen.fill(Rect(x: pr.x + 1, y: y, width: pr.width - 2, height: 1), style: base)
@@ -60,7 +60,7 @@ enum ListPanes {
             }
             var cx = pr.x + 2
             for (c, w) in cols {
-                let v = c.value(row, now: s.now, mask: s.masked)
+                let v = c.value(row, now: state.now, mask: state.masked)
                 var style = base
                 var text = v.text
                 if c == .news2, let n = row.news2 {
@@ -75,8 +75,8 @@ enum ListPanes {
                 cx += w + 1
             }
         }
-        if s.rows.count > layout.visibleRows {
-            let pos = " \(s.rowIndex + 1)/\(s.rows.count) "
+        if state.rows.count > layout.visibleRows {
+            let pos = " \(state.rowIndex + 1)/\(state.rows.count) "
             screen.put(pos, x: pr.maxX - DisplayWidth.of(pos) - 1, y: pr.maxY - 1, style: theme.style("border"))
         }
     }

@@ -5,47 +5,49 @@ import ScreenKit
 
 /// Search, note editor, help and sync failures, drawn over the main screen.
 enum Overlays {
-    static func draw(_ screen: inout Screen, _ s: AppState, _ theme: Theme, _ layout: Layout) {
-        switch s.mode {
-        case .search: search(&screen, s, theme, layout)
-        case .note: note(&screen, s, theme, layout)
-        case .help: help(&screen, s, theme)
-        case .failures: failures(&screen, s, theme)
+    static func draw(_ screen: inout Screen, _ state: AppState, _ theme: Theme, _ layout: Layout) {
+        switch state.mode {
+        case .search: search(&screen, state, theme, layout)
+        case .note: note(&screen, state, theme, layout)
+        case .help: help(&screen, state, theme)
+        case .failures: failures(&screen, state, theme)
         default: break
         }
     }
 
-    static func panel(_ s: AppState, widthFraction: Int = 80, height: Int) -> Rect {
-        let w = max(40, min(s.width - 4, s.width * widthFraction / 100))
-        let h = max(6, min(s.height - 4, height))
-        return Rect(x: (s.width - w) / 2, y: max(1, (s.height - h) / 2), width: w, height: h)
+    static func panel(_ state: AppState, widthFraction: Int = 80, height: Int) -> Rect {
+        let w = max(40, min(state.width - 4, state.width * widthFraction / 100))
+        let h = max(6, min(state.height - 4, height))
+        return Rect(x: (state.width - w) / 2, y: max(1, (state.height - h) / 2), width: w, height: h)
     }
 
-    static func search(_ screen: inout Screen, _ s: AppState, _ theme: Theme, _ layout: Layout) {
+    static func search(_ screen: inout Screen, _ state: AppState, _ theme: Theme, _ layout: Layout) {
         let r = Rect(
             x: layout.patients.x, y: layout.patients.y, width: layout.patients.width, height: layout.patients.height)
         screen.fill(r, style: theme.style("overlay"))
-        let source = s.status.online == false ? "offline cache" : "EHR"
+        let source = state.status.online == false ? "offline cache" : "EHR"
         screen.box(
             r, title: "Search the \(source)", style: theme.style("border.focused"), titleStyle: theme.style("header"))
         let prompt = "Name, MRN or birth date: "
         screen.put(prompt, x: r.x + 2, y: r.y + 1, style: theme.style("overlay"))
         let qx = r.x + 2 + DisplayWidth.of(prompt)
         screen.put(
-            DisplayWidth.pad(s.search.query, to: max(1, r.maxX - qx - 2)), x: qx, y: r.y + 1,
+            DisplayWidth.pad(state.search.query, to: max(1, r.maxX - qx - 2)), x: qx, y: r.y + 1,
             style: theme.style("input"))
-        if !s.search.focusResults { screen.cursor = (min(r.maxX - 2, qx + DisplayWidth.of(s.search.query)), r.y + 1) }
+        if !state.search.focusResults {
+            screen.cursor = (min(r.maxX - 2, qx + DisplayWidth.of(state.search.query)), r.y + 1)
+        }
         var info: String
-        if s.search.busy {
-            info = "Searching… (\(SearchParser.describe(SearchParser.query(s.search.query))))"
-        } else if let e = s.search.error {
+        if state.search.busy {
+            info = "Searching… (\(SearchParser.describe(SearchParser.query(state.search.query))))"
+        } else if let e = state.search.error {
             info = e
-        } else if let total = s.search.total {
-            let origin = s.search.source == "cache" ? "offline cache" : "EHR"
-            let byStart = s.search.source == "server-starts-with" ? " (names by their start only)" : ""
+        } else if let total = state.search.total {
+            let origin = state.search.source == "cache" ? "offline cache" : "EHR"
+            let byStart = state.search.source == "server-starts-with" ? " (names by their start only)" : ""
             info =
-                "\(s.search.results.count) of \(total) from the \(origin)\(byStart) — ↓ to pick, Enter opens, a adds "
-                + "to '\(s.currentList?.name ?? "?")'"
+                "\(state.search.results.count) of \(total) from the \(origin)\(byStart) — ↓ to pick, Enter opens, a adds "
+                + "to '\(state.currentList?.name ?? "?")'"
         } else {
             info =
                 "Type and press Enter. 1951-08-23 is a birth date, digits an MRN, words a name (Family, Given works "
@@ -53,19 +55,19 @@ enum Overlays {
         }
         screen.put(
             DisplayWidth.truncate(info, to: r.width - 4), x: r.x + 2, y: r.y + 2,
-            style: theme.style(s.search.error == nil ? "dim" : "status.error"))
+            style: theme.style(state.search.error == nil ? "dim" : "status.error"))
         let top = r.y + 3
         let visible = r.maxY - 1 - top
-        let first = max(0, s.search.index - visible + 1)
+        let first = max(0, state.search.index - visible + 1)
         for k in 0..<max(0, visible) {
             let i = first + k
-            guard s.search.results.indices.contains(i) else { break }
-            let p = s.search.results[i]
-            let selected = s.search.focusResults && i == s.search.index
+            guard state.search.results.indices.contains(i) else { break }
+            let p = state.search.results[i]
+            let selected = state.search.focusResults && i == state.search.index
             let text =
-                "\(selected ? "▸" : " ")\(DisplayWidth.pad(Masking.name(p, s.masked), to: 26)) "
-                + "\(DisplayWidth.pad(Masking.mrn(p, s.masked), to: 10)) \(p.sexLetter)  "
-                + "\(DisplayWidth.pad(Masking.born(p, s.masked, now: s.now), to: 18)) \(p.id)"
+                "\(selected ? "▸" : " ")\(DisplayWidth.pad(Masking.name(p, state.masked), to: 26)) "
+                + "\(DisplayWidth.pad(Masking.mrn(p, state.masked), to: 10)) \(p.sexLetter)  "
+                + "\(DisplayWidth.pad(Masking.born(p, state.masked, now: state.now), to: 18)) \(p.id)"
             screen.put(
                 DisplayWidth.pad(text, to: r.width - 3), x: r.x + 1, y: top + k,
                 style: theme.style(selected ? "row.selected" : "row"))
@@ -73,12 +75,13 @@ enum Overlays {
         }
     }
 
-    static func note(_ screen: inout Screen, _ s: AppState, _ theme: Theme, _ layout: Layout) {
-        let who = s.selectedRow?.record.map { Masking.name($0.patient, s.masked) } ?? s.selectedRow?.id ?? ""
-        let r = panel(s, height: 10)
+    static func note(_ screen: inout Screen, _ state: AppState, _ theme: Theme, _ layout: Layout) {
+        let who =
+            state.selectedRow?.record.map { Masking.name($0.patient, state.masked) } ?? state.selectedRow?.id ?? ""
+        let r = panel(state, height: 10)
         screen.fill(r, style: theme.style("overlay"))
         screen.box(r, title: "Note on \(who)", style: theme.style("border.focused"), titleStyle: theme.style("header"))
-        let lines = (s.noteDraft + "▏").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = (state.noteDraft + "▏").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let visible = r.height - 3
         for (k, l) in lines.suffix(visible).enumerated() {
             screen.put(l, x: r.x + 2, y: r.y + 1 + k, style: theme.style("input"), maxWidth: r.width - 4)
@@ -133,16 +136,16 @@ enum Overlays {
         }
     }
 
-    static func failures(_ screen: inout Screen, _ s: AppState, _ theme: Theme) {
-        let r = panel(s, height: s.status.syncFailures.count + 4)
+    static func failures(_ screen: inout Screen, _ state: AppState, _ theme: Theme) {
+        let r = panel(state, height: state.status.syncFailures.count + 4)
         screen.fill(r, style: theme.style("overlay"))
         screen.box(
             r, title: "Last sync: failures — Esc to close", style: theme.style("border.focused"),
             titleStyle: theme.style("header"))
-        if s.status.syncFailures.isEmpty {
+        if state.status.syncFailures.isEmpty {
             screen.put("No failures in the last sync.", x: r.x + 2, y: r.y + 1, style: theme.style("overlay"))
         }
-        for (k, f) in s.status.syncFailures.prefix(r.height - 2).enumerated() {
+        for (k, f) in state.status.syncFailures.prefix(r.height - 2).enumerated() {
             screen.put(
                 "\(f.id): \(f.reason)", x: r.x + 2, y: r.y + 1 + k, style: theme.style("overlay"), maxWidth: r.width - 4
             )

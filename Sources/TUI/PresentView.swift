@@ -5,15 +5,17 @@ import ScreenKit
 
 /// Present mode for the IDT/MDT meeting: one patient filling the screen, essentials large and spaced.
 enum PresentView {
-    static func draw(_ screen: inout Screen, _ s: AppState, _ theme: Theme) {
-        let w = s.width
-        let pos = s.rows.isEmpty ? "" : "\(s.presentIndex + 1) of \(s.rows.count) "
+    static func draw(_ screen: inout Screen, _ state: AppState, _ theme: Theme) {
+        let w = state.width
+        let pos = state.rows.isEmpty ? "" : "\(state.presentIndex + 1) of \(state.rows.count) "
         screen.put(
-            " Rounds · Present · \(s.currentList?.name ?? "")", x: 0, y: 0, style: theme.style("title"),
+            " Rounds · Present · \(state.currentList?.name ?? "")", x: 0, y: 0, style: theme.style("title"),
             maxWidth: w - DisplayWidth.of(pos) - 1)
         screen.put(pos, x: w - DisplayWidth.of(pos), y: 0, style: theme.style("title"))
-        Views.footer(&screen, s, theme, y: s.height - 1)
-        guard s.rows.indices.contains(s.presentIndex), let d = s.detail, d.record.id == s.rows[s.presentIndex].id else {
+        Views.footer(&screen, state, theme, y: state.height - 1)
+        guard state.rows.indices.contains(state.presentIndex), let d = state.detail,
+            d.record.id == state.rows[state.presentIndex].id
+        else {
             screen.put("Loading…", x: 4, y: 3, style: theme.style("dim"))
             return
         }
@@ -22,7 +24,7 @@ enum PresentView {
         var y = 2
         let x = 4
         func line(_ segs: [Segment], gap: Int = 1) {
-            guard y < s.height - 2 else { return }
+            guard y < state.height - 2 else { return }
             var cx = x
             for seg in segs {
                 cx += screen.put(seg.text, x: cx, y: y, style: theme.style(seg.role), maxWidth: w - cx - 2)
@@ -30,20 +32,24 @@ enum PresentView {
             y += gap
         }
         let name =
-            s.masked
+            state.masked
             ? (p.name?.initials ?? "?")
             : (p.name.map { n in
                 [n.family?.uppercased(), n.given.joined(separator: " ")].compactMap { $0 }.joined(separator: ", ")
             } ?? p.displayName)
         line([Segment(name, "present.name")], gap: 2)
         line(
-            [Segment("\(p.sexLetter) · \(Masking.born(p, s.masked, now: s.now)) · MRN \(Masking.mrn(p, s.masked))")],
+            [
+                Segment(
+                    "\(p.sexLetter) · \(Masking.born(p, state.masked, now: state.now)) · MRN \(Masking.mrn(p, state.masked))"
+                )
+            ],
             gap: 2)
-        line(DetailView.encounterLine(r, s), gap: 2)
+        line(DetailView.encounterLine(r, state), gap: 2)
         if let n = d.news2 { line([Segment(n.summary + " — " + n.band.response, ListPanes.news2Role(n))], gap: 2) }
         let vitalsState = r.state(of: .vitals)
         if vitalsState.stale {
-            let age = vitalsState.fetchedAt.map { " from \(Age.describe(since: $0, now: s.now))" } ?? ""
+            let age = vitalsState.fetchedAt.map { " from \(Age.describe(since: $0, now: state.now))" } ?? ""
             line(
                 [
                     Segment(
@@ -91,7 +97,7 @@ enum PresentView {
         if let n = d.notes.first {
             line([
                 Segment(DisplayWidth.pad("Latest note", to: 20), "present.label"),
-                Segment("\(Age.short(n.createdAt, now: s.now)) \(n.author) — \(n.text)"),
+                Segment("\(Age.short(n.createdAt, now: state.now)) \(n.author) — \(n.text)"),
             ])
         }
     }

@@ -5,116 +5,117 @@ import ScreenKit
 
 /// The pure heart of the TUI: (state, action) → (state, effects). No I/O, no clock of its own.
 public enum Reducer {
-    public static func reduce(_ s: inout AppState, _ action: Action) -> [Effect] {
+    public static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         switch action {
         case .keyPressed(let key):
-            s.lastActivity = s.now
-            if case .resize(let w, let h) = key { return reduce(&s, .resized(width: w, height: h)) }
-            if case .mouse(let m) = key { return s.mouseEnabled ? mouse(&s, m) : [] }
-            return Keys.handle(&s, key)
+            state.lastActivity = state.now
+            if case .resize(let w, let h) = key { return reduce(&state, .resized(width: w, height: h)) }
+            if case .mouse(let m) = key { return state.mouseEnabled ? mouse(&state, m) : [] }
+            return Keys.handle(&state, key)
         case .resized(let w, let h):
-            s.width = w
-            s.height = h
-            clampRows(&s)
+            state.width = w
+            state.height = h
+            clampRows(&state)
             return []
         case .unlockChecked(let ok):
-            return unlockChecked(&s, ok)
+            return unlockChecked(&state, ok)
         case .clockTicked(let now):
-            s.now = now
-            if let until = s.lock.blockedUntil, now >= until {
-                s.lock.blockedUntil = nil
-                s.lock.message = nil
+            state.now = now
+            if let until = state.lock.blockedUntil, now >= until {
+                state.lock.blockedUntil = nil
+                state.lock.message = nil
             }
-            if s.mode != .locked, s.lockAfter > 0, now.timeIntervalSince(s.lastActivity) >= s.lockAfter {
-                return lock(&s)
+            if state.mode != .locked, state.lockAfter > 0, now.timeIntervalSince(state.lastActivity) >= state.lockAfter
+            {
+                return lock(&state)
             }
             return []
         case .listsLoaded(let lists, let select):
             // The first lists to arrive open on the default list.
-            let firstLoad = s.lists.isEmpty
-            s.lists = lists
+            let firstLoad = state.lists.isEmpty
+            state.lists = lists
             if let select, let i = lists.firstIndex(where: { $0.name == select }) {
-                s.listIndex = i
-            } else if firstLoad || s.currentList == nil || s.listIndex >= lists.count {
-                s.listIndex = lists.firstIndex(where: \.isDefault) ?? 0
+                state.listIndex = i
+            } else if firstLoad || state.currentList == nil || state.listIndex >= lists.count {
+                state.listIndex = lists.firstIndex(where: \.isDefault) ?? 0
             }
-            guard let l = s.currentList else {
-                s.rows = []
-                s.detail = nil
+            guard let l = state.currentList else {
+                state.rows = []
+                state.detail = nil
                 return []
             }
             return [.loadRows(list: l.name)]
         case .rowsLoaded(let list, let rows, let columns):
-            guard list == s.currentList?.name else { return [] }
-            let keepId = s.selectedRow?.id
-            s.columns = columns
-            if s.sort == nil, columns.contains(.news2) { s.sort = SortSpec(column: .news2, descending: true) }
-            s.rows = sorted(rows, s.sort, now: s.now)
-            if let keepId, let i = s.rows.firstIndex(where: { $0.id == keepId }) {
-                s.rowIndex = i
+            guard list == state.currentList?.name else { return [] }
+            let keepId = state.selectedRow?.id
+            state.columns = columns
+            if state.sort == nil, columns.contains(.news2) { state.sort = SortSpec(column: .news2, descending: true) }
+            state.rows = sorted(rows, state.sort, now: state.now)
+            if let keepId, let i = state.rows.firstIndex(where: { $0.id == keepId }) {
+                state.rowIndex = i
             } else {
-                s.rowIndex = min(s.rowIndex, max(0, s.rows.count - 1))
+                state.rowIndex = min(state.rowIndex, max(0, state.rows.count - 1))
             }
-            clampRows(&s)
-            if let i = s.lists.firstIndex(where: { $0.name == list }) { s.lists[i].count = rows.count }
-            return s.selectedRow.map { [.loadDetail(id: $0.id)] } ?? []
+            clampRows(&state)
+            if let i = state.lists.firstIndex(where: { $0.name == list }) { state.lists[i].count = rows.count }
+            return state.selectedRow.map { [.loadDetail(id: $0.id)] } ?? []
         case .detailLoaded(let d):
-            if s.mode == .present || s.selectedRow?.id == d.record.id || s.mode == .search
-                || s.detail?.record.id == d.record.id || s.selectedRow == nil
+            if state.mode == .present || state.selectedRow?.id == d.record.id || state.mode == .search
+                || state.detail?.record.id == d.record.id || state.selectedRow == nil
             {
-                if s.detail?.record.id != d.record.id { s.detailScroll = 0 }
-                s.detail = d
+                if state.detail?.record.id != d.record.id { state.detailScroll = 0 }
+                state.detail = d
             }
             return []
         case .searchCompleted(let q, let results, let total, let source):
-            guard q == s.search.query else { return [] }
-            s.search.results = results
-            s.search.total = total
-            s.search.source = source
-            s.search.busy = false
-            s.search.index = 0
-            s.search.error = nil
+            guard q == state.search.query else { return [] }
+            state.search.results = results
+            state.search.total = total
+            state.search.source = source
+            state.search.busy = false
+            state.search.index = 0
+            state.search.error = nil
             return []
         case .searchFailed(let q, let message):
-            guard q == s.search.query else { return [] }
-            s.search.busy = false
-            s.search.error = message
+            guard q == state.search.query else { return [] }
+            state.search.busy = false
+            state.search.error = message
             return []
         case .connectionChanged(let online, let conn, let version, let tenant, let lastSync, let message):
-            s.status.online = online
-            s.status.connection = conn
-            s.status.fhirVersion = version
-            s.status.tenant = tenant
-            if let lastSync { s.status.lastSync = lastSync }
+            state.status.online = online
+            state.status.connection = conn
+            state.status.fhirVersion = version
+            state.status.tenant = tenant
+            if let lastSync { state.status.lastSync = lastSync }
             if let message {
-                s.status.message = message
-                s.status.messageIsError = !online
+                state.status.message = message
+                state.status.messageIsError = !online
             }
             return []
         case .syncProgressed(let p):
-            s.status.sync = p
+            state.status.sync = p
             return []
         case .syncFinished(let summary, let lastSync):
-            s.status.sync = nil
-            s.status.syncFailures = summary.failed
-            if let lastSync { s.status.lastSync = lastSync }
-            s.status.message =
+            state.status.sync = nil
+            state.status.syncFailures = summary.failed
+            if let lastSync { state.status.lastSync = lastSync }
+            state.status.message =
                 "Synced \(summary.synced), unchanged \(summary.unchanged), failed \(summary.failed.count)"
                 + (summary.failed.isEmpty ? "." : " — press f to see why.")
-            s.status.messageIsError = !summary.failed.isEmpty
-            return s.currentList.map { [.loadRows(list: $0.name)] } ?? []
+            state.status.messageIsError = !summary.failed.isEmpty
+            return state.currentList.map { [.loadRows(list: $0.name)] } ?? []
         case .operationSucceeded(let m):
-            s.status.message = m
-            s.status.messageIsError = false
+            state.status.message = m
+            state.status.messageIsError = false
             return []
         case .operationFailed(let m):
-            s.status.message = m
-            s.status.messageIsError = true
+            state.status.message = m
+            state.status.messageIsError = true
             return []
         case .teamReported(let report):
-            return teamReported(&s, report)
+            return teamReported(&state, report)
         case .themeChanged(let name):
-            s.themeName = name
+            state.themeName = name
             return []
         }
     }
@@ -124,12 +125,12 @@ public enum Reducer {
         return ListBuilder.sort(rows, by: sort.column, descending: sort.descending, now: now)
     }
 
-    static func clampRows(_ s: inout AppState) {
-        let visible = Layout(width: s.width, height: s.height).visibleRows
-        s.rowIndex = max(0, min(s.rowIndex, s.rows.count - 1))
-        if s.rowIndex < s.rowScroll { s.rowScroll = s.rowIndex }
-        if s.rowIndex >= s.rowScroll + visible { s.rowScroll = s.rowIndex - visible + 1 }
-        s.rowScroll = max(0, min(s.rowScroll, max(0, s.rows.count - visible)))
+    static func clampRows(_ state: inout AppState) {
+        let visible = Layout(width: state.width, height: state.height).visibleRows
+        state.rowIndex = max(0, min(state.rowIndex, state.rows.count - 1))
+        if state.rowIndex < state.rowScroll { state.rowScroll = state.rowIndex }
+        if state.rowIndex >= state.rowScroll + visible { state.rowScroll = state.rowIndex - visible + 1 }
+        state.rowScroll = max(0, min(state.rowScroll, max(0, state.rows.count - visible)))
     }
 
     /// The team link's report: the status shows the database's state, the others' changes are
@@ -156,61 +157,62 @@ public enum Reducer {
         return effects
     }
 
-    static func lock(_ s: inout AppState) -> [Effect] {
-        guard s.mode != .locked else { return [] }
-        s.previousMode = s.mode == .present ? .present : .browse
-        s.mode = .locked
-        s.lock.typed = ""
-        s.lock.message = nil
+    static func lock(_ state: inout AppState) -> [Effect] {
+        guard state.mode != .locked else { return [] }
+        state.previousMode = state.mode == .present ? .present : .browse
+        state.mode = .locked
+        state.lock.typed = ""
+        state.lock.message = nil
         return [.audit(operation: .screenLock, patients: [], list: nil)]
     }
 
     /// A key at the lock: part of the secret, or Enter to have it checked. While a check runs or
     /// after five wrong attempts (for a minute) keys are ignored.
-    static func lockedKey(_ s: inout AppState, _ key: Key) -> [Effect] {
-        if let until = s.lock.blockedUntil {
-            guard s.now >= until else { return [] }
-            s.lock.blockedUntil = nil
-            s.lock.message = nil
+    static func lockedKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        if let until = state.lock.blockedUntil {
+            guard state.now >= until else { return [] }
+            state.lock.blockedUntil = nil
+            state.lock.message = nil
         }
-        guard !s.lock.checking else { return [] }
+        guard !state.lock.checking else { return [] }
         switch Bindings.command(for: key, in: .locked) {
         case .unlock:
-            guard !s.lock.typed.isEmpty else { return [] }
-            let typed = s.lock.typed
-            s.lock.typed = ""
-            s.lock.checking = true
-            s.lock.message = "Checking…"
+            guard !state.lock.typed.isEmpty else { return [] }
+            let typed = state.lock.typed
+            state.lock.typed = ""
+            state.lock.checking = true
+            state.lock.message = "Checking…"
             return [.checkUnlock(typed)]
         case .eraseSecret:
-            if !s.lock.typed.isEmpty { s.lock.typed.removeLast() }
+            if !state.lock.typed.isEmpty { state.lock.typed.removeLast() }
         case .clearSecret:
-            s.lock.typed = ""
+            state.lock.typed = ""
         default:
-            if case .char(let c) = key, s.lock.typed.count < 256 { s.lock.typed.append(c) }
+            if case .char(let c) = key, state.lock.typed.count < 256 { state.lock.typed.append(c) }
         }
         return []
     }
 
-    static func unlockChecked(_ s: inout AppState, _ ok: Bool) -> [Effect] {
-        s.lock.checking = false
-        guard s.mode == .locked else { return [] }
+    static func unlockChecked(_ state: inout AppState, _ ok: Bool) -> [Effect] {
+        state.lock.checking = false
+        guard state.mode == .locked else { return [] }
         if ok {
-            s.mode = s.previousMode
-            s.lock.failures = 0
-            s.lock.message = nil
-            s.lastActivity = s.now
+            state.mode = state.previousMode
+            state.lock.failures = 0
+            state.lock.message = nil
+            state.lastActivity = state.now
             return [.audit(operation: .screenUnlock, patients: [], list: nil)]
         }
-        s.lock.failures += 1
-        if s.lock.failures >= ScreenUnlocker.attemptsBeforeBlock {
-            s.lock.failures = 0
-            s.lock.blockedUntil = s.now.addingTimeInterval(ScreenUnlocker.blockSeconds)
-            s.lock.message =
+        state.lock.failures += 1
+        if state.lock.failures >= ScreenUnlocker.attemptsBeforeBlock {
+            state.lock.failures = 0
+            state.lock.blockedUntil = state.now.addingTimeInterval(ScreenUnlocker.blockSeconds)
+            state.lock.message =
                 "\(ScreenUnlocker.attemptsBeforeBlock) wrong attempts: the lock refuses every attempt for a minute."
         } else {
-            let left = ScreenUnlocker.attemptsBeforeBlock - s.lock.failures
-            s.lock.message = "Not right. \(left) more attempt\(left == 1 ? "" : "s") before the lock waits a minute."
+            let left = ScreenUnlocker.attemptsBeforeBlock - state.lock.failures
+            state.lock.message =
+                "Not right. \(left) more attempt\(left == 1 ? "" : "s") before the lock waits a minute."
         }
         return [.audit(operation: .screenUnlockFailed, patients: [], list: nil)]
     }
