@@ -55,7 +55,8 @@ enum DetailView {
         var head = [
             Segment(Masking.name(p, state.masked), "title"),
             Segment(
-                " · \(p.sexLetter) · \(Masking.born(p, state.masked, now: state.now)) · MRN \(Masking.mrn(p, state.masked))"
+                " · \(p.sexLetter) · \(Masking.born(p, state.masked, now: state.now)) · MRN "
+                    + "\(Masking.mrn(p, state.masked))"
             ),
         ]
         if let gp = p.generalPractitioner.first { head.append(Segment(" · GP \(gp)")) }

@@ -46,7 +46,8 @@ enum Overlays {
             let origin = state.search.source == "cache" ? "offline cache" : "EHR"
             let byStart = state.search.source == "server-starts-with" ? " (names by their start only)" : ""
             info =
-                "\(state.search.results.count) of \(total) from the \(origin)\(byStart) — ↓ to pick, Enter opens, a adds "
+                "\(state.search.results.count) of \(total) from the \(origin)\(byStart) — ↓ to pick, Enter opens, a "
+                + "adds "
                 + "to '\(state.currentList?.name ?? "?")'"
         } else {
             info =

@@ -41,7 +41,8 @@ enum PresentView {
         line(
             [
                 Segment(
-                    "\(p.sexLetter) · \(Masking.born(p, state.masked, now: state.now)) · MRN \(Masking.mrn(p, state.masked))"
+                    "\(p.sexLetter) · \(Masking.born(p, state.masked, now: state.now)) · MRN "
+                        + "\(Masking.mrn(p, state.masked))"
                 )
             ],
             gap: 2)
