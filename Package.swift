@@ -67,7 +67,10 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store", "Clinical", "CSQLite", "JSONKit"]),
         .testTarget(
             name: "RoundsCoreTests",
-            dependencies: ["TestSupport", "RoundsCore", "Store", "Clinical", "Sandbox", "FHIRClient"]),
+            dependencies: [
+                "TestSupport", "RoundsCore", "Store", "Clinical", "Sandbox", "FHIRClient", "FHIRAdapters", "JOSE",
+                "JSONKit",
+            ]),
         .testTarget(name: "ScreenKitTests", dependencies: ["ScreenKit", "TextSafety"]),
         .testTarget(
             name: "TUITests", dependencies: ["TestSupport", "TUI", "ScreenKit", "RoundsCore", "Clinical", "Store"],

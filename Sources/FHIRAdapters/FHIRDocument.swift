@@ -2,9 +2,18 @@ import Clinical
 import Foundation
 
 /// Why a file or response body could not be read as FHIR at all.
-public enum FHIRReadError: Error, Sendable, Equatable {
+public enum FHIRReadError: Error, Sendable, Equatable, CustomStringConvertible {
     case notJSON(JSONParseError)
     case notFHIR(String)
+
+    /// Its words stay beside the cases: the FHIR client puts them in the reason an answer was
+    /// refused, below the generator that words everything else (`ErrorText`).
+    public var description: String {
+        switch self {
+        case .notJSON(let parse): return "not valid JSON: \(parse)"
+        case .notFHIR(let why): return "not a FHIR resource: \(why)"
+        }
+    }
 }
 
 /// A resource found in a document, with the `fullUrl` it was listed under in its Bundle.

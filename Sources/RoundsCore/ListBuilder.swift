@@ -97,7 +97,7 @@ public struct ListTransfer: Codable, Sendable, Equatable {
     public static func decode(_ data: Data) throws -> ListTransfer {
         let t: ListTransfer
         do { t = try JSONDecoder.rounds.decode(ListTransfer.self, from: data) } catch {
-            throw CoreError.usage("Not a Rounds list file: \(error)")
+            throw CoreError.usage("Not a Rounds list file: \(ErrorText.describe(error))")
         }
         guard t.format == "rounds-list", t.version == 1 else {
             throw CoreError.usage("Not a Rounds list file (format '\(t.format)' version \(t.version)).")

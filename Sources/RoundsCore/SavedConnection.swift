@@ -48,9 +48,9 @@ public struct ConnectionBook: Codable, Sendable {
     public static func load(_ paths: RoundsPaths) throws -> ConnectionBook {
         guard let data = FileManager.default.contents(atPath: paths.connectionsFile) else { return ConnectionBook() }
         do { return try JSONDecoder.rounds.decode(ConnectionBook.self, from: data) } catch {
+            let why = ErrorText.describe(error)
             throw CoreError.badConfiguration(
-                "Cannot read '\(paths.connectionsFile)': \(error). Fix or remove the file, then run 'rounds connect' "
-                    + "again."
+                "Cannot read '\(paths.connectionsFile)': \(why). Fix or remove the file, then run 'rounds connect' again."
             )
         }
     }

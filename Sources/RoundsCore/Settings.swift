@@ -51,7 +51,7 @@ public struct Settings: Codable, Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: paths.settingsFile) else { return Settings() }
         let settings: Settings
         do { settings = try JSONDecoder.rounds.decode(Settings.self, from: data) } catch {
-            throw CoreError.badConfiguration("Cannot read '\(paths.settingsFile)': \(error).")
+            throw CoreError.badConfiguration("Cannot read '\(paths.settingsFile)': \(ErrorText.describe(error)).")
         }
         try settings.validate(file: paths.settingsFile)
         return settings

@@ -52,9 +52,12 @@ public struct SyncSummary: Sendable, Codable, Equatable {
     public struct Failure: Sendable, Codable, Equatable {
         public var id: String
         public var reason: String
-        public init(id: String, reason: String) {
+        /// The EHR could not be reached at all (not a refusal, not a bad answer).
+        public var unreachable: Bool = false
+        public init(id: String, reason: String, unreachable: Bool = false) {
             self.id = id
             self.reason = reason
+            self.unreachable = unreachable
         }
     }
     public var list: String?
@@ -138,7 +141,8 @@ public struct SyncEngine: Sendable {
                     unreachableInARow = 0
                 case .failure(let e):
                     let reason = SyncEngine.describe(e)
-                    failures.append(.init(id: id, reason: reason))
+                    let unreachable = (e as? FHIRClientError)?.isUnreachable ?? false
+                    failures.append(.init(id: id, reason: reason, unreachable: unreachable))
                     // Refused credentials fail every patient alike: stop after those in flight,
                     // with one clear reason, instead of asking the token endpoint for each.
                     if let clientError = e as? FHIRClientError, clientError.isCredentialRefusal {
@@ -204,9 +208,7 @@ public struct SyncEngine: Sendable {
         }
     }
 
-    static func describe(_ e: Error) -> String {
-        "\(e)"
-    }
+    static func describe(_ error: Error) -> String { ErrorText.describe(error) }
 }
 
 /// A patient whose record came back with sections the server could not give (a 503 on the

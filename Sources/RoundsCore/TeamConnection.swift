@@ -22,7 +22,7 @@ public struct TeamConnection: Codable, Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: paths.teamFile) else { return nil }
         do { return try JSONDecoder.rounds.decode(TeamConnection.self, from: data) } catch {
             throw CoreError.badConfiguration(
-                "Cannot read '\(paths.teamFile)': \(error). Run 'rounds team connect' again.")
+                "Cannot read '\(paths.teamFile)': \(ErrorText.describe(error)). Run 'rounds team connect' again.")
         }
     }
 

@@ -114,7 +114,7 @@ public final class TeamLink: @unchecked Sendable {
                     lastPull = Date()
                 }
             } catch {
-                report(online: false, news: [], problem: "\(error)")
+                report(online: false, news: [], problem: ErrorText.describe(error))
                 pause(pauseSeconds)
                 pauseSeconds = min(pauseSeconds * 2, Self.longestPause)
             }

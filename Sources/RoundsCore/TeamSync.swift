@@ -80,7 +80,7 @@ public enum TeamSync {
         } catch let error as TeamDatabaseError where error.isUnreachable {
             return nil
         } catch {
-            return "\(error)"
+            return ErrorText.describe(error)
         }
     }
 
@@ -96,7 +96,7 @@ public enum TeamSync {
         } catch let error as TeamDatabaseError where error.isUnreachable {
             return []
         } catch {
-            return ["the team's changes stay pending: \(error)"]
+            return ["the team's changes stay pending: \(ErrorText.describe(error))"]
         }
     }
 

@@ -2,7 +2,7 @@ internal import CPostgres
 import Foundation
 
 /// What can go wrong with the team database, each in a sentence a nurse or an admin can act on.
-public enum TeamDatabaseError: Error, CustomStringConvertible, Equatable {
+public enum TeamDatabaseError: Error, Equatable {
     case unreachable(url: String, detail: String)
     case wrongPassword(role: String)
     case needsPassword(role: String)
@@ -18,43 +18,6 @@ public enum TeamDatabaseError: Error, CustomStringConvertible, Equatable {
     case newerSchema(found: Int, supported: Int)
     case refused(String)
     case query(String)
-
-    public var description: String {
-        switch self {
-        case .unreachable(let url, let detail):
-            return "Cannot reach the team database at \(url) (\(detail)). Rounds works on the local copy meanwhile."
-        case .wrongPassword(let role):
-            return
-                "The team database refused the password for role '\(role)'. "
-                + "Check the password file, PGPASSFILE or ~/.pgpass."
-        case .needsPassword(let role):
-            return "The team database needs a password for role '\(role)': give --password-file FILE (mode 0600), "
-                + "put it in PGPASSFILE or ~/.pgpass, or run the command on a terminal to be asked."
-        case .tlsNotOffered(let url):
-            return "The team database at \(url) does not offer TLS, and the URL requires it (sslmode). "
-                + "Ask the database administrator to enable TLS; Rounds does not fall back to a plain connection."
-        case .tlsRequired(let url):
-            return
-                "The team database at \(url) accepts only encrypted connections: add ?sslmode=verify-full to the URL."
-        case .certificate(let url, let detail):
-            return "The team database at \(url) presented a certificate Rounds cannot trust (\(detail)). "
-                + "Install the hospital's CA (sslrootcert=… in the URL or ~/.postgresql/root.crt)."
-        case .notMember(let role, let team):
-            return "Role '\(role)' is not a member of team '\(team)'. An administrator adds it with "
-                + "'rounds team members \(team) --add \(role) --admin URL'."
-        case .noSuchTeam(let team): return "There is no team named '\(team)' in this database."
-        case .noSuchRole(let role):
-            return "There is no database role named '\(role)'. "
-                + "Create it first (CREATE ROLE \(role) LOGIN PASSWORD …)."
-        case .notInitialised(let url):
-            return "The database at \(url) has no Rounds schema yet: run 'rounds team init URL' as its administrator."
-        case .newerSchema(let found, let supported):
-            return "The team database has schema \(found), newer than this Rounds understands (\(supported)). "
-                + "Upgrade Rounds on this workstation; nothing was changed."
-        case .refused(let m): return m
-        case .query(let m): return "The team database answered with an error: \(m)"
-        }
-    }
 
     /// How a libpq message reads to a nurse (for tests of messages no test server can produce).
     public static func classifyForTests(_ message: String) -> TeamDatabaseError {

@@ -48,7 +48,7 @@ enum ColonCommand {
                 let cols = try Column.parse(rest)
                 guard !cols.isEmpty else { return fail("Name at least one column.") }
                 return [.setColumns(list: l.name, columns: cols)]
-            } catch { return fail("\(error)") }
+            } catch { return fail(ErrorText.describe(error)) }
         case "export":
             guard let l = state.currentList else { return fail("No list selected.") }
             let format = words.count > 1 ? words[1] : "csv"
@@ -65,7 +65,7 @@ enum ColonCommand {
                 state.sort = SortSpec(column: c, descending: d)
                 state.rows = Reducer.sorted(state.rows, state.sort, now: state.now)
                 return []
-            } catch { return fail("\(error)") }
+            } catch { return fail(ErrorText.describe(error)) }
         case "sync": return Commands.startSync(&state)
         case "mouse":
             state.mouseEnabled = rest != "off"

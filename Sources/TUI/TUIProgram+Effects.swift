@@ -11,7 +11,7 @@ extension TUIProgram {
         do {
             try performThrowing(effect)
         } catch {
-            dispatch(.operationFailed("\(error)"))
+            dispatch(.operationFailed(ErrorText.describe(error)))
         }
         if effect.changesTeamData { teamLink?.nudge() }
     }
@@ -64,7 +64,7 @@ extension TUIProgram {
                             self?.searchCache(text, q)
                         }
                     } catch {
-                        let m = "\(error)"
+                        let m = ErrorText.describe(error)
                         await MainActor.run { self?.report(.searchFailed(query: text, message: m)) }
                     }
                 }
@@ -172,7 +172,9 @@ extension TUIProgram {
         do {
             try audit.record(operation, patients: patients, list: list, outcome: outcome)
         } catch {
-            report(.operationFailed("The audit record \(operation.rawValue) could not be written: \(error)"))
+            report(
+                .operationFailed(
+                    "The audit record \(operation.rawValue) could not be written: \(ErrorText.describe(error))"))
         }
     }
 
@@ -193,7 +195,7 @@ extension TUIProgram {
             let found = try cache.search(q)
             report(.searchCompleted(query: text, results: found.patients, total: found.total, source: "cache"))
         } catch {
-            report(.searchFailed(query: text, message: "\(error)"))
+            report(.searchFailed(query: text, message: ErrorText.describe(error)))
         }
     }
 
@@ -216,7 +218,7 @@ extension TUIProgram {
 
     func failed(_ error: Error) {
         if let e = error as? FHIRClientError, e.isUnreachable { wentOffline(e) }
-        report(.operationFailed("\(error)"))
+        report(.operationFailed(ErrorText.describe(error)))
     }
 
     func startSync(_ list: String?) {
@@ -240,7 +242,7 @@ extension TUIProgram {
             let outcome = summary.failed.isEmpty ? "success" : "partial"
             await MainActor.run {
                 self?.record(.syncRun, patients: ids, list: list, outcome: outcome)
-                if let f = summary.failed.first, f.reason.contains("Cannot reach") { self?.state.status.online = false }
+                if summary.failed.first?.unreachable == true { self?.state.status.online = false }
                 self?.report(.syncFinished(summary, lastSync: Date()))
             }
         }

@@ -143,7 +143,7 @@ public final class TUIProgram {
                             tenant: ws.connection.tenant, lastSync: nil, message: nil))
                 }
             } catch {
-                let text = "\(error)"
+                let text = ErrorText.describe(error)
                 await MainActor.run {
                     self?.report(
                         .connectionChanged(

@@ -25,7 +25,7 @@ enum PlainMode {
                     + "\(env.workspace.connection.tenant))."
             )
         } catch {
-            Output.out(env.workspace.offlineBanner() + " — \("\(error)")")
+            Output.out(env.workspace.offlineBanner() + " — \(ErrorText.describe(error))")
         }
         func showList() throws {
             guard let l = current else {
@@ -147,7 +147,7 @@ enum PlainMode {
                 default: Output.out("Unknown command \(cmd). Type help.")
                 }
             } catch {
-                Output.out("Error: \("\(error)")")
+                Output.out("Error: \(ErrorText.describe(error))")
             }
         }
         return 0
@@ -202,7 +202,8 @@ extension AuditTrail {
         do {
             try record(operation, patients: patients, list: list)
         } catch {
-            Output.out("Warning: the audit record \(operation.rawValue) could not be written: \(error)")
+            Output.out(
+                "Warning: the audit record \(operation.rawValue) could not be written: \(ErrorText.describe(error))")
         }
     }
 }

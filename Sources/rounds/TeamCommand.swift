@@ -74,7 +74,7 @@ enum TeamCommand {
                 }
             } catch let e as TeamDatabaseError {
                 status.online = false
-                status.problem = e.description
+                status.problem = ErrorText.describe(e)
             }
             status.pendingChanges = try workspace.map { try $0.cache.pendingTeamChangeCount(team: connection.team) }
             status.lastExchange = try workspace?.cache.teamState("lastExchange")

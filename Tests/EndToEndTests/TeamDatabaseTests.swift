@@ -1,5 +1,6 @@
 import FHIRAdapters
 import Foundation
+import RoundsCore
 import Store
 import TestSupport
 import Testing
@@ -220,7 +221,7 @@ import Testing
         let noTLS =
             "connection to server at \"db\" (10.0.0.5), port 5432 failed: "
             + "server does not support SSL, but SSL was required"
-        #expect(TeamDatabaseError.classifyForTests(noTLS).description.contains("does not offer TLS"))
+        #expect(ErrorText.describe(TeamDatabaseError.classifyForTests(noTLS)).contains("does not offer TLS"))
         // Nothing reachable on the port: offline, said so.
         let down = try cli.run([
             "team", "connect", "postgresql://\(nurse)@127.0.0.1:\(try FreePort.unused())/rounds",
