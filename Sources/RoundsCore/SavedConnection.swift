@@ -50,7 +50,8 @@ public struct ConnectionBook: Codable, Sendable {
         do { return try JSONDecoder.rounds.decode(ConnectionBook.self, from: data) } catch {
             let why = ErrorText.describe(error)
             throw CoreError.badConfiguration(
-                "Cannot read '\(paths.connectionsFile)': \(why). Fix or remove the file, then run 'rounds connect' again."
+                "Cannot read '\(paths.connectionsFile)': \(why). Fix or remove the file, then run 'rounds connect' "
+                    + "again."
             )
         }
     }

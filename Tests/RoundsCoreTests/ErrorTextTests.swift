@@ -23,11 +23,13 @@ import Testing
     static func errors() throws -> [(String, any Error)] {
         [
             (
-                "StoreError.cannotOpen(path: \"/home/n/.rounds/data/ehr.sqlite\", reason: \"cannot create the directory\")",
+                "StoreError.cannotOpen(path: \"/home/n/.rounds/data/ehr.sqlite\", reason: \"cannot create the "
+                    + "directory\")",
                 StoreError.cannotOpen(path: "/home/n/.rounds/data/ehr.sqlite", reason: "cannot create the directory")
             ),
             (
-                "StoreError.insecurePermissions(path: \"/home/n/.rounds/data\", mode: \"755\", fix: \"chmod 700 /home/n/.rounds/data\")",
+                "StoreError.insecurePermissions(path: \"/home/n/.rounds/data\", mode: \"755\", fix: \"chmod 700 "
+                    + "/home/n/.rounds/data\")",
                 StoreError.insecurePermissions(
                     path: "/home/n/.rounds/data", mode: "755", fix: "chmod 700 /home/n/.rounds/data")
             ),
@@ -73,7 +75,8 @@ import Testing
                 TeamDatabaseError.tlsRequired(url: "postgresql://nurse@db/rounds")
             ),
             (
-                "TeamDatabaseError.certificate(url: \"postgresql://nurse@db/rounds\", detail: \"self-signed certificate\")",
+                "TeamDatabaseError.certificate(url: \"postgresql://nurse@db/rounds\", detail: \"self-signed "
+                    + "certificate\")",
                 TeamDatabaseError.certificate(url: "postgresql://nurse@db/rounds", detail: "self-signed certificate")
             ),
             (
@@ -157,7 +160,8 @@ import Testing
                 FHIRClientError.tokenRejected(error: "invalid_client", detail: "unknown client")
             ),
             (
-                "FHIRClientError.assertionRejected(clientId: \"rounds\", error: \"invalid_client\", detail: \"bad signature\")",
+                "FHIRClientError.assertionRejected(clientId: \"rounds\", error: \"invalid_client\", detail: \"bad "
+                    + "signature\")",
                 FHIRClientError.assertionRejected(clientId: "rounds", error: "invalid_client", detail: "bad signature")
             ),
             (
@@ -174,7 +178,8 @@ import Testing
                 FHIRClientError.redirectRefused(from: "https://ehr.example/r4", to: "https://other.example/")
             ),
             (
-                "FHIRClientError.crossOriginLink(base: \"https://ehr.example/r4\", link: \"https://other.example/page2\")",
+                "FHIRClientError.crossOriginLink(base: \"https://ehr.example/r4\", link: "
+                    + "\"https://other.example/page2\")",
                 FHIRClientError.crossOriginLink(base: "https://ehr.example/r4", link: "https://other.example/page2")
             ),
             (
@@ -182,11 +187,13 @@ import Testing
                 FHIRClientError.insecureURL("http://ehr.example/r4")
             ),
             (
-                "FHIRClientError.tokenURLChanged(pinned: \"https://ehr.example/token\", now: \"https://evil.example/token\")",
+                "FHIRClientError.tokenURLChanged(pinned: \"https://ehr.example/token\", now: "
+                    + "\"https://evil.example/token\")",
                 FHIRClientError.tokenURLChanged(pinned: "https://ehr.example/token", now: "https://evil.example/token")
             ),
             (
-                "FHIRClientError.tokenOnOtherOrigin(base: \"https://ehr.example/r4\", token: \"https://login.example/token\")",
+                "FHIRClientError.tokenOnOtherOrigin(base: \"https://ehr.example/r4\", token: "
+                    + "\"https://login.example/token\")",
                 FHIRClientError.tokenOnOtherOrigin(base: "https://ehr.example/r4", token: "https://login.example/token")
             ),
             (
