@@ -7,6 +7,10 @@ public struct ClientOptions: Sendable, Equatable {
     public var timeout: TimeInterval = 15
     /// Parallel requests per host.
     public var maxConcurrentRequests = 6
+    /// Patients whose queries (the Patient read and its six sections) share one batch in a sync:
+    /// about seventy entries, which servers we know accept; halved for the connection whenever a
+    /// server refuses a batch that size (413, 400 or a timeout).
+    public var patientsPerBatch = 10
     /// Largest body accepted.
     public var maxBodyBytes = 64 << 20
     /// Longest `Retry-After` honoured; longer waits fail instead of hanging a sync.

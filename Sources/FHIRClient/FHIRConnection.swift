@@ -230,11 +230,18 @@ final class LearnedFallbacks: @unchecked Sendable {
     private let lock = NSLock()
     private var coverageByBeneficiary = false
     private var containsModifierRefused = false
+    private var batchLimit: Int?
 
     /// The server refused `Coverage?patient=`: ask by the fallback (`beneficiary`, DSTU2 `subscriber`).
     var useBeneficiaryForCoverage: Bool {
         get { locked { coverageByBeneficiary } }
         set { locked { coverageByBeneficiary = newValue } }
+    }
+
+    /// The most patients a batch of this server may carry: set when it refused a larger one.
+    var patientsPerBatchLimit: Int? {
+        get { locked { batchLimit } }
+        set { locked { batchLimit = newValue } }
     }
 
     /// The server refused `:contains` on name parameters.

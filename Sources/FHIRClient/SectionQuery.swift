@@ -50,15 +50,7 @@ extension FHIRConnection {
     public func patientRecord(id: String, now: @Sendable () -> Date = Date.init) async throws(FHIRClientError)
         -> PatientRecord
     {
-        let options = transport.options
-        var queries = SectionQuery.all(
-            patientId: id, profile: profile, count: options.sectionCount,
-            vitalsPageSize: options.vitalsPageSize)
-        if learned.useBeneficiaryForCoverage, let i = queries.firstIndex(where: { $0.section == .coverage }),
-            let f = queries[i].fallbackURL
-        {
-            queries[i] = SectionQuery(section: .coverage, url: f, fallbackURL: nil)
-        }
+        let queries = sectionQueries(for: id)
         async let sectionsTask = sectionResults(queries)
         let patientJSON: JSONValue
         do {
@@ -75,6 +67,29 @@ extension FHIRConnection {
                 detail: "expected a Patient, got '\(patientJSON["resourceType"]?.string ?? patientJSON.typeName)'")
         }
         let results = await sectionsTask
+        return await assemble(patientJSON, id: id, queries: queries, results: results, now: now)
+    }
+
+    /// The six section queries of a patient, with what this server taught (Coverage by beneficiary).
+    func sectionQueries(for id: String) -> [SectionQuery] {
+        let options = transport.options
+        var queries = SectionQuery.all(
+            patientId: id, profile: profile, count: options.sectionCount,
+            vitalsPageSize: options.vitalsPageSize)
+        if learned.useBeneficiaryForCoverage, let i = queries.firstIndex(where: { $0.section == .coverage }),
+            let f = queries[i].fallbackURL
+        {
+            queries[i] = SectionQuery(section: .coverage, url: f, fallbackURL: nil)
+        }
+        return queries
+    }
+
+    /// A record from its Patient resource and its sections' answers: each section stands on its
+    /// own, one that failed is `unavailable` with the reason.
+    func assemble(
+        _ patientJSON: JSONValue, id: String, queries: [SectionQuery], results: [ClinicalSection: SectionResult],
+        now: @Sendable () -> Date
+    ) async -> PatientRecord {
         let fetched = now()
         let patientCtx = MappingContext(profile: profile, resources: [])
         var record = PatientRecord(
@@ -111,6 +126,14 @@ extension FHIRConnection {
         if results.isEmpty {
             results = await parallel(queries.map { ($0.section, $0.url) })
         }
+        return await retryingFallbacks(queries, results)
+    }
+
+    /// Asks again, by the fallback query, for the sections whose first query failed.
+    func retryingFallbacks(
+        _ queries: [SectionQuery], _ answered: [ClinicalSection: SectionResult]
+    ) async -> [ClinicalSection: SectionResult] {
+        var results = answered
         // Fallbacks for sections whose first query failed (STU3 has no Coverage?patient).
         let retry = queries.compactMap { q -> (ClinicalSection, String)? in
             guard let f = q.fallbackURL, case .failed = results[q.section] else { return nil }

@@ -18,6 +18,8 @@ public struct Settings: Codable, Sendable, Equatable {
     public var news2StaleHours: Double?
     public var timeoutSeconds: Double?
     public var concurrency: Int?
+    /// Patients whose queries go in one batch during a sync (default 10; 1 sends one per patient).
+    public var patientsPerBatch: Int?
 
     public struct CacheSettings: Codable, Sendable, Equatable {
         /// Cached PHI no list needs is purged at start when older than this.
@@ -29,7 +31,7 @@ public struct Settings: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case displayName, cache, theme, mouse, lockMinutes, unlock, pamService, news2StaleHours, timeoutSeconds,
-            concurrency
+            concurrency, patientsPerBatch
     }
 
     /// Every key is optional: a config.json with only `{"concurrency": 1}` is valid.
@@ -45,6 +47,7 @@ public struct Settings: Codable, Sendable, Equatable {
         news2StaleHours = try c.decodeIfPresent(Double.self, forKey: .news2StaleHours)
         timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds)
         concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency)
+        patientsPerBatch = try c.decodeIfPresent(Int.self, forKey: .patientsPerBatch)
     }
 
     public static func load(_ paths: RoundsPaths) throws -> Settings {
@@ -73,6 +76,7 @@ public struct Settings: Codable, Sendable, Equatable {
         try check(news2StaleHours, "news2StaleHours", 1...168, "hours")
         try check(cache.maxAgeDays, "cache.maxAgeDays", 0...3650, "days")
         try check(concurrency.map(Double.init), "concurrency", 1...64, "requests")
+        try check(patientsPerBatch.map(Double.init), "patientsPerBatch", 1...50, "patients")
     }
 
     /// What a request timeout may be, from config.json or `ROUNDS_TIMEOUT`.

@@ -6,10 +6,30 @@ import Store
 /// Fetches one patient's whole record (the FHIR connection does; tests may pass another).
 public protocol RecordFetcher: Sendable {
     func fetchRecord(id: String) async throws -> PatientRecord
+    /// How many patients one request may carry now (1: one patient at a time).
+    var patientsPerBatch: Int { get }
+    /// The records of several patients at once, each a record or why not.
+    func fetchRecords(ids: [String]) async -> [String: Result<PatientRecord, Error>]
+}
+
+extension RecordFetcher {
+    public var patientsPerBatch: Int { 1 }
+
+    public func fetchRecords(ids: [String]) async -> [String: Result<PatientRecord, Error>] {
+        var out: [String: Result<PatientRecord, Error>] = [:]
+        for id in ids {
+            do { out[id] = .success(try await fetchRecord(id: id)) } catch { out[id] = .failure(error) }
+        }
+        return out
+    }
 }
 
 extension FHIRConnection: RecordFetcher {
     public func fetchRecord(id: String) async throws -> PatientRecord { try await patientRecord(id: id) }
+
+    public func fetchRecords(ids: [String]) async -> [String: Result<PatientRecord, Error>] {
+        (await patientRecords(ids: ids)).mapValues { result in result.mapError { $0 as Error } }
+    }
 }
 
 /// Asks a running sync to stop after the patients in flight (Ctrl-C, the TUI's cancel).
@@ -123,57 +143,66 @@ public struct SyncEngine: Sendable {
         var stoppedBecause: String?
         var unreachableInARow = 0
         var queue = ids[...]
-        await withTaskGroup(of: (String, Result<SaveOutcome, Error>).self) { group in
+        // Several patients per request when the server takes batches: as many batches in flight
+        // as requests, each of `patientsPerBatch` patients (read again at each launch: a server
+        // that refused a size has taught a smaller one).
+        let batching = fetcher.patientsPerBatch > 1
+        await withTaskGroup(of: [(String, Result<SaveOutcome, Error>)].self) { group in
             func launch() -> Bool {
-                guard !stop.isStopped, let id = queue.popFirst() else { return false }
-                group.addTask { (id, await self.syncOne(id)) }
+                guard !stop.isStopped, !queue.isEmpty else { return false }
+                let chunk = Array(queue.prefix(max(1, fetcher.patientsPerBatch)))
+                queue = queue.dropFirst(chunk.count)
+                group.addTask { await self.syncChunk(chunk) }
                 return true
             }
-            for _ in 0..<patientsInFlight { if !launch() { break } }
-            while let (id, result) = await group.next() {
-                done += 1
-                switch result {
-                case .success(.unchanged):
-                    unchanged += 1
-                    unreachableInARow = 0
-                case .success:
-                    synced += 1
-                    unreachableInARow = 0
-                case .failure(let e):
-                    let reason = SyncEngine.describe(e)
-                    let unreachable = (e as? FHIRClientError)?.isUnreachable ?? false
-                    failures.append(.init(id: id, reason: reason, unreachable: unreachable))
-                    // Refused credentials fail every patient alike: stop after those in flight,
-                    // with one clear reason, instead of asking the token endpoint for each.
-                    if let clientError = e as? FHIRClientError, clientError.isCredentialRefusal {
-                        stoppedBecause = reason
-                        stop.stop()
-                    }
-                    // A server that stopped answering (timeouts, refused connections) is not asked
-                    // for every remaining patient: the cache keeps their last copies.
-                    if let clientError = e as? FHIRClientError, clientError.isUnreachable {
-                        unreachableInARow += 1
-                        if unreachableInARow >= SyncEngine.unreachableLimit, stoppedBecause == nil {
-                            stoppedBecause = "the server stopped answering (\(reason))"
+            for _ in 0..<(batching ? concurrency : patientsInFlight) { if !launch() { break } }
+            while let results = await group.next() {
+                for (id, result) in results {
+                    done += 1
+                    switch result {
+                    case .success(.unchanged):
+                        unchanged += 1
+                        unreachableInARow = 0
+                    case .success:
+                        synced += 1
+                        unreachableInARow = 0
+                    case .failure(let e):
+                        let reason = SyncEngine.describe(e)
+                        let unreachable = (e as? FHIRClientError)?.isUnreachable ?? false
+                        failures.append(.init(id: id, reason: reason, unreachable: unreachable))
+                        // Refused credentials fail every patient alike: stop after those in flight,
+                        // with one clear reason, instead of asking the token endpoint for each.
+                        if let clientError = e as? FHIRClientError, clientError.isCredentialRefusal {
+                            stoppedBecause = reason
                             stop.stop()
-                            // The patients in flight would each wait out their own deadlines.
-                            group.cancelAll()
+                        }
+                        // A server that stopped answering (timeouts, refused connections) is not asked
+                        // for every remaining patient: the cache keeps their last copies.
+                        if let clientError = e as? FHIRClientError, clientError.isUnreachable {
+                            unreachableInARow += 1
+                            if unreachableInARow >= SyncEngine.unreachableLimit, stoppedBecause == nil {
+                                stoppedBecause = "the server stopped answering (\(reason))"
+                                stop.stop()
+                                // The patients in flight would each wait out their own deadlines.
+                                group.cancelAll()
+                            }
                         }
                     }
-                }
-                if let run {
-                    let outcome: String
-                    switch result {
-                    case .success(let o): outcome = o.rawValue
-                    case .failure: outcome = "failed"
+                    if let run {
+                        let outcome: String
+                        switch result {
+                        case .success(let o): outcome = o.rawValue
+                        case .failure: outcome = "failed"
+                        }
+                        try? cache.recordSyncOutcome(
+                            run: run, patientId: id, outcome: outcome,
+                            reason: failures.last.flatMap { $0.id == id ? $0.reason : nil })
                     }
-                    try? cache.recordSyncOutcome(
-                        run: run, patientId: id, outcome: outcome,
-                        reason: failures.last.flatMap { $0.id == id ? $0.reason : nil })
+                    progress(
+                        SyncProgress(
+                            done: done, total: ids.count, failed: failures.count,
+                            elapsed: Date().timeIntervalSince(start)))
                 }
-                progress(
-                    SyncProgress(
-                        done: done, total: ids.count, failed: failures.count, elapsed: Date().timeIntervalSince(start)))
                 _ = launch()
             }
         }
@@ -189,9 +218,26 @@ public struct SyncEngine: Sendable {
         return summary
     }
 
+    private func syncChunk(_ ids: [String]) async -> [(String, Result<SaveOutcome, Error>)] {
+        if ids.count == 1 { return [(ids[0], await syncOne(ids[0]))] }
+        let fetched = await fetcher.fetchRecords(ids: ids)
+        return ids.map { id in
+            (id, store(id, fetched[id] ?? .failure(CoreError.notFound("The batch gave no answer for '\(id)'."))))
+        }
+    }
+
     private func syncOne(_ id: String) async -> Result<SaveOutcome, Error> {
         do {
-            let record = try await fetcher.fetchRecord(id: id)
+            return store(id, .success(try await fetcher.fetchRecord(id: id)))
+        } catch {
+            return store(id, .failure(error))
+        }
+    }
+
+    /// Saves a fetched record; a failure marks the cached copy stale.
+    private func store(_ id: String, _ fetched: Result<PatientRecord, Error>) -> Result<SaveOutcome, Error> {
+        do {
+            let record = try fetched.get()
             let outcome = try cache.save(record)
             // The good sections are saved; a section that failed keeps its old copy, marked stale,
             // and makes the patient a partial failure: counted, listed, never "synced".

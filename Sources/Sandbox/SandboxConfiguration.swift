@@ -10,6 +10,8 @@ public struct SandboxConfiguration: Sendable {
     public var failRate = 0.0
     public var malformedRate = 0.0
     public var noBatch = false
+    /// A batch with more entries is refused with 413 (a partner's size limit).
+    public var maxBatchEntries: Int?
     public var ignoreSort = false
     /// `PATH=CODE` overrides: a request whose path ends with PATH (or whose resource type is PATH) gets CODE.
     public var statusOverrides: [(String, Int)] = []

@@ -285,8 +285,15 @@ extension SandboxServer {
         guard json["resourceType"]?.string == "Bundle", json["type"]?.string == "batch" else {
             return outcome(400, "structure", "POST to the base needs a Bundle of type 'batch'")
         }
+        let requested = json["entry"]?.list ?? []
+        if let limit = configuration.maxBatchEntries, requested.count > limit {
+            entry.batchURLs = requested.map {
+                "\($0["request"]?["method"]?.string ?? "") \($0["request"]?["url"]?.string ?? "")"
+            }
+            return outcome(413, "too-costly", "a batch may hold at most \(limit) entries, not \(requested.count)")
+        }
         var out: [JSONValue] = []
-        for e in json["entry"]?.list ?? [] {
+        for e in requested {
             let method = e["request"]?["method"]?.string ?? ""
             let url = e["request"]?["url"]?.string ?? ""
             entry.batchURLs.append("\(method) \(url)")

@@ -11,7 +11,7 @@ struct SandboxMain {
         Usage:
           rounds-sandbox [serve] [--host 127.0.0.1] [--port 0] [--state DIR] [--seed N] [--patients N]
                          [--token-ttl SECONDS] [--latency-ms N] [--fail-rate F] [--malformed-rate F]
-                         [--no-batch] [--ignore-sort] [--status PATH=CODE]... [--log FILE]
+                         [--no-batch] [--max-batch-entries N] [--ignore-sort] [--status PATH=CODE]... [--log FILE]
                          [--discovery extension|smart|none] [--retry-after SECONDS] [--port-file FILE]
                          [--page-size N] [--strict] [--no-contains] [--history] [--us-core-oxygen]
                          [--auth-methods client_secret_post,client_secret_basic,private_key_jwt] [--chaos PROFILE]
@@ -72,7 +72,8 @@ struct SandboxMain {
             args,
             valued: [
                 "--host", "--port", "--state", "--seed", "--patients", "--token-ttl", "--latency-ms", "--fail-rate",
-                "--malformed-rate", "--status", "--log", "--discovery", "--retry-after", "--port-file",
+                "--malformed-rate", "--max-batch-entries", "--status", "--log", "--discovery", "--retry-after",
+                "--port-file",
                 "--page-size", "--auth-methods", "--chaos",
             ],
             flags: [
@@ -119,6 +120,10 @@ struct SandboxMain {
             c.chaos = profile
         }
         c.ignoreSort = o.has("--ignore-sort")
+        if let limit = o.value("--max-batch-entries") {
+            guard let n = Int(limit), n > 0 else { throw SandboxUsage(message: "--max-batch-entries takes a number") }
+            c.maxBatchEntries = n
+        }
         c.logPath = o.value("--log")
         for s in o.values("--status") {
             let kv = s.split(separator: "=", maxSplits: 1)

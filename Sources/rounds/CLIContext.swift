@@ -22,6 +22,7 @@ struct CLIContext {
         var o = ClientOptions()
         if let t = settings.timeoutSeconds { o.timeout = t }
         if let c = settings.concurrency { o.maxConcurrentRequests = c }
+        if let n = settings.patientsPerBatch { o.patientsPerBatch = n }
         if let t = timeoutOverride { o.timeout = t }
         return o
     }

@@ -88,8 +88,11 @@ import Testing
         p.standardError = FileHandle.nullDevice
         let before = h.requests().count
         try p.run()
-        // Interrupt once the sync is under way (patients in flight), not after a guessed delay.
-        let started = Wait.until(timeout: 20) { h.requests().count >= before + 6 }
+        // Interrupt once the sync is under way (patients in flight, two batches of ten), not after
+        // a guessed delay.
+        let started = Wait.until(timeout: 20) {
+            h.requests().dropFirst(before).contains { !($0["batch"]?.array ?? []).isEmpty }
+        }
         #expect(started, "the sync started asking the partner")
         kill(p.processIdentifier, SIGINT)
         let data = out.fileHandleForReading.readDataToEndOfFile()
@@ -201,6 +204,9 @@ import Testing
             }
         }
         try #require(connected != nil, "connect never got through a partner failing half its requests")
+        // One patient per request, as a server without batch would be asked: every patient meets
+        // the coin flips (batches across patients are tested on their own below).
+        try Data(#"{"patientsPerBatch": 1}"#.utf8).write(to: URL(fileURLWithPath: good.cli.home + "/config.json"))
         let sync = try good.cli.run(["sync", "--json"])
         let summary = try JSONParser.parse(sync.stdout)
         let failed = summary["failed"]?.array?.count ?? 0

@@ -1,0 +1,142 @@
+import Clinical
+import FHIRAdapters
+import Foundation
+
+/// Several patients in one batch: each patient's `GET Patient/{id}` and its six section queries,
+/// seven entries per patient, in one POST. Per-entry failures fail only that patient's section
+/// (or, for the Patient read, that patient); a batch the server refuses for its size is split in
+/// two and the smaller size remembered for this connection.
+extension FHIRConnection {
+    /// How many patients a batch carries now.
+    public var patientsPerBatch: Int {
+        guard capabilities.supportsBatch else { return 1 }
+        let setting = max(1, transport.options.patientsPerBatch)
+        return min(setting, learned.patientsPerBatchLimit ?? setting)
+    }
+
+    /// The records of `ids`, each a record or why it could not be read.
+    public func patientRecords(
+        ids: [String], now: @escaping @Sendable () -> Date = Date.init
+    ) async -> [String: Result<PatientRecord, FHIRClientError>] {
+        guard ids.count > 1, capabilities.supportsBatch else { return await oneByOne(ids, now: now) }
+        let queries = Dictionary(uniqueKeysWithValues: ids.map { ($0, sectionQueries(for: $0)) })
+        var urls: [String] = []
+        for id in ids { urls += ["Patient/\(FormEncoding.escape(id))"] + (queries[id] ?? []).map(\.url) }
+        let answers: [BatchAnswer]
+        do {
+            answers = try await batchAnswers(urls)
+        } catch {
+            if Self.refusesTheSize(error) {
+                // Halve and learn: the next batches of this connection are no larger.
+                let half = max(1, ids.count / 2)
+                learned.patientsPerBatchLimit = min(learned.patientsPerBatchLimit ?? half, half)
+                async let first = patientRecords(ids: Array(ids[..<half]), now: now)
+                async let second = patientRecords(ids: Array(ids[half...]), now: now)
+                return await first.merging(await second) { mine, _ in mine }
+            }
+            if error.isUnreachable || Task.isCancelled {
+                return Dictionary(uniqueKeysWithValues: ids.map { ($0, .failure(error)) })
+            }
+            return await oneByOne(ids, now: now)
+        }
+        var out: [String: Result<PatientRecord, FHIRClientError>] = [:]
+        var offset = 0
+        for id in ids {
+            let patientQueries = queries[id] ?? []
+            let patientAnswer = answers[offset]
+            let sectionAnswers = Array(answers[(offset + 1)...(offset + patientQueries.count)])
+            offset += 1 + patientQueries.count
+            out[id] = await record(
+                id, patientAnswer: patientAnswer, queries: patientQueries, answers: sectionAnswers, now: now)
+        }
+        return out
+    }
+
+    /// A batch too large for the server: 413, a 400 about the request, or no answer in time.
+    static func refusesTheSize(_ error: FHIRClientError) -> Bool {
+        switch error {
+        case .server(let status, _, _): return status == 413 || status == 400
+        case .timedOut: return true
+        default: return false
+        }
+    }
+
+    func oneByOne(
+        _ ids: [String], now: @escaping @Sendable () -> Date
+    ) async -> [String: Result<PatientRecord, FHIRClientError>] {
+        await withTaskGroup(of: (String, Result<PatientRecord, FHIRClientError>).self) { group in
+            for id in ids {
+                group.addTask {
+                    do {
+                        return (id, .success(try await self.patientRecord(id: id, now: now)))
+                    } catch let error as FHIRClientError {
+                        return (id, .failure(error))
+                    } catch {
+                        return (id, .failure(.network(url: "Patient/\(id)", detail: String(describing: error))))
+                    }
+                }
+            }
+            var out: [String: Result<PatientRecord, FHIRClientError>] = [:]
+            for await (id, result) in group { out[id] = result }
+            return out
+        }
+    }
+
+    func record(
+        _ id: String, patientAnswer: BatchAnswer, queries: [SectionQuery], answers: [BatchAnswer],
+        now: @escaping @Sendable () -> Date
+    ) async -> Result<PatientRecord, FHIRClientError> {
+        let url = "Patient/\(id)"
+        guard (200..<300).contains(patientAnswer.code), let patientJSON = patientAnswer.resource else {
+            if patientAnswer.code == 404 { return .failure(.patientNotFound(id: id)) }
+            let why = patientAnswer.resource.flatMap(OperationOutcomeReader.summary)
+            return .failure(.server(status: patientAnswer.code, url: url, diagnostics: why ?? patientAnswer.status))
+        }
+        guard patientJSON["resourceType"]?.string == "Patient" else {
+            let got = patientJSON["resourceType"]?.string ?? patientJSON.typeName
+            return .failure(.notFHIRJSON(url: url, detail: "expected a Patient, got '\(got)'"))
+        }
+        var results: [ClinicalSection: SectionResult] = [:]
+        for (query, answer) in zip(queries, answers) {
+            results[query.section] = await sectionResult(answer, first: query.url)
+        }
+        results = await retryingFallbacks(queries, results)
+        return .success(await assemble(patientJSON, id: id, queries: queries, results: results, now: now))
+    }
+
+    func sectionResult(_ answer: BatchAnswer, first url: String) async -> SectionResult {
+        guard (200..<300).contains(answer.code), let resource = answer.resource else {
+            let why = answer.resource.flatMap(OperationOutcomeReader.summary) ?? answer.status
+            return .failed("server answered \(answer.status.isEmpty ? "nothing" : answer.status): \(why)")
+        }
+        return await collect(resource, first: url)
+    }
+
+    /// One entry of a batch-response.
+    struct BatchAnswer: Sendable {
+        var code: Int
+        var status: String
+        var resource: JSONValue?
+    }
+
+    /// One batch POST of GETs; its answers in order. Throws when the batch as a whole fails.
+    func batchAnswers(_ urls: [String]) async throws(FHIRClientError) -> [BatchAnswer] {
+        let bundle: JSONValue = [
+            "resourceType": "Bundle", "type": "batch",
+            "entry": .array(urls.map { ["request": ["method": "GET", "url": .string($0)]] }),
+        ]
+        let answer = try await send("POST", baseURL, body: bundle.data, contentType: "application/fhir+json")
+        guard answer.status == 200 else { throw FHIRConnection.error(for: answer) }
+        let json = try answer.json()
+        let entries = json["entry"]?.list ?? []
+        guard json["resourceType"]?.string == "Bundle", json["type"]?.string == "batch-response",
+            entries.count == urls.count
+        else {
+            throw .notFHIRJSON(url: answer.url, detail: "expected a batch-response with \(urls.count) entries")
+        }
+        return entries.map { entry in
+            let status = entry["response"]?["status"]?.string ?? ""
+            return BatchAnswer(code: Int(status.prefix(3)) ?? 0, status: status, resource: entry["resource"])
+        }
+    }
+}
