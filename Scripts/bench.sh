@@ -43,6 +43,14 @@ floor=$(echo "$PATIENTS * 2 * $LATENCY / 1000 / 6" | bc -l)
 printf "sync, at most 6 requests at once: %.2f s wall (%s)\n" "$parallel" "$(python3 -c "import json;d=json.load(open('$W/sync1.json'));print(f\"synced {d['synced']}, unchanged {d['unchanged']}, failed {len(d['failed'])}\")")"
 printf "floor %s x 2 requests x %s ms / 6: %.2f s -> ratio to floor %.2f (goal <= 1.5)\n" "$PATIENTS" "$LATENCY" "$floor" "$(echo "$parallel / $floor" | bc -l)"
 printf "sequential, one request at a time: %.2f s -> parallel is %.1fx faster\n" "$sequential" "$(echo "$sequential / $parallel" | bc -l)"
+# The peers of issue 17, against the same warmed sandbox: small clients that read every body and
+# parse nothing (Scripts/sync_peer.py).
+peer=$(python3 "$(dirname "$0")/sync_peer.py" per-patient "http://127.0.0.1:$PORT/stu3" "$CLIENT" "$W/secret" contoso "$PATIENTS")
+batch_peer=$(python3 "$(dirname "$0")/sync_peer.py" batch "http://127.0.0.1:$PORT/stu3" "$CLIENT" "$W/secret" contoso "$PATIENTS")
+printf "peers: per-patient, six in flight %.2f s; ten patients a batch %.2f s -> Rounds is %.2fx the first (goal <= 0.35) and %.2fx the second (goal <= 2)\n" \
+    "$peer" "$batch_peer" "$(echo "$parallel / $peer" | bc -l)" "$(echo "$parallel / $batch_peer" | bc -l)"
+cpu=$( { /usr/bin/time -f "%U %S" "$BIN/rounds" sync --concurrency 6 --json > /dev/null; } 2>&1 | tail -1)
+printf "CPU of rounds sync (user + sys): %s s\n" "$(echo "$cpu" | awk '{print $1 + $2}')"
 kill $SANDBOX 2>/dev/null || true
 
 echo
