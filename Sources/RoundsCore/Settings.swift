@@ -20,6 +20,8 @@ public struct Settings: Codable, Sendable, Equatable {
     public var concurrency: Int?
     /// Patients whose queries go in one batch during a sync (default 10; 1 sends one per patient).
     public var patientsPerBatch: Int?
+    /// The open list is refreshed in the background this often (default 5; 0 turns it off).
+    public var refreshMinutes: Double?
 
     public struct CacheSettings: Codable, Sendable, Equatable {
         /// Cached PHI no list needs is purged at start when older than this.
@@ -31,7 +33,7 @@ public struct Settings: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case displayName, cache, theme, mouse, lockMinutes, unlock, pamService, news2StaleHours, timeoutSeconds,
-            concurrency, patientsPerBatch
+            concurrency, patientsPerBatch, refreshMinutes
     }
 
     /// Every key is optional: a config.json with only `{"concurrency": 1}` is valid.
@@ -48,6 +50,7 @@ public struct Settings: Codable, Sendable, Equatable {
         timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds)
         concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency)
         patientsPerBatch = try c.decodeIfPresent(Int.self, forKey: .patientsPerBatch)
+        refreshMinutes = try c.decodeIfPresent(Double.self, forKey: .refreshMinutes)
     }
 
     public static func load(_ paths: RoundsPaths) throws -> Settings {
@@ -77,6 +80,7 @@ public struct Settings: Codable, Sendable, Equatable {
         try check(cache.maxAgeDays, "cache.maxAgeDays", 0...3650, "days")
         try check(concurrency.map(Double.init), "concurrency", 1...64, "requests")
         try check(patientsPerBatch.map(Double.init), "patientsPerBatch", 1...50, "patients")
+        try check(refreshMinutes, "refreshMinutes", 0...1440, "minutes")
     }
 
     /// What a request timeout may be, from config.json or `ROUNDS_TIMEOUT`.

@@ -119,6 +119,18 @@ public struct AppState: Equatable, Sendable {
     public var now: Date
     public var lastActivity: Date
     public var lockAfter: TimeInterval = 300
+    /// The open list is synced in the background this often (0: never).
+    public var refreshAfter: TimeInterval = 0
+    /// When the last sync of the open list started (the next background refresh counts from it).
+    public var lastRefreshAttempt: Date?
+    /// Extra wait while the EHR does not answer: doubles each time, up to 4 × `refreshAfter`.
+    public var refreshBackoff: TimeInterval = 0
+    /// Whether the sync under way was started by the clock, not by the nurse.
+    public var refreshing = false
+    /// The NEWS2 bands of the open list when the sync under way started.
+    public var bandsBeforeSync: [String: NEWS2.Band]?
+    /// Patients whose NEWS2 band rose at the last sync: marked (▲) until the nurse opens them.
+    public var risen: Set<String> = []
     public var lock = Lock()
     public var themeName = "default"
     public var helpScroll = 0

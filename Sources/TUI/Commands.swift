@@ -196,8 +196,29 @@ enum Commands {
     static func startSync(_ state: inout AppState) -> [Effect] {
         guard state.status.sync == nil else { return cannot("A sync is already running.", &state) }
         guard let list = state.currentList else { return cannot("Open a list to sync it.", &state) }
+        return beginSync(list, background: false, &state)
+    }
+
+    /// Starts a sync of `list`, remembering each patient's NEWS2 band to see which rose.
+    static func beginSync(_ list: AppState.ListInfo, background: Bool, _ state: inout AppState) -> [Effect] {
         state.status.sync = SyncProgress(done: 0, total: list.count, failed: 0, elapsed: 0)
+        state.lastRefreshAttempt = state.now
+        state.refreshing = background
+        state.bandsBeforeSync = Dictionary(
+            state.rows.compactMap { row in row.news2.map { (row.id, $0.band) } },
+            uniquingKeysWith: { first, _ in first })
         return [.sync(list: list.name)]
+    }
+
+    /// The clock's refresh of the open list: due `refreshAfter` (plus the backoff) after the last
+    /// sync; never while locked, offline, or while another sync runs.
+    static func backgroundRefreshIfDue(_ state: inout AppState) -> [Effect] {
+        guard state.refreshAfter > 0, state.mode != .locked, state.status.sync == nil,
+            state.status.online == true, let list = state.currentList, list.count > 0
+        else { return [] }
+        let since = max(state.lastRefreshAttempt ?? .distantPast, state.status.lastSync ?? .distantPast)
+        guard state.now.timeIntervalSince(since) >= state.refreshAfter + state.refreshBackoff else { return [] }
+        return beginSync(list, background: true, &state)
     }
 
     static func startPresenting(_ state: inout AppState) -> [Effect] {

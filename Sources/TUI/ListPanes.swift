@@ -65,6 +65,8 @@ enum ListPanes {
                 var text = v.text
                 if c == .news2, let n = row.news2 {
                     style = selected ? base : theme.style(news2Role(n))
+                    // Rose at the last sync, not yet opened: a mark, not only a colour.
+                    if state.risen.contains(row.id) { text += " ▲" }
                 } else if v.abnormal && c != .allergies {
                     if !selected { style = theme.style("vital.abnormal") }
                     text += "!"

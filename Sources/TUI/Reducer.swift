@@ -29,7 +29,7 @@ public enum Reducer {
             {
                 return lock(&state)
             }
-            return []
+            return Commands.backgroundRefreshIfDue(&state)
         case .listsLoaded(let lists, let select):
             // The first lists to arrive open on the default list.
             let firstLoad = state.lists.isEmpty
@@ -58,6 +58,14 @@ public enum Reducer {
             }
             clampRows(&state)
             if let i = state.lists.firstIndex(where: { $0.name == list }) { state.lists[i].count = rows.count }
+            // After a sync: the patients whose NEWS2 band rose are marked until opened.
+            if state.status.sync == nil, let before = state.bandsBeforeSync {
+                state.bandsBeforeSync = nil
+                for row in state.rows {
+                    guard let band = row.news2?.band, let old = before[row.id], band > old else { continue }
+                    if row.id != state.detail?.record.id { state.risen.insert(row.id) }
+                }
+            }
             return state.selectedRow.map { [.loadDetail(id: $0.id)] } ?? []
         case .detailLoaded(let d):
             if state.mode == .present || state.selectedRow?.id == d.record.id || state.mode == .search
@@ -65,6 +73,7 @@ public enum Reducer {
             {
                 if state.detail?.record.id != d.record.id { state.detailScroll = 0 }
                 state.detail = d
+                state.risen.remove(d.record.id)
             }
             return []
         case .searchCompleted(let q, let results, let total, let source):
@@ -99,9 +108,18 @@ public enum Reducer {
             state.status.sync = nil
             state.status.syncFailures = summary.failed
             if let lastSync { state.status.lastSync = lastSync }
-            state.status.message =
-                "Synced \(summary.synced), unchanged \(summary.unchanged), failed \(summary.failed.count)"
-                + (summary.failed.isEmpty ? "." : " — press f to see why.")
+            let counts = "\(summary.synced), unchanged \(summary.unchanged), failed \(summary.failed.count)"
+            let why = summary.failed.isEmpty ? "." : " — press f to see why."
+            if state.refreshing {
+                state.refreshing = false
+                state.status.message = "Refreshed at \(Age.short(state.now, now: state.now)): \(counts)\(why)"
+                // An EHR that does not answer is asked less often, up to four times the interval.
+                let unreachable = summary.failed.first?.unreachable == true
+                state.refreshBackoff =
+                    unreachable ? min(max(state.refreshBackoff * 2, state.refreshAfter), state.refreshAfter * 4) : 0
+            } else {
+                state.status.message = "Synced \(counts)\(why)"
+            }
             state.status.messageIsError = !summary.failed.isEmpty
             return state.currentList.map { [.loadRows(list: $0.name)] } ?? []
         case .operationSucceeded(let m):

@@ -11,6 +11,8 @@ public struct TUIEnvironment: Sendable {
     public var loadTheme: @Sendable (String) -> Theme?
     public var staleAfter: TimeInterval
     public var lockAfter: TimeInterval
+    /// How often the open list is synced in the background (0: never; `refreshMinutes`).
+    public var refreshAfter: TimeInterval = 0
     public var mouse: Bool
     public var themeName: String
     /// What opens the locked screen (the user's password through PAM, or a PIN).

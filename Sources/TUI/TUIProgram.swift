@@ -37,6 +37,9 @@ public final class TUIProgram {
         self.theme = theme
         state = AppState(width: size.0, height: size.1, now: now)
         state.lockAfter = env.lockAfter
+        state.refreshAfter = env.refreshAfter
+        // The first background refresh comes an interval after opening (or after the last sync).
+        state.lastRefreshAttempt = now
         state.lock.prompt = env.unlocker.prompt
         state.mouseEnabled = env.mouse
         state.themeName = env.themeName

@@ -22,11 +22,12 @@ enum AppCommand {
         let saved = ws.connection
         let unlocker = ScreenUnlocker.configured(ctx.settings, paths: ctx.paths)
         if let problem = unlocker.problem { throw CLIError(problem) }
-        let env = TUIEnvironment(
+        var env = TUIEnvironment(
             workspace: ws, connect: { try await ctx.connect(saved) }, loadTheme: { loader.load($0) },
             staleAfter: ctx.staleAfter, lockAfter: (ctx.settings.lockMinutes ?? 5) * 60,
             mouse: !(a.has("--no-mouse") || ctx.settings.mouse == false), themeName: themeName,
             unlocker: unlocker)
+        env.refreshAfter = (ctx.settings.refreshMinutes ?? 5) * 60
         if a.has("--plain") || isatty(1) == 0 {
             return try await PlainMode.run(env: env, ctx: ctx)
         }
