@@ -62,10 +62,7 @@ import Testing
     @Test func editedOrDeletedRecordsBreakTheChain() throws {
         let h = try SandboxHarness()
         let cli = CLIRunner(home: try TempDir.make("audit"))
-        try cli.run([
-            "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
-            "--name", "sandbox",
-        ])
+        try cli.connect(h, name: "sandbox")
         for name in ["A", "B", "C", "D"] { try cli.run(["list", "create", name]) }
         #expect(try cli.run(["audit", "--verify"]).stdout.contains("5 records"))
         let path = cli.home + "/data/sandbox--contoso.sqlite"
@@ -92,10 +89,7 @@ import Testing
     @Test func anAuditWriteThatFailsIsSaid() throws {
         let h = try SandboxHarness()
         let cli = CLIRunner(home: try TempDir.make("audit"))
-        try cli.run([
-            "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
-            "--name", "sandbox",
-        ])
+        try cli.connect(h, name: "sandbox")
         #expect(try cli.run(["list", "create", "Ward"]).status == 0)
         #expect(try cli.run(["list", "add", "Ward", "contos-0001"]).status == 0)
         #expect(try cli.run(["note", "add", "contos-0001", "Seen by physio"]).status == 0)
@@ -116,10 +110,7 @@ import Testing
     @Test func aTrailEmptiedCutShortOrReplacedIsFound() throws {
         let h = try SandboxHarness()
         let cli = CLIRunner(home: try TempDir.make("audit"))
-        try cli.run([
-            "connect", h.base("r4"), "--client-id", h.clientId, "--tenant", h.tenant, "--secret-file", h.secretFile,
-            "--name", "sandbox",
-        ])
+        try cli.connect(h, name: "sandbox")
         for name in ["A", "B", "C", "D", "E"] { try cli.run(["list", "create", name]) }
         #expect(try cli.run(["audit", "--verify"]).status == 0)
         let path = cli.home + "/data/sandbox--contoso.sqlite"

@@ -304,24 +304,8 @@ import Testing
     /// added and removed on either merge; a note carries its author's role; the later rename
     /// wins and the other workstation is told.
     @Test func twoWorkstationsShareAListItsPatientsAndNotes() throws {
-        let cluster = try Self.initialised()
-        let team = Self.unique("ward")
-        let nurseA = Self.unique("nurse")
-        let nurseB = Self.unique("nurse")
-        let passwordA = try cluster.makeRole(nurseA)
-        let passwordB = try cluster.makeRole(nurseB)
-        try Self.createTeam(cluster, team, members: [nurseA, nurseB])
-        let h = try SandboxHarness(patients: 10)
-        func workstation(_ role: String, _ file: String) throws -> CLIRunner {
-            let cli = CLIRunner(home: try TempDir.make("team-ws"))
-            #expect(try cli.connect(h).status == 0)
-            #expect(
-                try cli.run(["team", "connect", cluster.url(role: role), "--team", team, "--password-file", file])
-                    .status == 0)
-            return cli
-        }
-        let a = try workstation(nurseA, passwordA.file)
-        let b = try workstation(nurseB, passwordB.file)
+        let pair = try Self.twoWorkstations()
+        let (a, b, cluster, team, nurseA, h) = (pair.a, pair.b, pair.cluster, pair.team, pair.roleA, pair.sandbox)
         // Who is on the list (its rows are shown in the list's sort order, by NEWS2).
         func patients(_ cli: CLIRunner, _ list: String) throws -> Set<String> {
             let shown = try cli.run(["list", "show", list, "--json"])
