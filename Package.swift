@@ -70,7 +70,8 @@ let package = Package(
             dependencies: [
                 "TestSupport", "RoundsCore", "Store", "Clinical", "Sandbox", "FHIRClient", "FHIRAdapters", "JOSE",
                 "JSONKit",
-            ]),
+            ],
+            exclude: ["ErrorMessages.tsv"]),
         .testTarget(name: "ScreenKitTests", dependencies: ["ScreenKit", "TextSafety"]),
         .testTarget(
             name: "TUITests", dependencies: ["TestSupport", "TUI", "ScreenKit", "RoundsCore", "Clinical", "Store"],
