@@ -11,6 +11,10 @@ public struct LocalTeamStore: TeamStore {
         self.author = author
     }
 
+    public func lists() throws(StoreError) -> [PatientList] { try cache.lists() }
+
+    public func list(named name: String) throws(StoreError) -> PatientList? { try cache.list(named: name) }
+
     public func createList(_ name: String, columns: [String]) throws(StoreError) -> PatientList {
         try cache.createList(name, columns: columns)
     }
@@ -41,6 +45,9 @@ public struct LocalTeamStore: TeamStore {
         try cache.addNote(patientId: patientId, author: author, text: text)
     }
 
+    public func notes(patientId: String) throws(StoreError) -> [Note] { try cache.notes(patientId: patientId) }
+
     public func setHypercapnic(_ id: String, _ on: Bool) throws(StoreError) { try cache.setHypercapnic(id, on) }
 
+    public func isHypercapnic(_ id: String) throws(StoreError) -> Bool { try cache.isHypercapnic(id) }
 }

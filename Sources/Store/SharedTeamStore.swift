@@ -18,6 +18,10 @@ public struct SharedTeamStore: TeamStore {
         self.role = role
     }
 
+    public func lists() throws(StoreError) -> [PatientList] { try cache.lists() }
+
+    public func list(named name: String) throws(StoreError) -> PatientList? { try cache.list(named: name) }
+
     /// A list created while connected is the team's from the start.
     public func createList(_ name: String, columns: [String]) throws(StoreError) -> PatientList {
         try cache.atomically { () throws(StoreError) -> PatientList in
@@ -135,6 +139,8 @@ public struct SharedTeamStore: TeamStore {
         }
     }
 
+    public func notes(patientId: String) throws(StoreError) -> [Note] { try cache.notes(patientId: patientId) }
+
     public func setHypercapnic(_ id: String, _ on: Bool) throws(StoreError) {
         try cache.atomically { () throws(StoreError) in
             try cache.setHypercapnic(id, on)
@@ -143,6 +149,8 @@ public struct SharedTeamStore: TeamStore {
                 team: team, kind: TeamChangeKind.markHypercapnic, payload: JSONValue.object(fields).serialized)
         }
     }
+
+    public func isHypercapnic(_ id: String) throws(StoreError) -> Bool { try cache.isHypercapnic(id) }
 
     /// Keeps an audit record for the team's trail (pushed like every change).
     public static func recordAudit(

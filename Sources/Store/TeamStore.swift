@@ -7,8 +7,6 @@ import JSONKit
 /// records every change for the team's PostgreSQL database, so every command works offline and
 /// the team converges once the database is reachable.
 public protocol TeamStore: Sendable {
-    /// The workstation's copy the store reads from and writes to (both stores have one).
-    var cache: Cache { get }
     /// Who a note written here is by: the settings' author locally, the database role when shared.
     var author: String { get }
     func lists() throws(StoreError) -> [PatientList]
@@ -27,17 +25,6 @@ public protocol TeamStore: Sendable {
     func notes(patientId: String) throws(StoreError) -> [Note]
     func setHypercapnic(_ id: String, _ on: Bool) throws(StoreError)
     func isHypercapnic(_ id: String) throws(StoreError) -> Bool
-}
-
-/// Reads come from the local copy, shared or not: the team's changes are applied to it as they arrive.
-extension TeamStore {
-    public func lists() throws(StoreError) -> [PatientList] { try cache.lists() }
-
-    public func list(named name: String) throws(StoreError) -> PatientList? { try cache.list(named: name) }
-
-    public func notes(patientId: String) throws(StoreError) -> [Note] { try cache.notes(patientId: patientId) }
-
-    public func isHypercapnic(_ id: String) throws(StoreError) -> Bool { try cache.isHypercapnic(id) }
 }
 
 /// The kinds of change in the team's log, with what each payload holds.
