@@ -6,6 +6,10 @@ import JSONKit
 /// workstation's SQLite file (the default); `SharedTeamStore` keeps the same local copy and
 /// records every change for the team's PostgreSQL database, so every command works offline and
 /// the team converges once the database is reachable.
+///
+/// Both stores spell out their reads (the same four pass-throughs to the cache): moving them into a
+/// protocol extension crashed the full-screen app on this toolchain (a null dereference in
+/// `lists().map`, called through `any TeamStore` with typed throws, in an incremental debug build).
 public protocol TeamStore: Sendable {
     /// Who a note written here is by: the settings' author locally, the database role when shared.
     var author: String { get }
