@@ -18,6 +18,8 @@ public struct PatientRecord: Sendable, Hashable {
     public var sections: [ClinicalSection: SectionState]
     public var fetchedAt: Date?
     public var warnings: [DataWarning]
+    /// Set by a whole read that a later sync can ask "changed since?" about (not in the JSON).
+    public var basis: RefreshBasis?
 
     public init(
         patient: Patient, fhirVersion: FHIRRelease? = nil, latestVitals: [VitalSign] = [],

@@ -15,12 +15,21 @@ public struct ServerCapabilities: Sendable, Equatable, Codable {
     public var tokenURL: String?
     public var authorizeURL: String?
     public var securityServices: [String]
+    /// The resource types whose `searchParam` list `_lastUpdated` ("*" when `rest.searchParam`
+    /// lists it for every type). Optional: saved connections from before do not have it.
+    public var lastUpdatedTypes: [String]?
 
     public var supportsBatch: Bool { systemInteractions.contains("batch") }
 
     /// Whether `type` is listed; a server that lists no resources at all is taken at its word
     /// that it lists nothing, i.e. no restriction is known.
     public func supports(_ type: String) -> Bool { resources.isEmpty || resources[type] != nil }
+
+    /// Whether the server declares `_lastUpdated` for searches of `type`.
+    public func declaresLastUpdated(_ type: String) -> Bool {
+        let types = lastUpdatedTypes ?? []
+        return types.contains("*") || types.contains(type)
+    }
 
     /// Reads a capability resource of any release; never throws for a well-formed object.
     public init(json r: JSONValue) {
@@ -40,10 +49,17 @@ public struct ServerCapabilities: Sendable, Equatable, Codable {
         let rests = r["rest"]?.list ?? []
         let rest = rests.first { $0["mode"]?.string == "server" } ?? rests.first
         var res: [String: [String]] = [:]
+        var lastUpdated: [String] = []
+        func listsLastUpdated(_ params: JSONValue?) -> Bool {
+            (params?.list ?? []).contains { $0["name"]?.string == "_lastUpdated" }
+        }
+        if listsLastUpdated(rest?["searchParam"]) { lastUpdated.append("*") }
         for item in rest?["resource"]?.list ?? [] {
             guard let t = item["type"]?.string else { continue }
             res[t] = (item["interaction"]?.list ?? []).compactMap { $0["code"]?.string }
+            if listsLastUpdated(item["searchParam"]) { lastUpdated.append(t) }
         }
+        lastUpdatedTypes = lastUpdated
         resources = res
         systemInteractions = (rest?["interaction"]?.list ?? []).compactMap { $0["code"]?.string }
         var token: String?

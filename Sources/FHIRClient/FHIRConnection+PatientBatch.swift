@@ -22,9 +22,9 @@ extension FHIRConnection {
         let queries = Dictionary(uniqueKeysWithValues: ids.map { ($0, sectionQueries(for: $0)) })
         var urls: [String] = []
         for id in ids { urls += ["Patient/\(FormEncoding.escape(id))"] + (queries[id] ?? []).map(\.url) }
-        let answers: [BatchAnswer]
+        let reply: BatchReply
         do {
-            answers = try await batchAnswers(urls)
+            reply = try await batchAnswers(urls.map { BatchRequest(url: $0) })
         } catch {
             if Self.refusesTheSize(error) {
                 // Halve and learn: the next batches of this connection are no larger.
@@ -39,6 +39,7 @@ extension FHIRConnection {
             }
             return await oneByOne(ids, now: now)
         }
+        let answers = reply.answers
         var out: [String: Result<PatientRecord, FHIRClientError>] = [:]
         var offset = 0
         for id in ids {
@@ -47,7 +48,8 @@ extension FHIRConnection {
             let sectionAnswers = Array(answers[(offset + 1)...(offset + patientQueries.count)])
             offset += 1 + patientQueries.count
             out[id] = await record(
-                id, patientAnswer: patientAnswer, queries: patientQueries, answers: sectionAnswers, now: now)
+                id, patientAnswer: patientAnswer, queries: patientQueries, answers: sectionAnswers,
+                answeredBefore: reply.answeredBefore, now: now)
         }
         return out
     }
@@ -84,7 +86,7 @@ extension FHIRConnection {
 
     func record(
         _ id: String, patientAnswer: BatchAnswer, queries: [SectionQuery], answers: [BatchAnswer],
-        now: @escaping @Sendable () -> Date
+        answeredBefore: Date?, now: @escaping @Sendable () -> Date
     ) async -> Result<PatientRecord, FHIRClientError> {
         let url = "Patient/\(id)"
         guard (200..<300).contains(patientAnswer.code), let patientJSON = patientAnswer.resource else {
@@ -101,7 +103,16 @@ extension FHIRConnection {
             results[query.section] = await sectionResult(answer, first: query.url)
         }
         results = await retryingFallbacks(queries, results)
-        return .success(await assemble(patientJSON, id: id, queries: queries, results: results, now: now))
+        var record = await assemble(patientJSON, id: id, queries: queries, results: results, now: now)
+        // A whole read answered at a known server time is what the next sync asks "changed since?" about.
+        if let answeredBefore {
+            let meta = patientJSON["meta"]
+            record.basis = RefreshBasis(
+                serverTime: answeredBefore, readAt: record.fetchedAt ?? now(),
+                patientVersion: meta?["versionId"]?.string,
+                patientLastUpdated: meta?["lastUpdated"]?.string.flatMap { FHIRDate($0).instant })
+        }
+        return .success(record)
     }
 
     func sectionResult(_ answer: BatchAnswer, first url: String) async -> SectionResult {
@@ -119,24 +130,49 @@ extension FHIRConnection {
         var resource: JSONValue?
     }
 
+    /// One GET of a batch, conditional when it names what the client holds.
+    struct BatchRequest: Sendable {
+        var url: String
+        var ifNoneMatch: String? = nil
+        var ifModifiedSince: Date? = nil
+    }
+
+    /// A batch's answers in order, and the server's time before which everything in them held.
+    struct BatchReply: Sendable {
+        var answers: [BatchAnswer]
+        var answeredBefore: Date?
+    }
+
     /// One batch POST of GETs; its answers in order. Throws when the batch as a whole fails.
-    func batchAnswers(_ urls: [String]) async throws(FHIRClientError) -> [BatchAnswer] {
-        let bundle: JSONValue = [
-            "resourceType": "Bundle", "type": "batch",
-            "entry": .array(urls.map { ["request": ["method": "GET", "url": .string($0)]] }),
-        ]
+    func batchAnswers(_ requests: [BatchRequest]) async throws(FHIRClientError) -> BatchReply {
+        let entries: [JSONValue] = requests.map { request in
+            var fields: JSONObject = ["method": "GET", "url": .string(request.url)]
+            if let tag = request.ifNoneMatch { fields["ifNoneMatch"] = .string(tag) }
+            if let since = request.ifModifiedSince { fields["ifModifiedSince"] = .string(FHIRDate.iso8601(since)) }
+            return ["request": .object(fields)]
+        }
+        let bundle: JSONValue = ["resourceType": "Bundle", "type": "batch", "entry": .array(entries)]
+        let sent = Date()
         let answer = try await send("POST", baseURL, body: bundle.data, contentType: "application/fhir+json")
         guard answer.status == 200 else { throw FHIRConnection.error(for: answer) }
         let json = try answer.json()
-        let entries = json["entry"]?.list ?? []
+        let answered = json["entry"]?.list ?? []
         guard json["resourceType"]?.string == "Bundle", json["type"]?.string == "batch-response",
-            entries.count == urls.count
+            answered.count == requests.count
         else {
-            throw .notFHIRJSON(url: answer.url, detail: "expected a batch-response with \(urls.count) entries")
+            throw .notFHIRJSON(url: answer.url, detail: "expected a batch-response with \(requests.count) entries")
         }
-        return entries.map { entry in
+        let answers = answered.map { entry in
             let status = entry["response"]?["status"]?.string ?? ""
             return BatchAnswer(code: Int(status.prefix(3)) ?? 0, status: status, resource: entry["resource"])
         }
+        return BatchReply(answers: answers, answeredBefore: Self.serverTime(answer, sentAt: sent))
+    }
+
+    /// The server's clock when it began on a request: its `Date` header less the time the exchange
+    /// took and `RefreshBasis.margin`; `nil` when it sent no date (then nothing is asked "since").
+    static func serverTime(_ answer: HTTPAnswer, sentAt sent: Date) -> Date? {
+        guard let date = answer.header("Date").flatMap(HTTPDate.parse) else { return nil }
+        return date.addingTimeInterval(-Date().timeIntervalSince(sent) - RefreshBasis.margin)
     }
 }

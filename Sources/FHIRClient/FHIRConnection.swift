@@ -231,6 +231,7 @@ final class LearnedFallbacks: @unchecked Sendable {
     private var coverageByBeneficiary = false
     private var containsModifierRefused = false
     private var batchLimit: Int?
+    private var lastUpdatedRefusedOrIgnored = false
 
     /// The server refused `Coverage?patient=`: ask by the fallback (`beneficiary`, DSTU2 `subscriber`).
     var useBeneficiaryForCoverage: Bool {
@@ -242,6 +243,12 @@ final class LearnedFallbacks: @unchecked Sendable {
     var patientsPerBatchLimit: Int? {
         get { locked { batchLimit } }
         set { locked { batchLimit = newValue } }
+    }
+
+    /// The server refused `_lastUpdated`, or answered as if it had not been asked.
+    var lastUpdatedUnusable: Bool {
+        get { locked { lastUpdatedRefusedOrIgnored } }
+        set { locked { lastUpdatedRefusedOrIgnored = newValue } }
     }
 
     /// The server refused `:contains` on name parameters.

@@ -9,6 +9,8 @@ public struct SectionQuery: Sendable, Equatable {
     public let url: String
     /// Asked when the first query fails (STU3/R4 Coverage by `beneficiary`).
     public let fallbackURL: String?
+    /// The resource type searched (`Observation` for vital signs).
+    public var resourceType: String { String(url.prefix { $0 != "?" }) }
 
     /// The six section queries for a patient. `_sort` is sent as the contract asks, but never
     /// trusted: encounters are asked for by the page (not `_count=1`) and Rounds chooses the

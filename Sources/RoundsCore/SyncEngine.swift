@@ -10,6 +10,8 @@ public protocol RecordFetcher: Sendable {
     var patientsPerBatch: Int { get }
     /// The records of several patients at once, each a record or why not.
     func fetchRecords(ids: [String]) async -> [String: Result<PatientRecord, Error>]
+    /// As `fetchRecords`, asking first what changed since `bases` (a patient with none is read whole).
+    func refreshRecords(ids: [String], bases: [String: RefreshBasis]) async -> [String: Result<FetchedRecord, Error>]
 }
 
 extension RecordFetcher {
@@ -22,6 +24,12 @@ extension RecordFetcher {
         }
         return out
     }
+
+    public func refreshRecords(ids: [String], bases: [String: RefreshBasis]) async -> [String: Result<
+        FetchedRecord, Error
+    >] {
+        (await fetchRecords(ids: ids)).mapValues { result in result.map(FetchedRecord.changed) }
+    }
 }
 
 extension FHIRConnection: RecordFetcher {
@@ -29,6 +37,12 @@ extension FHIRConnection: RecordFetcher {
 
     public func fetchRecords(ids: [String]) async -> [String: Result<PatientRecord, Error>] {
         (await patientRecords(ids: ids)).mapValues { result in result.mapError { $0 as Error } }
+    }
+
+    public func refreshRecords(ids: [String], bases: [String: RefreshBasis]) async -> [String: Result<
+        FetchedRecord, Error
+    >] {
+        (await refreshedRecords(ids: ids, bases: bases)).mapValues { result in result.mapError { $0 as Error } }
     }
 }
 
@@ -219,10 +233,27 @@ public struct SyncEngine: Sendable {
     }
 
     private func syncChunk(_ ids: [String]) async -> [(String, Result<SaveOutcome, Error>)] {
-        if ids.count == 1 { return [(ids[0], await syncOne(ids[0]))] }
-        let fetched = await fetcher.fetchRecords(ids: ids)
+        // Patients whose cached copy is whole are asked "what changed since?" first.
+        let bases = (try? cache.refreshBases(ids)) ?? [:]
+        if bases.isEmpty, ids.count == 1 { return [(ids[0], await syncOne(ids[0]))] }
+        let fetched = await fetcher.refreshRecords(ids: ids, bases: bases)
         return ids.map { id in
-            (id, store(id, fetched[id] ?? .failure(CoreError.notFound("The batch gave no answer for '\(id)'."))))
+            let missing = CoreError.notFound("The batch gave no answer for '\(id)'.")
+            switch fetched[id] ?? .failure(missing) {
+            case .success(.changed(let record)): return (id, store(id, .success(record)))
+            case .success(.unchanged(let basis)): return (id, confirm(id, basis))
+            case .failure(let error): return (id, store(id, .failure(error)))
+            }
+        }
+    }
+
+    /// The server said nothing changed: the cached copy counts as read now.
+    private func confirm(_ id: String, _ basis: RefreshBasis) -> Result<SaveOutcome, Error> {
+        do {
+            try cache.confirmUnchanged(id, basis: basis, at: Date())
+            return .success(.unchanged)
+        } catch {
+            return .failure(error)
         }
     }
 

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import JSONKit
 
@@ -247,6 +248,7 @@ public final class HTTPServer: @unchecked Sendable {
         var headers = r.headers
         headers["Content-Length"] = String(r.body.count)
         headers["Connection"] = keepAlive ? "keep-alive" : "close"
+        if headers["Date"] == nil { headers["Date"] = HTTPDate.string(Date()) }
         for (k, v) in headers.sorted(by: { $0.key < $1.key }) { head += "\(k): \(v)\r\n" }
         head += "\r\n"
         var bytes = [UInt8](head.utf8)

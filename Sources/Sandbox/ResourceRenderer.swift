@@ -91,6 +91,15 @@ struct ResourceRenderer: Sendable {
         ]
     }
 
+    /// One vital-sign reading with a quantity (a reading added while the server runs).
+    func observation(_ p: SyntheticPatient, _ v: SyntheticPatient.Vital, id: String) -> JSONValue {
+        [
+            "resourceType": "Observation", "id": .string(id), "status": "final", "category": category(),
+            "code": loinc(v.code, v.display), "subject": ref(p), "effectiveDateTime": .string(FHIRTime.string(v.time)),
+            "valueQuantity": quantity(v.value, v.unit),
+        ]
+    }
+
     func observations(_ p: SyntheticPatient) -> [(Date, JSONValue)] {
         var out: [(Date, JSONValue)] = []
         // US Core R4 charts supplemental oxygen on the pulse-oximetry reading, not on its own.

@@ -25,8 +25,13 @@ public struct SandboxConfiguration: Sendable {
     public var pageSize: Int?
     /// Refuse what a strict server refuses: unknown search parameters and modifiers (400, instead
     /// of ignoring them and leaving them out of the self link), and DSTU2 `Coverage?patient`,
-    /// which the DSTU2 specification does not define.
+    /// which the DSTU2 specification does not define. A strict server also offers no incremental
+    /// reads: `_lastUpdated` is an unknown parameter, reads carry no ETag and conditional reads
+    /// are answered in full.
     public var strict = false
+    /// Declare `_lastUpdated` and ignore it (answer everything), as a server that claims more
+    /// than it does.
+    public var ignoreLastUpdated = false
     /// Refuse the `:contains` modifier on name searches (a server that only matches the start).
     public var noContains = false
     /// Records as a long-lived EHR holds them: older finished visits (one with a start that is

@@ -36,7 +36,9 @@ extension SandboxServer {
             searched.map { t in
                 var interactions: [JSONValue] = [["code": "search-type"]]
                 if t == "Patient" { interactions.insert(["code": "read"], at: 0) }
-                let params = searchParameters(t, release).sorted().map { name -> JSONValue in
+                var names = searchParameters(t, release).sorted()
+                if offersIncremental { names.append("_lastUpdated") }
+                let params = names.map { name -> JSONValue in
                     ["name": .string(name), "type": .string(Self.parameterType(name))]
                 }
                 return ["type": .string(t), "interaction": .array(interactions), "searchParam": .array(params)]
@@ -77,13 +79,20 @@ extension SandboxServer {
     static func parameterType(_ name: String) -> String {
         switch name {
         case "family", "given", "name": return "string"
-        case "birthdate": return "date"
+        case "birthdate", "_lastUpdated": return "date"
         case "patient", "subject", "beneficiary", "subscriber": return "reference"
         default: return "token"
         }
     }
 
     func read(_ type: String, id: String, release: FHIRRelease, data: TenantData) -> (Int, JSONValue) {
+        let (status, resource) = unstampedRead(type, id: id, release: release, data: data)
+        return (status, status == 200 ? stamped(resource) : resource)
+    }
+
+    private func unstampedRead(_ type: String, id: String, release: FHIRRelease, data: TenantData) -> (
+        Int, JSONValue
+    ) {
         let render = renderer(release)
         switch type {
         case "Patient":
@@ -124,6 +133,7 @@ extension SandboxServer {
         var filters: [(String, String)] = []
         var applied: [(String, String)] = []
         var newestFirst: Bool? = nil
+        var changedSince: ((JSONValue) -> Bool)? = nil
         func bad(_ m: String) -> (Int, JSONValue) { (400, Self.outcomeJSON("not-supported", m)) }
         let known = searchParameters(type, release)
         for (k, v) in params {
@@ -136,6 +146,12 @@ extension SandboxServer {
                 applied.append((k, v))
             case "_sort" where v == "date":
                 newestFirst = false
+                applied.append((k, v))
+            case "_lastUpdated" where offersIncremental:
+                // `--ignore-last-updated`: declared, not applied, and so left out of the self link.
+                if configuration.ignoreLastUpdated { continue }
+                guard let rule = Self.lastUpdatedRule(v) else { return bad("'_lastUpdated=\(v)' is not a date") }
+                changedSince = rule
                 applied.append((k, v))
             default:
                 let name = String(k.split(separator: ":", maxSplits: 1).first ?? "")
@@ -199,6 +215,8 @@ extension SandboxServer {
                 )
             }
         }
+        matches = matches.map { ($0.0, stamped($0.1)) }
+        if let changedSince { matches = matches.filter { changedSince($0.1) } }
         if let newestFirst, !configuration.ignoreSort {
             matches.sort { a, b in
                 let (x, y) = (a.0 ?? .distantPast, b.0 ?? .distantPast)
@@ -313,6 +331,17 @@ extension SandboxServer {
                 result = search(segs[0], query, release: release, data: data, req: req)
             } else if segs.count == 2 {
                 result = read(segs[0], id: segs[1], release: release, data: data)
+                let request = e["request"]
+                if result.0 == 200,
+                    notModified(
+                        result.1, ifNoneMatch: request?["ifNoneMatch"]?.string,
+                        ifModifiedSince: request?["ifModifiedSince"]?.string)
+                {
+                    var response: JSONObject = ["status": "304 Not Modified"]
+                    if let tag = Self.etag(result.1) { response["etag"] = .string(tag) }
+                    out.append(["response": .object(response)])
+                    continue
+                }
             } else {
                 result = (400, Self.outcomeJSON("not-supported", "cannot answer '\(url)'"))
             }

@@ -17,6 +17,9 @@ public final class SandboxServer: @unchecked Sendable {
     private var usedAssertions: [String: Date] = [:]
     private var faultRNG: Mix64
     private let anchor: Date
+    /// When the synthetic records were last written (`meta.lastUpdated`): before the server
+    /// started, so a change made while it runs is always later.
+    let dataAsOf: Date
     private let log: RequestLog?
     private var http: HTTPServer?
     /// What the chaos profiles' streamed answers got out before the client hung up.
@@ -36,6 +39,7 @@ public final class SandboxServer: @unchecked Sendable {
         // Vitals end on the last whole hour so data is recent whenever the demo runs.
         let now = Date().timeIntervalSince1970
         anchor = Date(timeIntervalSince1970: (now / 3600).rounded(.down) * 3600)
+        dataAsOf = min(anchor, Date(timeIntervalSince1970: now - 60))
         log = try configuration.logPath.map(RequestLog.init(path:))
     }
 
@@ -82,6 +86,7 @@ public final class SandboxServer: @unchecked Sendable {
     private func route(_ req: HTTPRequest, _ entry: inout RequestLog.Entry) -> HTTPResponse {
         let parts = req.path.split(separator: "/").map(String.init)
         if req.path == "/oauth/token" { return tokenEndpoint(req, &entry) }
+        if req.path == "/_admin/readings", req.method == "POST" { return adminReadings(req) }
         guard let first = parts.first, let release = SandboxServer.release(first) else {
             return outcome(404, "not-found", "No FHIR base at '\(req.path)'. Bases: /dstu2, /stu3, /r4.")
         }
@@ -127,7 +132,7 @@ public final class SandboxServer: @unchecked Sendable {
         } else if rest.count == 1, req.method == "GET" {
             response = wrap(search(rest[0], req.query, release: release, data: data, req: req))
         } else if rest.count == 2, req.method == "GET" {
-            response = wrap(read(rest[0], id: rest[1], release: release, data: data))
+            response = conditionalRead(req, rest[0], id: rest[1], release: release, data: data)
         } else {
             response = outcome(405, "not-supported", "\(req.method) \(req.path) is not supported")
         }
@@ -331,6 +336,8 @@ final class TenantData: @unchecked Sendable {
     let byId: [String: SyntheticPatient]
     private let lock = NSLock()
     private var observations: [String: [(Date, JSONValue)]] = [:]
+    /// Readings added while the server runs, by patient id.
+    private var added: [String: [(vital: SyntheticPatient.Vital, added: Date)]] = [:]
 
     init(patients: [SyntheticPatient]) {
         self.patients = patients
@@ -345,10 +352,21 @@ final class TenantData: @unchecked Sendable {
         let key = render.release.rawValue + "/" + p.id
         lock.lock()
         defer { lock.unlock() }
-        if let o = observations[key] { return o }
+        if let o = observations[key] { return o + addedObservations(p, render) }
         let o = render.observations(p)
         observations[key] = o
-        return o
+        return o + addedObservations(p, render)
+    }
+
+    func add(_ vital: SyntheticPatient.Vital, to id: String, at time: Date) {
+        lock.lock()
+        defer { lock.unlock() }
+        added[id, default: []].append((vital, time))
+    }
+
+    /// Called with the lock held (from `observations`).
+    func addedReadings(_ id: String) -> [(vital: SyntheticPatient.Vital, added: Date)] {
+        added[id] ?? []
     }
 }
 

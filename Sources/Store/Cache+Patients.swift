@@ -88,14 +88,14 @@ extension Cache {
             try db.run(
                 """
                 INSERT INTO patients(id, fhir_version, display_name, family_folded, given_folded, mrn, birth_date, \
-                gender, demographics, warnings, content_hash, fetched_at, list_row)
-                VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)
+                gender, demographics, warnings, content_hash, fetched_at, list_row, refresh_basis)
+                VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 ON CONFLICT(id) DO UPDATE SET fhir_version=excluded.fhir_version, display_name=excluded.display_name,
                   family_folded=excluded.family_folded, given_folded=excluded.given_folded, mrn=excluded.mrn, \
                 birth_date=excluded.birth_date,
                   gender=excluded.gender, demographics=excluded.demographics, warnings=excluded.warnings, \
                 content_hash=excluded.content_hash,
-                  fetched_at=excluded.fetched_at, list_row=excluded.list_row
+                  fetched_at=excluded.fetched_at, list_row=excluded.list_row, refresh_basis=excluded.refresh_basis
                 """,
                 [
                     .text(p.id), .from(record.fhirVersion?.rawValue), .text(p.displayName),
@@ -104,7 +104,7 @@ extension Cache {
                     .from(p.mrn), .from(p.birthDate?.raw), .from(p.gender?.lowercased()), .text(demographics),
                     .text(JSONValue.array(record.warnings.map(StorageJSON.encode)).serialized), .text(hash),
                     .double(fetched.timeIntervalSince1970),
-                    .text(listRow),
+                    .text(listRow), .from(record.basis.map(Cache.encodeBasis)),
                 ])
             try reindexName(p)
             for s in ClinicalSection.allCases {

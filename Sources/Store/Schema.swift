@@ -153,6 +153,11 @@ enum Schema {
         ALTER TABLE notes ADD COLUMN change_id TEXT;
         CREATE UNIQUE INDEX notes_change ON notes(change_id) WHERE change_id IS NOT NULL;
         """,
+        // 10: what a later sync may ask the server "changed since?" about (RefreshBasis as JSON):
+        //     set by a whole read, cleared by any other.
+        """
+        ALTER TABLE patients ADD COLUMN refresh_basis TEXT;
+        """,
     ]
 
     static var latest: Int { migrations.count }

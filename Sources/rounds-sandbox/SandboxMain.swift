@@ -11,7 +11,8 @@ struct SandboxMain {
         Usage:
           rounds-sandbox [serve] [--host 127.0.0.1] [--port 0] [--state DIR] [--seed N] [--patients N]
                          [--token-ttl SECONDS] [--latency-ms N] [--fail-rate F] [--malformed-rate F]
-                         [--no-batch] [--max-batch-entries N] [--ignore-sort] [--status PATH=CODE]... [--log FILE]
+                         [--no-batch] [--max-batch-entries N] [--ignore-sort] [--ignore-last-updated]
+                         [--status PATH=CODE]... [--log FILE]
                          [--discovery extension|smart|none] [--retry-after SECONDS] [--port-file FILE]
                          [--page-size N] [--strict] [--no-contains] [--history] [--us-core-oxygen]
                          [--auth-methods client_secret_post,client_secret_basic,private_key_jwt] [--chaos PROFILE]
@@ -19,12 +20,17 @@ struct SandboxMain {
         Server behaviours (to play partners Rounds has not seen):
           --ignore-sort      answer section searches oldest first, whatever _sort asks
           --page-size N      never send more than N resources a page, whatever _count asks
-          --strict           refuse unknown search parameters and modifiers, and DSTU2 Coverage?patient
+          --strict           refuse unknown search parameters and modifiers, and DSTU2 Coverage?patient;
+                             no incremental reads (_lastUpdated refused, no ETag, conditional reads in full)
+          --ignore-last-updated  declare _lastUpdated and ignore it
           --no-contains      refuse the :contains modifier (names match by their start only)
           --history          old, planned, cancelled and entered-in-error records; stopped orders;
                              a retired MRN first; a bed partOf its ward
           --us-core-oxygen   oxygen only as components of the pulse-oximetry reading (US Core R4)
           --hostile-text     the first patient's record carries terminal escapes and bidi tricks
+
+        While it runs, POST /_admin/readings {"tenant","patients":[ids],"code","value","unit"} adds a
+        reading taken now to each patient (meta.lastUpdated now), as a monitor charting.
 
         As an adversary (--chaos PROFILE; metadata and tokens stay sound unless the profile is about them):
           huge-body          every data answer is 200 MB, chunked, with no length announced
@@ -77,7 +83,8 @@ struct SandboxMain {
                 "--page-size", "--auth-methods", "--chaos",
             ],
             flags: [
-                "--no-batch", "--ignore-sort", "--strict", "--no-contains", "--history", "--us-core-oxygen",
+                "--no-batch", "--ignore-sort", "--ignore-last-updated", "--strict", "--no-contains", "--history",
+                "--us-core-oxygen",
                 "--hostile-text",
             ])
         var c = SandboxConfiguration(stateDirectory: o.value("--state") ?? Options.defaultState)
@@ -120,6 +127,7 @@ struct SandboxMain {
             c.chaos = profile
         }
         c.ignoreSort = o.has("--ignore-sort")
+        c.ignoreLastUpdated = o.has("--ignore-last-updated")
         if let limit = o.value("--max-batch-entries") {
             guard let n = Int(limit), n > 0 else { throw SandboxUsage(message: "--max-batch-entries takes a number") }
             c.maxBatchEntries = n

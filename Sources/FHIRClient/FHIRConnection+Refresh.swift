@@ -1,0 +1,135 @@
+import Clinical
+import FHIRAdapters
+import Foundation
+
+/// Incremental refresh: before reading a cached patient again, ask the server in one batch what
+/// changed since the last whole read — a conditional read of the Patient and, per section, the
+/// same search with `_lastUpdated=gt…` and `_count=1`. A patient of whom nothing changed keeps
+/// the cached copy; one with any change is read whole (a record is always one snapshot, never
+/// old sections glued to new ones). Where the server cannot say, the patient is read whole.
+extension FHIRConnection {
+    /// Whether this server can be asked what changed: it takes batches and declares `_lastUpdated`
+    /// for every section's type, and it has not refused or ignored it on this connection.
+    public var asksWhatChanged: Bool {
+        guard capabilities.supportsBatch, !learned.lastUpdatedUnusable else { return false }
+        let types = sectionQueries(for: "-").map(\.resourceType)
+        return types.allSatisfy(capabilities.declaresLastUpdated)
+    }
+
+    /// The records of `ids`: unchanged (with the basis for the next time) for a patient the server
+    /// says has not changed since `bases[id]`, read whole otherwise.
+    public func refreshedRecords(
+        ids: [String], bases: [String: RefreshBasis], now: @escaping @Sendable () -> Date = Date.init
+    ) async -> [String: Result<FetchedRecord, FHIRClientError>] {
+        let current = now()
+        let askable =
+            asksWhatChanged
+            ? ids.filter { id in
+                guard let basis = bases[id] else { return false }
+                return current.timeIntervalSince(basis.readAt) < RefreshBasis.wholeReadAfter
+            } : []
+        var out: [String: Result<FetchedRecord, FHIRClientError>] = [:]
+        if !askable.isEmpty {
+            switch await unchangedSince(askable, bases) {
+            case .success(let unchanged):
+                for (id, basis) in unchanged { out[id] = .success(.unchanged(basis)) }
+            case .failure(let error):
+                for id in askable { out[id] = .failure(error) }
+            }
+        }
+        let whole = ids.filter { out[$0] == nil }
+        if !whole.isEmpty {
+            for (id, result) in await patientRecords(ids: whole, now: now) {
+                out[id] = result.map(FetchedRecord.changed)
+            }
+        }
+        return out
+    }
+
+    /// The patients of `ids` the server says have not changed, with their new bases. Fails only
+    /// when the server cannot be reached (the others are then not tried again one by one).
+    func unchangedSince(_ ids: [String], _ bases: [String: RefreshBasis]) async -> Result<
+        [String: RefreshBasis], FHIRClientError
+    > {
+        var requests: [BatchRequest] = []
+        var detectors: [String: [SectionQuery]] = [:]
+        for id in ids {
+            guard let basis = bases[id] else { continue }
+            let queries = sectionQueries(for: id)
+            detectors[id] = queries
+            requests.append(
+                BatchRequest(
+                    url: "Patient/\(FormEncoding.escape(id))", ifNoneMatch: basis.patientVersion.map { "W/\"\($0)\"" },
+                    ifModifiedSince: basis.patientLastUpdated))
+            requests += queries.map { BatchRequest(url: Self.changedSince($0.url, basis.serverTime)) }
+        }
+        let reply: BatchReply
+        do {
+            reply = try await batchAnswers(requests)
+        } catch {
+            if error.isUnreachable || Task.isCancelled { return .failure(error) }
+            // The batch as a whole was refused: every patient is read whole.
+            return .success([:])
+        }
+        var unchanged: [String: RefreshBasis] = [:]
+        var offset = 0
+        for id in ids {
+            guard let basis = bases[id], let queries = detectors[id] else { continue }
+            let patientAnswer = reply.answers[offset]
+            let sectionAnswers = reply.answers[(offset + 1)...(offset + queries.count)]
+            offset += 1 + queries.count
+            guard patientUnchanged(patientAnswer, basis),
+                sectionAnswers.allSatisfy({ sectionUnchanged($0, since: basis.serverTime) })
+            else { continue }
+            var next = basis
+            // Asked again from this answer's time on; a server that sent no date is asked from the old one.
+            if let answered = reply.answeredBefore, answered > basis.serverTime { next.serverTime = answered }
+            unchanged[id] = next
+        }
+        return .success(unchanged)
+    }
+
+    /// `304 Not Modified`, or the same version sent again by a server that ignored the condition.
+    func patientUnchanged(_ answer: BatchAnswer, _ basis: RefreshBasis) -> Bool {
+        if answer.code == 304 { return true }
+        guard answer.code == 200, let version = answer.resource?["meta"]?["versionId"]?.string else { return false }
+        return version == basis.patientVersion
+    }
+
+    /// An empty searchset. An answer with a match older than asked for (or with no
+    /// `meta.lastUpdated`) shows the server ignored `_lastUpdated`; one refused shows it does not
+    /// take it: either way it is not asked again on this connection.
+    func sectionUnchanged(_ answer: BatchAnswer, since: Date) -> Bool {
+        guard (200..<300).contains(answer.code), let bundle = answer.resource,
+            bundle["resourceType"]?.string == "Bundle"
+        else {
+            if answer.code == 400 { learned.lastUpdatedUnusable = true }
+            return false
+        }
+        let matches = (bundle["entry"]?.list ?? []).filter { entry in
+            entry["search"]?["mode"]?.string != "outcome"
+                && entry["resource"]?["resourceType"]?.string != "OperationOutcome"
+        }
+        if matches.isEmpty { return (bundle["total"]?.double ?? 0) == 0 }
+        let honoured = matches.allSatisfy { entry in
+            guard let text = entry["resource"]?["meta"]?["lastUpdated"]?.string,
+                let changed = FHIRDate(text).instant
+            else { return false }
+            return changed > since
+        }
+        if !honoured { learned.lastUpdatedUnusable = true }
+        return false
+    }
+
+    /// A section's search asking only whether anything changed after `since`: its filters, with
+    /// `_lastUpdated=gt…` and `_count=1` instead of its sort and page size.
+    static func changedSince(_ url: String, _ since: Date) -> String {
+        let parts = url.split(separator: "?", maxSplits: 1)
+        let type = String(parts[0])
+        let kept = (parts.count > 1 ? parts[1].split(separator: "&") : []).filter { parameter in
+            !parameter.hasPrefix("_sort") && !parameter.hasPrefix("_count=")
+        }
+        let stamp = FormEncoding.escape(FHIRDate.iso8601(since))
+        return type + "?" + (kept.map(String.init) + ["_lastUpdated=gt\(stamp)", "_count=1"]).joined(separator: "&")
+    }
+}
