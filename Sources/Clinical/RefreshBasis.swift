@@ -2,16 +2,21 @@ import Foundation
 
 /// What a later sync may ask a server "what changed since?" about, kept with each patient after
 /// a whole read of the record: the server's clock when it answered, and the Patient's version.
-public struct RefreshBasis: Sendable, Hashable {
+///
+/// A class, held by reference in `PatientRecord`: as a struct field of it, Swift 6.3.1 debug builds
+/// crashed copying the list's rows ("Bad pointer dereference" in ListRow's value witness).
+public final class RefreshBasis: Sendable, Hashable {
+    /// The server that answered (its base URL): a basis says nothing about another server's data.
+    public let server: String
     /// The server's time, by its own clock, before which the copy is known whole.
-    public var serverTime: Date
+    public let serverTime: Date
     /// This workstation's time of the last whole read (a copy is read whole again after
     /// `wholeReadAfter`, so a record deleted outright, which no "changed since" shows, goes).
-    public var readAt: Date
+    public let readAt: Date
     /// `meta.versionId` of the Patient, for `If-None-Match`.
-    public var patientVersion: String?
+    public let patientVersion: String?
     /// `meta.lastUpdated` of the Patient, for `If-Modified-Since`.
-    public var patientLastUpdated: Date?
+    public let patientLastUpdated: Date?
 
     /// Seconds after which a copy is read whole again, whatever the server says changed.
     public static let wholeReadAfter: TimeInterval = 3600
@@ -19,11 +24,34 @@ public struct RefreshBasis: Sendable, Hashable {
     /// just before an answer may become visible just after it.
     public static let margin: TimeInterval = 10
 
-    public init(serverTime: Date, readAt: Date, patientVersion: String? = nil, patientLastUpdated: Date? = nil) {
+    public init(
+        server: String, serverTime: Date, readAt: Date, patientVersion: String? = nil, patientLastUpdated: Date? = nil
+    ) {
+        self.server = server
         self.serverTime = serverTime
         self.readAt = readAt
         self.patientVersion = patientVersion
         self.patientLastUpdated = patientLastUpdated
+    }
+
+    /// The same basis, asked again from `time` on.
+    public func asked(at time: Date) -> RefreshBasis {
+        RefreshBasis(
+            server: server, serverTime: time, readAt: readAt, patientVersion: patientVersion,
+            patientLastUpdated: patientLastUpdated)
+    }
+
+    public static func == (lhs: RefreshBasis, rhs: RefreshBasis) -> Bool {
+        lhs.server == rhs.server && lhs.serverTime == rhs.serverTime && lhs.readAt == rhs.readAt
+            && lhs.patientVersion == rhs.patientVersion && lhs.patientLastUpdated == rhs.patientLastUpdated
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(server)
+        hasher.combine(serverTime)
+        hasher.combine(readAt)
+        hasher.combine(patientVersion)
+        hasher.combine(patientLastUpdated)
     }
 }
 

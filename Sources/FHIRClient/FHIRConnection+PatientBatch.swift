@@ -41,6 +41,7 @@ extension FHIRConnection {
         }
         let answers = reply.answers
         var out: [String: Result<PatientRecord, FHIRClientError>] = [:]
+        out.reserveCapacity(ids.count)
         var offset = 0
         for id in ids {
             let patientQueries = queries[id] ?? []
@@ -79,6 +80,7 @@ extension FHIRConnection {
                 }
             }
             var out: [String: Result<PatientRecord, FHIRClientError>] = [:]
+            out.reserveCapacity(ids.count)
             for await (id, result) in group { out[id] = result }
             return out
         }
@@ -108,7 +110,7 @@ extension FHIRConnection {
         if let answeredBefore {
             let meta = patientJSON["meta"]
             record.basis = RefreshBasis(
-                serverTime: answeredBefore, readAt: record.fetchedAt ?? now(),
+                server: baseURL.absoluteString, serverTime: answeredBefore, readAt: record.fetchedAt ?? now(),
                 patientVersion: meta?["versionId"]?.string,
                 patientLastUpdated: meta?["lastUpdated"]?.string.flatMap { FHIRDate($0).instant })
         }

@@ -25,10 +25,12 @@ extension FHIRConnection {
         let askable =
             asksWhatChanged
             ? ids.filter { id in
-                guard let basis = bases[id] else { return false }
+                // A basis from another server (the connection was pointed elsewhere) says nothing here.
+                guard let basis = bases[id], basis.server == baseURL.absoluteString else { return false }
                 return current.timeIntervalSince(basis.readAt) < RefreshBasis.wholeReadAfter
             } : []
         var out: [String: Result<FetchedRecord, FHIRClientError>] = [:]
+        out.reserveCapacity(ids.count)
         if !askable.isEmpty {
             switch await unchangedSince(askable, bases) {
             case .success(let unchanged):
@@ -61,7 +63,13 @@ extension FHIRConnection {
                 BatchRequest(
                     url: "Patient/\(FormEncoding.escape(id))", ifNoneMatch: basis.patientVersion.map { "W/\"\($0)\"" },
                     ifModifiedSince: basis.patientLastUpdated))
-            requests += queries.map { BatchRequest(url: Self.changedSince($0.url, basis.serverTime)) }
+            // A section with a fallback not yet learned (STU3 Coverage by beneficiary) is asked both ways.
+            for query in queries {
+                requests.append(BatchRequest(url: Self.changedSince(query.url, basis.serverTime)))
+                if let fallback = query.fallbackURL {
+                    requests.append(BatchRequest(url: Self.changedSince(fallback, basis.serverTime)))
+                }
+            }
         }
         let reply: BatchReply
         do {
@@ -76,15 +84,25 @@ extension FHIRConnection {
         for id in ids {
             guard let basis = bases[id], let queries = detectors[id] else { continue }
             let patientAnswer = reply.answers[offset]
-            let sectionAnswers = reply.answers[(offset + 1)...(offset + queries.count)]
-            offset += 1 + queries.count
-            guard patientUnchanged(patientAnswer, basis),
-                sectionAnswers.allSatisfy({ sectionUnchanged($0, since: basis.serverTime) })
-            else { continue }
-            var next = basis
+            offset += 1
+            var sectionsUnchanged = true
+            for query in queries {
+                let first = verdict(reply.answers[offset], since: basis.serverTime)
+                offset += 1
+                var second: Verdict? = nil
+                if query.fallbackURL != nil {
+                    second = verdict(reply.answers[offset], since: basis.serverTime)
+                    offset += 1
+                }
+                sectionsUnchanged = sectionsUnchanged && sectionUnchanged(query, first, second)
+            }
+            guard patientUnchanged(patientAnswer, basis), sectionsUnchanged else { continue }
             // Asked again from this answer's time on; a server that sent no date is asked from the old one.
-            if let answered = reply.answeredBefore, answered > basis.serverTime { next.serverTime = answered }
-            unchanged[id] = next
+            if let answered = reply.answeredBefore, answered > basis.serverTime {
+                unchanged[id] = basis.asked(at: answered)
+            } else {
+                unchanged[id] = basis
+            }
         }
         return .success(unchanged)
     }
@@ -96,28 +114,60 @@ extension FHIRConnection {
         return version == basis.patientVersion
     }
 
-    /// An empty searchset. An answer with a match older than asked for (or with no
-    /// `meta.lastUpdated`) shows the server ignored `_lastUpdated`; one refused shows it does not
-    /// take it: either way it is not asked again on this connection.
-    func sectionUnchanged(_ answer: BatchAnswer, since: Date) -> Bool {
+    /// What one "changed since?" search said.
+    enum Verdict {
+        /// An empty searchset.
+        case nothingNew
+        /// Matches changed after the time asked.
+        case changed
+        /// Matches older than asked for, or without `meta.lastUpdated`: the server ignored it.
+        case ignored
+        /// Not answered (the status code).
+        case failed(Int)
+    }
+
+    func verdict(_ answer: BatchAnswer, since: Date) -> Verdict {
         guard (200..<300).contains(answer.code), let bundle = answer.resource,
             bundle["resourceType"]?.string == "Bundle"
-        else {
-            if answer.code == 400 { learned.lastUpdatedUnusable = true }
-            return false
-        }
+        else { return .failed(answer.code) }
         let matches = (bundle["entry"]?.list ?? []).filter { entry in
             entry["search"]?["mode"]?.string != "outcome"
                 && entry["resource"]?["resourceType"]?.string != "OperationOutcome"
         }
-        if matches.isEmpty { return (bundle["total"]?.double ?? 0) == 0 }
+        if matches.isEmpty { return (bundle["total"]?.double ?? 0) == 0 ? .nothingNew : .changed }
         let honoured = matches.allSatisfy { entry in
             guard let text = entry["resource"]?["meta"]?["lastUpdated"]?.string,
                 let changed = FHIRDate(text).instant
             else { return false }
             return changed > since
         }
-        if !honoured { learned.lastUpdatedUnusable = true }
+        return honoured ? .changed : .ignored
+    }
+
+    /// Whether a section is unchanged, from its question and, for a section with a fallback, the
+    /// fallback's. A server that ignored `_lastUpdated`, or refused it where the same search
+    /// without it worked before, is not asked again on this connection.
+    func sectionUnchanged(_ query: SectionQuery, _ first: Verdict, _ fallback: Verdict?) -> Bool {
+        switch (first, fallback) {
+        case (.ignored, _), (_, .ignored?):
+            learned.lastUpdatedUnusable = true
+            return false
+        case (.changed, _), (_, .changed?):
+            return false
+        case (.nothingNew, _):
+            return true
+        case (.failed, .nothingNew?):
+            // The first search is refused and its fallback answers, as at the last whole read.
+            if query.section == .coverage { learned.useBeneficiaryForCoverage = true }
+            return true
+        case (.failed(let code), _):
+            if code == 400, fallback == nil || isFailed400(fallback) { learned.lastUpdatedUnusable = true }
+            return false
+        }
+    }
+
+    private func isFailed400(_ verdict: Verdict?) -> Bool {
+        if case .failed(400)? = verdict { return true }
         return false
     }
 

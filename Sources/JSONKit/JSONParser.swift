@@ -13,6 +13,11 @@ public struct JSONParser {
     private let bytes: [UInt8]
     private var i = 0
     private var depth = 0
+    // Members and elements of the containers being read, innermost last. Each container takes
+    // its own from the end into an array of the exact size: growing an array per object (1, 2,
+    // 4, 8…) cost a sync more than reading the bytes.
+    private var pendingMembers: [JSONObject.Element] = []
+    private var pendingElements: [JSONValue] = []
     private static let maxDepth = 512
 
     /// Parses one JSON document.
@@ -81,12 +86,12 @@ public struct JSONParser {
         guard depth <= JSONParser.maxDepth else { throw fail("nesting deeper than \(JSONParser.maxDepth)") }
         defer { depth -= 1 }
         i += 1
-        var o: [JSONObject.Element] = []
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
             return .object(JSONObject())
         }
+        let start = pendingMembers.count
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
@@ -95,7 +100,8 @@ public struct JSONParser {
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
             skipSpace()
-            o.append((key: k, value: try value()))
+            let member = try value()
+            pendingMembers.append((key: k, value: member))
             skipSpace()
             guard i < bytes.count else { throw fail("unterminated object") }
             if bytes[i] == UInt8(ascii: ",") {
@@ -104,7 +110,9 @@ public struct JSONParser {
             }
             if bytes[i] == UInt8(ascii: "}") {
                 i += 1
-                return .object(JSONObject(parsed: o))
+                let members = Array(pendingMembers[start...])
+                pendingMembers.removeSubrange(start...)
+                return .object(JSONObject(parsed: members))
             }
             throw fail("expected ',' or '}'")
         }
@@ -115,15 +123,16 @@ public struct JSONParser {
         guard depth <= JSONParser.maxDepth else { throw fail("nesting deeper than \(JSONParser.maxDepth)") }
         defer { depth -= 1 }
         i += 1
-        var a: [JSONValue] = []
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
             i += 1
-            return .array(a)
+            return .array([])
         }
+        let start = pendingElements.count
         while true {
             skipSpace()
-            a.append(try value())
+            let element = try value()
+            pendingElements.append(element)
             skipSpace()
             guard i < bytes.count else { throw fail("unterminated array") }
             if bytes[i] == UInt8(ascii: ",") {
@@ -132,7 +141,9 @@ public struct JSONParser {
             }
             if bytes[i] == UInt8(ascii: "]") {
                 i += 1
-                return .array(a)
+                let elements = Array(pendingElements[start...])
+                pendingElements.removeSubrange(start...)
+                return .array(elements)
             }
             throw fail("expected ',' or ']'")
         }

@@ -9,11 +9,14 @@ struct ResourceRenderer: Sendable {
     var history = false
     /// `--us-core-oxygen`: oxygen as components of the pulse-oximetry reading.
     var usCoreOxygen = false
+    /// `meta.lastUpdated` of the readings (stamped once, when the observations are built).
+    var dataAsOf: Date?
     var d2: Bool { release == .dstu2 }
     var r4: Bool { release == .r4 }
 
-    init(release: FHIRRelease, history: Bool = false, usCoreOxygen: Bool = false) {
+    init(release: FHIRRelease, history: Bool = false, usCoreOxygen: Bool = false, dataAsOf: Date? = nil) {
         self.release = release
+        self.dataAsOf = dataAsOf
         self.history = history
         self.usCoreOxygen = usCoreOxygen
     }
@@ -101,6 +104,16 @@ struct ResourceRenderer: Sendable {
     }
 
     func observations(_ p: SyntheticPatient) -> [(Date, JSONValue)] {
+        guard let dataAsOf else { return unstampedObservations(p) }
+        let meta: JSONValue = ["versionId": "1", "lastUpdated": .string(FHIRTime.string(dataAsOf))]
+        return unstampedObservations(p).map { time, observation in
+            guard case .object(var object) = observation else { return (time, observation) }
+            object["meta"] = meta
+            return (time, .object(object))
+        }
+    }
+
+    private func unstampedObservations(_ p: SyntheticPatient) -> [(Date, JSONValue)] {
         var out: [(Date, JSONValue)] = []
         // US Core R4 charts supplemental oxygen on the pulse-oximetry reading, not on its own.
         let fio2ByTime = Dictionary(

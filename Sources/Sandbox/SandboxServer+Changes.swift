@@ -80,9 +80,21 @@ extension SandboxServer {
         let prefixes = ["gt", "ge", "lt", "le", "eq"]
         let prefix = prefixes.first { value.hasPrefix($0) } ?? "eq"
         let text = prefixes.contains(String(value.prefix(2))) ? String(value.dropFirst(2)) : value
-        guard let bound = FHIRDate(text).instant?.timeIntervalSince1970 else { return nil }
+        guard let boundDate = FHIRDate(text).instant else { return nil }
+        let bound = boundDate.timeIntervalSince1970.rounded(.down)
+        // Stamps this server wrote itself are compared as text (same UTC format, same length):
+        // parsing each of a ward's readings on every question cost more than the rest.
+        let boundText = FHIRTime.string(boundDate)
         return { resource in
-            guard let changed = lastModified(resource)?.timeIntervalSince1970 else { return false }
+            guard let stamp = resource["meta"]?["lastUpdated"]?.string else { return false }
+            let changed: Double
+            if stamp.utf8.count == boundText.utf8.count, stamp.hasSuffix("Z") {
+                changed = stamp < boundText ? bound - 1 : (stamp == boundText ? bound : bound + 1)
+            } else if let parsed = FHIRDate(stamp).instant?.timeIntervalSince1970 {
+                changed = parsed
+            } else {
+                return false
+            }
             switch prefix {
             case "gt": return changed > bound
             case "ge": return changed >= bound

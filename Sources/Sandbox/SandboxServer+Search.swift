@@ -5,7 +5,9 @@ import Foundation
 extension SandboxServer {
     /// The renderer for one release, with this server's record profile.
     func renderer(_ release: FHIRRelease) -> ResourceRenderer {
-        ResourceRenderer(release: release, history: configuration.history, usCoreOxygen: configuration.usCoreOxygen)
+        ResourceRenderer(
+            release: release, history: configuration.history, usCoreOxygen: configuration.usCoreOxygen,
+            dataAsOf: dataAsOf)
     }
 
     /// The search parameters each resource type understands here (beside `_count`, `_sort`…).

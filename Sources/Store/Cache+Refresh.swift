@@ -43,7 +43,7 @@ extension Cache {
 
     static func encodeBasis(_ basis: RefreshBasis) -> String {
         var object: JSONObject = [
-            "serverTime": .number(basis.serverTime.timeIntervalSince1970),
+            "server": .string(basis.server), "serverTime": .number(basis.serverTime.timeIntervalSince1970),
             "readAt": .number(basis.readAt.timeIntervalSince1970),
         ]
         if let version = basis.patientVersion { object["patientVersion"] = .string(version) }
@@ -54,11 +54,12 @@ extension Cache {
     }
 
     static func decodeBasis(_ text: String) -> RefreshBasis? {
-        guard let json = try? JSONParser.parse(text), let server = json["serverTime"]?.double,
-            let read = json["readAt"]?.double
+        guard let json = try? JSONParser.parse(text), let server = json["server"]?.string,
+            let serverTime = json["serverTime"]?.double, let read = json["readAt"]?.double
         else { return nil }
         return RefreshBasis(
-            serverTime: Date(timeIntervalSince1970: server), readAt: Date(timeIntervalSince1970: read),
+            server: server, serverTime: Date(timeIntervalSince1970: serverTime),
+            readAt: Date(timeIntervalSince1970: read),
             patientVersion: json["patientVersion"]?.string,
             patientLastUpdated: json["patientLastUpdated"]?.double.map(Date.init(timeIntervalSince1970:)))
     }
