@@ -28,11 +28,12 @@ n = int(sys.argv[1])
 print(json.dumps({"format": "rounds-list", "version": 1, "name": "Bench", "columns": [], "exportedAt": "2026-11-26T00:00:00Z",
                   "patients": [{"id": "contos-%04d" % (i + 1), "notes": []} for i in range(n)]}))
 PY
-# A workstation with an empty cache, connected and holding the list (ROUNDS_HOME=$1).
+# A workstation with an empty cache, connected and holding the list (ROUNDS_HOME=$1; $2: the rounds binary).
 workstation() {
-    ROUNDS_HOME="$1" "$BIN/rounds" connect "http://127.0.0.1:$PORT/stu3" --client-id "$CLIENT" --tenant contoso \
+    local rounds="${2:-$BIN/rounds}"
+    ROUNDS_HOME="$1" "$rounds" connect "http://127.0.0.1:$PORT/stu3" --client-id "$CLIENT" --tenant contoso \
         --secret-file "$W/secret" --name bench >/dev/null
-    ROUNDS_HOME="$1" "$BIN/rounds" list import "$W/list.json" >/dev/null
+    ROUNDS_HOME="$1" "$rounds" list import "$W/list.json" >/dev/null
 }
 requests() { wc -l < "$W/requests.jsonl"; }
 summary() { python3 -c "import json;d=json.load(open('$1'));print(f\"synced {d['synced']}, unchanged {d['unchanged']}, failed {len(d['failed'])}\")"; }
@@ -80,7 +81,7 @@ printf "peers: per-patient, six in flight %.2f s; ten patients a batch %.2f s ->
 # CPU seconds of a first sync (user + sys of the rounds process), from an empty cache each time;
 # BENCH_BASELINE_ROUNDS names an older rounds binary to measure the same way.
 cpu_of() {
-    workstation "$W/cpu-$2"
+    workstation "$W/cpu-$2" "$1"
     { ROUNDS_HOME="$W/cpu-$2" /usr/bin/time -f "%U %S" "$1" sync --concurrency 6 --json > /dev/null; } 2>&1 | tail -1 | awk '{print $1 + $2}'
 }
 cpu=$(cpu_of "$BIN/rounds" now)

@@ -69,11 +69,25 @@ public struct SyncProgress: Sendable, Equatable {
     public var total: Int
     public var failed: Int
     public var elapsed: TimeInterval
+    /// Patients asked of the server and not answered yet.
+    public var waiting: Int = 0
+    /// How long the request that has waited longest has waited (seconds).
+    public var longestWait: TimeInterval = 0
     public init(done: Int, total: Int, failed: Int, elapsed: TimeInterval) {
         self.done = done
         self.total = total
         self.failed = failed
         self.elapsed = elapsed
+    }
+
+    /// Seconds a request may take before progress says what is slow.
+    public static let slowAfter: TimeInterval = 3
+
+    /// What is slow, when something is: "10 patients waiting 6 s for the server".
+    public var slowness: String? {
+        guard longestWait >= SyncProgress.slowAfter, waiting > 0 else { return nil }
+        let who = waiting == 1 ? "1 patient" : "\(waiting) patients"
+        return "\(who) waiting \(Int(longestWait)) s for the server"
     }
     /// Patients per second so far.
     public var rate: Double { elapsed > 0 ? Double(done) / elapsed : 0 }
@@ -161,12 +175,38 @@ public struct SyncEngine: Sendable {
         // as requests, each of `patientsPerBatch` patients (read again at each launch: a server
         // that refused a size has taught a smaller one).
         let batching = fetcher.patientsPerBatch > 1
+        let inFlight = InFlight()
+        func current() -> SyncProgress {
+            var p = SyncProgress(
+                done: done, total: ids.count, failed: failures.count, elapsed: Date().timeIntervalSince(start))
+            (p.waiting, p.longestWait) = inFlight.snapshot()
+            return p
+        }
+        // Progress says what is slow while nothing finishes: every second a request has waited
+        // past `slowAfter`.
+        let ticker = Task { [inFlight] in
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                let (waiting, longest) = inFlight.snapshot()
+                guard longest >= SyncProgress.slowAfter, !Task.isCancelled else { continue }
+                var p = inFlight.lastProgress ?? SyncProgress(done: 0, total: ids.count, failed: 0, elapsed: 0)
+                p.elapsed = Date().timeIntervalSince(start)
+                (p.waiting, p.longestWait) = (waiting, longest)
+                progress(p)
+            }
+        }
+        defer { ticker.cancel() }
         await withTaskGroup(of: [(String, Result<SaveOutcome, Error>)].self) { group in
             func launch() -> Bool {
                 guard !stop.isStopped, !queue.isEmpty else { return false }
                 let chunk = Array(queue.prefix(max(1, fetcher.patientsPerBatch)))
                 queue = queue.dropFirst(chunk.count)
-                group.addTask { await self.syncChunk(chunk) }
+                let ticket = inFlight.begin(chunk.count)
+                group.addTask {
+                    let results = await self.syncChunk(chunk)
+                    inFlight.end(ticket)
+                    return results
+                }
                 return true
             }
             for _ in 0..<(batching ? concurrency : patientsInFlight) { if !launch() { break } }
@@ -212,10 +252,9 @@ public struct SyncEngine: Sendable {
                             run: run, patientId: id, outcome: outcome,
                             reason: failures.last.flatMap { $0.id == id ? $0.reason : nil })
                     }
-                    progress(
-                        SyncProgress(
-                            done: done, total: ids.count, failed: failures.count,
-                            elapsed: Date().timeIntervalSince(start)))
+                    let now = current()
+                    inFlight.lastProgress = now
+                    progress(now)
                 }
                 _ = launch()
             }
@@ -286,6 +325,51 @@ public struct SyncEngine: Sendable {
     }
 
     static func describe(_ error: Error) -> String { ErrorText.describe(error) }
+}
+
+/// The requests of a sync under way, for progress: how many patients wait, since when.
+final class InFlight: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var started: [Int: (at: Date, patients: Int)] = [:]
+    private var last: SyncProgress?
+
+    func begin(_ patients: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        next += 1
+        started[next] = (Date(), patients)
+        return next
+    }
+
+    func end(_ ticket: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        started[ticket] = nil
+    }
+
+    /// Patients waiting, and the longest wait in seconds.
+    func snapshot() -> (Int, TimeInterval) {
+        lock.lock()
+        defer { lock.unlock() }
+        let waiting = started.values.reduce(0) { $0 + $1.patients }
+        let oldest = started.values.map(\.at).min()
+        return (waiting, oldest.map { Date().timeIntervalSince($0) } ?? 0)
+    }
+
+    /// The last progress reported when patients finished (the ticker repeats it, with the wait).
+    var lastProgress: SyncProgress? {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return last
+        }
+        set {
+            lock.lock()
+            defer { lock.unlock() }
+            last = newValue
+        }
+    }
 }
 
 /// A patient whose record came back with sections the server could not give (a 503 on the

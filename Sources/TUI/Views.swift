@@ -116,9 +116,10 @@ public enum Views {
         }
         if let p = state.status.sync {
             let eta = p.eta.map { String(format: " · ETA %.0f s", $0) } ?? ""
+            let slow = p.slowness.map { " · \($0)" } ?? ""
             let text =
                 " Syncing \(state.currentList?.name ?? "lists"): \(p.done)/\(p.total) · "
-                + "\(String(format: "%.1f", p.rate))/s\(eta) · \(p.failed) failed"
+                + "\(String(format: "%.1f", p.rate))/s\(eta) · \(p.failed) failed\(slow)"
             screen.put(text, x: 0, y: y, style: theme.style("status"), maxWidth: state.width)
             return
         }

@@ -70,6 +70,7 @@ final class ProgressReporter: @unchecked Sendable {
     let tty: Bool, quiet: Bool
     private let lock = NSLock()
     private var lastDecile = -1
+    private var lastSlowMark = -1
     init(tty: Bool, quiet: Bool) {
         self.tty = tty
         self.quiet = quiet
@@ -83,15 +84,23 @@ final class ProgressReporter: @unchecked Sendable {
             let width = 30
             let filled = p.total > 0 ? width * p.done / p.total : width
             let eta = p.eta.map { String(format: "ETA %.0f s", $0) } ?? "ETA —"
+            let slow = p.slowness.map { "  \($0)" } ?? ""
             let line =
-                "\r[\(String(repeating: "█", count: filled))\(String(repeating: "░", count: width - filled))] "
-                + "\(p.done)/\(p.total)  \(String(format: "%.1f", p.rate))/s  \(eta)  failed \(p.failed) "
+                "\r\u{1b}[K[\(String(repeating: "█", count: filled))\(String(repeating: "░", count: width - filled))] "
+                + "\(p.done)/\(p.total)  \(String(format: "%.1f", p.rate))/s  \(eta)  failed \(p.failed)\(slow) "
             FileHandle.standardError.write(Data(line.utf8))
         } else {
             let decile = p.total > 0 ? p.done * 10 / p.total : 10
             if decile != lastDecile {
                 lastDecile = decile
                 Output.err("sync: \(p.done)/\(p.total) done, \(p.failed) failed")
+            }
+            // What is slow, once every five seconds of waiting.
+            if let slow = p.slowness, Int(p.longestWait) / 5 != lastSlowMark {
+                lastSlowMark = Int(p.longestWait) / 5
+                Output.err("sync: \(p.done)/\(p.total) done; \(slow)")
+            } else if p.slowness == nil {
+                lastSlowMark = -1
             }
         }
     }

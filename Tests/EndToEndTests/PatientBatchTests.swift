@@ -57,6 +57,17 @@ import Testing
         }
     }
 
+    @Test func progressSaysWhatIsSlowWhileABatchWaitsOnTheServer() throws {
+        let sandbox = try SandboxHarness(patients: 30) { $0.latencyMs = 3600 }
+        var (cli, _) = try Self.ward(sandbox, patients: 3)
+        cli.environment["ROUNDS_TIMEOUT"] = "20"
+        let sync = try cli.run(["sync"])
+        #expect(sync.status == 0, "\(sync.stderr)")
+        // Before any patient is done, the wait is named; then the count moves.
+        #expect(sync.stderr.contains("sync: 0/3 done; 3 patients waiting 3 s for the server"), "\(sync.stderr)")
+        #expect(sync.stderr.contains("sync: 3/3 done, 0 failed"), "\(sync.stderr)")
+    }
+
     @Test func anEntryThatFailsFailsOnlyThatSection() throws {
         let sandbox = try SandboxHarness(patients: 30) { $0.statusOverrides = [("Observation", 503)] }
         let (cli, ids) = try Self.ward(sandbox, patients: 12)
