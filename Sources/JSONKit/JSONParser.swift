@@ -13,11 +13,16 @@ public struct JSONParser {
     private let bytes: [UInt8]
     private var i = 0
     private var depth = 0
-    // Members and elements of the containers being read, innermost last. Each container takes
-    // its own from the end into an array of the exact size: growing an array per object (1, 2,
-    // 4, 8…) cost a sync more than reading the bytes.
-    private var pendingMembers: [JSONObject.Element] = []
-    private var pendingElements: [JSONValue] = []
+    // Room for a typical FHIR object's members from the start: growing each object's array from
+    // one member (1, 2, 4, 8) cost a sync more than reading the bytes.
+    private static let typicalMembers = 8
+    // Strings too long to be stored inline (16 bytes and more) that this document repeats —
+    // code systems, units, references, times — are made once and shared: a sync's answers repeat
+    // a few hundred of them across tens of thousands of resources. Keyed by a hash of the bytes,
+    // checked against them.
+    private var repeated: [UInt64: String] = [:]
+    private static let repeatedLimit = 4096
+    private static let sharedLengths = 16...96
     private static let maxDepth = 512
 
     /// Parses one JSON document.
@@ -91,7 +96,8 @@ public struct JSONParser {
             i += 1
             return .object(JSONObject())
         }
-        let start = pendingMembers.count
+        var members: [JSONObject.Element] = []
+        members.reserveCapacity(JSONParser.typicalMembers)
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
@@ -100,8 +106,7 @@ public struct JSONParser {
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
             skipSpace()
-            let member = try value()
-            pendingMembers.append((key: k, value: member))
+            members.append((key: k, value: try value()))
             skipSpace()
             guard i < bytes.count else { throw fail("unterminated object") }
             if bytes[i] == UInt8(ascii: ",") {
@@ -110,8 +115,6 @@ public struct JSONParser {
             }
             if bytes[i] == UInt8(ascii: "}") {
                 i += 1
-                let members = Array(pendingMembers[start...])
-                pendingMembers.removeSubrange(start...)
                 return .object(JSONObject(parsed: members))
             }
             throw fail("expected ',' or '}'")
@@ -128,11 +131,10 @@ public struct JSONParser {
             i += 1
             return .array([])
         }
-        let start = pendingElements.count
+        var elements: [JSONValue] = []
         while true {
             skipSpace()
-            let element = try value()
-            pendingElements.append(element)
+            elements.append(try value())
             skipSpace()
             guard i < bytes.count else { throw fail("unterminated array") }
             if bytes[i] == UInt8(ascii: ",") {
@@ -141,8 +143,6 @@ public struct JSONParser {
             }
             if bytes[i] == UInt8(ascii: "]") {
                 i += 1
-                let elements = Array(pendingElements[start...])
-                pendingElements.removeSubrange(start...)
                 return .array(elements)
             }
             throw fail("expected ',' or ']'")
@@ -195,6 +195,16 @@ public struct JSONParser {
         return d
     }
 
+    /// FNV-1a over the bytes of a string.
+    private static func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
     private mutating func string() throws(JSONParseError) -> String {
         i += 1
         // Fast path: no escapes before the closing quote (almost every FHIR string).
@@ -204,6 +214,15 @@ public struct JSONParser {
         }
         if j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
             let slice = bytes[i..<j]
+            var hash: UInt64 = 0
+            let shareable = JSONParser.sharedLengths.contains(slice.count)
+            if shareable {
+                hash = JSONParser.fnv1a(slice)
+                if let known = repeated[hash], known.utf8.elementsEqual(slice) {
+                    i = j + 1
+                    return known
+                }
+            }
             let s: String
             if slice.allSatisfy({ $0 < 0x80 }) {
                 s = String(decoding: slice, as: UTF8.self) // ASCII is always valid UTF-8
@@ -211,6 +230,7 @@ public struct JSONParser {
                 guard let v = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
                 s = v
             }
+            if shareable, repeated.count < JSONParser.repeatedLimit { repeated[hash] = s }
             i = j + 1
             return s
         }

@@ -276,23 +276,48 @@ public struct SyncEngine: Sendable {
         let bases = (try? cache.refreshBases(ids)) ?? [:]
         if bases.isEmpty, ids.count == 1 { return [(ids[0], await syncOne(ids[0]))] }
         let fetched = await fetcher.refreshRecords(ids: ids, bases: bases)
+        var changed: [PatientRecord] = []
+        var unchanged: [String: RefreshBasis] = [:]
+        for id in ids {
+            switch fetched[id] {
+            case .success(.changed(let record))?: changed.append(record)
+            case .success(.unchanged(let basis))?: unchanged[id] = basis
+            default: break
+            }
+        }
+        // The batch's records in one transaction; the unchanged ones confirmed in another.
+        let saved = Dictionary(
+            zip(changed.map(\.id), cache.save(changed)), uniquingKeysWith: { first, _ in first })
+        var confirmed: Result<Void, Error> = .success(())
+        do { try cache.confirmUnchanged(unchanged, at: Date()) } catch { confirmed = .failure(error) }
         return ids.map { id in
             let missing = CoreError.notFound("The batch gave no answer for '\(id)'.")
             switch fetched[id] ?? .failure(missing) {
-            case .success(.changed(let record)): return (id, store(id, .success(record)))
-            case .success(.unchanged(let basis)): return (id, confirm(id, basis))
-            case .failure(let error): return (id, store(id, .failure(error)))
+            case .success(.changed(let record)):
+                return (id, outcome(record, saved[record.id] ?? .failure(.sqlite("not saved"))))
+            case .success(.unchanged):
+                return (id, confirmed.map { SaveOutcome.unchanged })
+            case .failure(let error):
+                return (id, store(id, .failure(error)))
             }
         }
     }
 
-    /// The server said nothing changed: the cached copy counts as read now.
-    private func confirm(_ id: String, _ basis: RefreshBasis) -> Result<SaveOutcome, Error> {
-        do {
-            try cache.confirmUnchanged(id, basis: basis, at: Date())
-            return .success(.unchanged)
-        } catch {
+    /// A saved record's outcome: a section that failed makes the patient a partial failure.
+    private func outcome(_ record: PatientRecord, _ saved: Result<SaveOutcome, StoreError>) -> Result<
+        SaveOutcome, Error
+    > {
+        switch saved {
+        case .failure(let error):
+            try? cache.markStale(record.id, reason: SyncEngine.describe(error))
             return .failure(error)
+        case .success(let outcome):
+            let failed = ClinicalSection.allCases.compactMap { section -> String? in
+                guard case .unavailable(let reason) = record.state(of: section).status else { return nil }
+                return "\(section.title.lowercased()): \(reason)"
+            }
+            if !failed.isEmpty { return .failure(SectionsFailed(sections: failed)) }
+            return .success(outcome)
         }
     }
 
@@ -308,15 +333,11 @@ public struct SyncEngine: Sendable {
     private func store(_ id: String, _ fetched: Result<PatientRecord, Error>) -> Result<SaveOutcome, Error> {
         do {
             let record = try fetched.get()
-            let outcome = try cache.save(record)
             // The good sections are saved; a section that failed keeps its old copy, marked stale,
             // and makes the patient a partial failure: counted, listed, never "synced".
-            let failed = ClinicalSection.allCases.compactMap { section -> String? in
-                guard case .unavailable(let reason) = record.state(of: section).status else { return nil }
-                return "\(section.title.lowercased()): \(reason)"
-            }
-            if !failed.isEmpty { return .failure(SectionsFailed(sections: failed)) }
-            return .success(outcome)
+            let saved: Result<SaveOutcome, StoreError>
+            do { saved = .success(try cache.save(record)) } catch { saved = .failure(error) }
+            return outcome(record, saved)
         } catch {
             // The cached copy stays; it is marked stale so nobody mistakes it for fresh.
             try? cache.markStale(id, reason: SyncEngine.describe(error))

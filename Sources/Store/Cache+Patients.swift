@@ -60,6 +60,26 @@ extension Cache {
         }
     }
 
+    /// Saves the records of a sync's batch in one transaction (each patient whole or not at all;
+    /// one commit instead of one per patient). If that fails, each is saved on its own, so one
+    /// record the cache cannot take costs only itself.
+    public func save(_ records: [PatientRecord]) -> [Result<SaveOutcome, StoreError>] {
+        if records.count > 1,
+            let outcomes = try? write({ () throws -> [SaveOutcome] in try records.map { try saveUnlocked($0) } })
+        {
+            return outcomes.map { .success($0) }
+        }
+        var results: [Result<SaveOutcome, StoreError>] = []
+        for record in records {
+            do throws(StoreError) {
+                results.append(.success(try save(record)))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        return results
+    }
+
     @discardableResult
     public func save(_ record: PatientRecord) throws(StoreError) -> SaveOutcome {
         try write { () throws -> SaveOutcome in try saveUnlocked(record) }

@@ -31,13 +31,17 @@ extension Cache {
         return bases
     }
 
-    /// The server said nothing of the patient changed: the cached copy is as fresh as a read now.
-    public func confirmUnchanged(_ id: String, basis: RefreshBasis, at time: Date) throws(StoreError) {
+    /// The server said nothing of these patients changed: each cached copy is as fresh as a read
+    /// now. One transaction for them all.
+    public func confirmUnchanged(_ bases: [String: RefreshBasis], at time: Date) throws(StoreError) {
+        guard !bases.isEmpty else { return }
         try write {
-            try db.run(
-                "UPDATE patients SET fetched_at = ?, refresh_basis = ? WHERE id = ?",
-                [.double(time.timeIntervalSince1970), .text(Cache.encodeBasis(basis)), .text(id)])
-            try db.run("UPDATE sections SET fetched_at = ? WHERE patient_id = ?", [.from(time), .text(id)])
+            for (id, basis) in bases.sorted(by: { $0.key < $1.key }) {
+                try db.run(
+                    "UPDATE patients SET fetched_at = ?, refresh_basis = ? WHERE id = ?",
+                    [.double(time.timeIntervalSince1970), .text(Cache.encodeBasis(basis)), .text(id)])
+                try db.run("UPDATE sections SET fetched_at = ? WHERE patient_id = ?", [.from(time), .text(id)])
+            }
         }
     }
 
