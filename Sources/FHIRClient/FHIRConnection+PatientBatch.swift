@@ -14,11 +14,15 @@ extension FHIRConnection {
         return min(setting, learned.patientsPerBatchLimit ?? setting)
     }
 
-    /// The records of `ids`, each a record or why it could not be read.
+    /// The records of `ids`, each a record or why it could not be read. One patient alone is read
+    /// as the detail pane reads it (the Patient and its sections at once, two requests) unless
+    /// `oneRequest` asks for a single batch (a sync, where requests count more than latency).
     public func patientRecords(
-        ids: [String], now: @escaping @Sendable () -> Date = Date.init
+        ids: [String], oneRequest: Bool = false, now: @escaping @Sendable () -> Date = Date.init
     ) async -> [String: Result<PatientRecord, FHIRClientError>] {
-        guard ids.count > 1, capabilities.supportsBatch else { return await oneByOne(ids, now: now) }
+        guard ids.count > 1 || (oneRequest && !ids.isEmpty), capabilities.supportsBatch else {
+            return await oneByOne(ids, now: now)
+        }
         let queries = Dictionary(uniqueKeysWithValues: ids.map { ($0, sectionQueries(for: $0)) })
         var urls: [String] = []
         for id in ids { urls += ["Patient/\(FormEncoding.escape(id))"] + (queries[id] ?? []).map(\.url) }

@@ -41,7 +41,7 @@ extension FHIRConnection {
         }
         let whole = ids.filter { out[$0] == nil }
         if !whole.isEmpty {
-            for (id, result) in await patientRecords(ids: whole, now: now) {
+            for (id, result) in await patientRecords(ids: whole, oneRequest: true, now: now) {
                 out[id] = result.map(FetchedRecord.changed)
             }
         }
