@@ -25,6 +25,15 @@ public enum AuditOperation: String, CaseIterable, Sendable {
     case patientListReorder = "PatientListReorder"
     /// Ours: the notes of a patient were read (`rounds note ls`).
     case patientNoteView = "PatientNoteView"
+    /// Ours: a list's handoff was read (`rounds handoff show`, `todo ls`).
+    case handoffView = "HandoffView"
+    /// Ours: a patient's illness severity, summary or contingency was set.
+    case handoffEdit = "HandoffEdit"
+    /// Ours: the receiving nurse accepted the handoff (I-PASS synthesis by receiver).
+    case handoffAccept = "HandoffAccept"
+    case todoAdd = "TodoAdd"
+    case todoComplete = "TodoComplete"
+    case todoReopen = "TodoReopen"
 }
 
 /// Writes audit records for one connection: who (OS user and display name), what, which

@@ -50,4 +50,30 @@ public struct LocalTeamStore: TeamStore {
     public func setHypercapnic(_ id: String, _ on: Bool) throws(StoreError) { try cache.setHypercapnic(id, on) }
 
     public func isHypercapnic(_ id: String) throws(StoreError) -> Bool { try cache.isHypercapnic(id) }
+
+    public func handoffs(list: String) throws(StoreError) -> [Handoff] { try cache.handoffs(list: list) }
+
+    public func setHandoff(list: String, patient: String, _ edit: HandoffEdit) throws(StoreError) {
+        try cache.setHandoff(list: list, patient: patient, edit, by: author, at: cache.now())
+    }
+
+    public func addTodo(list: String, patient: String, text: String, owner: String?, due: String?) throws(StoreError)
+        -> Todo
+    {
+        try cache.addTodo(
+            list: list, patient: patient, id: UUID().uuidString.lowercased(), text: text, owner: owner, due: due,
+            by: author, at: cache.now())
+    }
+
+    public func setTodoDone(list: String, patient: String, number: Int, done: Bool) throws(StoreError) -> Todo {
+        let todo = try cache.todo(list: list, patient: patient, number: number)
+        try cache.setTodoDone(id: todo.id, done: done, by: author, at: cache.now())
+        return try cache.todo(list: list, patient: patient, number: number)
+    }
+
+    public func acceptHandoff(list: String, patients: [String]) throws(StoreError) -> [String] {
+        let accepted = try cache.acceptedPatients(list: list, patients)
+        try cache.acceptHandoff(list: list, patients: accepted, by: author, at: cache.now())
+        return accepted
+    }
 }

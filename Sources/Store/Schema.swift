@@ -158,6 +158,34 @@ enum Schema {
         """
         ALTER TABLE patients ADD COLUMN refresh_basis TEXT;
         """,
+        // 11: the team's handoff per patient on a list (I-PASS), its to-dos, and who accepted it.
+        //     Each field keeps the time it was set: of two edits the later wins on every workstation.
+        """
+        CREATE TABLE handoffs(
+            list_id INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+            patient_id TEXT NOT NULL,
+            severity TEXT, severity_at REAL,
+            summary TEXT, summary_at REAL,
+            contingency TEXT, contingency_at REAL,
+            updated_by TEXT, updated_at REAL,
+            accepted_by TEXT, accepted_at REAL,
+            PRIMARY KEY(list_id, patient_id)
+        );
+        CREATE TABLE todos(
+            id TEXT PRIMARY KEY,
+            list_id INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+            patient_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            owner TEXT,
+            due TEXT,
+            added_by TEXT NOT NULL,
+            added_at REAL NOT NULL,
+            done_by TEXT,
+            done_at REAL,
+            state_at REAL
+        );
+        CREATE INDEX todos_patient ON todos(list_id, patient_id, added_at);
+        """,
     ]
 
     static var latest: Int { migrations.count }

@@ -185,6 +185,32 @@ extension SharedTeamStore {
             }
             try cache.setHypercapnic(patient, on)
             return told(on ? "\(actor) marked a patient hypercapnic (SpO2 scale 2)." : "\(actor) set SpO2 scale 1.")
+        case TeamChangeKind.handoffSet:
+            guard let local, let patient = change.fields["patientId"]?.string,
+                try cache.list(named: local)?.patientIds.contains(patient) == true
+            else { return nil }
+            let edit = HandoffEdit(
+                severity: change.fields["severity"]?.string.flatMap(Severity.init(rawValue:)),
+                summary: change.fields["summary"]?.string, contingency: change.fields["contingency"]?.string)
+            try cache.setHandoff(list: local, patient: patient, edit, by: actor, at: change.at)
+            return told("\(actor) updated a handoff on '\(local)'.")
+        case TeamChangeKind.todoAdd:
+            guard let local, let patient = change.fields["patientId"]?.string,
+                let id = change.fields["todoId"]?.string, let text = change.fields["text"]?.string,
+                try cache.list(named: local)?.patientIds.contains(patient) == true
+            else { return nil }
+            try cache.addTodo(
+                list: local, patient: patient, id: id, text: text, owner: change.fields["owner"]?.string,
+                due: change.fields["due"]?.string, by: actor, at: change.at)
+            return told("\(actor) added a to-do on '\(local)'.")
+        case TeamChangeKind.todoDone:
+            guard let id = change.fields["todoId"]?.string, let done = change.fields["done"]?.bool else { return nil }
+            try cache.setTodoDone(id: id, done: done, by: actor, at: change.at)
+            return told(done ? "\(actor) ticked off a to-do." : "\(actor) reopened a to-do.")
+        case TeamChangeKind.handoffAccept:
+            guard let local, let patients = change.fields["patientIds"]?.array?.compactMap(\.string) else { return nil }
+            try cache.acceptHandoff(list: local, patients: patients, by: actor, at: change.at)
+            return told("\(actor) accepted the handoff of '\(local)'.", notable: true)
         default:
             // A kind from a newer Rounds: skipped, the log keeps it for when this one is updated.
             return nil

@@ -152,6 +152,68 @@ public struct SharedTeamStore: TeamStore {
 
     public func isHypercapnic(_ id: String) throws(StoreError) -> Bool { try cache.isHypercapnic(id) }
 
+    public func handoffs(list: String) throws(StoreError) -> [Handoff] { try cache.handoffs(list: list) }
+
+    public func setHandoff(list: String, patient: String, _ edit: HandoffEdit) throws(StoreError) {
+        try cache.atomically { () throws(StoreError) in
+            let at = cache.now()
+            try cache.setHandoff(list: list, patient: patient, edit, by: role, at: at)
+            guard let listId = try teamListId(list) else { return }
+            var fields: JSONObject = ["patientId": .string(patient)]
+            if let severity = edit.severity { fields["severity"] = .string(severity.rawValue) }
+            if let summary = edit.summary { fields["summary"] = .string(summary) }
+            if let contingency = edit.contingency { fields["contingency"] = .string(contingency) }
+            try record(TeamChangeKind.handoffSet, listId: listId, fields, at: at)
+        }
+    }
+
+    public func addTodo(list: String, patient: String, text: String, owner: String?, due: String?) throws(StoreError)
+        -> Todo
+    {
+        try cache.atomically { () throws(StoreError) -> Todo in
+            let at = cache.now()
+            let id = UUID().uuidString.lowercased()
+            let todo = try cache.addTodo(
+                list: list, patient: patient, id: id, text: text, owner: owner, due: due, by: role, at: at)
+            if let listId = try teamListId(list) {
+                var fields: JSONObject = [
+                    "patientId": .string(patient), "todoId": .string(id), "text": .string(todo.text),
+                ]
+                if let owner { fields["owner"] = .string(owner) }
+                if let due { fields["due"] = .string(due) }
+                try record(TeamChangeKind.todoAdd, listId: listId, fields, at: at)
+            }
+            return todo
+        }
+    }
+
+    public func setTodoDone(list: String, patient: String, number: Int, done: Bool) throws(StoreError) -> Todo {
+        try cache.atomically { () throws(StoreError) -> Todo in
+            let at = cache.now()
+            let todo = try cache.todo(list: list, patient: patient, number: number)
+            try cache.setTodoDone(id: todo.id, done: done, by: role, at: at)
+            if let listId = try teamListId(list) {
+                try record(
+                    TeamChangeKind.todoDone, listId: listId, ["todoId": .string(todo.id), "done": .bool(done)], at: at)
+            }
+            return try cache.todo(list: list, patient: patient, number: number)
+        }
+    }
+
+    public func acceptHandoff(list: String, patients: [String]) throws(StoreError) -> [String] {
+        try cache.atomically { () throws(StoreError) -> [String] in
+            let at = cache.now()
+            let accepted = try cache.acceptedPatients(list: list, patients)
+            try cache.acceptHandoff(list: list, patients: accepted, by: role, at: at)
+            if let listId = try teamListId(list) {
+                try record(
+                    TeamChangeKind.handoffAccept, listId: listId,
+                    ["patientIds": .array(accepted.map(JSONValue.string))], at: at)
+            }
+            return accepted
+        }
+    }
+
     /// Keeps an audit record for the team's trail (pushed like every change).
     public static func recordAudit(
         _ cache: Cache, team: String, operation: String, patients: [String], list: String?, outcome: String, at: Date
@@ -170,10 +232,10 @@ public struct SharedTeamStore: TeamStore {
         return try cache.teamListId(of: list.name)
     }
 
-    func record(_ kind: String, listId: String, _ fields: JSONObject) throws(StoreError) {
+    func record(_ kind: String, listId: String, _ fields: JSONObject, at: Date? = nil) throws(StoreError) {
         var members = fields
         members["listId"] = .string(listId)
-        try cache.enqueueTeamChange(team: team, kind: kind, payload: JSONValue.object(members).serialized)
+        try cache.enqueueTeamChange(team: team, kind: kind, payload: JSONValue.object(members).serialized, at: at)
     }
 
     static func renamedAtKey(_ listId: String) -> String { "renamedAt:\(listId)" }

@@ -29,6 +29,36 @@ public protocol TeamStore: Sendable {
     func notes(patientId: String) throws(StoreError) -> [Note]
     func setHypercapnic(_ id: String, _ on: Bool) throws(StoreError)
     func isHypercapnic(_ id: String) throws(StoreError) -> Bool
+    /// The handoff of each patient on a list, in the list's order.
+    func handoffs(list: String) throws(StoreError) -> [Handoff]
+    func setHandoff(list: String, patient: String, _ edit: HandoffEdit) throws(StoreError)
+    func addTodo(list: String, patient: String, text: String, owner: String?, due: String?) throws(StoreError) -> Todo
+    /// Marks to-do `number` of the patient done or not done; the to-do as it is now.
+    func setTodoDone(list: String, patient: String, number: Int, done: Bool) throws(StoreError) -> Todo
+    /// The receiver accepts the handoff of these patients (all of the list's when empty).
+    func acceptHandoff(list: String, patients: [String]) throws(StoreError) -> [String]
+}
+
+extension Cache {
+    /// To-do `number` of a patient on a list, or a sentence naming what there is.
+    func todo(list: String, patient: String, number: Int) throws(StoreError) -> Todo {
+        let todos = try handoffs(list: list).first { $0.patientId == patient }?.todos ?? []
+        guard let todo = todos.first(where: { $0.number == number }) else {
+            let have = todos.isEmpty ? "none" : "1–\(todos.count)"
+            throw .notFound("'\(patient)' has no to-do \(number) on '\(list)' (to-dos: \(have)).")
+        }
+        return todo
+    }
+
+    /// The patients an accept covers: those given, or the whole list.
+    func acceptedPatients(list: String, _ patients: [String]) throws(StoreError) -> [String] {
+        let members = try requireList(list).patientIds
+        guard !patients.isEmpty else { return members }
+        for patient in patients where !members.contains(patient) {
+            throw .notFound("'\(patient)' is not on the list '\(list)'.")
+        }
+        return patients
+    }
 }
 
 /// The kinds of change in the team's log, with what each payload holds.
@@ -53,6 +83,14 @@ public enum TeamChangeKind {
     public static let noteAdd = "note.add"
     /// `patientId`, `on`
     public static let markHypercapnic = "mark.hypercapnic"
+    /// `listId`, `patientId`, and those of `severity`, `summary`, `contingency` that were set
+    public static let handoffSet = "handoff.set"
+    /// `listId`, `patientId`, `todoId`, `text`, `owner`, `due`
+    public static let todoAdd = "todo.add"
+    /// `listId`, `todoId`, `done`
+    public static let todoDone = "todo.done"
+    /// `listId`, `patientIds`
+    public static let handoffAccept = "handoff.accept"
     /// `operation`, `patientIds`, `list`, `outcome` (goes to the team's audit trail, not the log)
     public static let audit = "audit"
 }

@@ -100,6 +100,23 @@ enum CommandTable {
             usage: ["note add ID [TEXT]   ($EDITOR without TEXT)", "note ls ID [--json]"],
             verbs: ["add", "ls"], options: ["--json"], run: { try NoteCommand.run($0) }),
         CommandSpec(
+            "handoff", "the team's I-PASS handoff of each patient on a list",
+            usage: [
+                "handoff show LIST [--json]",
+                "handoff set ID --list LIST [--severity stable|watcher|unstable] [--summary TEXT] [--contingency TEXT]",
+                "handoff accept LIST [ID…]   (the receiver read it: the whole list, or those patients)",
+            ],
+            verbs: ["show", "set", "accept"], options: ["--list", "--severity", "--summary", "--contingency", "--json"],
+            run: { try HandoffCommand.handoff($0) }),
+        CommandSpec(
+            "todo", "the action list of the handoff: to-dos with owners and due times",
+            usage: [
+                "todo add ID TEXT --list LIST [--owner O] [--due HH:MM]", "todo done|undo ID N --list LIST",
+                "todo ls [--list LIST] [--mine] [--open] [--json]",
+            ],
+            verbs: ["add", "done", "undo", "ls"], options: ["--list", "--owner", "--due", "--mine", "--open", "--json"],
+            run: { try HandoffCommand.todo($0) }),
+        CommandSpec(
             "export", "a list for the shift report", usage: ["export LIST --format csv|md|json [--output FILE]"],
             options: ["--format", "--output", "--sort", "--overwrite"], run: { try ExportCommand.run($0) }),
         CommandSpec(
