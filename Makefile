@@ -11,7 +11,7 @@ PYVENV ?= .build/pyvenv
 help: ## List every target with one line
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-deps: ## Install what builds and tests need and a fresh machine lacks (libcurl, PAM, libpq, PostgreSQL, tmux; checkers in $(PYVENV))
+deps: ## Install what builds and tests need and a fresh machine lacks (libcurl, PAM, libpq, PostgreSQL, tmux, Chromium, poppler; checkers in $(PYVENV))
 	@need=""; \
 	[ -f /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -f /usr/include/curl/curl.h ] || need="$$need libcurl4-openssl-dev"; \
 	[ -f /usr/include/security/pam_appl.h ] || need="$$need libpam0g-dev"; \
@@ -19,6 +19,8 @@ deps: ## Install what builds and tests need and a fresh machine lacks (libcurl, 
 	[ -x /usr/lib/postgresql/15/bin/initdb ] || need="$$need postgresql"; \
 	command -v tmux >/dev/null 2>&1 || need="$$need tmux"; \
 	[ -x /usr/bin/time ] || need="$$need time"; \
+	command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || need="$$need poppler-utils"; \
 	if [ -n "$$need" ]; then echo "deps: installing$$need"; \
 		SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$need >/dev/null; fi

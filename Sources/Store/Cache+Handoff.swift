@@ -86,9 +86,11 @@ extension Cache {
                     .from(at),
                 ])
         }
-        guard let todo = try handoffs(list: name).first(where: { $0.patientId == patient })?.todos.first(where: {
-            $0.id == id
-        }) else {
+        guard
+            let todo = try handoffs(list: name).first(where: { $0.patientId == patient })?.todos.first(where: {
+                $0.id == id
+            })
+        else {
             throw .notFound("The to-do just added is not there.")
         }
         return todo
@@ -98,7 +100,8 @@ extension Cache {
     public func setTodoDone(id: String, done: Bool, by author: String, at: Date) throws(StoreError) {
         try write {
             try db.run(
-                "UPDATE todos SET done_by = ?, done_at = ?, state_at = ? WHERE id = ? AND (state_at IS NULL OR state_at <= ?)",
+                "UPDATE todos SET done_by = ?, done_at = ?, state_at = ? "
+                    + "WHERE id = ? AND (state_at IS NULL OR state_at <= ?)",
                 [done ? .text(author) : .null, done ? .from(at) : .null, .from(at), .text(id), .from(at)])
         }
     }

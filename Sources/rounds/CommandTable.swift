@@ -106,7 +106,8 @@ enum CommandTable {
                 "handoff set ID --list LIST [--severity stable|watcher|unstable] [--summary TEXT] [--contingency TEXT]",
                 "handoff accept LIST [ID…]   (the receiver read it: the whole list, or those patients)",
             ],
-            verbs: ["show", "set", "accept"], options: ["--list", "--severity", "--summary", "--contingency", "--json"],
+            verbs: ["show", "set", "accept"],
+            options: ["--list", "--severity", "--summary", "--contingency", "--json"],
             run: { try HandoffCommand.handoff($0) }),
         CommandSpec(
             "todo", "the action list of the handoff: to-dos with owners and due times",
@@ -114,11 +115,13 @@ enum CommandTable {
                 "todo add ID TEXT --list LIST [--owner O] [--due HH:MM]", "todo done|undo ID N --list LIST",
                 "todo ls [--list LIST] [--mine] [--open] [--json]",
             ],
-            verbs: ["add", "done", "undo", "ls"], options: ["--list", "--owner", "--due", "--mine", "--open", "--json"],
+            verbs: ["add", "done", "undo", "ls"],
+            options: ["--list", "--owner", "--due", "--mine", "--open", "--json"],
             run: { try HandoffCommand.todo($0) }),
         CommandSpec(
-            "export", "a list for the shift report", usage: ["export LIST --format csv|md|json [--output FILE]"],
-            options: ["--format", "--output", "--sort", "--overwrite"], run: { try ExportCommand.run($0) }),
+            "export", "a list for the shift report, or its printable rounding sheet (html)",
+            usage: ["export LIST --format csv|md|json|html [--output FILE] [--masked]"],
+            options: ["--format", "--output", "--sort", "--overwrite", "--masked"], run: { try ExportCommand.run($0) }),
         CommandSpec(
             "audit", "who saw or changed which patient's data, and whether the trail is intact",
             usage: [

@@ -2,13 +2,13 @@ import Foundation
 import RoundsCore
 import Store
 
-/// `rounds export LIST --format csv|md|json [--output FILE [--overwrite]]`
+/// `rounds export LIST --format csv|md|json|html [--output FILE [--overwrite]] [--masked]`
 enum ExportCommand {
     static func run(_ words: [String]) throws -> Int32 {
-        let a = try Arguments(words, valued: ["--format", "--output", "--sort"], flags: ["--overwrite"])
+        let a = try Arguments(words, valued: ["--format", "--output", "--sort"], flags: ["--overwrite", "--masked"])
         guard a.positionals.count == 1 else { throw UsageError(message: "export needs a LIST") }
         guard let format = ListExport.Format(rawValue: a.value("--format") ?? "csv") else {
-            throw UsageError(message: "--format is csv, md or json")
+            throw UsageError(message: "--format is csv, md, json or html")
         }
         let ctx = try CLIContext.load()
         let ws = try ctx.workspace()
@@ -21,8 +21,13 @@ enum ExportCommand {
         if let (c, d) = try a.value("--sort").map(ListBuilder.parseSort) ?? ListBuilder.defaultSort(list) {
             rows = ListBuilder.sort(rows, by: c, descending: d, now: now)
         }
+        let handoffs = Dictionary(
+            try ws.teamStore.handoffs(list: list.name).map { ($0.patientId, $0) },
+            uniquingKeysWith: { first, _ in first })
+        let printedBy = ctx.settings.displayName ?? NSUserName()
         let data = ListExport.render(
-            listName: list.name, columns: ListBuilder.columns(list), rows: rows, format: format, now: now)
+            listName: list.name, columns: ListBuilder.columns(list), rows: rows, format: format, now: now,
+            handoffs: handoffs, printedBy: printedBy, masked: a.has("--masked"))
         AuditHook.record(
             ctx, .exportInitiation, connection: ws.connection, patients: list.patientIds, list: list.name,
             outcome: "success")

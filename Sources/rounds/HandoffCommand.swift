@@ -22,7 +22,8 @@ enum HandoffCommand {
                 outcome: "success")
             let names = try patientNames(ws, handoffs.map(\.patientId))
             if a.has("--json") {
-                try Output.json(ListJSON(list: list, patients: handoffs.map { PatientJSON($0, name: names[$0.patientId]) }))
+                try Output.json(
+                    ListJSON(list: list, patients: handoffs.map { PatientJSON($0, name: names[$0.patientId]) }))
             } else {
                 show(list, handoffs, names)
             }
@@ -41,7 +42,8 @@ enum HandoffCommand {
                 throw UsageError(message: "handoff set needs --severity, --summary or --contingency")
             }
             try ws.teamStore.setHandoff(list: list, patient: id, edit)
-            AuditHook.record(ctx, .handoffEdit, connection: ws.connection, patients: [id], list: list, outcome: "success")
+            AuditHook.record(
+                ctx, .handoffEdit, connection: ws.connection, patients: [id], list: list, outcome: "success")
             Output.out("Handoff of \(id) on '\(list)' updated.")
         case "accept":
             guard let list = a.positionals.first else { throw UsageError(message: "handoff accept needs a LIST") }
@@ -49,7 +51,8 @@ enum HandoffCommand {
             AuditHook.record(
                 ctx, .handoffAccept, connection: ws.connection, patients: accepted, list: list, outcome: "success")
             let who = ws.teamStore.author
-            Output.out("\(who) accepted the handoff of \(accepted.count) patient(s) on '\(list)' at \(Age.short(Date())).")
+            Output.out(
+                "\(who) accepted the handoff of \(accepted.count) patient(s) on '\(list)' at \(Age.short(Date())).")
         default: throw UsageError(message: "unknown handoff command '\(verb)'")
         }
         return 0
@@ -111,7 +114,8 @@ enum HandoffCommand {
             if a.has("--json") {
                 try Output.json(rows)
             } else if rows.isEmpty {
-                Output.out(a.has("--mine") ? "No to-dos for \(myNames(ctx, ws).joined(separator: " / "))." : "No to-dos.")
+                Output.out(
+                    a.has("--mine") ? "No to-dos for \(myNames(ctx, ws).joined(separator: " / "))." : "No to-dos.")
             } else {
                 for row in rows { Output.out(row.line) }
             }

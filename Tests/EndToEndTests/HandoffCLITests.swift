@@ -65,10 +65,12 @@ import Testing
         #expect(try cli.run(["todo", "undo", "contos-0001", "2", "--list", "Ward"]).stdout.contains("open again"))
         let open = try Self.json(cli, ["todo", "ls", "--open", "--json"])
         #expect(open.array?.compactMap { $0["number"]?.double } == [1, 2])
-        #expect(open.array?.allSatisfy { $0["list"]?.string == "Ward" && $0["patientId"]?.string == "contos-0001" } == true)
+        #expect(
+            open.array?.allSatisfy { $0["list"]?.string == "Ward" && $0["patientId"]?.string == "contos-0001" } == true)
         let mine = try Self.json(cli, ["todo", "ls", "--mine", "--json"])
         #expect(mine.array?.isEmpty == true, "no to-do is owned by this user")
-        #expect(try cli.run(["todo", "add", "contos-0003", "Walk", "--list", "Ward", "--owner", NSUserName()]).status == 0)
+        #expect(
+            try cli.run(["todo", "add", "contos-0003", "Walk", "--list", "Ward", "--owner", NSUserName()]).status == 0)
         #expect(try Self.json(cli, ["todo", "ls", "--mine", "--json"]).array?.count == 1)
 
         // Everything is audited, with the new operations.

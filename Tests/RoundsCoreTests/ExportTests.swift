@@ -1,5 +1,6 @@
 import Clinical
 import Foundation
+import JSONKit
 import RoundsCore
 import Store
 import Testing
@@ -21,8 +22,8 @@ import Testing
         #expect(data.starts(with: [0xEF, 0xBB, 0xBF]))
         let text = String(decoding: data.dropFirst(3), as: UTF8.self)
         let lines = text.components(separatedBy: "\r\n")
-        #expect(lines[0] == "Name,MRN,Allergies")
-        #expect(lines[1] == "\"Black, Zoë\",1234567,\"'=HYPERLINK(\"\"http://evil\"\")\"")
+        #expect(lines[0] == "Name,MRN,Allergies,Severity,Summary,Contingency,To-dos,Handoff held by")
+        #expect(lines[1] == "\"Black, Zoë\",1234567,\"'=HYPERLINK(\"\"http://evil\"\")\",,,,,")
         #expect(lines[2].hasPrefix("\"'@Sum, Ann, \"\"Jo\"\"\""))
     }
 
@@ -30,6 +31,38 @@ import Testing
         ("=1+1", "'=1+1"), ("+44", "'+44"), ("-2", "'-2"), ("@x", "'@x"), ("plain", "plain"), ("a,b", "\"a,b\""),
     ])
     func csvCell(_ input: String, _ output: String) { #expect(ListExport.csvCell(input) == output) }
+
+    @Test func everyFormatCarriesTheHandoffAndItsTextIsNeutralisedToo() throws {
+        let accepted = Date(timeIntervalSince1970: 1_796_200_000)
+        let handoff = Handoff(
+            patientId: "p", severity: .unstable, summary: "=cmd|' /C calc'!A0", contingency: "If MAP < 65, bolus",
+            todos: [
+                Todo(
+                    number: 1, id: "t1", text: "Repeat lactate", owner: "registrar", due: "10:00", addedBy: "a",
+                    addedAt: accepted),
+                Todo(
+                    number: 2, id: "t2", text: "Cultures", owner: nil, due: nil, addedBy: "a", addedAt: accepted,
+                    doneBy: "nurse_b", doneAt: accepted),
+            ], acceptedBy: "nurse_b", acceptedAt: accepted)
+        func render(_ format: ListExport.Format) -> String {
+            String(
+                decoding: ListExport.render(
+                    listName: "L", columns: [.name], rows: [row("Zoë")], format: format, handoffs: ["p": handoff]),
+                as: UTF8.self)
+        }
+        let csv = render(.csv)
+        #expect(csv.contains(",unstable,'=cmd|' /C calc'!A0,\"If MAP < 65, bolus\","), "\(csv)")
+        #expect(csv.contains("1. [ ] Repeat lactate (registrar, due 10:00); 2. [x] Cultures (done by nurse_b)"))
+        #expect(csv.contains("nurse_b since"))
+        let md = render(.md)
+        #expect(md.contains("| Severity | Summary | Contingency | To-dos | Handoff held by |"))
+        #expect(md.contains("=cmd\\|' /C calc'!A0"), "pipes escaped: \(md)")
+        let json = try JSONParser.parse(render(.json))
+        let exported = try #require(json["patients"]?[0]?["handoff"])
+        #expect(exported["severity"]?.string == "unstable" && exported["acceptedBy"]?.string == "nurse_b")
+        #expect(exported["todos"]?.array?.map { $0["done"]?.bool } == [false, true])
+        #expect(json["patients"]?[0]?["name"]?.string == "Black, Zoë")
+    }
 
     @Test func markdownEscapesPipes() {
         let md = String(
