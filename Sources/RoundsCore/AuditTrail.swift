@@ -34,6 +34,8 @@ public enum AuditOperation: String, CaseIterable, Sendable {
     case todoAdd = "TodoAdd"
     case todoComplete = "TodoComplete"
     case todoReopen = "TodoReopen"
+    /// Ours: the team marked a list's round done (what changed is counted from then).
+    case roundDone = "RoundDone"
 }
 
 /// Writes audit records for one connection: who (OS user and display name), what, which

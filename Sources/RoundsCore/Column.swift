@@ -12,6 +12,8 @@ public struct ListRow: Sendable, Equatable {
     /// Scored without each item's value text (`describe: false`); the detail pane scores in full.
     public var news2: NEWS2?
     public var latestNote: Note?
+    /// What changed since the list's last round (`nil`: no round yet, or not synced then).
+    public var sinceRound: RoundChanges?
     public init(id: String, record: PatientRecord?, digest: SectionDigest? = nil, news2: NEWS2?, latestNote: Note?) {
         self.id = id
         self.record = record
@@ -70,6 +72,8 @@ public enum Column: String, Sendable, CaseIterable, Codable {
     case payor, gp
     case latestNote = "note"
     case synced
+    /// What changed since the last round (`Δ`).
+    case delta
 
     /// Name, MRN, age/sex, location, NEWS2, HR, BP, SpO2, temperature, allergies.
     public static let defaults: [Column] = [
@@ -98,6 +102,7 @@ public enum Column: String, Sendable, CaseIterable, Codable {
         case .gp: return "GP"
         case .latestNote: return "Latest note"
         case .synced: return "Synced"
+        case .delta: return "Δ"
         }
     }
 
@@ -110,7 +115,7 @@ public enum Column: String, Sendable, CaseIterable, Codable {
         case .conditions: return .conditions
         case .medications: return .medications
         case .payor: return .coverage
-        case .name, .mrn, .ageSex, .birthDate, .gp, .latestNote, .synced: return nil
+        case .name, .mrn, .ageSex, .birthDate, .gp, .latestNote, .synced, .delta: return nil
         }
     }
 
@@ -133,6 +138,7 @@ public enum Column: String, Sendable, CaseIterable, Codable {
         case .payor, .gp: return 14
         case .latestNote: return 24
         case .synced: return 11
+        case .delta: return 14
         }
     }
 
@@ -249,6 +255,13 @@ public enum Column: String, Sendable, CaseIterable, Codable {
         case .synced:
             guard let f = r.fetchedAt else { return CellValue("—", sortKey: .missing) }
             return CellValue(Age.short(f, now: now), sortKey: .number(f.timeIntervalSince1970))
+        case .delta:
+            // No round yet (or not synced then): nothing to compare, said as "—", not as "no change".
+            guard let changes = row.sinceRound else { return CellValue("—", sortKey: .missing) }
+            let rise = (changes.news2To ?? 0) - (changes.news2From ?? 0)
+            return CellValue(
+                changes.isEmpty ? "·" : changes.brief, sortKey: .number(Double(rise)),
+                abnormal: changes.news2Changed && rise > 0 || !changes.abnormalVitals.isEmpty)
         }
     }
 }

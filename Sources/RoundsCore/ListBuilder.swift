@@ -20,10 +20,18 @@ public enum ListBuilder {
                     $0.record, hypercapnic: scale2.contains(ids[k]), now: now, staleAfter: staleAfter, describe: false)
             }
         }
-        return ids.enumerated().map { k, id in
+        var rows = ids.enumerated().map { k, id in
             ListRow(
                 id: id, record: entries[k]?.record, digest: entries[k]?.digest, news2: scores[k], latestNote: notes[id])
         }
+        // What changed since the list's last round: the baseline is taken once per round (here when
+        // the round came from another workstation), then compared with the list's own reads.
+        try SinceLastRound.refreshSnapshots(list: list.name, cache: cache, now: now)
+        let changes = try SinceLastRound.changes(list: list.name, rows: rows, cache: cache, whole: false)
+        if !changes.isEmpty {
+            for k in rows.indices { rows[k].sinceRound = changes[rows[k].id] }
+        }
+        return rows
     }
 
     /// Sorts rows by a column; missing values always last. Ties keep list order.

@@ -18,7 +18,8 @@ public enum RoundingSheet {
             <title>Rounding sheet — \(escape(listName))</title>
             <style>\(style)</style></head><body>
             <header><h1>\(escape(listName))</h1>
-            <p>Ward: \(escape(ward)) · Printed \(escape(Age.stamp(now))) by \(escape(printedBy)) · \(rows.count) patients\
+            <p>Ward: \(escape(ward)) · Printed \(escape(Age.stamp(now))) by \(escape(printedBy)) · \
+            \(rows.count) patients\
             \(masked ? " · names masked" : "") · contains PHI: shred after use</p></header>
 
             """
@@ -54,7 +55,8 @@ public enum RoundingSheet {
                 <b>BP</b> \(escape(value(.bloodPressure, row))) <b>RR</b> \(escape(value(.respiratoryRate, row))) \
                 <b>SpO2</b> \(escape(value(.spo2, row))) <b>T</b> \(escape(value(.temperature, row)))<br>\
                 <b>Allergies</b> \(escape(value(.allergies, row)))</div>
-                <div><b>Summary</b> \(escape(handoff.summary ?? "—"))<br><b>If</b> \(escape(handoff.contingency ?? "—"))\
+                <div><b>Summary</b> \(escape(handoff.summary ?? "—"))<br>\
+                <b>If</b> \(escape(handoff.contingency ?? "—"))\
                 <br><span class="who">\(held)</span></div>
                 <div><b>To do</b><ul>\(todos.isEmpty ? "<li>—</li>" : todos)</ul></div>
                 </div>

@@ -119,6 +119,8 @@ extension Cache {
                     [.text(author), .from(at), .int(list.id), .text(patient), .from(at)])
             }
         }
+        // Accepting the handoff is the team's review of the list: "since the last round" starts here.
+        try markRound(list: name, by: author, at: at)
     }
 
     /// A list by name, or a sentence saying it does not exist.

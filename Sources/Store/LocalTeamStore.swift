@@ -76,4 +76,8 @@ public struct LocalTeamStore: TeamStore {
         try cache.acceptHandoff(list: list, patients: accepted, by: author, at: cache.now())
         return accepted
     }
+
+    public func markRoundDone(list: String) throws(StoreError) {
+        try cache.markRound(list: list, by: author, at: cache.now())
+    }
 }

@@ -186,6 +186,22 @@ enum Schema {
         );
         CREATE INDEX todos_patient ON todos(list_id, patient_id, added_at);
         """,
+        // 12: the last round of each list (an accept or a "round done" mark, the team's), and what
+        //     this workstation's cache held of each patient then, to say what changed since.
+        """
+        CREATE TABLE list_rounds(
+            list_id INTEGER PRIMARY KEY REFERENCES lists(id) ON DELETE CASCADE,
+            marked_at REAL NOT NULL,
+            marked_by TEXT NOT NULL
+        );
+        CREATE TABLE round_snapshots(
+            list_id INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+            patient_id TEXT NOT NULL,
+            round_at REAL NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY(list_id, patient_id)
+        );
+        """,
     ]
 
     static var latest: Int { migrations.count }

@@ -211,6 +211,10 @@ extension SharedTeamStore {
             guard let local, let patients = change.fields["patientIds"]?.array?.compactMap(\.string) else { return nil }
             try cache.acceptHandoff(list: local, patients: patients, by: actor, at: change.at)
             return told("\(actor) accepted the handoff of '\(local)'.", notable: true)
+        case TeamChangeKind.roundDone:
+            guard let local else { return nil }
+            try cache.markRound(list: local, by: actor, at: change.at)
+            return told("\(actor) marked the round of '\(local)' done.", notable: true)
         default:
             // A kind from a newer Rounds: skipped, the log keeps it for when this one is updated.
             return nil

@@ -214,6 +214,14 @@ public struct SharedTeamStore: TeamStore {
         }
     }
 
+    public func markRoundDone(list: String) throws(StoreError) {
+        try cache.atomically { () throws(StoreError) in
+            let at = cache.now()
+            try cache.markRound(list: list, by: role, at: at)
+            if let listId = try teamListId(list) { try record(TeamChangeKind.roundDone, listId: listId, [:], at: at) }
+        }
+    }
+
     /// Keeps an audit record for the team's trail (pushed like every change).
     public static func recordAudit(
         _ cache: Cache, team: String, operation: String, patients: [String], list: String?, outcome: String, at: Date

@@ -37,6 +37,8 @@ public protocol TeamStore: Sendable {
     func setTodoDone(list: String, patient: String, number: Int, done: Bool) throws(StoreError) -> Todo
     /// The receiver accepts the handoff of these patients (all of the list's when empty).
     func acceptHandoff(list: String, patients: [String]) throws(StoreError) -> [String]
+    /// The team reviewed the list ("round done"): what changed is counted from now.
+    func markRoundDone(list: String) throws(StoreError)
 }
 
 extension Cache {
@@ -91,6 +93,8 @@ public enum TeamChangeKind {
     public static let todoDone = "todo.done"
     /// `listId`, `patientIds`
     public static let handoffAccept = "handoff.accept"
+    /// `listId`
+    public static let roundDone = "round.done"
     /// `operation`, `patientIds`, `list`, `outcome` (goes to the team's audit trail, not the log)
     public static let audit = "audit"
 }

@@ -39,7 +39,8 @@ public enum Bindings {
             Binding([.char("c")], .columns, "Choose the list's columns (:columns name,mrn,…)", footer: "columns"),
             Binding([.char("s")], .sync, "Sync the current list in the background", footer: "sync"),
             Binding(
-                [.char("e")], .export, "Export the list for the shift report (:export csv|md|json PATH)",
+                [.char("e")], .export,
+                "Export the list or print its rounding sheet (:export csv|md|json|html PATH)",
                 footer: "export"),
             Binding(
                 [.char("p")], .present, "Present mode: one patient at a time, large, for the meeting", footer: "present"

@@ -52,7 +52,9 @@ enum ColonCommand {
         case "export":
             guard let l = state.currentList else { return fail("No list selected.") }
             let format = words.count > 1 ? words[1] : "csv"
-            guard ["csv", "md", "json"].contains(format) else { return fail("Usage: :export csv|md|json PATH") }
+            guard ListExport.Format(rawValue: format) != nil else {
+                return fail("Usage: :export csv|md|json|html PATH")
+            }
             let path = words.count > 2 ? words[2] : "~/rounds-export.\(format)"
             return [.export(list: l.name, format: format, path: path)]
         case "sort":

@@ -131,8 +131,12 @@ extension TUIProgram {
         case .export(let list, let format, let path):
             guard let l = try cache.list(named: list), let f = ListExport.Format(rawValue: format) else { return }
             let rows = state.rows
+            let handoffs = Dictionary(
+                try store.handoffs(list: l.name).map { ($0.patientId, $0) }, uniquingKeysWith: { first, _ in first })
+            // A sheet printed from the shared screen in masked mode is masked too.
             let data = ListExport.render(
-                listName: l.name, columns: state.columns, rows: rows, format: f, now: state.now)
+                listName: l.name, columns: state.columns, rows: rows, format: f, now: state.now, handoffs: handoffs,
+                printedBy: env.workspace.settings.displayName ?? NSUserName(), masked: state.masked)
             let full = (path as NSString).expandingTildeInPath
             try AtomicFile.write(data, to: full)
             record(.exportInitiation, patients: l.patientIds, list: l.name)

@@ -105,8 +105,9 @@ enum CommandTable {
                 "handoff show LIST [--json]",
                 "handoff set ID --list LIST [--severity stable|watcher|unstable] [--summary TEXT] [--contingency TEXT]",
                 "handoff accept LIST [ID…]   (the receiver read it: the whole list, or those patients)",
+                "handoff round-done LIST     (the team reviewed the list: changes are counted from now)",
             ],
-            verbs: ["show", "set", "accept"],
+            verbs: ["show", "set", "accept", "round-done"],
             options: ["--list", "--severity", "--summary", "--contingency", "--json"],
             run: { try HandoffCommand.handoff($0) }),
         CommandSpec(

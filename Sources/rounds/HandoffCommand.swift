@@ -7,7 +7,9 @@ import Store
 /// of each patient on a list, through the team store (local, or the team's database).
 enum HandoffCommand {
     static func handoff(_ words: [String]) throws -> Int32 {
-        guard let verb = words.first else { throw UsageError(message: "handoff needs show, set or accept") }
+        guard let verb = words.first else {
+            throw UsageError(message: "handoff needs show, set, accept or round-done")
+        }
         let a = try Arguments(
             Array(words.dropFirst()), valued: ["--list", "--severity", "--summary", "--contingency"], flags: ["--json"])
         let ctx = try CLIContext.load()
@@ -17,15 +19,23 @@ enum HandoffCommand {
         case "show":
             guard let list = a.positionals.first else { throw UsageError(message: "handoff show needs a LIST") }
             let handoffs = try ws.teamStore.handoffs(list: list)
+            try SinceLastRound.refreshSnapshots(list: list, cache: ws.cache)
+            let changes = try SinceLastRound.wholeChanges(list: list, cache: ws.cache)
+            let round = try ws.cache.lastRound(list: list)
             try AuditHook.recordOrRefuse(
                 ctx, .handoffView, connection: ws.connection, patients: handoffs.map(\.patientId), list: list,
                 outcome: "success")
             let names = try patientNames(ws, handoffs.map(\.patientId))
             if a.has("--json") {
+                let patients = handoffs.map { handoff in
+                    PatientJSON(handoff, name: names[handoff.patientId], since: changes[handoff.patientId])
+                }
                 try Output.json(
-                    ListJSON(list: list, patients: handoffs.map { PatientJSON($0, name: names[$0.patientId]) }))
+                    ListJSON(
+                        list: list, lastRoundAt: round.map { FHIRDateText.iso($0.at) }, lastRoundBy: round?.by,
+                        patients: patients))
             } else {
-                show(list, handoffs, names)
+                show(list, handoffs, names, changes)
             }
         case "set":
             guard let id = a.positionals.first, let list = a.value("--list") else {
@@ -48,11 +58,21 @@ enum HandoffCommand {
         case "accept":
             guard let list = a.positionals.first else { throw UsageError(message: "handoff accept needs a LIST") }
             let accepted = try ws.teamStore.acceptHandoff(list: list, patients: Array(a.positionals.dropFirst()))
+            // The baseline of "since the last round": what this cache holds now.
+            try SinceLastRound.refreshSnapshots(list: list, cache: ws.cache)
             AuditHook.record(
                 ctx, .handoffAccept, connection: ws.connection, patients: accepted, list: list, outcome: "success")
             let who = ws.teamStore.author
             Output.out(
                 "\(who) accepted the handoff of \(accepted.count) patient(s) on '\(list)' at \(Age.short(Date())).")
+        case "round-done":
+            guard let list = a.positionals.first else { throw UsageError(message: "handoff round-done needs a LIST") }
+            try ws.teamStore.markRoundDone(list: list)
+            try SinceLastRound.refreshSnapshots(list: list, cache: ws.cache)
+            let patients = try ws.cache.list(named: list)?.patientIds ?? []
+            AuditHook.record(
+                ctx, .roundDone, connection: ws.connection, patients: patients, list: list, outcome: "success")
+            Output.out("Round of '\(list)' marked done at \(Age.short(Date())); changes are counted from now.")
         default: throw UsageError(message: "unknown handoff command '\(verb)'")
         }
         return 0
@@ -146,12 +166,19 @@ enum HandoffCommand {
         return Dictionary(records.map { ($0.id, $0.patient.displayName) }, uniquingKeysWith: { first, _ in first })
     }
 
-    static func show(_ list: String, _ handoffs: [Handoff], _ names: [String: String]) {
+    static func show(
+        _ list: String, _ handoffs: [Handoff], _ names: [String: String], _ changes: [String: RoundChanges]
+    ) {
         Output.out("Handoff of '\(list)' (\(handoffs.count) patients)")
         for handoff in handoffs {
             let severity = handoff.severity.map { $0.rawValue.uppercased() } ?? "severity not set"
             Output.out("")
             Output.out("\(handoff.patientId)  \(names[handoff.patientId] ?? "(not synced)")  \(severity)")
+            if let since = changes[handoff.patientId] {
+                let lines = since.lines
+                let said = lines.isEmpty ? "no change" : lines.joined(separator: "; ")
+                Output.out("  Since \(Age.short(since.since)): \(said)")
+            }
             if let summary = handoff.summary { Output.out("  Summary: \(summary)") }
             if let contingency = handoff.contingency { Output.out("  If: \(contingency)") }
             for todo in handoff.todos { Output.out("  " + TodoRowJSON.describe(todo)) }
@@ -165,7 +192,36 @@ enum HandoffCommand {
 
     struct ListJSON: Encodable {
         let list: String
+        let lastRoundAt: String?
+        let lastRoundBy: String?
         let patients: [PatientJSON]
+    }
+
+    /// What changed since the last round.
+    struct SinceJSON: Encodable {
+        let since: String
+        let news2From: Int?
+        let news2To: Int?
+        let abnormalVitals: [String]
+        let movedFrom: String?
+        let movedTo: String?
+        let newMedications: [String]
+        let stoppedMedications: [String]
+        let newAllergies: [String]
+        let newConditions: [String]
+
+        init(_ changes: RoundChanges) {
+            since = FHIRDateText.iso(changes.since)
+            news2From = changes.news2From
+            news2To = changes.news2To
+            abnormalVitals = changes.abnormalVitals
+            movedFrom = changes.movedFrom
+            movedTo = changes.movedTo
+            newMedications = changes.newMedications
+            stoppedMedications = changes.stoppedMedications
+            newAllergies = changes.newAllergies
+            newConditions = changes.newConditions
+        }
     }
 
     struct PatientJSON: Encodable {
@@ -179,8 +235,10 @@ enum HandoffCommand {
         let acceptedBy: String?
         let acceptedAt: String?
         let todos: [TodoJSON]
+        let sinceLastRound: SinceJSON?
 
-        init(_ handoff: Handoff, name: String?) {
+        init(_ handoff: Handoff, name: String?, since: RoundChanges?) {
+            sinceLastRound = since.map(SinceJSON.init)
             id = handoff.patientId
             self.name = name
             severity = handoff.severity?.rawValue

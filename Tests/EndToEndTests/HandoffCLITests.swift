@@ -80,6 +80,49 @@ import Testing
         }
     }
 
+    @Test func whatChangedSinceTheLastRoundShowsInTheHandoffAndTheDeltaColumn() throws {
+        let (sandbox, cli) = try Self.ward()
+        defer { withExtendedLifetime(sandbox) {} }
+        let before = try Self.json(cli, ["handoff", "show", "Ward", "--json"])
+        #expect(before["lastRoundAt"] == nil)
+        #expect((before["patients"]?.array ?? []).allSatisfy { $0["sinceLastRound"] == nil }, "no round yet")
+        #expect(try cli.run(["handoff", "accept", "Ward"]).status == 0)
+        let calm = try Self.json(cli, ["handoff", "show", "Ward", "--json"])
+        #expect(calm["lastRoundAt"]?.string != nil && calm["lastRoundBy"]?.string?.isEmpty == false)
+        let unchanged = try #require(calm["patients"]?[0]?["sinceLastRound"])
+        #expect(unchanged["news2From"] == unchanged["news2To"] && unchanged["abnormalVitals"]?.array?.isEmpty == true)
+        // The monitor charts a heart rate of 173 for the first patient; the next sync brings it.
+        sandbox.server.addReadings(
+            tenant: sandbox.tenant, patientIds: ["contos-0001"], code: "8867-4", value: 173, unit: "/min",
+            display: "Heart rate")
+        #expect(try cli.run(["sync"]).status == 0)
+        let after = try Self.json(cli, ["handoff", "show", "Ward", "--json"])
+        let changed = try #require(after["patients"]?[0]?["sinceLastRound"])
+        let from = try #require(changed["news2From"]?.double)
+        let to = try #require(changed["news2To"]?.double)
+        #expect(to >= from + 3, "a pulse of 173 scores 3: \(from) → \(to)")
+        #expect(changed["abnormalVitals"]?.array?.first?.string?.hasPrefix("HR 173 at ") == true, "\(changed)")
+        let other = try #require(after["patients"]?[1]?["sinceLastRound"])
+        #expect(other["abnormalVitals"]?.array?.isEmpty == true && other["news2From"] == other["news2To"])
+        let text = try cli.run(["handoff", "show", "Ward"]).stdout
+        #expect(
+            text.contains("NEWS2 up: \(Int(from)) → \(Int(to))") && text.contains("New abnormal: HR 173"), "\(text)")
+        #expect(text.contains("no change"), "\(text)")
+        // The list's Δ column says it in brief; a patient with nothing new shows "·".
+        #expect(try cli.run(["list", "columns", "Ward", "--set", "name,news2,delta"]).status == 0)
+        let list = try Self.json(cli, ["list", "show", "Ward", "--json"])
+        let rows = list["patients"]?.array ?? []
+        let delta = rows.compactMap { $0["delta"]?.string ?? $0["cells"]?["delta"]?.string }
+        #expect(delta.contains { $0.contains("\(Int(from))→\(Int(to))▲") && $0.contains("1 abn") }, "\(list)")
+        #expect(delta.contains("·"), "\(delta)")
+        // Marking the round done starts the count again.
+        #expect(try cli.run(["handoff", "round-done", "Ward"]).stdout.contains("counted from now"))
+        let fresh = try Self.json(cli, ["handoff", "show", "Ward", "--json"])
+        let reset = try #require(fresh["patients"]?[0]?["sinceLastRound"])
+        #expect(reset["news2From"] == reset["news2To"] && reset["abnormalVitals"]?.array?.isEmpty == true)
+        #expect(!(try Self.json(cli, ["audit", "--json", "--operation", "RoundDone"]).array ?? []).isEmpty)
+    }
+
     @Test func mistakesAreRefusedWithASentenceAndChangeNothing() throws {
         let (sandbox, cli) = try Self.ward()
         defer { withExtendedLifetime(sandbox) {} }
