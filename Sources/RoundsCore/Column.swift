@@ -138,7 +138,7 @@ public enum Column: String, Sendable, CaseIterable, Codable {
         case .payor, .gp: return 14
         case .latestNote: return 24
         case .synced: return 11
-        case .delta: return 14
+        case .delta: return 24
         }
     }
 

@@ -87,6 +87,22 @@ public struct RoundChanges: Sendable, Equatable {
     public var allergiesDelta = 0
     public var conditionsDelta = 0
 
+    public init(
+        since: Date, news2From: Int?, news2To: Int?, abnormalVitals: [String], movedFrom: String?, movedTo: String?,
+        newMedications: [String], stoppedMedications: [String], newAllergies: [String], newConditions: [String]
+    ) {
+        self.since = since
+        self.news2From = news2From
+        self.news2To = news2To
+        self.abnormalVitals = abnormalVitals
+        self.movedFrom = movedFrom
+        self.movedTo = movedTo
+        self.newMedications = newMedications
+        self.stoppedMedications = stoppedMedications
+        self.newAllergies = newAllergies
+        self.newConditions = newConditions
+    }
+
     public var news2Changed: Bool { news2From != news2To && news2To != nil }
 
     public var isEmpty: Bool {
@@ -229,6 +245,18 @@ public enum SinceLastRound {
                 latestNote: nil)
         }
         return try changes(list: list, rows: rows, cache: cache, whole: true)
+    }
+
+    /// What changed for one patient since the list's last round (the detail pane).
+    public static func changes(list: String, record: PatientRecord, news2: NEWS2?, cache: Cache) throws
+        -> RoundChanges?
+    {
+        guard let round = try cache.lastRound(list: list),
+            let taken = try cache.roundSnapshots(list: list)[record.id],
+            let snapshot = RoundSnapshot(json: taken.payload)
+        else { return nil }
+        return RoundChanges.between(
+            snapshot, since: round.at, record: record, digest: SectionDigest(record: record), news2: news2, whole: true)
     }
 
     /// What changed for each patient of the list since its last round (none when no round yet).

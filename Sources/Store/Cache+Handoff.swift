@@ -21,26 +21,34 @@ extension Cache {
                     updatedAt: row[5].double.map(Date.init(timeIntervalSince1970:)), acceptedBy: row[6].string,
                     acceptedAt: row[7].double.map(Date.init(timeIntervalSince1970:)))
             }
-            var todos: [String: [Todo]] = [:]
-            for row in try db.rows(
-                "SELECT patient_id, id, text, owner, due, added_by, added_at, done_by, done_at FROM todos "
-                    + "WHERE list_id = ? ORDER BY added_at, id", [.int(list.id)])
-            {
-                guard let patient = row[0].string else { continue }
-                let number = (todos[patient]?.count ?? 0) + 1
-                todos[patient, default: []].append(
-                    Todo(
-                        number: number, id: row[1].string ?? "", text: row[2].string ?? "", owner: row[3].string,
-                        due: row[4].string, addedBy: row[5].string ?? "",
-                        addedAt: Date(timeIntervalSince1970: row[6].double ?? 0), doneBy: row[7].string,
-                        doneAt: row[8].double.map(Date.init(timeIntervalSince1970:))))
-            }
+            let todos = try todoRows(list.id, patient: nil)
             return list.patientIds.map { patient in
                 var handoff = byPatient[patient] ?? Handoff(patientId: patient)
                 handoff.todos = todos[patient] ?? []
                 return handoff
             }
         }
+    }
+
+    /// The to-dos of a list (or of one patient on it), numbered per patient in the order added.
+    private func todoRows(_ listId: Int64, patient: String?) throws(StoreError) -> [String: [Todo]] {
+        var todos: [String: [Todo]] = [:]
+        let filter = patient == nil ? "" : " AND patient_id = ?"
+        let values: [SQLValue] = [.int(listId)] + (patient.map { [SQLValue.text($0)] } ?? [])
+        for row in try db.rows(
+            "SELECT patient_id, id, text, owner, due, added_by, added_at, done_by, done_at FROM todos "
+                + "WHERE list_id = ?\(filter) ORDER BY added_at, id", values)
+        {
+            guard let patient = row[0].string else { continue }
+            let number = (todos[patient]?.count ?? 0) + 1
+            todos[patient, default: []].append(
+                Todo(
+                    number: number, id: row[1].string ?? "", text: row[2].string ?? "", owner: row[3].string,
+                    due: row[4].string, addedBy: row[5].string ?? "",
+                    addedAt: Date(timeIntervalSince1970: row[6].double ?? 0), doneBy: row[7].string,
+                    doneAt: row[8].double.map(Date.init(timeIntervalSince1970:))))
+        }
+        return todos
     }
 
     /// Sets the fields `edit` gives of a patient's handoff on a list.
@@ -86,11 +94,10 @@ extension Cache {
                     .from(at),
                 ])
         }
-        guard
-            let todo = try handoffs(list: name).first(where: { $0.patientId == patient })?.todos.first(where: {
-                $0.id == id
-            })
-        else {
+        let mine = try locked { () throws(StoreError) -> [Todo] in
+            try todoRows(list.id, patient: patient)[patient] ?? []
+        }
+        guard let todo = mine.first(where: { $0.id == id }) else {
             throw .notFound("The to-do just added is not there.")
         }
         return todo

@@ -50,7 +50,8 @@ extension Cache {
                 try db.run(
                     """
                     INSERT INTO round_snapshots(list_id, patient_id, round_at, payload) VALUES(?,?,?,?)
-                    ON CONFLICT(list_id, patient_id) DO UPDATE SET round_at = excluded.round_at, payload = excluded.payload
+                    ON CONFLICT(list_id, patient_id) DO UPDATE
+                    SET round_at = excluded.round_at, payload = excluded.payload
                     """, [.int(list.id), .text(id), .from(roundAt), .text(payload)])
             }
         }

@@ -48,6 +48,11 @@ public enum Effect: Equatable, Sendable {
     case setTheme(String)
     case setMouse(Bool)
     case setHypercapnic(id: String, on: Bool)
+    case setHandoff(id: String, list: String, HandoffEdit)
+    case addTodo(id: String, list: String, text: String, owner: String?, due: String?)
+    case setTodoDone(id: String, list: String, number: Int, done: Bool)
+    case acceptHandoff(list: String)
+    case roundDone(list: String)
     case audit(operation: AuditOperation, patients: [String], list: String?)
     /// Checks a typed password or PIN (off the main thread); answers with `unlockChecked`.
     case checkUnlock(String)
@@ -57,7 +62,8 @@ public enum Effect: Equatable, Sendable {
     var changesTeamData: Bool {
         switch self {
         case .addToList, .saveNote, .createList, .renameList, .deleteList, .setDefaultList, .removeFromList,
-            .movePatient, .setColumns, .setHypercapnic, .audit, .export:
+            .movePatient, .setColumns, .setHypercapnic, .audit, .export, .setHandoff, .addTodo, .setTodoDone,
+            .acceptHandoff, .roundDone:
             return true
         default:
             return false

@@ -26,10 +26,18 @@ public struct AppState: Equatable, Sendable {
         public var record: PatientRecord
         public var notes: [Note]
         public var news2: NEWS2?
-        public init(record: PatientRecord, notes: [Note], news2: NEWS2?) {
+        /// The patient's handoff on the open list (`nil` outside a list).
+        public var handoff: Handoff?
+        /// What changed since the list's last round (`nil`: no round yet).
+        public var since: RoundChanges?
+        public init(
+            record: PatientRecord, notes: [Note], news2: NEWS2?, handoff: Handoff? = nil, since: RoundChanges? = nil
+        ) {
             self.record = record
             self.notes = notes
             self.news2 = news2
+            self.handoff = handoff
+            self.since = since
         }
     }
 

@@ -63,8 +63,12 @@ public enum Bindings {
             Binding([.char("f")], .failures, "Show the last sync's failures"),
             Binding([.char("H")], .hypercapnic, "Mark/unmark hypercapnic (NEWS2 SpO2 scale 2)"),
             Binding(
+                [.char("v")], .severity, "Handoff: illness severity stable → watcher → unstable", footer: "severity"),
+            Binding([.char("t")], .todo, "Handoff: add a to-do (:todo TEXT [@OWNER] [HH:MM]; :done N, :undo N)"),
+            Binding([.char("A")], .acceptHandoff, "Handoff: accept the list's handoff as the receiver (asks first)"),
+            Binding(
                 [.char(":")], .commandLine,
-                "Command line: list create|rename|delete|default NAME, theme NAME, columns …, export …"),
+                "Command line: list …, theme NAME, columns …, export …, summary|if TEXT, round-done"),
         ]
 
     /// Other keys type into the search field; `a` adds only while a result is selected.

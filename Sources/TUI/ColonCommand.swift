@@ -2,9 +2,58 @@ import Clinical
 import Foundation
 import RoundsCore
 import ScreenKit
+import Store
+
+/// Why a handoff command did nothing.
+struct HandoffUsage: Error {
+    let message: String
+}
 
 /// `:` commands for the less common actions.
 enum ColonCommand {
+    /// `:severity S`, `:summary TEXT`, `:if TEXT`, `:todo TEXT [@OWNER] [HH:MM]`, `:done N`, `:undo N`
+    /// for the selected patient on the open list.
+    /// The effects, or why there are none.
+    static func handoff(_ state: AppState, _ head: String, _ words: [String], _ rest: String) -> Result<
+        [Effect], HandoffUsage
+    > {
+        func fail(_ message: String) -> Result<[Effect], HandoffUsage> { .failure(HandoffUsage(message: message)) }
+        guard let list = state.currentList, let row = state.selectedRow else {
+            return fail("Select a patient on a list: the handoff is kept per list.")
+        }
+        switch head {
+        case "severity":
+            guard let severity = Severity(rawValue: rest.lowercased()) else {
+                return fail("Usage: :severity stable|watcher|unstable")
+            }
+            return .success([.setHandoff(id: row.id, list: list.name, HandoffEdit(severity: severity))])
+        case "summary": return .success([.setHandoff(id: row.id, list: list.name, HandoffEdit(summary: rest))])
+        case "if": return .success([.setHandoff(id: row.id, list: list.name, HandoffEdit(contingency: rest))])
+        case "todo":
+            var text: [String] = []
+            var owner: String?
+            var due: String?
+            for word in words.dropFirst() {
+                if word.hasPrefix("@"), word.count > 1 {
+                    owner = String(word.dropFirst()).replacingOccurrences(of: "_", with: " ")
+                } else if word.count == 5, word.dropFirst(2).first == ":", word.filter(\.isNumber).count == 4 {
+                    due = word
+                } else {
+                    text.append(word)
+                }
+            }
+            guard !text.isEmpty else { return fail("Usage: :todo TEXT [@OWNER] [HH:MM]") }
+            return .success([
+                .addTodo(id: row.id, list: list.name, text: text.joined(separator: " "), owner: owner, due: due)
+            ])
+        default:
+            guard words.count == 2, let number = Int(words[1]), number > 0 else {
+                return fail("Usage: :\(head) N (the to-do's number)")
+            }
+            return .success([.setTodoDone(id: row.id, list: list.name, number: number, done: head == "done")])
+        }
+    }
+
     static func run(_ state: inout AppState, _ line: String) -> [Effect] {
         let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard let head = words.first else { return [] }
@@ -39,6 +88,17 @@ enum ColonCommand {
                 return [.setDefaultList(cur.name)]
             default: return fail("Usage: :list create NAME | rename NEW | delete | default")
             }
+        case "severity", "summary", "if", "todo", "done", "undo":
+            switch handoff(state, head, words, rest) {
+            case .success(let effects): return effects
+            case .failure(let usage): return fail(usage.message)
+            }
+        case "accept":
+            guard state.currentList != nil else { return fail("Open a list to accept its handoff.") }
+            return Commands.askToAcceptHandoff(&state)
+        case "round-done":
+            guard let list = state.currentList else { return fail("Open a list to mark its round done.") }
+            return [.roundDone(list: list.name)]
         case "theme":
             return rest.isEmpty
                 ? fail("Usage: :theme default|light|high-contrast|colorblind|monochrome|NAME") : [.setTheme(rest)]

@@ -2,6 +2,7 @@ import Clinical
 import Foundation
 import RoundsCore
 import ScreenKit
+import Store
 
 /// What each command does, one small function each, called by keys and the mouse alike. A
 /// command that cannot act says why on the status line rather than doing nothing.
@@ -42,6 +43,9 @@ enum Commands {
         case .toggleMouse: return toggleMouse(&state)
         case .failures: return showFailures(&state)
         case .hypercapnic: return toggleHypercapnic(&state)
+        case .severity: return cycleSeverity(&state)
+        case .todo: return startTodo(&state)
+        case .acceptHandoff: return askToAcceptHandoff(&state)
         default: return []
         }
     }
@@ -287,6 +291,42 @@ enum Commands {
 
     static func showFailures(_ state: inout AppState) -> [Effect] {
         state.mode = .failures
+        return []
+    }
+
+    // MARK: - Handoff
+
+    /// Not set → stable → watcher → unstable → stable: the next severity of the selected patient.
+    static func cycleSeverity(_ state: inout AppState) -> [Effect] {
+        guard let list = state.currentList else { return cannot("Open a list: the handoff is kept per list.", &state) }
+        guard let row = state.selectedRow, state.detail?.record.id == row.id else {
+            return cannot("Select a patient to set the severity.", &state)
+        }
+        let next: Severity
+        switch state.detail?.handoff?.severity {
+        case nil, .unstable?: next = .stable
+        case .stable?: next = .watcher
+        case .watcher?: next = .unstable
+        }
+        return [.setHandoff(id: row.id, list: list.name, HandoffEdit(severity: next))]
+    }
+
+    /// Opens the command line with `todo ` typed, for the selected patient.
+    static func startTodo(_ state: inout AppState) -> [Effect] {
+        guard state.currentList != nil, state.selectedRow != nil else {
+            return cannot("Select a patient on a list to add a to-do.", &state)
+        }
+        state.mode = .command
+        state.commandLine = "todo "
+        return []
+    }
+
+    static func askToAcceptHandoff(_ state: inout AppState) -> [Effect] {
+        guard let list = state.currentList else { return cannot("Open a list to accept its handoff.", &state) }
+        state.confirm = AppState.Confirm(
+            question: "Accept the handoff of all \(list.count) patients on '\(list.name)' (you read it)?",
+            onYes: .acceptHandoff(list: list.name))
+        state.mode = .confirm
         return []
     }
 

@@ -47,6 +47,62 @@ enum DetailView {
         }
     }
 
+    /// The theme role of a severity: the word always shows too (never colour alone).
+    static func severityRole(_ severity: Severity?) -> String {
+        switch severity {
+        case .unstable?: return "news2.high"
+        case .watcher?: return "news2.medium"
+        case .stable?: return "news2.low"
+        case nil: return "dim"
+        }
+    }
+
+    /// What changed since the last round, as one line ("Since 07:00: NEWS2 up: 3 → 6; …").
+    static func sinceLine(_ since: RoundChanges, _ state: AppState) -> [Segment] {
+        let lines = since.lines
+        return [
+            Segment("Since \(Age.short(since.since, now: state.now)): ", "section.title"),
+            Segment(
+                lines.isEmpty ? "no change" : lines.joined(separator: "; "), lines.isEmpty ? "dim" : "vital.abnormal"),
+        ]
+    }
+
+    /// The I-PASS block of the patient on the open list: severity, who holds it, summary,
+    /// contingency, to-dos, and what changed since the last round.
+    static func handoffLines(_ d: AppState.Detail, _ state: AppState) -> [[Segment]] {
+        guard let handoff = d.handoff else { return [] }
+        var out: [[Segment]] = []
+        let severity = handoff.severity?.rawValue.uppercased() ?? "severity not set"
+        let held =
+            handoff.acceptedBy.map { by in
+                " · held by \(by)" + (handoff.acceptedAt.map { " since \(Age.short($0, now: state.now))" } ?? "")
+            } ?? " · not accepted yet (A accepts)"
+        out.append([
+            Segment("Handoff ", "section.title"), Segment(severity, severityRole(handoff.severity)),
+            Segment(held, "dim"),
+        ])
+        if let summary = handoff.summary { out.append([Segment("  Summary: \(summary)")]) }
+        if let contingency = handoff.contingency { out.append([Segment("  If: \(contingency)")]) }
+        for todo in handoff.todos {
+            var details: [String] = []
+            if let owner = todo.owner { details.append(owner) }
+            if let due = todo.due { details.append("due \(due)") }
+            if let by = todo.doneBy, let at = todo.doneAt {
+                details.append("done by \(by) \(Age.short(at, now: state.now))")
+            }
+            let text = "  \(todo.number). [\(todo.isDone ? "x" : " ")] \(todo.text)"
+            out.append([
+                Segment(text, todo.isDone ? "dim" : "screen"),
+                Segment(details.isEmpty ? "" : " — " + details.joined(separator: ", "), "dim"),
+            ])
+        }
+        if handoff.summary == nil && handoff.contingency == nil && handoff.todos.isEmpty {
+            out.append([Segment("  v sets the severity, t adds a to-do, :summary and :if the rest", "dim")])
+        }
+        if let since = d.since { out.append(sinceLine(since, state)) }
+        return out
+    }
+
     /// Every line of the detail, top to bottom.
     static func lines(_ d: AppState.Detail, _ state: AppState, width: Int) -> [[Segment]] {
         let r = d.record
@@ -67,6 +123,7 @@ enum DetailView {
             out.append([Segment(n.summary + " — " + n.band.response, ListPanes.news2Role(n))])
             for note in n.notes { out.append([Segment("  " + note, "dim")]) }
         }
+        out += handoffLines(d, state)
         let left = vitals(r, state, d.news2)
         let right =
             section(.allergies, r, state) {

@@ -38,6 +38,14 @@ enum PresentView {
                 [n.family?.uppercased(), n.given.joined(separator: " ")].compactMap { $0 }.joined(separator: ", ")
             } ?? p.displayName)
         line([Segment(name, "present.name")], gap: 2)
+        // In the meeting, what changed since the last round comes first.
+        if let since = d.since { line(DetailView.sinceLine(since, state), gap: 2) }
+        if let handoff = d.handoff, let severity = handoff.severity {
+            line([
+                Segment("Handoff ", "present.label"),
+                Segment(severity.rawValue.uppercased(), DetailView.severityRole(severity)),
+            ])
+        }
         line(
             [
                 Segment(

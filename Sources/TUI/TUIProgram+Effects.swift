@@ -157,6 +157,34 @@ extension TUIProgram {
             try store.setHypercapnic(id, on)
             dispatch(.operationSucceeded(on ? "Marked hypercapnic: NEWS2 uses SpO2 scale 2." : "SpO2 scale 1 again."))
             if let l = state.currentList { perform(.loadRows(list: l.name)) }
+        case .setHandoff(let id, let list, let edit):
+            try store.setHandoff(list: list, patient: id, edit)
+            record(.handoffEdit, patients: [id], list: list)
+            let what = edit.severity.map { "Severity: \($0.rawValue)." } ?? "Handoff updated."
+            dispatch(.operationSucceeded(what))
+            perform(.loadDetail(id: id))
+        case .addTodo(let id, let list, let text, let owner, let due):
+            let todo = try store.addTodo(list: list, patient: id, text: text, owner: owner, due: due)
+            record(.todoAdd, patients: [id], list: list)
+            dispatch(.operationSucceeded("To-do \(todo.number) added."))
+            perform(.loadDetail(id: id))
+        case .setTodoDone(let id, let list, let number, let done):
+            _ = try store.setTodoDone(list: list, patient: id, number: number, done: done)
+            record(done ? .todoComplete : .todoReopen, patients: [id], list: list)
+            dispatch(.operationSucceeded(done ? "To-do \(number) done." : "To-do \(number) open again."))
+            perform(.loadDetail(id: id))
+        case .acceptHandoff(let list):
+            let accepted = try store.acceptHandoff(list: list, patients: [])
+            try SinceLastRound.refreshSnapshots(list: list, cache: cache)
+            record(.handoffAccept, patients: accepted, list: list)
+            dispatch(.operationSucceeded("You hold the handoff of \(accepted.count) patients on '\(list)'."))
+            perform(.loadRows(list: list))
+        case .roundDone(let list):
+            try store.markRoundDone(list: list)
+            try SinceLastRound.refreshSnapshots(list: list, cache: cache)
+            record(.roundDone, patients: (try? cache.list(named: list)?.patientIds) ?? [], list: list)
+            dispatch(.operationSucceeded("Round of '\(list)' done: changes are counted from now."))
+            perform(.loadRows(list: list))
         case .audit(let op, let ids, let list):
             record(op, patients: ids, list: list)
         case .checkUnlock(let typed):
@@ -191,7 +219,14 @@ extension TUIProgram {
             let list = state.currentList?.name
             afterFrame.append { [weak self] in self?.record(.patientView, patients: [r.id], list: list) }
         }
-        report(.detailLoaded(AppState.Detail(record: r, notes: notes, news2: news)))
+        var handoff: Handoff?
+        var since: RoundChanges?
+        if let list = state.currentList?.name, (try? cache.list(named: list)?.patientIds.contains(r.id)) == true {
+            handoff = (try? store.handoffs(list: list))?.first { $0.patientId == r.id }
+            since = try? SinceLastRound.changes(list: list, record: r, news2: news, cache: cache)
+        }
+        report(
+            .detailLoaded(AppState.Detail(record: r, notes: notes, news2: news, handoff: handoff, since: since)))
     }
 
     func searchCache(_ text: String, _ q: PatientQuery) {

@@ -126,8 +126,26 @@ struct BenchMain {
             }
         }
         try ws.cache.saveBatch(batch)
-        try ws.cache.createList("Bench \(listed)", columns: Column.defaults.map(\.rawValue))
-        try ws.cache.addPatients((0..<listed).map { String(format: "b%06d", $0) }, to: "Bench \(listed)")
+        let listName = "Bench \(listed)"
+        let listedIds = (0..<listed).map { String(format: "b%06d", $0) }
+        try ws.cache.createList(listName, columns: (Column.defaults + [.delta]).map(\.rawValue))
+        try ws.cache.addPatients(listedIds, to: listName)
+        // Every listed patient handed over (severity, summary, contingency, a to-do) and a round
+        // accepted: the list opens with the handoff fields and the Δ column to compute.
+        let severities: [Severity] = [.stable, .watcher, .unstable]
+        try ws.cache.atomically { () throws(StoreError) in
+            for (index, id) in listedIds.enumerated() {
+                let edit = HandoffEdit(
+                    severity: severities[index % 3], summary: "Day \(index % 7 + 1) of admission, improving",
+                    contingency: "If NEWS2 ≥ 5, call the outreach team")
+                try ws.cache.setHandoff(list: listName, patient: id, edit, by: "bench", at: now)
+                try ws.cache.addTodo(
+                    list: listName, patient: id, id: "todo-\(id)", text: "Repeat obs", owner: "RN", due: "10:00",
+                    by: "bench", at: now)
+            }
+        }
+        try ws.cache.acceptHandoff(list: listName, patients: listedIds, by: "bench", at: now)
+        try SinceLastRound.refreshSnapshots(list: listName, cache: ws.cache)
         let size = ((try? FileManager.default.attributesOfItem(atPath: ws.cache.path))?[.size] as? Int) ?? 0
         print(
             String(
