@@ -14,6 +14,8 @@ public struct ListRow: Sendable, Equatable {
     public var latestNote: Note?
     /// What changed since the list's last round (`nil`: no round yet, or not synced then).
     public var sinceRound: RoundChanges?
+    /// The patient's handoff on this list (`nil`: none written).
+    public var handoff: Handoff?
     public init(id: String, record: PatientRecord?, digest: SectionDigest? = nil, news2: NEWS2?, latestNote: Note?) {
         self.id = id
         self.record = record
@@ -74,6 +76,9 @@ public enum Column: String, Sendable, CaseIterable, Codable {
     case synced
     /// What changed since the last round (`Δ`).
     case delta
+    /// The handoff's illness severity, and who holds the handoff since when.
+    case severity
+    case heldBy = "held-by"
 
     /// Name, MRN, age/sex, location, NEWS2, HR, BP, SpO2, temperature, allergies.
     public static let defaults: [Column] = [
@@ -103,6 +108,8 @@ public enum Column: String, Sendable, CaseIterable, Codable {
         case .latestNote: return "Latest note"
         case .synced: return "Synced"
         case .delta: return "Δ"
+        case .severity: return "Severity"
+        case .heldBy: return "Held by"
         }
     }
 
@@ -115,7 +122,7 @@ public enum Column: String, Sendable, CaseIterable, Codable {
         case .conditions: return .conditions
         case .medications: return .medications
         case .payor: return .coverage
-        case .name, .mrn, .ageSex, .birthDate, .gp, .latestNote, .synced, .delta: return nil
+        case .name, .mrn, .ageSex, .birthDate, .gp, .latestNote, .synced, .delta, .severity, .heldBy: return nil
         }
     }
 
@@ -139,6 +146,8 @@ public enum Column: String, Sendable, CaseIterable, Codable {
         case .latestNote: return 24
         case .synced: return 11
         case .delta: return 24
+        case .severity: return 9
+        case .heldBy: return 16
         }
     }
 
@@ -255,6 +264,15 @@ public enum Column: String, Sendable, CaseIterable, Codable {
         case .synced:
             guard let f = r.fetchedAt else { return CellValue("—", sortKey: .missing) }
             return CellValue(Age.short(f, now: now), sortKey: .number(f.timeIntervalSince1970))
+        case .severity:
+            guard let severity = row.handoff?.severity else { return CellValue("—", sortKey: .missing) }
+            let rank: Double = severity == .unstable ? 3 : (severity == .watcher ? 2 : 1)
+            return CellValue(severity.rawValue, sortKey: .number(rank), abnormal: severity == .unstable)
+        case .heldBy:
+            guard let by = row.handoff?.acceptedBy, let at = row.handoff?.acceptedAt else {
+                return CellValue("—", sortKey: .missing)
+            }
+            return CellValue("\(by) \(Age.short(at, now: now))", sortKey: .number(at.timeIntervalSince1970))
         case .delta:
             // No round yet (or not synced then): nothing to compare, said as "—", not as "no change".
             guard let changes = row.sinceRound else { return CellValue("—", sortKey: .missing) }

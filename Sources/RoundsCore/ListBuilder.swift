@@ -28,8 +28,12 @@ public enum ListBuilder {
         // the round came from another workstation), then compared with the list's own reads.
         try SinceLastRound.refreshSnapshots(list: list.name, cache: cache, now: now)
         let changes = try SinceLastRound.changes(list: list.name, rows: rows, cache: cache, whole: false)
-        if !changes.isEmpty {
-            for k in rows.indices { rows[k].sinceRound = changes[rows[k].id] }
+        let handoffs = try cache.handoffs(list: list.name)
+        for k in rows.indices {
+            rows[k].sinceRound = changes[rows[k].id]
+            if k < handoffs.count, handoffs[k].patientId == rows[k].id, !handoffs[k].isEmpty {
+                rows[k].handoff = handoffs[k]
+            }
         }
         return rows
     }

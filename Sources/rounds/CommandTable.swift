@@ -103,9 +103,10 @@ enum CommandTable {
             "handoff", "the team's I-PASS handoff of each patient on a list",
             usage: [
                 "handoff show LIST [--json]",
-                "handoff set ID --list LIST [--severity stable|watcher|unstable] [--summary TEXT] [--contingency TEXT]",
-                "handoff accept LIST [ID…]   (the receiver read it: the whole list, or those patients)",
-                "handoff round-done LIST     (the team reviewed the list: changes are counted from now)",
+                "handoff set ID --list LIST [--severity stable|watcher|unstable] [--summary TEXT] [--contingency TEXT]"
+                    + " [--json]",
+                "handoff accept LIST [ID…] [--json]   (the receiver read it: the whole list, or those patients)",
+                "handoff round-done LIST [--json]     (the team reviewed the list: changes are counted from now)",
             ],
             verbs: ["show", "set", "accept", "round-done"],
             options: ["--list", "--severity", "--summary", "--contingency", "--json"],
@@ -113,7 +114,8 @@ enum CommandTable {
         CommandSpec(
             "todo", "the action list of the handoff: to-dos with owners and due times",
             usage: [
-                "todo add ID TEXT --list LIST [--owner O] [--due HH:MM]", "todo done|undo ID N --list LIST",
+                "todo add ID TEXT --list LIST [--owner O] [--due HH:MM] [--json]",
+                "todo done|undo ID N --list LIST [--json]",
                 "todo ls [--list LIST] [--mine] [--open] [--json]",
             ],
             verbs: ["add", "done", "undo", "ls"],

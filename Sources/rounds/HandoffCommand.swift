@@ -54,7 +54,13 @@ enum HandoffCommand {
             try ws.teamStore.setHandoff(list: list, patient: id, edit)
             AuditHook.record(
                 ctx, .handoffEdit, connection: ws.connection, patients: [id], list: list, outcome: "success")
-            Output.out("Handoff of \(id) on '\(list)' updated.")
+            if a.has("--json") {
+                let handoff = try ws.teamStore.handoffs(list: list).first { $0.patientId == id }
+                let names = try patientNames(ws, [id])
+                try Output.json(PatientJSON(handoff ?? Handoff(patientId: id), name: names[id], since: nil))
+            } else {
+                Output.out("Handoff of \(id) on '\(list)' updated.")
+            }
         case "accept":
             guard let list = a.positionals.first else { throw UsageError(message: "handoff accept needs a LIST") }
             let accepted = try ws.teamStore.acceptHandoff(list: list, patients: Array(a.positionals.dropFirst()))
@@ -63,8 +69,14 @@ enum HandoffCommand {
             AuditHook.record(
                 ctx, .handoffAccept, connection: ws.connection, patients: accepted, list: list, outcome: "success")
             let who = ws.teamStore.author
-            Output.out(
-                "\(who) accepted the handoff of \(accepted.count) patient(s) on '\(list)' at \(Age.short(Date())).")
+            let round = try ws.cache.lastRound(list: list)
+            if a.has("--json") {
+                try Output.json(
+                    RoundJSON(list: list, patientIds: accepted, by: who, at: round.map { FHIRDateText.iso($0.at) }))
+            } else {
+                Output.out(
+                    "\(who) accepted the handoff of \(accepted.count) patient(s) on '\(list)' at \(Age.short(Date())).")
+            }
         case "round-done":
             guard let list = a.positionals.first else { throw UsageError(message: "handoff round-done needs a LIST") }
             try ws.teamStore.markRoundDone(list: list)
@@ -72,7 +84,15 @@ enum HandoffCommand {
             let patients = try ws.cache.list(named: list)?.patientIds ?? []
             AuditHook.record(
                 ctx, .roundDone, connection: ws.connection, patients: patients, list: list, outcome: "success")
-            Output.out("Round of '\(list)' marked done at \(Age.short(Date())); changes are counted from now.")
+            if a.has("--json") {
+                let round = try ws.cache.lastRound(list: list)
+                try Output.json(
+                    RoundJSON(
+                        list: list, patientIds: patients, by: ws.teamStore.author,
+                        at: round.map { FHIRDateText.iso($0.at) }))
+            } else {
+                Output.out("Round of '\(list)' marked done at \(Age.short(Date())); changes are counted from now.")
+            }
         default: throw UsageError(message: "unknown handoff command '\(verb)'")
         }
         return 0
@@ -98,7 +118,11 @@ enum HandoffCommand {
             let todo = try ws.teamStore.addTodo(
                 list: list, patient: id, text: text, owner: a.value("--owner"), due: a.value("--due"))
             AuditHook.record(ctx, .todoAdd, connection: ws.connection, patients: [id], list: list, outcome: "success")
-            Output.out("To-do \(todo.number) added for \(id) on '\(list)'.")
+            if a.has("--json") {
+                try Output.json(TodoRowJSON(list: list, patientId: id, todo))
+            } else {
+                Output.out("To-do \(todo.number) added for \(id) on '\(list)'.")
+            }
         case "done", "undo":
             guard a.positionals.count == 2, let list = a.value("--list") else {
                 throw UsageError(message: "todo \(verb) needs a patient ID, the to-do's number N and --list LIST")
@@ -112,7 +136,11 @@ enum HandoffCommand {
             AuditHook.record(
                 ctx, done ? .todoComplete : .todoReopen, connection: ws.connection, patients: [id], list: list,
                 outcome: "success")
-            Output.out("To-do \(todo.number) for \(id) on '\(list)' is \(done ? "done" : "open again").")
+            if a.has("--json") {
+                try Output.json(TodoRowJSON(list: list, patientId: id, todo))
+            } else {
+                Output.out("To-do \(todo.number) for \(id) on '\(list)' is \(done ? "done" : "open again").")
+            }
         case "ls":
             let lists = try a.value("--list").map { [$0] } ?? ws.teamStore.lists().map(\.name)
             var rows: [TodoRowJSON] = []
@@ -188,6 +216,14 @@ enum HandoffCommand {
                 Output.out("  Not accepted yet")
             }
         }
+    }
+
+    /// An accept or a round done: the list, the patients it covers, who and when.
+    struct RoundJSON: Encodable {
+        let list: String
+        let patientIds: [String]
+        let by: String
+        let at: String?
     }
 
     struct ListJSON: Encodable {

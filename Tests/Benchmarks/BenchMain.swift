@@ -128,7 +128,7 @@ struct BenchMain {
         try ws.cache.saveBatch(batch)
         let listName = "Bench \(listed)"
         let listedIds = (0..<listed).map { String(format: "b%06d", $0) }
-        try ws.cache.createList(listName, columns: (Column.defaults + [.delta]).map(\.rawValue))
+        try ws.cache.createList(listName, columns: (Column.defaults + [.severity, .delta, .heldBy]).map(\.rawValue))
         try ws.cache.addPatients(listedIds, to: listName)
         // Every listed patient handed over (severity, summary, contingency, a to-do) and a round
         // accepted: the list opens with the handoff fields and the Δ column to compute.

@@ -37,8 +37,18 @@ import Testing
                 "10:00",
             ]).stdout.contains("To-do 1 added"))
         #expect(try cli.run(["todo", "add", "contos-0001", "Chase cultures", "--list", "Ward"]).stdout.contains("2"))
-        #expect(try cli.run(["todo", "done", "contos-0001", "2", "--list", "Ward"]).status == 0)
-        #expect(try cli.run(["handoff", "accept", "Ward", "contos-0001"]).status == 0)
+        let done = try Self.json(cli, ["todo", "done", "contos-0001", "2", "--list", "Ward", "--json"])
+        #expect(done["number"]?.double == 2 && done["done"]?.bool == true && done["doneBy"]?.string != nil)
+        let accepted = try Self.json(cli, ["handoff", "accept", "Ward", "contos-0001", "--json"])
+        #expect(accepted["patientIds"]?.array?.compactMap(\.string) == ["contos-0001"] && accepted["at"] != nil)
+        let edited = try Self.json(
+            cli,
+            [
+                "handoff", "set", "contos-0003", "--list", "Ward", "--severity", "stable", "--json",
+            ])
+        #expect(edited["id"]?.string == "contos-0003" && edited["severity"]?.string == "stable")
+        let added = try Self.json(cli, ["todo", "add", "contos-0003", "Walk", "--list", "Ward", "--json"])
+        #expect(added["number"]?.double == 1 && added["text"]?.string == "Walk" && added["done"]?.bool == false)
 
         let shown = try Self.json(cli, ["handoff", "show", "Ward", "--json"])
         #expect(shown["list"]?.string == "Ward")
@@ -63,14 +73,14 @@ import Testing
 
         // Reopened, it is open again; `todo ls --open` lists the open ones of every list.
         #expect(try cli.run(["todo", "undo", "contos-0001", "2", "--list", "Ward"]).stdout.contains("open again"))
-        let open = try Self.json(cli, ["todo", "ls", "--open", "--json"])
-        #expect(open.array?.compactMap { $0["number"]?.double } == [1, 2])
-        #expect(
-            open.array?.allSatisfy { $0["list"]?.string == "Ward" && $0["patientId"]?.string == "contos-0001" } == true)
+        let open = try Self.json(cli, ["todo", "ls", "--open", "--json"]).array ?? []
+        let hers = open.filter { $0["patientId"]?.string == "contos-0001" }
+        #expect(hers.compactMap { $0["number"]?.double } == [1, 2] && hers.allSatisfy { $0["list"]?.string == "Ward" })
+        #expect(open.contains { $0["patientId"]?.string == "contos-0003" && $0["text"]?.string == "Walk" })
         let mine = try Self.json(cli, ["todo", "ls", "--mine", "--json"])
         #expect(mine.array?.isEmpty == true, "no to-do is owned by this user")
         #expect(
-            try cli.run(["todo", "add", "contos-0003", "Walk", "--list", "Ward", "--owner", NSUserName()]).status == 0)
+            try cli.run(["todo", "add", "contos-0003", "Stand", "--list", "Ward", "--owner", NSUserName()]).status == 0)
         #expect(try Self.json(cli, ["todo", "ls", "--mine", "--json"]).array?.count == 1)
 
         // Everything is audited, with the new operations.
@@ -109,12 +119,17 @@ import Testing
             text.contains("NEWS2 up: \(Int(from)) → \(Int(to))") && text.contains("New abnormal: HR 173"), "\(text)")
         #expect(text.contains("no change"), "\(text)")
         // The list's Δ column says it in brief; a patient with nothing new shows "·".
-        #expect(try cli.run(["list", "columns", "Ward", "--set", "name,news2,delta"]).status == 0)
+        #expect(try cli.run(["list", "columns", "Ward", "--set", "name,news2,delta,severity,held-by"]).status == 0)
+        #expect(try cli.run(["handoff", "set", "contos-0002", "--list", "Ward", "--severity", "watcher"]).status == 0)
         let list = try Self.json(cli, ["list", "show", "Ward", "--json"])
         let rows = list["patients"]?.array ?? []
         let delta = rows.compactMap { $0["delta"]?.string ?? $0["cells"]?["delta"]?.string }
         #expect(delta.contains { $0.contains("\(Int(from))→\(Int(to))▲") && $0.contains("1 abn") }, "\(list)")
         #expect(delta.contains("·"), "\(delta)")
+        let severities = rows.compactMap { $0["severity"]?.string ?? $0["cells"]?["severity"]?.string }
+        #expect(severities.contains("watcher") && severities.contains("—"), "\(severities)")
+        let held = rows.compactMap { $0["held-by"]?.string ?? $0["cells"]?["held-by"]?.string }
+        #expect(held.count == 3 && held.allSatisfy { $0 != "—" }, "every patient's handoff was accepted: \(held)")
         // Marking the round done starts the count again.
         #expect(try cli.run(["handoff", "round-done", "Ward"]).stdout.contains("counted from now"))
         let fresh = try Self.json(cli, ["handoff", "show", "Ward", "--json"])
