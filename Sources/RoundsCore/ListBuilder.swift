@@ -26,8 +26,12 @@ public enum ListBuilder {
         }
         // What changed since the list's last round: the baseline is taken once per round (here when
         // the round came from another workstation), then compared with the list's own reads.
-        try SinceLastRound.refreshSnapshots(list: list.name, cache: cache, now: now)
-        let changes = try SinceLastRound.changes(list: list.name, rows: rows, cache: cache, whole: false)
+        let baseline = try SinceLastRound.refreshSnapshots(list: list.name, cache: cache, now: now)
+        let changes =
+            try baseline.map {
+                try SinceLastRound.changes(list: list.name, rows: rows, cache: cache, whole: false, baseline: $0)
+            }
+            ?? [:]
         let handoffs = try cache.handoffs(list: list.name)
         for k in rows.indices {
             rows[k].sinceRound = changes[rows[k].id]

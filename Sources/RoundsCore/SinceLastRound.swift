@@ -217,13 +217,15 @@ public enum SinceLastRound {
     /// Takes the snapshot of every patient of the list whose snapshot is older than the list's
     /// last round (a round this workstation made now, or one it learned of from the team: then
     /// its baseline is what this cache holds when it learns of it).
-    public static func refreshSnapshots(list: String, cache: Cache, now: Date = Date()) throws {
+    /// Returns the list's round and snapshots as they are after (`nil`: no round yet).
+    @discardableResult
+    public static func refreshSnapshots(list: String, cache: Cache, now: Date = Date()) throws -> Baseline? {
         guard let round = try cache.lastRound(list: list), let members = try cache.list(named: list)?.patientIds else {
-            return
+            return nil
         }
         let existing = try cache.roundSnapshots(list: list)
         let stale = members.filter { id in existing[id].map { $0.roundAt < round.at } ?? true }
-        guard !stale.isEmpty else { return }
+        guard !stale.isEmpty else { return Baseline(roundAt: round.at, snapshots: existing) }
         let scale2 = try cache.hypercapnicIds()
         var payloads: [String: String] = [:]
         for record in try cache.records(stale, history: true) {
@@ -231,6 +233,13 @@ public enum SinceLastRound {
             payloads[record.id] = RoundSnapshot(record: record, news2: score).json
         }
         try cache.saveRoundSnapshots(list: list, roundAt: round.at, payloads)
+        return Baseline(roundAt: round.at, snapshots: try cache.roundSnapshots(list: list))
+    }
+
+    /// A list's last round and each patient's snapshot taken for it.
+    public struct Baseline: Sendable {
+        public var roundAt: Date
+        public var snapshots: [String: (roundAt: Date, payload: String)]
     }
 
     /// What changed since the last round, from each patient's whole cached record (the CLI, the
@@ -247,12 +256,17 @@ public enum SinceLastRound {
         return try changes(list: list, rows: rows, cache: cache, whole: true)
     }
 
+    static func baseline(list: String, cache: Cache) throws -> Baseline? {
+        guard let round = try cache.lastRound(list: list) else { return nil }
+        return Baseline(roundAt: round.at, snapshots: try cache.roundSnapshots(list: list))
+    }
+
     /// What changed for one patient since the list's last round (the detail pane).
     public static func changes(list: String, record: PatientRecord, news2: NEWS2?, cache: Cache) throws
         -> RoundChanges?
     {
         guard let round = try cache.lastRound(list: list),
-            let taken = try cache.roundSnapshots(list: list)[record.id],
+            let taken = try cache.roundSnapshot(list: list, patient: record.id),
             let snapshot = RoundSnapshot(json: taken.payload)
         else { return nil }
         return RoundChanges.between(
@@ -260,18 +274,23 @@ public enum SinceLastRound {
     }
 
     /// What changed for each patient of the list since its last round (none when no round yet).
-    public static func changes(list: String, rows: [ListRow], cache: Cache, whole: Bool) throws -> [String:
-        RoundChanges]
-    {
-        guard let round = try cache.lastRound(list: list) else { return [:] }
-        let snapshots = try cache.roundSnapshots(list: list)
-        var out: [String: RoundChanges] = [:]
-        for row in rows {
+    public static func changes(
+        list: String, rows: [ListRow], cache: Cache, whole: Bool, baseline known: Baseline? = nil
+    ) throws -> [String: RoundChanges] {
+        guard let baseline = try known ?? self.baseline(list: list, cache: cache) else { return [:] }
+        let snapshots = baseline.snapshots
+        // Reading a thousand snapshots is most of the cost: on every core.
+        let changes = try Parallelism.map(rows.count) { k -> RoundChanges? in
+            let row = rows[k]
             guard let record = row.record, let taken = snapshots[row.id],
                 let snapshot = RoundSnapshot(json: taken.payload)
-            else { continue }
-            out[row.id] = RoundChanges.between(
-                snapshot, since: round.at, record: record, digest: row.digest, news2: row.news2, whole: whole)
+            else { return nil }
+            return RoundChanges.between(
+                snapshot, since: baseline.roundAt, record: record, digest: row.digest, news2: row.news2, whole: whole)
+        }
+        var out: [String: RoundChanges] = [:]
+        for (k, change) in changes.enumerated() {
+            if let change { out[rows[k].id] = change }
         }
         return out
     }

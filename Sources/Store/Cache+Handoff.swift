@@ -51,6 +51,26 @@ extension Cache {
         return todos
     }
 
+    /// One patient's handoff on a list (the detail pane: two small queries, whatever the list's size).
+    public func handoff(list name: String, patient: String) throws(StoreError) -> Handoff {
+        let listId = try requireListId(name)
+        return try locked { () throws(StoreError) -> Handoff in
+            var handoff = Handoff(patientId: patient)
+            if let row = try db.rows(
+                "SELECT severity, summary, contingency, updated_by, updated_at, accepted_by, accepted_at "
+                    + "FROM handoffs WHERE list_id = ? AND patient_id = ?", [.int(listId), .text(patient)]
+            ).first {
+                handoff = Handoff(
+                    patientId: patient, severity: row[0].string.flatMap(Severity.init(rawValue:)),
+                    summary: row[1].string, contingency: row[2].string, updatedBy: row[3].string,
+                    updatedAt: row[4].double.map(Date.init(timeIntervalSince1970:)), acceptedBy: row[5].string,
+                    acceptedAt: row[6].double.map(Date.init(timeIntervalSince1970:)))
+            }
+            handoff.todos = try todoRows(listId, patient: patient)[patient] ?? []
+            return handoff
+        }
+    }
+
     /// Sets the fields `edit` gives of a patient's handoff on a list.
     public func setHandoff(list name: String, patient: String, _ edit: HandoffEdit, by author: String, at: Date)
         throws(StoreError)
@@ -128,6 +148,15 @@ extension Cache {
         }
         // Accepting the handoff is the team's review of the list: "since the last round" starts here.
         try markRound(list: name, by: author, at: at)
+    }
+
+    /// A list's row id by name (no member read), or a sentence saying it does not exist.
+    func requireListId(_ name: String) throws(StoreError) -> Int64 {
+        let id = try locked { () throws(StoreError) -> Int64? in
+            try db.rows("SELECT id FROM lists WHERE name = ? COLLATE NOCASE", [.text(name)]).first?.first?.int
+        }
+        guard let id else { throw .notFound("No list named '\(name)'. 'rounds list ls' shows the lists.") }
+        return id
     }
 
     /// A list by name, or a sentence saying it does not exist.

@@ -53,6 +53,10 @@ public struct LocalTeamStore: TeamStore {
 
     public func handoffs(list: String) throws(StoreError) -> [Handoff] { try cache.handoffs(list: list) }
 
+    public func handoff(list: String, patient: String) throws(StoreError) -> Handoff {
+        try cache.handoff(list: list, patient: patient)
+    }
+
     public func setHandoff(list: String, patient: String, _ edit: HandoffEdit) throws(StoreError) {
         try cache.setHandoff(list: list, patient: patient, edit, by: author, at: cache.now())
     }

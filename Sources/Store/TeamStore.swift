@@ -31,6 +31,8 @@ public protocol TeamStore: Sendable {
     func isHypercapnic(_ id: String) throws(StoreError) -> Bool
     /// The handoff of each patient on a list, in the list's order.
     func handoffs(list: String) throws(StoreError) -> [Handoff]
+    /// One patient's handoff on a list (empty when none is written).
+    func handoff(list: String, patient: String) throws(StoreError) -> Handoff
     func setHandoff(list: String, patient: String, _ edit: HandoffEdit) throws(StoreError)
     func addTodo(list: String, patient: String, text: String, owner: String?, due: String?) throws(StoreError) -> Todo
     /// Marks to-do `number` of the patient done or not done; the to-do as it is now.

@@ -222,7 +222,7 @@ extension TUIProgram {
         var handoff: Handoff?
         var since: RoundChanges?
         if let list = state.currentList?.name, (try? cache.list(named: list)?.patientIds.contains(r.id)) == true {
-            handoff = (try? store.handoffs(list: list))?.first { $0.patientId == r.id }
+            handoff = try? store.handoff(list: list, patient: r.id)
             since = try? SinceLastRound.changes(list: list, record: r, news2: news, cache: cache)
         }
         report(

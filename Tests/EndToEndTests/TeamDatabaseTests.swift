@@ -341,4 +341,45 @@ import Testing
         #expect(!payloads.contains("Lindqvist") && !payloads.contains("MRN"), "\(payloads)")
         withExtendedLifetime(h) {}
     }
+
+    @Test func twoWorkstationsShareTheHandoffThroughTheTeamDatabase() throws {
+        let pair = try Self.twoWorkstations()
+        let (a, b, cluster, team, h) = (pair.a, pair.b, pair.cluster, pair.team, pair.sandbox)
+        func handoff(_ cli: CLIRunner) throws -> JSONValue {
+            let shown = try cli.run(["handoff", "show", "5 North", "--json"])
+            #expect(shown.status == 0, "\(shown.stderr)")
+            return try JSONParser.parse(shown.stdout)["patients"]?[0] ?? .null
+        }
+        #expect(try a.run(["list", "create", "5 North"]).status == 0)
+        #expect(try a.run(["list", "add", "5 North", "contos-0001", "contos-0002"]).status == 0)
+        #expect(try a.run(["list", "share", "5 North"]).status == 0)
+        #expect(
+            try a.run([
+                "handoff", "set", "contos-0001", "--list", "5 North", "--severity", "unstable", "--summary",
+                "Day 2 urosepsis", "--contingency", "If MAP < 65, bolus 500 mL",
+            ]).status == 0)
+        #expect(
+            try a.run(["todo", "add", "contos-0001", "Repeat lactate", "--list", "5 North", "--owner", "registrar"])
+                .status == 0)
+        let seenByB = try handoff(b)
+        #expect(seenByB["severity"]?.string == "unstable" && seenByB["summary"]?.string == "Day 2 urosepsis")
+        #expect(seenByB["updatedBy"]?.string == pair.roleA, "\(seenByB)")
+        #expect(seenByB["todos"]?[0]?["text"]?.string == "Repeat lactate")
+        #expect(seenByB["todos"]?[0]?["addedBy"]?.string == pair.roleA)
+        // B ticks it off and accepts the handoff; A sees both, by B's role.
+        #expect(try b.run(["todo", "done", "contos-0001", "1", "--list", "5 North"]).status == 0)
+        #expect(try b.run(["handoff", "accept", "5 North"]).status == 0)
+        let seenByA = try handoff(a)
+        #expect(seenByA["todos"]?[0]?["done"]?.bool == true && seenByA["todos"]?[0]?["doneBy"]?.string == pair.roleB)
+        #expect(seenByA["acceptedBy"]?.string == pair.roleB, "\(seenByA)")
+        // A later edit on B wins on A too; the team's log holds the handoff, not the EHR's data.
+        #expect(
+            try b.run(["handoff", "set", "contos-0001", "--list", "5 North", "--severity", "watcher"]).status == 0)
+        #expect(try handoff(a)["severity"]?.string == "watcher")
+        let kinds = try cluster.sql("SELECT kind FROM rounds_changes WHERE team = '\(team)'")
+        #expect(kinds.contains("handoff.set") && kinds.contains("todo.done") && kinds.contains("handoff.accept"))
+        let payloads = try cluster.sql("SELECT payload::text FROM rounds_changes WHERE team = '\(team)'")
+        #expect(!payloads.contains("Lindqvist"), "no EHR data in the team database")
+        withExtendedLifetime(h) {}
+    }
 }
