@@ -51,7 +51,8 @@ public enum Effect: Equatable, Sendable {
     case setHandoff(id: String, list: String, HandoffEdit)
     case addTodo(id: String, list: String, text: String, owner: String?, due: String?)
     case setTodoDone(id: String, list: String, number: Int, done: Bool)
-    case acceptHandoff(list: String)
+    /// The receiver accepts the handoff of these patients (all of the list's when empty).
+    case acceptHandoff(list: String, patients: [String])
     case roundDone(list: String)
     case audit(operation: AuditOperation, patients: [String], list: String?)
     /// Checks a typed password or PIN (off the main thread); answers with `unlockChecked`.

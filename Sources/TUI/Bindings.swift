@@ -65,7 +65,8 @@ public enum Bindings {
             Binding(
                 [.char("v")], .severity, "Handoff: illness severity stable → watcher → unstable", footer: "severity"),
             Binding([.char("t")], .todo, "Handoff: add a to-do (:todo TEXT [@OWNER] [HH:MM]; :done N, :undo N)"),
-            Binding([.char("A")], .acceptHandoff, "Handoff: accept the list's handoff as the receiver (asks first)"),
+            Binding(
+                [.char("A")], .acceptHandoff, "Handoff: accept the list's handoff as receiver (asks; :accept this)"),
             Binding(
                 [.char(":")], .commandLine,
                 "Command line: list …, theme NAME, columns …, export …, summary|if TEXT, round-done"),

@@ -95,7 +95,8 @@ enum ColonCommand {
             }
         case "accept":
             guard state.currentList != nil else { return fail("Open a list to accept its handoff.") }
-            return Commands.askToAcceptHandoff(&state)
+            guard rest.isEmpty || rest == "this" else { return fail("Usage: :accept (the whole list) or :accept this") }
+            return Commands.askToAcceptHandoff(&state, onlySelected: rest == "this")
         case "round-done":
             guard let list = state.currentList else { return fail("Open a list to mark its round done.") }
             return [.roundDone(list: list.name)]

@@ -321,11 +321,22 @@ enum Commands {
         return []
     }
 
-    static func askToAcceptHandoff(_ state: inout AppState) -> [Effect] {
+    /// Asks before accepting the handoff of the whole list or, with `onlySelected`, of the
+    /// selected patient.
+    static func askToAcceptHandoff(_ state: inout AppState, onlySelected: Bool = false) -> [Effect] {
         guard let list = state.currentList else { return cannot("Open a list to accept its handoff.", &state) }
+        if onlySelected {
+            guard let row = state.selectedRow else { return cannot("Select a patient to accept.", &state) }
+            let who = state.masked ? "the selected patient" : (row.record?.patient.displayName ?? row.id)
+            state.confirm = AppState.Confirm(
+                question: "Accept the handoff of \(who) on '\(list.name)' (you read it)?",
+                onYes: .acceptHandoff(list: list.name, patients: [row.id]))
+            state.mode = .confirm
+            return []
+        }
         state.confirm = AppState.Confirm(
             question: "Accept the handoff of all \(list.count) patients on '\(list.name)' (you read it)?",
-            onYes: .acceptHandoff(list: list.name))
+            onYes: .acceptHandoff(list: list.name, patients: []))
         state.mode = .confirm
         return []
     }

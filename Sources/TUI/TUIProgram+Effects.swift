@@ -173,8 +173,8 @@ extension TUIProgram {
             record(done ? .todoComplete : .todoReopen, patients: [id], list: list)
             dispatch(.operationSucceeded(done ? "To-do \(number) done." : "To-do \(number) open again."))
             perform(.loadDetail(id: id))
-        case .acceptHandoff(let list):
-            let accepted = try store.acceptHandoff(list: list, patients: [])
+        case .acceptHandoff(let list, let patients):
+            let accepted = try store.acceptHandoff(list: list, patients: patients)
             try SinceLastRound.refreshSnapshots(list: list, cache: cache)
             record(.handoffAccept, patients: accepted, list: list)
             dispatch(.operationSucceeded("You hold the handoff of \(accepted.count) patients on '\(list)'."))

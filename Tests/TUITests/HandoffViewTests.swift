@@ -132,8 +132,15 @@ import Testing
                 == [.setTodoDone(id: "p1", list: "4 West high risk", number: 2, done: true)])
         var accept = Self.state()
         _ = Reducer.reduce(&accept, .keyPressed(.char("A")))
-        #expect(accept.mode == .confirm && accept.confirm?.onYes == .acceptHandoff(list: "4 West high risk"))
+        #expect(
+            accept.mode == .confirm && accept.confirm?.onYes == .acceptHandoff(list: "4 West high risk", patients: []))
         #expect(accept.confirm?.question.contains("Accept the handoff of all 3 patients") == true)
+        var one = Self.state()
+        _ = Reducer.reduce(&one, .keyPressed(.char(":")))
+        for character in "accept this" { _ = Reducer.reduce(&one, .keyPressed(.char(character))) }
+        _ = Reducer.reduce(&one, .keyPressed(.enter))
+        #expect(one.confirm?.onYes == .acceptHandoff(list: "4 West high risk", patients: ["p1"]))
+        #expect(one.confirm?.question.contains("Black, Ruth C.") == true, "\(String(describing: one.confirm))")
         var bad = Self.state()
         _ = Reducer.reduce(&bad, .keyPressed(.char(":")))
         for character in "severity critical" { _ = Reducer.reduce(&bad, .keyPressed(.char(character))) }
