@@ -62,12 +62,8 @@ public enum ListExport {
     static func handoffCells(_ handoff: Handoff?, now: Date) -> [String] {
         guard let handoff else { return ["", "", "", "", ""] }
         let todos = handoff.todos.map { todo in
-            var details: [String] = []
-            if let owner = todo.owner { details.append(owner) }
-            if let due = todo.due { details.append("due \(due)") }
-            if let by = todo.doneBy { details.append("done by \(by)") }
-            let suffix = details.isEmpty ? "" : " (\(details.joined(separator: ", ")))"
-            return "\(todo.number). [\(todo.isDone ? "x" : " ")] \(todo.text)\(suffix)"
+            let details = todo.details(now: now, doneTime: false)
+            return todo.checkboxLine + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))")
         }
         let held = handoff.acceptedBy.map { by in
             by + (handoff.acceptedAt.map { " since \(Age.short($0, now: now))" } ?? "")

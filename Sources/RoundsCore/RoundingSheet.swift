@@ -29,10 +29,7 @@ public enum RoundingSheet {
             let severityWord = severity?.rawValue.uppercased() ?? "SEVERITY NOT SET"
             var todos = ""
             for todo in handoff.todos {
-                var details: [String] = []
-                if let owner = todo.owner { details.append(owner) }
-                if let due = todo.due { details.append("due \(due)") }
-                if let by = todo.doneBy { details.append("done by \(by)") }
+                let details = todo.details(now: now, doneTime: false)
                 todos += "<li>\(todo.isDone ? "☑" : "☐") \(todo.number). \(escape(todo.text))"
                 if !details.isEmpty {
                     todos += " <span class=\"who\">(\(escape(details.joined(separator: ", "))))</span>"

@@ -84,13 +84,8 @@ enum DetailView {
         if let summary = handoff.summary { out.append([Segment("  Summary: \(summary)")]) }
         if let contingency = handoff.contingency { out.append([Segment("  If: \(contingency)")]) }
         for todo in handoff.todos {
-            var details: [String] = []
-            if let owner = todo.owner { details.append(owner) }
-            if let due = todo.due { details.append("due \(due)") }
-            if let by = todo.doneBy, let at = todo.doneAt {
-                details.append("done by \(by) \(Age.short(at, now: state.now))")
-            }
-            let text = "  \(todo.number). [\(todo.isDone ? "x" : " ")] \(todo.text)"
+            let details = todo.details(now: state.now)
+            let text = "  " + todo.checkboxLine
             out.append([
                 Segment(text, todo.isDone ? "dim" : "screen"),
                 Segment(details.isEmpty ? "" : " — " + details.joined(separator: ", "), "dim"),

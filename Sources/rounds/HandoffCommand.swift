@@ -344,13 +344,8 @@ enum HandoffCommand {
 
         /// `2. [ ] Repeat lactate — registrar, due 10:00` or `[x] … — done by nurse_b 08:10`.
         static func describe(_ todo: Todo) -> String {
-            var text = "\(todo.number). [\(todo.isDone ? "x" : " ")] \(todo.text)"
-            var details: [String] = []
-            if let owner = todo.owner { details.append(owner) }
-            if let due = todo.due { details.append("due \(due)") }
-            if let by = todo.doneBy, let at = todo.doneAt { details.append("done by \(by) \(Age.short(at))") }
-            if !details.isEmpty { text += " — " + details.joined(separator: ", ") }
-            return text
+            let details = todo.details()
+            return todo.checkboxLine + (details.isEmpty ? "" : " — " + details.joined(separator: ", "))
         }
     }
 }
