@@ -65,9 +65,7 @@ public enum ListExport {
             let details = todo.details(now: now, doneTime: false)
             return todo.checkboxLine + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))")
         }
-        let held = handoff.acceptedBy.map { by in
-            by + (handoff.acceptedAt.map { " since \(Age.short($0, now: now))" } ?? "")
-        }
+        let held = handoff.holder(now: now)
         return [
             handoff.severity?.rawValue ?? "", handoff.summary ?? "", handoff.contingency ?? "",
             todos.joined(separator: "; "), held ?? "",

@@ -36,11 +36,7 @@ public enum RoundingSheet {
                 }
                 todos += "</li>"
             }
-            let held =
-                handoff.acceptedBy.map { by in
-                    "Held by \(escape(by))"
-                        + (handoff.acceptedAt.map { " since \(escape(Age.short($0, now: now)))" } ?? "")
-                } ?? "Not accepted yet"
+            let held = handoff.holder(now: now).map { "Held by \(escape($0))" } ?? "Not accepted yet"
             page += """
                 <section class="patient">
                 <div class="head"><span class="name">\(escape(value(.name, row)))</span>

@@ -73,10 +73,7 @@ enum DetailView {
         guard let handoff = d.handoff else { return [] }
         var out: [[Segment]] = []
         let severity = handoff.severity?.rawValue.uppercased() ?? "severity not set"
-        let held =
-            handoff.acceptedBy.map { by in
-                " · held by \(by)" + (handoff.acceptedAt.map { " since \(Age.short($0, now: state.now))" } ?? "")
-            } ?? " · not accepted yet (A accepts)"
+        let held = handoff.holder(now: state.now).map { " · held by \($0)" } ?? " · not accepted yet (A accepts)"
         out.append([
             Segment("Handoff ", "section.title"), Segment(severity, severityRole(handoff.severity)),
             Segment(held, "dim"),

@@ -210,8 +210,8 @@ enum HandoffCommand {
             if let summary = handoff.summary { Output.out("  Summary: \(summary)") }
             if let contingency = handoff.contingency { Output.out("  If: \(contingency)") }
             for todo in handoff.todos { Output.out("  " + TodoRowJSON.describe(todo)) }
-            if let by = handoff.acceptedBy, let at = handoff.acceptedAt {
-                Output.out("  Held by \(by) since \(Age.short(at))")
+            if let holder = handoff.holder() {
+                Output.out("  Held by \(holder)")
             } else {
                 Output.out("  Not accepted yet")
             }

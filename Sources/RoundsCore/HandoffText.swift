@@ -21,3 +21,10 @@ extension Todo {
         return details
     }
 }
+
+extension Handoff {
+    /// Who holds the handoff and since when, `RN Ade since 08:00`; `nil` before anyone accepted it.
+    public func holder(now: Date = Date()) -> String? {
+        acceptedBy.map { by in by + (acceptedAt.map { " since \(Age.short($0, now: now))" } ?? "") }
+    }
+}
