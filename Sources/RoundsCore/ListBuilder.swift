@@ -26,13 +26,14 @@ public enum ListBuilder {
         }
         // What changed since the list's last round: the baseline is taken once per round (here when
         // the round came from another workstation), then compared with the list's own reads.
-        let baseline = try SinceLastRound.refreshSnapshots(list: list.name, cache: cache, now: now)
+        let baseline = try SinceLastRound.refreshSnapshots(
+            list: list.name, members: list.patientIds, cache: cache, now: now, briefOnly: true)
         let changes =
             try baseline.map {
                 try SinceLastRound.changes(list: list.name, rows: rows, cache: cache, whole: false, baseline: $0)
             }
             ?? [:]
-        let handoffs = try cache.handoffs(list: list.name)
+        let handoffs = try cache.handoffs(list: list)
         for k in rows.indices {
             rows[k].sinceRound = changes[rows[k].id]
             if k < handoffs.count, handoffs[k].patientId == rows[k].id, !handoffs[k].isEmpty {

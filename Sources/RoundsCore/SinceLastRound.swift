@@ -16,13 +16,13 @@ public struct RoundSnapshot: Sendable, Equatable {
     public var allergyCount: Int
     public var conditionCount: Int
     /// The time of the latest reading of each kind then: a later one is new.
-    public var latestReadings: [String: Double]
+    public var latestReadings: [VitalKind: Double]
 
     public init(record: PatientRecord, news2: NEWS2?) {
         latestReadings = [:]
         for vital in record.latestVitals {
             if let kind = vital.kind, let at = vital.effective?.instant {
-                latestReadings[kind.rawValue] = at.timeIntervalSince1970
+                latestReadings[kind] = at.timeIntervalSince1970
             }
         }
         self.news2 = news2?.total
@@ -44,11 +44,64 @@ public struct RoundSnapshot: Sendable, Equatable {
             "allergyCount": .number(Double(allergyCount)), "conditionCount": .number(Double(conditionCount)),
         ]
         var readings = JSONObject()
-        for (kind, time) in latestReadings.sorted(by: { $0.key < $1.key }) { readings[kind] = .number(time) }
+        for (kind, time) in latestReadings { readings[kind.rawValue] = .number(time) }
         object["latestReadings"] = .object(readings)
         if let news2 { object["news2"] = .number(Double(news2)) }
         if let location { object["location"] = .string(location) }
         return JSONValue.object(object).serialized
+    }
+
+    /// The short form a list row compares: `r1|NEWS2|meds|allergies|conditions|kind=time,…|location`.
+    /// The location comes last because it is free text (it may hold `|`); no field when unknown.
+    var brief: String {
+        let readings = latestReadings.sorted(by: { $0.key.rawValue < $1.key.rawValue }).map {
+            "\($0.key.rawValue)=\($0.value)"
+        }
+        var fields = [
+            Self.briefVersion, news2.map(String.init) ?? "", String(medicationCount), String(allergyCount),
+            String(conditionCount), readings.joined(separator: ","),
+        ]
+        if let location { fields.append(location) }
+        return fields.joined(separator: "|")
+    }
+
+    private static let briefVersion = "r1"
+
+    /// From a brief: the counts, not the names (a list row compares counts only). Split by bytes, not
+    /// characters: a thousand of these are read as a list opens.
+    init?(brief text: String) {
+        func string(_ bytes: Substring.UTF8View) -> String { String(decoding: bytes, as: UTF8.self) }
+        let fields = text.utf8.split(separator: UInt8(ascii: "|"), maxSplits: 6, omittingEmptySubsequences: false)
+        guard fields.count >= 6, string(fields[0]) == Self.briefVersion,
+            let medicationCount = Int(string(fields[2])), let allergyCount = Int(string(fields[3])),
+            let conditionCount = Int(string(fields[4]))
+        else { return nil }
+        news2 = Int(string(fields[1]))
+        self.medicationCount = medicationCount
+        self.allergyCount = allergyCount
+        self.conditionCount = conditionCount
+        latestReadings = [:]
+        for reading in fields[5].split(separator: UInt8(ascii: ",")) {
+            let parts = reading.split(separator: UInt8(ascii: "="), maxSplits: 1)
+            guard parts.count == 2, let time = Double(string(parts[1])) else { return nil }
+            // A kind this version does not know (a brief from a newer Rounds) compares nothing.
+            if let kind = VitalKind(rawValue: string(parts[0])) { latestReadings[kind] = time }
+        }
+        location = fields.count == 7 ? string(fields[6]) : nil
+        medications = []
+        allergies = []
+        conditions = []
+    }
+
+    /// From the stored form: the brief when `brief` (a list row) and there is one, else the payload.
+    init?(_ stored: StoredRoundSnapshot, brief: Bool) {
+        if brief, let text = stored.brief {
+            self.init(brief: text)
+        } else if let payload = stored.payload {
+            self.init(json: payload)
+        } else {
+            return nil
+        }
     }
 
     init?(json text: String) {
@@ -63,7 +116,9 @@ public struct RoundSnapshot: Sendable, Equatable {
         conditionCount = Int(json["conditionCount"]?.double ?? 0)
         latestReadings = [:]
         if case .object(let readings)? = json["latestReadings"] {
-            for (kind, time) in readings { latestReadings[kind] = time.double }
+            for (name, time) in readings {
+                if let kind = VitalKind(rawValue: name) { latestReadings[kind] = time.double }
+            }
         }
     }
 }
@@ -127,12 +182,11 @@ public struct RoundChanges: Sendable, Equatable {
         // A reading is new when it is later than the latest of its kind at the round (not by the
         // round's clock time: readings are charted late, and carry whole seconds).
         for vital in record.latestVitals {
-            guard let at = vital.effective?.instant, let text = abnormal(vital, news2: news2) else { continue }
-            if let kind = vital.kind, let before = snapshot.latestReadings[kind.rawValue],
-                at.timeIntervalSince1970 <= before
-            {
+            guard let at = vital.effective?.instant else { continue }
+            if let kind = vital.kind, let before = snapshot.latestReadings[kind], at.timeIntervalSince1970 <= before {
                 continue
             }
+            guard let text = abnormal(vital, news2: news2) else { continue }
             changes.abnormalVitals.append("\(text) at \(Age.short(at))")
         }
         if whole {
@@ -219,27 +273,33 @@ public enum SinceLastRound {
     /// its baseline is what this cache holds when it learns of it).
     /// Returns the list's round and snapshots as they are after (`nil`: no round yet).
     @discardableResult
-    public static func refreshSnapshots(list: String, cache: Cache, now: Date = Date()) throws -> Baseline? {
-        guard let round = try cache.lastRound(list: list), let members = try cache.list(named: list)?.patientIds else {
-            return nil
-        }
-        let existing = try cache.roundSnapshots(list: list)
-        let stale = members.filter { id in existing[id].map { $0.roundAt < round.at } ?? true }
-        guard !stale.isEmpty else { return Baseline(roundAt: round.at, snapshots: existing) }
+    public static func refreshSnapshots(
+        list: String, members known: [String]? = nil, cache: Cache, now: Date = Date(), briefOnly: Bool = false
+    ) throws -> Baseline? {
+        guard let round = try cache.lastRound(list: list),
+            let members = try known ?? cache.list(named: list)?.patientIds
+        else { return nil }
+        var snapshots = try cache.roundSnapshots(list: list, briefOnly: briefOnly)
+        let stale = members.filter { id in snapshots[id].map { $0.roundAt < round.at } ?? true }
+        guard !stale.isEmpty else { return Baseline(roundAt: round.at, snapshots: snapshots) }
         let scale2 = try cache.hypercapnicIds()
-        var payloads: [String: String] = [:]
+        var taken: [String: (payload: String, brief: String)] = [:]
         for record in try cache.records(stale, history: true) {
             let score = NEWS2.score(record, hypercapnic: scale2.contains(record.id), now: now, describe: false)
-            payloads[record.id] = RoundSnapshot(record: record, news2: score).json
+            let snapshot = RoundSnapshot(record: record, news2: score)
+            taken[record.id] = (snapshot.json, snapshot.brief)
         }
-        try cache.saveRoundSnapshots(list: list, roundAt: round.at, payloads)
-        return Baseline(roundAt: round.at, snapshots: try cache.roundSnapshots(list: list))
+        try cache.saveRoundSnapshots(list: list, roundAt: round.at, taken)
+        for (id, snapshot) in taken {
+            snapshots[id] = StoredRoundSnapshot(roundAt: round.at, payload: snapshot.payload, brief: snapshot.brief)
+        }
+        return Baseline(roundAt: round.at, snapshots: snapshots)
     }
 
     /// A list's last round and each patient's snapshot taken for it.
     public struct Baseline: Sendable {
         public var roundAt: Date
-        public var snapshots: [String: (roundAt: Date, payload: String)]
+        public var snapshots: [String: StoredRoundSnapshot]
     }
 
     /// What changed since the last round, from each patient's whole cached record (the CLI, the
@@ -267,7 +327,7 @@ public enum SinceLastRound {
     {
         guard let round = try cache.lastRound(list: list),
             let taken = try cache.roundSnapshot(list: list, patient: record.id),
-            let snapshot = RoundSnapshot(json: taken.payload)
+            let snapshot = RoundSnapshot(taken, brief: false)
         else { return nil }
         return RoundChanges.between(
             snapshot, since: round.at, record: record, digest: SectionDigest(record: record), news2: news2, whole: true)
@@ -279,11 +339,11 @@ public enum SinceLastRound {
     ) throws -> [String: RoundChanges] {
         guard let baseline = try known ?? self.baseline(list: list, cache: cache) else { return [:] }
         let snapshots = baseline.snapshots
-        // Reading a thousand snapshots is most of the cost: on every core.
+        // A list row compares the brief; reading a thousand snapshots is on every core all the same.
         let changes = try Parallelism.map(rows.count) { k -> RoundChanges? in
             let row = rows[k]
             guard let record = row.record, let taken = snapshots[row.id],
-                let snapshot = RoundSnapshot(json: taken.payload)
+                let snapshot = RoundSnapshot(taken, brief: !whole)
             else { return nil }
             return RoundChanges.between(
                 snapshot, since: baseline.roundAt, record: record, digest: row.digest, news2: row.news2, whole: whole)

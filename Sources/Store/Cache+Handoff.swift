@@ -7,8 +7,12 @@ extension Cache {
     /// The handoffs of a list's patients, in the list's order (a patient with none written has an
     /// empty one).
     public func handoffs(list name: String) throws(StoreError) -> [Handoff] {
-        let list = try requireList(name)
-        return try locked { () throws(StoreError) -> [Handoff] in
+        try handoffs(list: requireList(name))
+    }
+
+    /// The same for a list already read (the list's rows: its thousand members are not read twice).
+    public func handoffs(list: PatientList) throws(StoreError) -> [Handoff] {
+        try locked { () throws(StoreError) -> [Handoff] in
             var byPatient: [String: Handoff] = [:]
             for row in try db.rows(
                 "SELECT patient_id, severity, summary, contingency, updated_by, updated_at, accepted_by, accepted_at "

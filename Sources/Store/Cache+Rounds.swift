@@ -27,49 +27,73 @@ extension Cache {
         }
     }
 
-    /// Each patient's snapshot of the list, with the round it was taken for.
-    public func roundSnapshots(list name: String) throws(StoreError) -> [String: (roundAt: Date, payload: String)] {
+    /// Each patient's snapshot of the list, with the round it was taken for. `briefOnly` (the list's
+    /// rows) reads the brief and the whole payload only of a snapshot that has no brief.
+    public func roundSnapshots(list name: String, briefOnly: Bool = false) throws(StoreError) -> [String:
+        StoredRoundSnapshot]
+    {
         let listId = try requireListId(name)
-        return try locked { () throws(StoreError) -> [String: (roundAt: Date, payload: String)] in
-            var out: [String: (roundAt: Date, payload: String)] = [:]
+        let payload = briefOnly ? "CASE WHEN brief IS NULL THEN payload END" : "payload"
+        return try locked { () throws(StoreError) -> [String: StoredRoundSnapshot] in
+            var out: [String: StoredRoundSnapshot] = [:]
             for row in try db.rows(
-                "SELECT patient_id, round_at, payload FROM round_snapshots WHERE list_id = ?", [.int(listId)])
+                "SELECT patient_id, round_at, \(payload), brief FROM round_snapshots WHERE list_id = ?",
+                [.int(listId)])
             {
-                guard let id = row[0].string, let at = row[1].double, let payload = row[2].string else { continue }
-                out[id] = (Date(timeIntervalSince1970: at), payload)
+                guard let id = row[0].string, let at = row[1].double else { continue }
+                out[id] = StoredRoundSnapshot(
+                    roundAt: Date(timeIntervalSince1970: at), payload: row[2].string, brief: row[3].string)
             }
             return out
         }
     }
 
-    /// One patient's snapshot of the list.
-    public func roundSnapshot(list name: String, patient: String) throws(StoreError) -> (
-        roundAt: Date, payload: String
-    )? {
+    /// One patient's snapshot of the list, whole.
+    public func roundSnapshot(list name: String, patient: String) throws(StoreError) -> StoredRoundSnapshot? {
         let listId = try requireListId(name)
-        return try locked { () throws(StoreError) -> (roundAt: Date, payload: String)? in
+        return try locked { () throws(StoreError) -> StoredRoundSnapshot? in
             guard
                 let row = try db.rows(
-                    "SELECT round_at, payload FROM round_snapshots WHERE list_id = ? AND patient_id = ?",
+                    "SELECT round_at, payload, brief FROM round_snapshots WHERE list_id = ? AND patient_id = ?",
                     [.int(listId), .text(patient)]
-                ).first, let at = row[0].double, let payload = row[1].string
+                ).first, let at = row[0].double
             else { return nil }
-            return (Date(timeIntervalSince1970: at), payload)
+            return StoredRoundSnapshot(
+                roundAt: Date(timeIntervalSince1970: at), payload: row[1].string, brief: row[2].string)
         }
     }
 
-    public func saveRoundSnapshots(list name: String, roundAt: Date, _ payloads: [String: String]) throws(StoreError) {
-        guard !payloads.isEmpty else { return }
+    /// Saves each patient's snapshot: its whole payload and its brief (what the list's row compares).
+    public func saveRoundSnapshots(
+        list name: String, roundAt: Date, _ snapshots: [String: (payload: String, brief: String)]
+    ) throws(StoreError) {
+        guard !snapshots.isEmpty else { return }
         let listId = try requireListId(name)
         try write {
-            for (id, payload) in payloads.sorted(by: { $0.key < $1.key }) {
+            for (id, snapshot) in snapshots.sorted(by: { $0.key < $1.key }) {
                 try db.run(
                     """
-                    INSERT INTO round_snapshots(list_id, patient_id, round_at, payload) VALUES(?,?,?,?)
+                    INSERT INTO round_snapshots(list_id, patient_id, round_at, payload, brief) VALUES(?,?,?,?,?)
                     ON CONFLICT(list_id, patient_id) DO UPDATE
-                    SET round_at = excluded.round_at, payload = excluded.payload
-                    """, [.int(listId), .text(id), .from(roundAt), .text(payload)])
+                    SET round_at = excluded.round_at, payload = excluded.payload, brief = excluded.brief
+                    """,
+                    [.int(listId), .text(id), .from(roundAt), .text(snapshot.payload), .text(snapshot.brief)])
             }
         }
+    }
+}
+
+/// A patient's snapshot as kept: opaque to the store. `payload` is whole (`nil` when only the
+/// brief was asked for and there is one); `brief` is the short form a list row compares (`nil`
+/// for a snapshot saved before there was one).
+public struct StoredRoundSnapshot: Sendable, Equatable {
+    public var roundAt: Date
+    public var payload: String?
+    public var brief: String?
+
+    public init(roundAt: Date, payload: String?, brief: String?) {
+        self.roundAt = roundAt
+        self.payload = payload
+        self.brief = brief
     }
 }

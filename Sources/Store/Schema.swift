@@ -202,6 +202,11 @@ enum Schema {
             PRIMARY KEY(list_id, patient_id)
         );
         """,
+        // 13: a snapshot's brief (NEWS2, counts, latest reading times, location): what a list row
+        //     compares, so opening a list of a thousand reads no whole snapshot.
+        """
+        ALTER TABLE round_snapshots ADD COLUMN brief TEXT;
+        """,
     ]
 
     static var latest: Int { migrations.count }
