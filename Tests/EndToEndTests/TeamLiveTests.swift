@@ -90,6 +90,50 @@ extension TeamDatabaseTests {
         withExtendedLifetime(pair.sandbox) {}
     }
 
+    /// The handoff is team data: another nurse's severity, summary, contingency, to-do, tick and
+    /// accept reach the open list and the open patient with no key pressed, with who made them.
+    @Test func anOpenTUIShowsAnotherWorkstationsHandoffWithoutAKeypress() throws {
+        let pair = try Self.twoWorkstations()
+        let (a, b) = (pair.a, pair.b)
+        let columns = "name,severity,held-by,delta"
+        #expect(try a.run(["list", "create", "Ward", "--columns", columns]).status == 0)
+        #expect(try a.run(["list", "add", "Ward", "contos-0001", "contos-0002"]).status == 0)
+        #expect(try b.run(["sync"]).status == 0)
+        let tui = try Self.tui(b)
+        defer { tui.stop() }
+        let opened = try tui.waitFor("Ward (2)")
+        #expect(opened.contains("severity not set"), "the first patient is open, no handoff yet: \(opened)")
+        #expect(!opened.contains("UNSTABLE"), "\(opened)")
+
+        let set = try a.run([
+            "handoff", "set", "contos-0001", "--list", "Ward", "--severity", "unstable", "--summary",
+            "Urosepsis, second litre running", "--contingency", "If MAP < 65, bolus 500 mL and call the registrar",
+        ])
+        #expect(set.status == 0, "\(set.stderr)")
+        let updated = try tui.waitFor("\(pair.roleA) updated a handoff on 'Ward'")
+        #expect(updated.contains("UNSTABLE"), "the open patient's severity, as a word: \(updated)")
+        #expect(updated.contains("Summary: Urosepsis, second litre running"), "\(updated)")
+        #expect(updated.contains("If: If MAP < 65, bolus 500 mL"), "\(updated)")
+        #expect(updated.contains("unstable"), "the list's severity column: \(updated)")
+
+        let todo = ["todo", "add", "contos-0001", "Repeat lactate", "--list", "Ward", "--owner", "registrar"]
+        #expect(try a.run(todo + ["--due", "14:00"]).status == 0)
+        let added = try tui.waitFor("\(pair.roleA) added a to-do on 'Ward'")
+        #expect(added.contains("1. [ ] Repeat lactate"), "\(added)")
+        #expect(added.contains("registrar"), "\(added)")
+
+        #expect(try a.run(["todo", "done", "contos-0001", "1", "--list", "Ward"]).status == 0)
+        let ticked = try tui.waitFor("\(pair.roleA) ticked off a to-do")
+        #expect(ticked.contains("1. [x] Repeat lactate"), "\(ticked)")
+
+        #expect(try a.run(["handoff", "accept", "Ward"]).status == 0)
+        let accepted = try tui.waitFor("\(pair.roleA) accepted the handoff of 'Ward'")
+        #expect(accepted.contains("held by \(pair.roleA) since"), "the open patient: \(accepted)")
+        let heldRows = accepted.split(separator: "\n").filter { $0.contains(String(pair.roleA.prefix(12))) }
+        #expect(heldRows.count >= 4, "both rows' held-by column, the detail and the status line name her: \(accepted)")
+        withExtendedLifetime(pair.sandbox) {}
+    }
+
     @Test func aDatabaseRestartMidSessionLosesNothingAndTheTUISaysSo() throws {
         let pair = try Self.twoWorkstations()
         let (a, b) = (pair.a, pair.b)

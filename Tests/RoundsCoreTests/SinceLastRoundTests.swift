@@ -29,14 +29,14 @@ import Testing
     }
 
     /// A round half an hour ago; since then `worse` breathes at 25 and moved, `meds` has one more
-    /// medication, `same` (whose bed has a `|` in its name) is as it was.
+    /// medication, `same` (whose bed has a `|` in its name, breathing at 25 already then) is as it was.
     func wardAfterARound() throws -> (cache: Cache, path: String) {
         let path = try TempDir.make("since-round") + "/c.sqlite"
         let cache = try Cache(path: path)
         let before = Self.roundAt.addingTimeInterval(-600)
         _ = try cache.save(record("worse", location: "4 West, Bed 1", at: before))
         _ = try cache.save(record("meds", location: "4 West, Bed 2", at: before, medications: ["Metformin"]))
-        _ = try cache.save(record("same", location: "Bay 3 | Bed 4", at: before))
+        _ = try cache.save(record("same", location: "Bay 3 | Bed 4", respiration: 25, at: before))
         _ = try cache.createList("Ward", columns: ["name", "news2", "delta"])
         _ = try cache.addPatients(["worse", "meds", "same"], to: "Ward")
         try cache.markRound(list: "Ward", by: "nurse_a", at: Self.roundAt)
@@ -64,7 +64,7 @@ import Testing
         let deltas = try deltas(cache)
         #expect(deltas["worse"]?.hasSuffix("1 abn moved") == true, "\(deltas)")
         #expect(deltas["meds"] == "+1 med", "\(deltas)")
-        #expect(deltas["same"] == "", "a bed named with a '|' is still the same bed: \(deltas)")
+        #expect(deltas["same"] == "", "the same bed (its name has a '|') and no new reading: \(deltas)")
     }
 
     @Test func theBriefAndTheWholePayloadSayTheSame() throws {
