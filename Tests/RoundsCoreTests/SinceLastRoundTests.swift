@@ -103,7 +103,8 @@ import Testing
             INSERT INTO lists(name, position, is_default, columns, created_at)
               VALUES('Ward', 0, 1, '["name","delta"]', 1794990000);
             INSERT INTO list_members(list_id, patient_id, position, added_at) VALUES(1, 'worse', 0, 1794990000);
-            INSERT INTO list_rounds(list_id, marked_at, marked_by) VALUES(1, \(Self.roundAt.timeIntervalSince1970), 'a');
+            INSERT INTO list_rounds(list_id, marked_at, marked_by) VALUES(1, \
+            \(Self.roundAt.timeIntervalSince1970), 'a');
             INSERT INTO round_snapshots(list_id, patient_id, round_at, payload) VALUES(1, 'worse', \
             \(Self.roundAt.timeIntervalSince1970), '{"news2":0,"location":"4 West, Bed 1","medications":[],\
             "allergies":[],"conditions":[],"medicationCount":0,"allergyCount":0,"conditionCount":0,\
