@@ -15,14 +15,14 @@ public struct RoundSnapshot: Sendable, Equatable {
     public var medicationCount: Int
     public var allergyCount: Int
     public var conditionCount: Int
-    /// The time of the latest reading of each kind then: a later one is new.
-    public var latestReadings: [VitalKind: Double]
+    /// The time of the latest reading of each kind then, in milliseconds rounded up: a later one is new.
+    public var latestReadings: [VitalKind: Int64]
 
     public init(record: PatientRecord, news2: NEWS2?) {
         latestReadings = [:]
         for vital in record.latestVitals {
             if let kind = vital.kind, let at = vital.effective?.instant {
-                latestReadings[kind] = at.timeIntervalSince1970
+                latestReadings[kind] = Self.milliseconds(at.timeIntervalSince1970)
             }
         }
         self.news2 = news2?.total
@@ -44,14 +44,14 @@ public struct RoundSnapshot: Sendable, Equatable {
             "allergyCount": .number(Double(allergyCount)), "conditionCount": .number(Double(conditionCount)),
         ]
         var readings = JSONObject()
-        for (kind, time) in latestReadings { readings[kind.rawValue] = .number(time) }
+        for (kind, time) in latestReadings { readings[kind.rawValue] = .number(Double(time) / 1000) }
         object["latestReadings"] = .object(readings)
         if let news2 { object["news2"] = .number(Double(news2)) }
         if let location { object["location"] = .string(location) }
         return JSONValue.object(object).serialized
     }
 
-    /// The short form a list row compares: `r1|NEWS2|meds|allergies|conditions|kind=time,…|location`.
+    /// The short form a list row compares: `r1|NEWS2|meds|allergies|conditions|kind=ms,…|location`.
     /// The location comes last because it is free text (it may hold `|`); no field when unknown.
     var brief: String {
         let readings = latestReadings.sorted(by: { $0.key.rawValue < $1.key.rawValue }).map {
@@ -65,33 +65,33 @@ public struct RoundSnapshot: Sendable, Equatable {
         return fields.joined(separator: "|")
     }
 
-    private static let briefVersion = "r1"
-
-    /// From a brief: the counts, not the names (a list row compares counts only). Split by bytes, not
-    /// characters: a thousand of these are read as a list opens.
+    /// From a brief: the counts, not the names (a list row compares counts only).
     init?(brief text: String) {
-        func string(_ bytes: Substring.UTF8View) -> String { String(decoding: bytes, as: UTF8.self) }
-        let fields = text.utf8.split(separator: UInt8(ascii: "|"), maxSplits: 6, omittingEmptySubsequences: false)
-        guard fields.count >= 6, string(fields[0]) == Self.briefVersion,
-            let medicationCount = Int(string(fields[2])), let allergyCount = Int(string(fields[3])),
-            let conditionCount = Int(string(fields[4]))
+        var text = text
+        guard
+            let read = text.withUTF8({ bytes in
+                var reader = BriefReader(bytes: bytes)
+                return reader.snapshot()
+            })
         else { return nil }
-        news2 = Int(string(fields[1]))
-        self.medicationCount = medicationCount
-        self.allergyCount = allergyCount
-        self.conditionCount = conditionCount
-        latestReadings = [:]
-        for reading in fields[5].split(separator: UInt8(ascii: ",")) {
-            let parts = reading.split(separator: UInt8(ascii: "="), maxSplits: 1)
-            guard parts.count == 2, let time = Double(string(parts[1])) else { return nil }
-            // A kind this version does not know (a brief from a newer Rounds) compares nothing.
-            if let kind = VitalKind(rawValue: string(parts[0])) { latestReadings[kind] = time }
-        }
-        location = fields.count == 7 ? string(fields[6]) : nil
+        self = read
+    }
+
+    init(news2: Int?, location: String?, counts: (Int, Int, Int), latestReadings: [VitalKind: Int64]) {
+        self.news2 = news2
+        self.location = location
+        (medicationCount, allergyCount, conditionCount) = counts
+        self.latestReadings = latestReadings
         medications = []
         allergies = []
         conditions = []
     }
+
+    static let briefVersion = "r1"
+
+    /// Seconds to whole milliseconds, rounded up, so a reading and its own time in a snapshot
+    /// always compare equal (never "new"), from a brief or from the whole payload.
+    static func milliseconds(_ seconds: Double) -> Int64 { Int64((seconds * 1000).rounded(.up)) }
 
     /// From the stored form: the brief when `brief` (a list row) and there is one, else the payload.
     init?(_ stored: StoredRoundSnapshot, brief: Bool) {
@@ -117,7 +117,9 @@ public struct RoundSnapshot: Sendable, Equatable {
         latestReadings = [:]
         if case .object(let readings)? = json["latestReadings"] {
             for (name, time) in readings {
-                if let kind = VitalKind(rawValue: name) { latestReadings[kind] = time.double }
+                if let kind = VitalKind(rawValue: name), let seconds = time.double {
+                    latestReadings[kind] = Self.milliseconds(seconds)
+                }
             }
         }
     }
@@ -183,7 +185,9 @@ public struct RoundChanges: Sendable, Equatable {
         // round's clock time: readings are charted late, and carry whole seconds).
         for vital in record.latestVitals {
             guard let at = vital.effective?.instant else { continue }
-            if let kind = vital.kind, let before = snapshot.latestReadings[kind], at.timeIntervalSince1970 <= before {
+            if let kind = vital.kind, let before = snapshot.latestReadings[kind],
+                RoundSnapshot.milliseconds(at.timeIntervalSince1970) <= before
+            {
                 continue
             }
             guard let text = abnormal(vital, news2: news2) else { continue }
@@ -353,5 +357,60 @@ public enum SinceLastRound {
             if let change { out[rows[k].id] = change }
         }
         return out
+    }
+}
+
+/// Reads a brief byte by byte: a thousand are read as a list opens, and splitting them as strings
+/// cost more than all the rest of the comparison.
+private struct BriefReader {
+    typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    mutating func snapshot() -> RoundSnapshot? {
+        guard String(decoding: field().bytes, as: UTF8.self) == RoundSnapshot.briefVersion else { return nil }
+        let news2 = field().bytes
+        guard let medications = Self.number(field().bytes), let allergies = Self.number(field().bytes),
+            let conditions = Self.number(field().bytes)
+        else { return nil }
+        let readings = field()
+        var latest: [VitalKind: Int64] = [:]
+        var rest = BriefReader(bytes: UnsafeBufferPointer(rebasing: readings.bytes))
+        while rest.position < rest.bytes.count {
+            let reading = rest.field(until: UInt8(ascii: ","))
+            var parts = BriefReader(bytes: UnsafeBufferPointer(rebasing: reading.bytes))
+            let name = parts.field(until: UInt8(ascii: "="))
+            guard name.separated, let time = Self.number(parts.field().bytes) else { return nil }
+            // A kind this version does not know (a brief from a newer Rounds) compares nothing.
+            if let kind = VitalKind(rawValue: String(decoding: name.bytes, as: UTF8.self)) { latest[kind] = time }
+        }
+        // The location is the rest, `|` and all; no field at all when it was unknown.
+        return RoundSnapshot(
+            news2: Self.number(news2).map { Int($0) },
+            location: readings.separated ? String(decoding: bytes[position...], as: UTF8.self) : nil,
+            counts: (Int(medications), Int(allergies), Int(conditions)), latestReadings: latest)
+    }
+
+    /// The bytes up to the next separator (or the end), and whether a separator ended them.
+    mutating func field(until separator: UInt8 = UInt8(ascii: "|")) -> (bytes: Bytes, separated: Bool) {
+        let start = position
+        while position < bytes.count, bytes[position] != separator { position += 1 }
+        let field = bytes[start..<position]
+        guard position < bytes.count else { return (field, false) }
+        position += 1
+        return (field, true)
+    }
+
+    /// A non-negative whole number of at most 18 digits; `nil` for anything else (or nothing).
+    static func number(_ digits: Bytes) -> Int64? {
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var value: Int64 = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+        }
+        return value
     }
 }

@@ -67,6 +67,27 @@ import Testing
         #expect(deltas["same"] == "", "the same bed (its name has a '|') and no new reading: \(deltas)")
     }
 
+    @Test func aPatientWithNoKnownBedThenSaysSoAndOneGivenABedHasMoved() throws {
+        let (cache, path) = try wardAfterARound()
+        var nowhere = record("nowhere", location: "", at: Self.roundAt.addingTimeInterval(-600))
+        nowhere.lastEncounter = nil
+        var placed = nowhere
+        placed.patient.id = "placed"
+        _ = try cache.save(nowhere)
+        _ = try cache.save(placed)
+        _ = try cache.addPatients(["nowhere", "placed"], to: "Ward")
+        try cache.markRound(list: "Ward", by: "nurse_a", at: Self.roundAt.addingTimeInterval(1))
+        let list = try #require(try cache.list(named: "Ward"))
+        _ = try ListBuilder.rows(list, cache: cache, now: Self.roundAt.addingTimeInterval(1))
+        placed.lastEncounter = Encounter(status: "in-progress", location: "4 West, Bed 7")
+        _ = try cache.save(placed)
+        let briefs = try RawSQLite(path).strings("SELECT brief FROM round_snapshots WHERE patient_id = 'nowhere'")
+        #expect(briefs.count == 1 && briefs.first?.hasSuffix("|") == false, "no location field: \(briefs)")
+        let deltas = try deltas(cache)
+        #expect(deltas["nowhere"] == "", "\(deltas)")
+        #expect(deltas["placed"] == "moved", "\(deltas)")
+    }
+
     @Test func theBriefAndTheWholePayloadSayTheSame() throws {
         let (cache, _) = try wardAfterARound()
         let list = try #require(try cache.list(named: "Ward"))
