@@ -31,8 +31,10 @@ deps: ## Install what builds and tests need and a fresh machine lacks (libcurl, 
 build: deps ## Build rounds and rounds-sandbox (debug)
 	$(SWIFT) build
 
-release: deps ## Build optimised binaries
-	$(SWIFT) build -c release
+# The Swift runtime and Foundation are linked in: a workstation needs only the system libraries
+# (ncurses, sqlite3, libcrypto, libpq, libpam, libcurl), and the binary starts faster.
+release: deps ## Build optimised binaries (the Swift runtime linked in)
+	$(SWIFT) build -c release --static-swift-stdlib
 
 test: deps build ## Build and run every test (unit, sandbox over HTTP, SQLite, TUI under tmux, FHIR validator)
 	TZ=UTC ROUNDS_BIN_DIR="$$($(SWIFT) build --show-bin-path)" ROUNDS_CORPUS="$(abspath $(CORPUS))" \
