@@ -149,7 +149,7 @@ public enum Views {
     }
 
     /// The column under a header x position (for mouse sorting).
-    static func column(at x: Int, state state: AppState) -> Column? {
+    static func column(at x: Int, state: AppState) -> Column? {
         let layout = Layout(width: state.width, height: state.height)
         var cx = layout.patients.x + 2
         for (c, w) in ListPanes.fit(state.columns, width: layout.patients.width - 3) {
