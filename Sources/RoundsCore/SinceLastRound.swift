@@ -44,7 +44,7 @@ public struct RoundSnapshot: Sendable, Equatable {
             "allergyCount": .number(Double(allergyCount)), "conditionCount": .number(Double(conditionCount)),
         ]
         var readings = JSONObject()
-        for (kind, time) in latestReadings { readings[kind.rawValue] = .number(Double(time) / 1000) }
+        for (kind, time) in sortedReadings { readings[kind.rawValue] = .number(Double(time) / 1000) }
         object["latestReadings"] = .object(readings)
         if let news2 { object["news2"] = .number(Double(news2)) }
         if let location { object["location"] = .string(location) }
@@ -54,15 +54,18 @@ public struct RoundSnapshot: Sendable, Equatable {
     /// The short form a list row compares: `r1|NEWS2|meds|allergies|conditions|kind=ms,…|location`.
     /// The location comes last because it is free text (it may hold `|`); no field when unknown.
     var brief: String {
-        let readings = latestReadings.sorted(by: { $0.key.rawValue < $1.key.rawValue }).map {
-            "\($0.key.rawValue)=\($0.value)"
-        }
+        let readings = sortedReadings.map { kind, time in "\(kind.rawValue)=\(time)" }
         var fields = [
             Self.briefVersion, news2.map(String.init) ?? "", String(medicationCount), String(allergyCount),
             String(conditionCount), readings.joined(separator: ","),
         ]
         if let location { fields.append(location) }
         return fields.joined(separator: "|")
+    }
+
+    /// The latest readings in one order (by kind's name), so the same snapshot is written the same way.
+    private var sortedReadings: [(kind: VitalKind, time: Int64)] {
+        latestReadings.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, $0.value) }
     }
 
     /// From a brief: the counts, not the names (a list row compares counts only).
@@ -77,10 +80,15 @@ public struct RoundSnapshot: Sendable, Equatable {
         self = read
     }
 
-    init(news2: Int?, location: String?, counts: (Int, Int, Int), latestReadings: [VitalKind: Int64]) {
+    init(
+        news2: Int?, location: String?, medicationCount: Int, allergyCount: Int, conditionCount: Int,
+        latestReadings: [VitalKind: Int64]
+    ) {
         self.news2 = news2
         self.location = location
-        (medicationCount, allergyCount, conditionCount) = counts
+        self.medicationCount = medicationCount
+        self.allergyCount = allergyCount
+        self.conditionCount = conditionCount
         self.latestReadings = latestReadings
         medications = []
         allergies = []
@@ -182,7 +190,7 @@ public struct RoundChanges: Sendable, Equatable {
             changes.movedTo = location
         }
         // A reading is new when it is later than the latest of its kind at the round (not by the
-        // round's clock time: readings are charted late, and carry whole seconds).
+        // round's clock time: readings are charted late). Compared in whole milliseconds.
         for vital in record.latestVitals {
             guard let at = vital.effective?.instant else { continue }
             if let kind = vital.kind, let before = snapshot.latestReadings[kind],
@@ -275,7 +283,8 @@ public enum SinceLastRound {
     /// Takes the snapshot of every patient of the list whose snapshot is older than the list's
     /// last round (a round this workstation made now, or one it learned of from the team: then
     /// its baseline is what this cache holds when it learns of it).
-    /// Returns the list's round and snapshots as they are after (`nil`: no round yet).
+    /// Returns the list's round and snapshots as they are after (`nil`: no round yet). `members`: the
+    /// list's patients when already read; `briefOnly`: the snapshots as a list row compares them.
     @discardableResult
     public static func refreshSnapshots(
         list: String, members known: [String]? = nil, cache: Cache, now: Date = Date(), briefOnly: Bool = false
@@ -343,7 +352,7 @@ public enum SinceLastRound {
     ) throws -> [String: RoundChanges] {
         guard let baseline = try known ?? self.baseline(list: list, cache: cache) else { return [:] }
         let snapshots = baseline.snapshots
-        // A list row compares the brief; reading a thousand snapshots is on every core all the same.
+        // A list row compares each snapshot's brief, the detail and exports the whole one; on every core.
         let changes = try Parallelism.map(rows.count) { k -> RoundChanges? in
             let row = rows[k]
             guard let record = row.record, let taken = snapshots[row.id],
@@ -390,7 +399,8 @@ private struct BriefReader {
         return RoundSnapshot(
             news2: Self.number(news2).map { Int($0) },
             location: readings.separated ? String(decoding: bytes[position...], as: UTF8.self) : nil,
-            counts: (Int(medications), Int(allergies), Int(conditions)), latestReadings: latest)
+            medicationCount: Int(medications), allergyCount: Int(allergies), conditionCount: Int(conditions),
+            latestReadings: latest)
     }
 
     /// The bytes up to the next separator (or the end), and whether a separator ended them.
