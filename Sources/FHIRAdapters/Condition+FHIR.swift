@@ -2,7 +2,7 @@ import Clinical
 
 extension Condition {
     /// Reads a Condition of any release; `nil` for one entered in error (it never happened).
-    public init?(fhir r: JSONValue, context ctx: MappingContext, index: Int) {
+    public init?(fhir r: JSONNode, context ctx: MappingContext, index: Int) {
         let path = "Condition[\(index)]"
         let verification = Datatypes.code(r["verificationStatus"])
         let clinical = Datatypes.code(r["clinicalStatus"])

@@ -2,10 +2,10 @@ import Clinical
 
 extension Coverage {
     /// Reads a Coverage of any release (DSTU2 `issuer`/`plan`, STU3 `grouping`/`payor`, R4 `class`).
-    public init(fhir r: JSONValue, context ctx: MappingContext, index: Int) {
+    public init(fhir r: JSONNode, context ctx: MappingContext, index: Int) {
         let path = "Coverage[\(index)]"
         self.init()
-        let payors = (r["payor"]?.list ?? []) + (r["issuer"].map { [$0] } ?? [])
+        let payors = (r["payor"]?.list ?? .empty) + (r["issuer"].map { [$0] } ?? [])
         payor =
             payors.lazy.compactMap { p in
                 Datatypes.referenceDisplay(p, in: r, context: ctx) ?? p["identifier"]?["value"]?.text
@@ -15,7 +15,9 @@ extension Coverage {
             group = g["groupDisplay"]?.string ?? g["group"]?.string
         } else if let classes = r["class"]?.array {
             func value(_ kind: String) -> String? {
-                let c = classes.first { ($0["type"]?["coding"]?.list ?? []).contains { $0["code"]?.string == kind } }
+                let c = classes.first {
+                    ($0["type"]?["coding"]?.list ?? .empty).contains { $0["code"]?.string == kind }
+                }
                 return c?["name"]?.string ?? c?["value"]?.text
             }
             plan = value("plan")

@@ -2,15 +2,16 @@ import Clinical
 
 extension Encounter {
     /// Reads an Encounter of any release.
-    public init(fhir r: JSONValue, context ctx: MappingContext, index: Int) {
+    public init(fhir r: JSONNode, context ctx: MappingContext, index: Int) {
         let path = "Encounter[\(index)]"
         self.init()
         status = Datatypes.code(r["status"]) ?? ctx.string(r["status"], path: "\(path).status")
         type = (r["type"]?.list.first).flatMap(Datatypes.conceptText)
-        switch r["class"] {
-        case .string(let s)?: encounterClass = s
-        case .object?: encounterClass = r["class"]?["display"]?.string ?? r["class"]?["code"]?.text
-        case .array(let a)?: encounterClass = a.first.flatMap(Datatypes.conceptText)
+        let classValue = r["class"]
+        switch classValue?.kind {
+        case .string?: encounterClass = classValue?.string
+        case .object?: encounterClass = classValue?["display"]?.string ?? classValue?["code"]?.text
+        case .array?: encounterClass = classValue?.list.first.flatMap(Datatypes.conceptText)
         default: break
         }
         start = ctx.date(r["period"]?["start"], path: "\(path).period.start")
@@ -28,8 +29,8 @@ extension Encounter {
     /// period is open, else all listed), the most specific place — a bed before its room, a room
     /// before its ward — by the physical type sent with the entry or on the resolved Location, or
     /// by one being `partOf` another; then the latest by period start.
-    static func currentLocation(_ r: JSONValue, context ctx: MappingContext) -> String? {
-        let entries = r["location"]?.list ?? []
+    static func currentLocation(_ r: JSONNode, context ctx: MappingContext) -> String? {
+        let entries = Array(r["location"]?.list ?? .empty)
         guard !entries.isEmpty else { return nil }
         let active = entries.filter { Datatypes.code($0["status"]) == "active" }
         let open = entries.filter { $0["period"] != nil && $0["period"]?["end"] == nil }
@@ -56,9 +57,9 @@ extension Encounter {
 
     /// One listed location with what tells how specific it is.
     struct Place {
-        let entry: JSONValue
+        let entry: JSONNode
         let order: Int
-        let resolved: JSONValue?
+        let resolved: JSONNode?
 
         var start: FHIRDate? { entry["period"]?["start"]?.string.map(FHIRDate.init) }
         var key: String? { entry["location"]?["reference"]?.string.flatMap(MappingContext.typeAndId) }
@@ -67,7 +68,7 @@ extension Encounter {
         /// Higher is more specific: bed, room, ward, wing/level, building, site; 0 when unknown.
         var specificity: Int {
             let concept = entry["physicalType"] ?? resolved?["physicalType"]
-            let codes = (concept?["coding"]?.list ?? []).compactMap { $0["code"]?.string?.lowercased() }
+            let codes = (concept?["coding"]?.list ?? .empty).compactMap { $0["code"]?.string?.lowercased() }
             let words = (Datatypes.conceptText(concept) ?? "").lowercased()
             let ranks: [(code: String, word: String, rank: Int)] = [
                 ("bd", "bed", 7), ("ro", "room", 6), ("wa", "ward", 5), ("wi", "wing", 4),

@@ -1,2 +1,2 @@
-// FHIR documents are read as JSONValue; everyone who reads FHIR through the adapters sees it too.
+// FHIR documents are read as JSONNode; everyone who reads FHIR through the adapters sees it too.
 @_exported import JSONKit

@@ -18,12 +18,12 @@ public enum FHIRReadError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// A resource found in a document, with the `fullUrl` it was listed under in its Bundle.
 public struct FoundResource: Sendable {
-    public let resource: JSONValue
+    public let resource: JSONNode
     public let fullUrl: String?
     public var type: String { resource["resourceType"]?.string ?? "" }
     public var id: String? { resource["id"]?.text }
 
-    public init(resource: JSONValue, fullUrl: String?) {
+    public init(resource: JSONNode, fullUrl: String?) {
         self.resource = resource
         self.fullUrl = fullUrl
     }
@@ -31,7 +31,7 @@ public struct FoundResource: Sendable {
 
 /// One FHIR JSON document (a resource or a Bundle) flattened to its resources.
 public struct FHIRDocument: Sendable {
-    public let root: JSONValue
+    public let root: JSONNode
     /// Every resource, Bundles unpacked (also Bundles nested in entries, as a batch-response has).
     public let resources: [FoundResource]
     /// The release the document looks like, from its shapes (see `VersionDetector`).
@@ -40,13 +40,13 @@ public struct FHIRDocument: Sendable {
 
     /// Reads a JSON document; throws only for text that is not JSON or JSON that is not FHIR.
     public init(data: Data) throws(FHIRReadError) {
-        let root: JSONValue
-        do { root = try JSONParser.parse(data) } catch { throw .notJSON(error) }
+        let root: JSONNode
+        do { root = try JSONNode.parse(data) } catch { throw .notJSON(error) }
         try self.init(json: root)
     }
 
-    public init(json root: JSONValue) throws(FHIRReadError) {
-        guard case .object = root else {
+    public init(json root: JSONNode) throws(FHIRReadError) {
+        guard root.kind == .object else {
             throw .notFHIR("the document is a JSON \(root.typeName), not a FHIR resource")
         }
         guard root["resourceType"]?.string != nil else { throw .notFHIR("the document has no 'resourceType'") }
@@ -61,12 +61,12 @@ public struct FHIRDocument: Sendable {
     }
 
     private static func collect(
-        _ r: JSONValue, fullUrl: String?, path: String, into found: inout [FoundResource],
+        _ r: JSONNode, fullUrl: String?, path: String, into found: inout [FoundResource],
         warnings: inout [DataWarning], depth: Int
     ) {
         guard depth < 8 else { return }
         if r["resourceType"]?.string == "Bundle" {
-            for (k, entry) in (r["entry"]?.list ?? []).enumerated() {
+            for (k, entry) in (r["entry"]?.list ?? .empty).enumerated() {
                 let p = "\(path)Bundle.entry[\(k)]"
                 guard var res = entry["resource"] else { continue }
                 // Some documentation double-wraps entries ({fullUrl, resource} inside resource).

@@ -10,8 +10,8 @@ public final class MappingContext {
     public let now: Date
     private let resources: [FoundResource]
     private var indexed = false
-    private var byFullUrl: [String: JSONValue] = [:]
-    private var byTypeAndId: [String: JSONValue] = [:]
+    private var byFullUrl: [String: JSONNode] = [:]
+    private var byTypeAndId: [String: JSONNode] = [:]
 
     public init(profile: FHIRProfile, resources: [FoundResource] = [], now: Date = Date()) {
         self.profile = profile
@@ -30,18 +30,18 @@ public final class MappingContext {
     }
 
     /// Records a field that could not be read.
-    public func warn(_ path: String, _ value: JSONValue?, _ reason: String) {
+    public func warn(_ path: String, _ value: JSONNode?, _ reason: String) {
         warnings.append(DataWarning(path: path, value: value?.preview, reason: reason))
     }
 
     public func warn(_ w: DataWarning) { warnings.append(w) }
 
     /// The resource a `Reference` points to, looked up in `container.contained`, then in the document.
-    public func resolve(_ reference: JSONValue?, in container: JSONValue) -> JSONValue? {
+    public func resolve(_ reference: JSONNode?, in container: JSONNode) -> JSONNode? {
         guard let ref = reference?["reference"]?.string, !ref.isEmpty else { return nil }
         if ref.hasPrefix("#") {
             let id = String(ref.dropFirst())
-            return (container["contained"]?.list ?? []).first { $0["id"]?.text == id }
+            return (container["contained"]?.list ?? .empty).first { $0["id"]?.text == id }
         }
         index()
         if let r = byFullUrl[ref] { return r }
@@ -58,8 +58,8 @@ public final class MappingContext {
     }
 
     /// A date field read as `FHIRDate`, warning (but keeping the text) when it does not parse.
-    public func date(_ v: JSONValue?, path: String) -> FHIRDate? {
-        guard let v, v != .null else { return nil }
+    public func date(_ v: JSONNode?, path: String) -> FHIRDate? {
+        guard let v, !v.isNull else { return nil }
         guard let s = v.string else {
             warn(path, v, "expected a date string, got a \(v.typeName)")
             return nil
@@ -75,8 +75,8 @@ public final class MappingContext {
     }
 
     /// A string field; numbers and booleans are accepted as text with a warning.
-    public func string(_ v: JSONValue?, path: String) -> String? {
-        guard let v, v != .null else { return nil }
+    public func string(_ v: JSONNode?, path: String) -> String? {
+        guard let v, !v.isNull else { return nil }
         if let s = v.string { return s }
         if let t = v.text {
             warn(path, v, "expected a string, got a \(v.typeName)")
@@ -90,32 +90,32 @@ public final class MappingContext {
 /// Helpers for the common FHIR datatypes, tolerant of the shape variations real servers send.
 public enum Datatypes {
     /// Text of a CodeableConcept: `text`, else the first coding's display, else its code.
-    public static func conceptText(_ c: JSONValue?) -> String? {
+    public static func conceptText(_ c: JSONNode?) -> String? {
         guard let c else { return nil }
         if let s = c.string { return s }
         if let t = c["text"]?.string, !t.isEmpty { return t }
-        for coding in c["coding"]?.list ?? [] {
+        for coding in c["coding"]?.list ?? .empty {
             if let d = coding["display"]?.string, !d.isEmpty { return d }
         }
         return c["coding"]?.list.first?["code"]?.text ?? c["display"]?.string ?? c["code"]?.text
     }
 
     /// The contract's order: first coding's display, else text, else any display, else a code.
-    public static func codingFirstText(_ c: JSONValue?) -> String? {
+    public static func codingFirstText(_ c: JSONNode?) -> String? {
         guard let c else { return nil }
         if let d = c["coding"]?.list.first?["display"]?.string, !d.isEmpty { return d }
         return conceptText(c)
     }
 
     /// A status that may be a code string (STU3) or a CodeableConcept (R4).
-    public static func code(_ v: JSONValue?) -> String? {
+    public static func code(_ v: JSONNode?) -> String? {
         guard let v else { return nil }
         if let s = v.string { return s }
         return v["coding"]?.list.first?["code"]?.text ?? v["text"]?.string
     }
 
     /// Plain text from a narrative `div` (tags stripped, entities for <>& decoded).
-    public static func narrative(_ r: JSONValue) -> String? {
+    public static func narrative(_ r: JSONNode) -> String? {
         guard let div = r["text"]?["div"]?.string else { return nil }
         var out = ""
         var inTag = false
@@ -138,8 +138,7 @@ public enum Datatypes {
     }
 
     /// A reference's display, else the name of what it resolves to.
-    public static func referenceDisplay(_ ref: JSONValue?, in container: JSONValue, context: MappingContext) -> String?
-    {
+    public static func referenceDisplay(_ ref: JSONNode?, in container: JSONNode, context: MappingContext) -> String? {
         guard let ref else { return nil }
         if let d = ref["display"]?.string, !d.isEmpty { return d }
         guard let target = context.resolve(ref, in: container) else { return nil }
@@ -147,13 +146,13 @@ public enum Datatypes {
     }
 
     /// A readable name for Practitioner, Organization, Location, Medication resources.
-    public static func resourceName(_ r: JSONValue) -> String? {
+    public static func resourceName(_ r: JSONNode) -> String? {
         if let n = r["name"]?.string { return n }
         if let names = r["name"]?.list, let first = names.first {
             if let t = first["text"]?.string { return t }
             let fam = first["family"]?.list.compactMap(\.string).joined(separator: " ") ?? ""
-            let giv = (first["given"]?.list ?? []).compactMap(\.string).joined(separator: " ")
-            let pre = (first["prefix"]?.list ?? []).compactMap(\.string).joined(separator: " ")
+            let giv = (first["given"]?.list ?? .empty).compactMap(\.string).joined(separator: " ")
+            let pre = (first["prefix"]?.list ?? .empty).compactMap(\.string).joined(separator: " ")
             let s = [pre, giv, fam].filter { !$0.isEmpty }.joined(separator: " ")
             if !s.isEmpty { return s }
         }

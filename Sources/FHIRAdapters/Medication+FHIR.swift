@@ -2,7 +2,7 @@ import Clinical
 
 extension Medication {
     /// Reads a DSTU2 MedicationOrder or an STU3/R4 MedicationRequest; `nil` for one entered in error.
-    public init?(fhir r: JSONValue, context ctx: MappingContext, index: Int) {
+    public init?(fhir r: JSONNode, context ctx: MappingContext, index: Int) {
         let path = "\(r["resourceType"]?.string ?? "Medication")[\(index)]"
         let status = Datatypes.code(r["status"])
         if status == "entered-in-error" { return nil }
@@ -17,7 +17,7 @@ extension Medication {
         let authoredKey = ctx.profile.medicationAuthoredKeys.first { r[$0] != nil }
         // DSTU2 prescriber; STU3 requester.agent; R4 requester itself.
         let prescriberRef = r["prescriber"] ?? r["requester"]?["agent"] ?? r["requester"]
-        let dosage = (r["dosageInstruction"]?.list ?? []).compactMap { d -> String? in
+        let dosage = (r["dosageInstruction"]?.list ?? .empty).compactMap { d -> String? in
             d["text"]?.string ?? d["patientInstruction"]?.string
         }
         self.init(

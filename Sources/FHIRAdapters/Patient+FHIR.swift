@@ -3,7 +3,7 @@ import Foundation
 
 extension Patient {
     /// Reads a Patient resource of any release. `fallbackId` names a patient that came without `id`.
-    public init(fhir r: JSONValue, fallbackId: String, context ctx: MappingContext) {
+    public init(fhir r: JSONNode, fallbackId: String, context ctx: MappingContext) {
         let id = r["id"]?.text ?? fallbackId
         self.init(id: id)
         name = Patient.chooseName(r["name"], context: ctx)
@@ -11,15 +11,15 @@ extension Patient {
             gender = ctx.string(g, path: "Patient.gender")
         }
         birthDate = ctx.date(r["birthDate"], path: "Patient.birthDate")
-        mrn = Patient.mrn(r["identifier"]?.list ?? [], now: ctx.now)
+        mrn = Patient.mrn(Array(r["identifier"]?.list ?? .empty), now: ctx.now)
         let gp = r["generalPractitioner"] ?? r["careProvider"]
-        generalPractitioner = (gp?.list ?? []).compactMap { Datatypes.referenceDisplay($0, in: r, context: ctx) }
+        generalPractitioner = (gp?.list ?? .empty).compactMap { Datatypes.referenceDisplay($0, in: r, context: ctx) }
     }
 
     /// `official`, then `usual`, then the first name that has any content.
-    static func chooseName(_ v: JSONValue?, context ctx: MappingContext) -> PersonName? {
-        let names = (v?.list ?? []).compactMap { n -> PersonName? in
-            guard case .object = n else {
+    static func chooseName(_ v: JSONNode?, context ctx: MappingContext) -> PersonName? {
+        let names = (v?.list ?? .empty).compactMap { n -> PersonName? in
+            guard n.kind == .object else {
                 ctx.warn("Patient.name", n, "a name must be an object")
                 return nil
             }
@@ -28,7 +28,7 @@ extension Patient {
         // A name no longer used (`old`, as a maiden name is, or a period that ended) only when
         // nothing current is left.
         let ended = Set(
-            (v?.list ?? []).compactMap { n -> String? in
+            (v?.list ?? .empty).compactMap { n -> String? in
                 guard isRetired(n, now: ctx.now) else { return nil }
                 return personName(n, context: ctx).displayKey
             })
@@ -37,18 +37,19 @@ extension Patient {
         return pool.first { $0.use == "official" } ?? pool.first { $0.use == "usual" } ?? pool.first
     }
 
-    static func personName(_ n: JSONValue, context ctx: MappingContext) -> PersonName {
+    static func personName(_ n: JSONNode, context ctx: MappingContext) -> PersonName {
         // DSTU2 family is an array of strings; STU3/R4 a single string. Read either in any release.
         let family: String?
-        switch n["family"] {
-        case .array(let parts)?: family = parts.compactMap(\.string).joined(separator: " ").nilIfEmpty
-        case .string(let s)?: family = s.nilIfEmpty
+        let familyValue = n["family"]
+        switch familyValue?.kind {
+        case .array?: family = familyValue?.list.compactMap(\.string).joined(separator: " ").nilIfEmpty
+        case .string?: family = familyValue?.string?.nilIfEmpty
         case nil, .null?: family = nil
-        case let other?:
-            ctx.warn("Patient.name.family", other, "expected text")
+        default:
+            ctx.warn("Patient.name.family", familyValue, "expected text")
             family = nil
         }
-        func strings(_ key: String) -> [String] { (n[key]?.list ?? []).compactMap { $0.string?.nilIfEmpty } }
+        func strings(_ key: String) -> [String] { (n[key]?.list ?? .empty).compactMap { $0.string?.nilIfEmpty } }
         return PersonName(
             family: family, given: strings("given"), prefix: strings("prefix"), suffix: strings("suffix"),
             use: n["use"]?.string, text: n["text"]?.string?.nilIfEmpty)
@@ -58,14 +59,14 @@ extension Patient {
     /// MRN / medical record, else the first identifier with a value. Never an SSN when an MR exists,
     /// and never a retired number (`use: old`, or a `period` that has ended): a nurse reading an
     /// old MRN aloud identifies nobody, or the wrong patient.
-    static func mrn(_ allIds: [JSONValue], now: Date) -> String? {
+    static func mrn(_ allIds: [JSONNode], now: Date) -> String? {
         let ids = allIds.filter { !isRetired($0, now: now) }
-        func value(_ i: JSONValue) -> String? {
+        func value(_ i: JSONNode) -> String? {
             // Cerner sends a zero-padded rendering in a primitive extension next to the value.
             i["value"]?.text?.nilIfEmpty
         }
         let typed = ids.first { i in
-            (i["type"]?["coding"]?.list ?? []).contains { $0["code"]?.string == "MR" } && value(i) != nil
+            (i["type"]?["coding"]?.list ?? .empty).contains { $0["code"]?.string == "MR" } && value(i) != nil
         }
         if let typed { return value(typed) }
         let named = ids.first { i in
@@ -76,14 +77,14 @@ extension Patient {
         }
         if let named { return value(named) }
         let notSSN = ids.first { i in
-            let codes = (i["type"]?["coding"]?.list ?? []).compactMap { $0["code"]?.string }
+            let codes = (i["type"]?["coding"]?.list ?? .empty).compactMap { $0["code"]?.string }
             let system = i["system"]?.string ?? ""
             return value(i) != nil && !codes.contains("SS") && !codes.contains("SB") && !system.contains("us-ssn")
         }
         return notSSN.flatMap(value) ?? ids.first.flatMap(value)
     }
 
-    static func isRetired(_ identifier: JSONValue, now: Date) -> Bool {
+    static func isRetired(_ identifier: JSONNode, now: Date) -> Bool {
         if identifier["use"]?.string == "old" { return true }
         guard let end = identifier["period"]?["end"]?.string.map(FHIRDate.init), let instant = end.instant else {
             return false

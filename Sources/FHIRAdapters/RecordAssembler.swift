@@ -106,7 +106,7 @@ public enum RecordAssembler {
     }
 
     /// The patient a resource belongs to, from `patient`, `subject`, `beneficiary` or `subscriber`.
-    static func patientKey(of r: JSONValue, keyByFullUrl: [String: String], onlyPatient: String?) -> String? {
+    static func patientKey(of r: JSONNode, keyByFullUrl: [String: String], onlyPatient: String?) -> String? {
         for field in ["patient", "subject", "beneficiary", "subscriber"] {
             guard let ref = r[field]?["reference"]?.string, !ref.isEmpty else { continue }
             if let k = keyByFullUrl[ref] { return k }

@@ -32,7 +32,7 @@ public struct ServerCapabilities: Sendable, Equatable, Codable {
     }
 
     /// Reads a capability resource of any release; never throws for a well-formed object.
-    public init(json r: JSONValue) {
+    public init(json r: JSONNode) {
         declaredVersion = r["fhirVersion"]?.text ?? ""
         resourceType = r["resourceType"]?.string ?? ""
         software = r["software"]?["name"]?.string.map { n in
@@ -46,29 +46,29 @@ public struct ServerCapabilities: Sendable, Equatable, Codable {
         } else {
             release = nil
         }
-        let rests = r["rest"]?.list ?? []
+        let rests = r["rest"]?.list ?? .empty
         let rest = rests.first { $0["mode"]?.string == "server" } ?? rests.first
         var res: [String: [String]] = [:]
         var lastUpdated: [String] = []
-        func listsLastUpdated(_ params: JSONValue?) -> Bool {
-            (params?.list ?? []).contains { $0["name"]?.string == "_lastUpdated" }
+        func listsLastUpdated(_ params: JSONNode?) -> Bool {
+            (params?.list ?? .empty).contains { $0["name"]?.string == "_lastUpdated" }
         }
         if listsLastUpdated(rest?["searchParam"]) { lastUpdated.append("*") }
-        for item in rest?["resource"]?.list ?? [] {
+        for item in rest?["resource"]?.list ?? .empty {
             guard let t = item["type"]?.string else { continue }
-            res[t] = (item["interaction"]?.list ?? []).compactMap { $0["code"]?.string }
+            res[t] = (item["interaction"]?.list ?? .empty).compactMap { $0["code"]?.string }
             if listsLastUpdated(item["searchParam"]) { lastUpdated.append(t) }
         }
         lastUpdatedTypes = lastUpdated
         resources = res
-        systemInteractions = (rest?["interaction"]?.list ?? []).compactMap { $0["code"]?.string }
+        systemInteractions = (rest?["interaction"]?.list ?? .empty).compactMap { $0["code"]?.string }
         var token: String?
         var authorize: String?
         let security = rest?["security"]
-        for ext in security?["extension"]?.list ?? [] {
+        for ext in security?["extension"]?.list ?? .empty {
             let url = ext["url"]?.string ?? ""
             if url.hasSuffix("/oauth-uris") {
-                for sub in ext["extension"]?.list ?? [] {
+                for sub in ext["extension"]?.list ?? .empty {
                     let u = sub["valueUri"]?.string ?? sub["valueUrl"]?.string
                     switch sub["url"]?.string {
                     case "token": token = token ?? u
@@ -84,7 +84,7 @@ public struct ServerCapabilities: Sendable, Equatable, Codable {
         }
         tokenURL = token
         authorizeURL = authorize
-        securityServices = (security?["service"]?.list ?? []).compactMap { s in
+        securityServices = (security?["service"]?.list ?? .empty).compactMap { s in
             s["coding"]?[0]?["code"]?.string ?? s["text"]?.string
         }
     }

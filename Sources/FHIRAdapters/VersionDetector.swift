@@ -13,7 +13,7 @@ public enum VersionDetector {
     }
 
     /// Votes from resource shapes; falls back to the declared version, then `nil`.
-    public static func detect(_ resources: [JSONValue], declared: String?) -> FHIRRelease? {
+    public static func detect(_ resources: [JSONNode], declared: String?) -> FHIRRelease? {
         var votes: [FHIRRelease: Int] = [:]
         for r in resources { if let v = vote(r) { votes[v, default: 0] += 1 } }
         if let best = votes.max(by: {
@@ -25,35 +25,35 @@ public enum VersionDetector {
     }
 
     /// What one resource's shape says, if anything.
-    public static func vote(_ r: JSONValue) -> FHIRRelease? {
+    public static func vote(_ r: JSONNode) -> FHIRRelease? {
         if let byProfile = profileVote(r) { return byProfile }
         switch r["resourceType"]?.string {
         case "Conformance", "MedicationOrder": return .dstu2
         case "Patient":
             // A string family is STU3 and R4 alike: only the DSTU2 array says anything.
-            for n in r["name"]?.list ?? [] {
-                if case .array = n["family"] { return .dstu2 }
+            for n in r["name"]?.list ?? .empty {
+                if n["family"]?.kind == .array { return .dstu2 }
             }
             if r["careProvider"] != nil { return .dstu2 }
             return nil
         case "AllergyIntolerance":
             if r["substance"] != nil { return .dstu2 }
-            if case .object = r["clinicalStatus"] { return .r4 }
+            if r["clinicalStatus"]?.kind == .object { return .r4 }
             if r["assertedDate"] != nil { return .stu3 }
             return nil
         case "Condition":
             if r["patient"] != nil || r["dateRecorded"] != nil { return .dstu2 }
-            if case .object = r["clinicalStatus"] { return .r4 }
+            if r["clinicalStatus"]?.kind == .object { return .r4 }
             if r["recordedDate"] != nil { return .r4 }
             if r["assertedDate"] != nil || r["context"] != nil { return .stu3 }
             return nil
         case "Observation":
-            if case .object = r["category"] { return .dstu2 }
+            if r["category"]?.kind == .object { return .dstu2 }
             if r["context"] != nil { return .stu3 }
             return nil
         case "Encounter":
             if r["patient"] != nil { return .dstu2 }
-            if case .string = r["class"] { return .dstu2 }
+            if r["class"]?.kind == .string { return .dstu2 }
             return nil
         case "MedicationRequest":
             if r["requester"]?["agent"] != nil || r["context"] != nil { return .stu3 }
@@ -71,8 +71,8 @@ public enum VersionDetector {
     }
 
     /// A versioned US Core profile in `meta.profile`: US Core 3.0 and later are R4 (`…|9.0.0`).
-    static func profileVote(_ r: JSONValue) -> FHIRRelease? {
-        for profile in r["meta"]?["profile"]?.list ?? [] {
+    static func profileVote(_ r: JSONNode) -> FHIRRelease? {
+        for profile in r["meta"]?["profile"]?.list ?? .empty {
             guard let url = profile.string, url.contains("hl7.org/fhir/us/core/"), let bar = url.firstIndex(of: "|")
             else { continue }
             let version = url[url.index(after: bar)...]

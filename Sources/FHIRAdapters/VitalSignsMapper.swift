@@ -5,7 +5,7 @@ public enum VitalSignsMapper {
     /// The vital-sign readings of one Observation: the reading itself, plus the inhaled-oxygen
     /// flow and concentration a pulse-oximetry reading carries as components (US Core R4 records
     /// supplemental oxygen only there). Empty for a non-vital, void or grouping-only observation.
-    public static func readings(_ r: JSONValue, context ctx: MappingContext, index: Int) -> [VitalSign] {
+    public static func readings(_ r: JSONNode, context ctx: MappingContext, index: Int) -> [VitalSign] {
         guard let main = reading(r, context: ctx, index: index) else { return [] }
         guard main.kind == .oxygenSaturation else { return [main] }
         var out = [main]
@@ -23,15 +23,15 @@ public enum VitalSignsMapper {
     }
 
     /// A vital-sign reading from an Observation, or `nil` for a non-vital or void observation.
-    public static func reading(_ r: JSONValue, context ctx: MappingContext, index: Int) -> VitalSign? {
+    public static func reading(_ r: JSONNode, context ctx: MappingContext, index: Int) -> VitalSign? {
         let path = "Observation[\(index)]"
         let status = Datatypes.code(r["status"])
         // Void readings never show or score (a nurse charted them by mistake, or they never happened).
         if status == "entered-in-error" || status == "cancelled" { return nil }
         let (code, display) = pickCode(r["code"])
         guard let code else { return nil }
-        let isVitalCategory = (r["category"]?.list ?? []).contains { cat in
-            let coded = (cat["coding"]?.list ?? []).contains { $0["code"]?.string == "vital-signs" }
+        let isVitalCategory = (r["category"]?.list ?? .empty).contains { cat in
+            let coded = (cat["coding"]?.list ?? .empty).contains { $0["code"]?.string == "vital-signs" }
             return coded || cat["text"]?.string?.lowercased() == "vital signs"
         }
         guard isVitalCategory || VitalKind(loinc: code) != nil else { return nil }
@@ -50,7 +50,7 @@ public enum VitalSignsMapper {
         var v = VitalSign(
             code: code, display: display, value: value, unit: unit, text: text, effective: effective,
             comparator: comparator, valueCodes: codes(r["valueCodeableConcept"]))
-        for (k, c) in (r["component"]?.list ?? []).enumerated() {
+        for (k, c) in (r["component"]?.list ?? .empty).enumerated() {
             let (cc, cd) = pickCode(c["code"])
             guard let cc else { continue }
             var comp = VitalComponent(code: cc, display: cd)
@@ -63,14 +63,14 @@ public enum VitalSignsMapper {
     }
 
     /// `system|code` of each coding of a coded value.
-    static func codes(_ concept: JSONValue?) -> [String] {
-        (concept?["coding"]?.list ?? []).compactMap { coding in
+    static func codes(_ concept: JSONNode?) -> [String] {
+        (concept?["coding"]?.list ?? .empty).compactMap { coding in
             guard let code = coding["code"]?.text else { return nil }
             return (coding["system"]?.string ?? "") + "|" + code
         }
     }
 
-    static func hasValue(_ r: JSONValue) -> Bool {
+    static func hasValue(_ r: JSONNode) -> Bool {
         let keys = [
             "valueQuantity", "valueString", "valueCodeableConcept", "valueBoolean", "valueInteger", "valueRange",
         ]
@@ -80,10 +80,10 @@ public enum VitalSignsMapper {
     /// A LOINC coding Rounds knows (an R4 pulse-oximetry reading carries 2708-6 and 59408-5; a
     /// server may put a panel or local code first), else any LOINC coding, else a coding Rounds
     /// knows, else the first coding, else the text.
-    static func pickCode(_ c: JSONValue?) -> (String?, String?) {
-        let codings = c?["coding"]?.list ?? []
-        func isLOINC(_ coding: JSONValue) -> Bool { (coding["system"]?.string ?? "").containsBytes("loinc.org") }
-        func isKnown(_ coding: JSONValue) -> Bool { VitalKind(loinc: coding["code"]?.text ?? "") != nil }
+    static func pickCode(_ c: JSONNode?) -> (String?, String?) {
+        let codings = c?["coding"]?.list ?? .empty
+        func isLOINC(_ coding: JSONNode) -> Bool { (coding["system"]?.string ?? "").containsBytes("loinc.org") }
+        func isKnown(_ coding: JSONNode) -> Bool { VitalKind(loinc: coding["code"]?.text ?? "") != nil }
         let knownLOINC = codings.first { isLOINC($0) && isKnown($0) }
         let loinc = codings.first { isLOINC($0) && $0["code"]?.text != nil }
         let known = codings.first(where: isKnown)
@@ -96,16 +96,18 @@ public enum VitalSignsMapper {
     }
 
     static func readValue(
-        _ r: JSONValue, into value: inout Double?, unit: inout String?, text: inout String?,
+        _ r: JSONNode, into value: inout Double?, unit: inout String?, text: inout String?,
         comparator: inout String?, path: String, ctx: MappingContext
     ) {
         if let q = r["valueQuantity"] {
             // A bound (`<85`) is kept with the value: showing "85 %" would claim a reading the
             // device never made.
             if let c = q["comparator"]?.string, ["<", "<=", ">=", ">"].contains(c) { comparator = c }
-            switch q["value"] {
-            case .number(let n)?: value = n
-            case .string(let s)?:
+            let quantity = q["value"]
+            switch quantity?.kind {
+            case .number?: value = quantity?.double
+            case .string?:
+                let s = quantity?.string ?? ""
                 if let n = Double(s) {
                     value = n
                     ctx.warn("\(path).valueQuantity.value", q["value"], "number sent as text")
@@ -114,7 +116,7 @@ public enum VitalSignsMapper {
                     ctx.warn("\(path).valueQuantity.value", q["value"], "not a number; shown as sent")
                 }
             case nil, .null?: break
-            case let other?: ctx.warn("\(path).valueQuantity.value", other, "expected a number")
+            default: ctx.warn("\(path).valueQuantity.value", quantity, "expected a number")
             }
             // The code is UCUM only when the system says so (DSTU2 SpO2 sends an MDC unit code).
             let ucum =

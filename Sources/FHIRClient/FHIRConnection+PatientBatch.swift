@@ -133,7 +133,7 @@ extension FHIRConnection {
     struct BatchAnswer: Sendable {
         var code: Int
         var status: String
-        var resource: JSONValue?
+        var resource: JSONNode?
     }
 
     /// One GET of a batch, conditional when it names what the client holds.
@@ -162,7 +162,7 @@ extension FHIRConnection {
         let answer = try await send("POST", baseURL, body: bundle.data, contentType: "application/fhir+json")
         guard answer.status == 200 else { throw FHIRConnection.error(for: answer) }
         let json = try answer.json()
-        let answered = json["entry"]?.list ?? []
+        let answered = json["entry"]?.list ?? .empty
         guard json["resourceType"]?.string == "Bundle", json["type"]?.string == "batch-response",
             answered.count == requests.count
         else {

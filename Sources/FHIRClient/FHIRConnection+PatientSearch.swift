@@ -88,7 +88,7 @@ extension FHIRConnection {
         return result
     }
 
-    func page(_ json: JSONValue, url: String) throws(FHIRClientError) -> PatientSearchPage {
+    func page(_ json: JSONNode, url: String) throws(FHIRClientError) -> PatientSearchPage {
         let doc: FHIRDocument
         do { doc = try FHIRDocument(json: json) } catch { throw .notFHIRJSON(url: url, detail: "\(error)") }
         if let o = OperationOutcomeReader.summary(json) { throw .server(status: 200, url: url, diagnostics: o) }
@@ -96,7 +96,7 @@ extension FHIRConnection {
         let patients = doc.resources(ofType: "Patient").enumerated().map { k, r in
             Patient(fhir: r.resource, fallbackId: r.fullUrl ?? "result-\(k + 1)", context: ctx)
         }
-        let next = (json["link"]?.list ?? []).first { $0["relation"]?.string == "next" }?["url"]?.string
+        let next = (json["link"]?.list ?? .empty).first { $0["relation"]?.string == "next" }?["url"]?.string
         return PatientSearchPage(
             total: json["total"]?.double.map { Int($0) }, patients: patients, next: next, warnings: ctx.warnings)
     }

@@ -130,7 +130,7 @@ extension FHIRConnection {
         guard (200..<300).contains(answer.code), let bundle = answer.resource,
             bundle["resourceType"]?.string == "Bundle"
         else { return .failed(answer.code) }
-        let matches = (bundle["entry"]?.list ?? []).filter { entry in
+        let matches = (bundle["entry"]?.list ?? .empty).filter { entry in
             entry["search"]?["mode"]?.string != "outcome"
                 && entry["resource"]?["resourceType"]?.string != "OperationOutcome"
         }

@@ -84,7 +84,7 @@ public final class FHIRConnection: Sendable {
         public let release: FHIRRelease
         public let tokenURL: URL?
         /// `.well-known/smart-configuration`, when it was read (the token URL was only there).
-        public var smartConfiguration: JSONValue? = nil
+        public var smartConfiguration: JSONNode? = nil
     }
 
     /// Plain `http://` only to this machine, unless the admin says otherwise for a test network.
@@ -94,7 +94,7 @@ public final class FHIRConnection: Sendable {
     }
 
     /// `{base}/.well-known/smart-configuration`, or `nil` when the server has none.
-    static func smartConfiguration(_ base: URL, transport: HTTPTransport) async throws(FHIRClientError) -> JSONValue? {
+    static func smartConfiguration(_ base: URL, transport: HTTPTransport) async throws(FHIRClientError) -> JSONNode? {
         let url = base.appendingPathComponent(".well-known").appendingPathComponent("smart-configuration")
         guard let answer = try? await transport.send("GET", url, idempotent: true), answer.status == 200 else {
             return nil
@@ -104,7 +104,7 @@ public final class FHIRConnection: Sendable {
 
     /// Checks a key against what the server offers (`private_key_jwt`, its signing algorithms)
     /// and returns the system read scopes it lists, to ask for beside the tenant.
-    static func checkKeyAuthentication(_ credentials: ClientCredentials, smart: JSONValue?) throws(FHIRClientError)
+    static func checkKeyAuthentication(_ credentials: ClientCredentials, smart: JSONNode?) throws(FHIRClientError)
         -> [String]
     {
         let methods = smart?["token_endpoint_auth_methods_supported"]?.array?.compactMap(\.string) ?? []
@@ -149,7 +149,7 @@ public final class FHIRConnection: Sendable {
             throw .unsupportedVersion(declared: caps.declaredVersion, url: trimmed)
         }
         var tokenURL = caps.tokenURL.flatMap(URL.init(string:))
-        var smart: JSONValue? = nil
+        var smart: JSONNode? = nil
         if tokenURL == nil {
             smart = try await smartConfiguration(url, transport: transport)
             tokenURL = smart?["token_endpoint"]?.string.flatMap(URL.init(string:))
@@ -206,7 +206,7 @@ public final class FHIRConnection: Sendable {
     }
 
     /// GET returning JSON, with HTTP errors turned into `FHIRClientError`.
-    func getJSON(_ relative: String) async throws(FHIRClientError) -> JSONValue {
+    func getJSON(_ relative: String) async throws(FHIRClientError) -> JSONNode {
         let answer = try await send("GET", try url(relative))
         guard answer.status == 200 else { throw FHIRConnection.error(for: answer) }
         return try answer.json()

@@ -13,8 +13,8 @@ public struct HTTPAnswer: Sendable {
     }
 
     /// The body as JSON, or a `notFHIRJSON` error naming what was wrong.
-    public func json() throws(FHIRClientError) -> JSONValue {
-        do { return try JSONParser.parse(body) } catch {
+    public func json() throws(FHIRClientError) -> JSONNode {
+        do { return try JSONNode.parse(body) } catch {
             let snippet = String(decoding: body.prefix(60), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
             // A sign-in page or a proxy's error page says what it is in its content type.
             let type = header("Content-Type")?.split(separator: ";").first.map {
@@ -28,7 +28,7 @@ public struct HTTPAnswer: Sendable {
 
     /// The diagnostics of an OperationOutcome body, if the body is one.
     public var diagnostics: String? {
-        (try? JSONParser.parse(body)).flatMap(OperationOutcomeReader.summary)
+        (try? JSONNode.parse(body)).flatMap(OperationOutcomeReader.summary)
     }
 }
 

@@ -54,7 +54,7 @@ extension FHIRConnection {
     {
         let queries = sectionQueries(for: id)
         async let sectionsTask = sectionResults(queries)
-        let patientJSON: JSONValue
+        let patientJSON: JSONNode
         do {
             patientJSON = try await getJSON("Patient/\(FormEncoding.escape(id))")
         } catch {
@@ -89,7 +89,7 @@ extension FHIRConnection {
     /// A record from its Patient resource and its sections' answers: each section stands on its
     /// own, one that failed is `unavailable` with the reason.
     func assemble(
-        _ patientJSON: JSONValue, id: String, queries: [SectionQuery], results: [ClinicalSection: SectionResult],
+        _ patientJSON: JSONNode, id: String, queries: [SectionQuery], results: [ClinicalSection: SectionResult],
         now: @Sendable () -> Date
     ) async -> PatientRecord {
         let fetched = now()
@@ -163,7 +163,7 @@ extension FHIRConnection {
         let answer = try await send("POST", baseURL, body: bundle.data, contentType: "application/fhir+json")
         guard answer.status == 200 else { throw FHIRConnection.error(for: answer) }
         let json = try answer.json()
-        let entries = json["entry"]?.list ?? []
+        let entries = json["entry"]?.list ?? .empty
         guard json["resourceType"]?.string == "Bundle", json["type"]?.string == "batch-response",
             entries.count == queries.count
         else {
@@ -199,7 +199,7 @@ extension FHIRConnection {
     /// One section by GET. Kept out of the task-group closure: a typed-throws call inside it
     /// crashed release builds of Swift 6.3.1 ("Bad pointer dereference" when storing the result).
     func fetchSection(_ url: String) async -> SectionResult {
-        let json: JSONValue
+        let json: JSONNode
         do { json = try await getJSON(url) } catch { return .failed(error.description) }
         return await collect(json, first: url)
     }
@@ -207,7 +207,7 @@ extension FHIRConnection {
     /// A searchset's resources, following `next` links up to the page bound. A search that asked
     /// for one result (`_count=1`) never follows `next`. A section cut short — by the bound or by
     /// a page that failed — keeps what it read and says so.
-    func collect(_ first: JSONValue, first url: String) async -> SectionResult {
+    func collect(_ first: JSONNode, first url: String) async -> SectionResult {
         if let o = OperationOutcomeReader.summary(first) { return .failed(o) }
         let single = url.split(separator: "?").last?.split(separator: "&").contains("_count=1") ?? false
         let maxPages = transport.options.maxSectionPages
@@ -226,7 +226,7 @@ extension FHIRConnection {
                 }
                 if seen.insert(found.type + "/" + id).inserted { all.append(found) }
             }
-            let links = page["link"]?.list ?? []
+            let links = page["link"]?.list ?? .empty
             guard let next = links.first(where: { $0["relation"]?.string == "next" })?["url"]?.string else { break }
             if single { break }
             guard visited.insert(next).inserted else {
@@ -263,14 +263,14 @@ extension FHIRConnection {
         switch section {
         case .coverage:
             for r in resources where r.type == "Coverage" {
-                let payors = (r.resource["payor"]?.list ?? []) + (r.resource["issuer"].map { [$0] } ?? [])
+                let payors = (r.resource["payor"]?.list ?? .empty) + (r.resource["issuer"].map { [$0] } ?? [])
                 for payor in payors where payor["display"]?.string?.isEmpty ?? true {
                     if let key = Self.readableReference(payor, type: "Organization") { wanted.append(key) }
                 }
             }
         case .encounter:
             for r in resources where r.type == "Encounter" {
-                let places = r.resource["location"]?.list ?? []
+                let places = r.resource["location"]?.list ?? .empty
                 let active = places.filter { Datatypes.code($0["status"]) == "active" }
                 let needsTypes = active.count > 1 && active.contains { $0["physicalType"] == nil }
                 for place in places where needsTypes || (place["location"]?["display"]?.string?.isEmpty ?? true) {
@@ -294,8 +294,8 @@ extension FHIRConnection {
 
     /// One referenced resource by `Type/id`, or `nil` when it cannot be read or is of another type.
     /// Kept out of the caching closure (typed throws inside closures crashed release builds).
-    func readReference(_ key: String) async -> JSONValue? {
-        let json: JSONValue
+    func readReference(_ key: String) async -> JSONNode? {
+        let json: JSONNode
         do { json = try await getJSON(key) } catch { return nil }
         let type = key.split(separator: "/").first.map(String.init)
         return json["resourceType"]?.string == type ? json : nil
@@ -303,7 +303,7 @@ extension FHIRConnection {
 
     /// `Organization/123` for a relative reference of that type on this server; `nil` for a
     /// contained (`#…`), absolute or other-typed reference (never read from another origin).
-    static func readableReference(_ ref: JSONValue?, type: String) -> String? {
+    static func readableReference(_ ref: JSONNode?, type: String) -> String? {
         guard let text = ref?["reference"]?.string, text.hasPrefix(type + "/") else { return nil }
         let parts = text.split(separator: "/")
         guard parts.count == 2 || (parts.count == 4 && parts[2] == "_history") else { return nil }
@@ -315,9 +315,9 @@ extension FHIRConnection {
 /// sync that share a payor ask at once), and a failed read is remembered as `nil` so a sync of a
 /// unit does not ask again for every patient.
 actor ReferenceCache {
-    private var reads: [String: Task<JSONValue?, Never>] = [:]
+    private var reads: [String: Task<JSONNode?, Never>] = [:]
 
-    func resolve(_ key: String, read: @escaping @Sendable () async -> JSONValue?) async -> JSONValue? {
+    func resolve(_ key: String, read: @escaping @Sendable () async -> JSONNode?) async -> JSONNode? {
         if let existing = reads[key] { return await existing.value }
         let task = Task { await read() }
         reads[key] = task

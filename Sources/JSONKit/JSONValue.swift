@@ -68,21 +68,35 @@ public enum JSONValue: Sendable, Hashable {
 
     /// A short form of the value for warnings (never the whole document).
     public var preview: String {
-        let s: String
         switch self {
-        case .null: s = "null"
-        case .bool(let b): s = b ? "true" : "false"
-        case .number: s = text ?? "?"
-        case .string(let str): s = str
-        case .array(let a): s = "[\(a.count) items]"
-        case .object(let o): s = "{\(o.keys.sorted().prefix(4).joined(separator: ", "))}"
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .number: return text ?? "?"
+        case .string(let str): return JSONValue.preview(str)
+        case .array(let a): return JSONValue.preview("[\(a.count) items]")
+        case .object(let o): return JSONValue.preview("{\(o.keys.sorted().prefix(4).joined(separator: ", "))}")
         }
-        return s.count > 80 ? String(s.prefix(77)) + "…" : s
+    }
+
+    /// `text` cut to a warning's length.
+    static func preview(_ text: String) -> String {
+        text.count > 80 ? String(text.prefix(77)) + "…" : text
     }
 
     /// The JSON type's name, for messages.
     public var typeName: String {
         switch self {
+        case .null: return JSONValue.typeName(of: .null)
+        case .bool: return JSONValue.typeName(of: .bool)
+        case .number: return JSONValue.typeName(of: .number)
+        case .string: return JSONValue.typeName(of: .string)
+        case .array: return JSONValue.typeName(of: .array)
+        case .object: return JSONValue.typeName(of: .object)
+        }
+    }
+
+    static func typeName(of kind: JSONNode.Kind) -> String {
+        switch kind {
         case .null: return "null"
         case .bool: return "boolean"
         case .number: return "number"

@@ -33,12 +33,12 @@ import Testing
         for _ in 0..<rounds {
             var doc = root
             for _ in 0..<Int.random(in: 1...6, using: &rng) { doc = mutate(doc, rng: &rng, depth: 0) }
-            guard let parsed = try? FHIRDocument(json: doc) else { continue }
+            guard let parsed = try? FHIRDocument(json: JSONNode(doc)) else { continue }
             for r in RecordAssembler.records(from: parsed) {
                 _ = RecordSummaryProbe.touch(r)
             }
             if ["Conformance", "CapabilityStatement"].contains(doc["resourceType"]?.string) {
-                _ = ServerCapabilities(json: doc)
+                _ = ServerCapabilities(json: JSONNode(doc))
             }
         }
     }

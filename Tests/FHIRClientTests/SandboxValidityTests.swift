@@ -186,7 +186,7 @@ import Testing
             "entry": [["resource": ["resourceType": "Encounter", "id": "e1", "status": "finished"]]],
         ]
         let before = h.requests().count
-        let single = await conn.collect(page, first: "Encounter?patient=contos-0001&_count=1")
+        let single = await conn.collect(JSONNode(page), first: "Encounter?patient=contos-0001&_count=1")
         guard case .found(let resources, let incomplete) = single else {
             Issue.record("expected resources")
             return
@@ -194,7 +194,7 @@ import Testing
         #expect(resources.count == 1)
         #expect(incomplete == nil)
         #expect(h.requests().count == before, "no page was asked for")
-        let paged = await conn.collect(page, first: "Encounter?patient=contos-0001&_count=10")
+        let paged = await conn.collect(JSONNode(page), first: "Encounter?patient=contos-0001&_count=10")
         guard case .found = paged else {
             Issue.record("expected resources")
             return

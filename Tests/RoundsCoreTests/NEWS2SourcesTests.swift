@@ -42,7 +42,7 @@ import Testing
             + #""valueQuantity":{"value":2,"unit":"L/min","system":"http://unitsofmeasure.org","#
             + #""code":"L/min"}}]}"#
         let ctx = MappingContext(profile: .r4)
-        let readings = VitalSignsMapper.readings(try JSONParser.parse(json), context: ctx, index: 0)
+        let readings = VitalSignsMapper.readings(try JSONNode.parse(json), context: ctx, index: 0)
         let others = wellPatient().filter { $0.kind != .oxygenSaturation }
         let n = NEWS2.score(record(others + readings), now: Self.now)
         let air = try #require(item(n, .airOrOxygen))
