@@ -66,7 +66,27 @@ public enum FetchedRecord: Sendable {
 public enum HTTPDate {
     public static func string(_ date: Date) -> String { formatter().string(from: date) }
 
-    public static func parse(_ text: String) -> Date? { formatter().date(from: text) }
+    /// The form RFC 9110 asks servers to send (`Sun, 06 Nov 1994 08:49:37 GMT`, every answer's
+    /// `Date`) is read by hand (a formatter per answer showed in a sync's profile); anything else
+    /// by the formatter, as before.
+    public static func parse(_ text: String) -> Date? { fixdate(text) ?? formatter().date(from: text) }
+
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    static func fixdate(_ text: String) -> Date? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[0].count == 4, parts[0].hasSuffix(","), parts[5] == "GMT",
+            parts[1].count == 2, let day = Int(parts[1]), let monthIndex = months.firstIndex(of: String(parts[2])),
+            parts[3].count == 4, let year = Int(parts[3])
+        else { return nil }
+        let clock = parts[4].split(separator: ":")
+        guard clock.count == 3, clock.allSatisfy({ $0.count == 2 }), let hour = Int(clock[0]),
+            let minute = Int(clock[1]), let second = Int(clock[2]), (1...31).contains(day), hour < 24, minute < 60,
+            second < 61
+        else { return nil }
+        let days = FHIRDate.daysFromCivil(year, monthIndex + 1, day)
+        return Date(timeIntervalSince1970: Double(days * 86400 + hour * 3600 + minute * 60 + second))
+    }
 
     // A formatter per call: DateFormatter is not safe to share across threads.
     private static func formatter() -> DateFormatter {

@@ -20,12 +20,14 @@ public enum FHIRReadError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct FoundResource: Sendable {
     public let resource: JSONNode
     public let fullUrl: String?
-    public var type: String { resource["resourceType"]?.string ?? "" }
+    /// Read once: sections filter by type many times.
+    public let type: String
     public var id: String? { resource["id"]?.text }
 
     public init(resource: JSONNode, fullUrl: String?) {
         self.resource = resource
         self.fullUrl = fullUrl
+        type = resource["resourceType"]?.string ?? ""
     }
 }
 
@@ -34,8 +36,12 @@ public struct FHIRDocument: Sendable {
     public let root: JSONNode
     /// Every resource, Bundles unpacked (also Bundles nested in entries, as a batch-response has).
     public let resources: [FoundResource]
-    /// The release the document looks like, from its shapes (see `VersionDetector`).
-    public let release: FHIRRelease?
+    /// The release the document looks like, from its shapes (see `VersionDetector`). Judged when
+    /// asked: a sync knows the release from the server and never asks.
+    public var release: FHIRRelease? {
+        VersionDetector.detect(
+            resources.map(\.resource), declared: root["fhirVersion"]?.string ?? root["meta"]?["fhirVersion"]?.string)
+    }
     public let warnings: [DataWarning]
 
     /// Reads a JSON document; throws only for text that is not JSON or JSON that is not FHIR.
@@ -56,41 +62,52 @@ public struct FHIRDocument: Sendable {
         FHIRDocument.collect(root, fullUrl: nil, path: "", into: &found, warnings: &warnings, depth: 0)
         resources = found
         self.warnings = warnings
-        release = VersionDetector.detect(
-            found.map(\.resource), declared: root["fhirVersion"]?.string ?? root["meta"]?["fhirVersion"]?.string)
     }
+
+    /// Bundles nested deeper than this are not read.
+    private static let maxDepth = 8
 
     private static func collect(
         _ r: JSONNode, fullUrl: String?, path: String, into found: inout [FoundResource],
         warnings: inout [DataWarning], depth: Int
     ) {
-        guard depth < 8 else { return }
-        if r["resourceType"]?.string == "Bundle" {
-            for (k, entry) in (r["entry"]?.list ?? .empty).enumerated() {
-                let p = "\(path)Bundle.entry[\(k)]"
-                guard var res = entry["resource"] else { continue }
-                // Some documentation double-wraps entries ({fullUrl, resource} inside resource).
-                if res["resourceType"] == nil, let inner = res["resource"] {
-                    warnings.append(
-                        DataWarning(
-                            path: p + ".resource", value: res.preview,
-                            reason: "entry wrapped twice; read the inner resource"))
-                    res = inner
-                }
-                guard res["resourceType"]?.string != nil else {
-                    warnings.append(
-                        DataWarning(
-                            path: p + ".resource", value: res.preview, reason: "entry without resourceType skipped"))
-                    continue
-                }
-                collect(
-                    res, fullUrl: entry["fullUrl"]?.string ?? res["fullUrl"]?.string, path: p + ".", into: &found,
-                    warnings: &warnings, depth: depth + 1)
-            }
-            if depth > 0 { found.append(FoundResource(resource: r, fullUrl: fullUrl)) }
+        guard depth < FHIRDocument.maxDepth else { return }
+        let resource = FoundResource(resource: r, fullUrl: fullUrl)
+        guard resource.type == "Bundle" else {
+            found.append(resource)
             return
         }
-        found.append(FoundResource(resource: r, fullUrl: fullUrl))
+        for (k, entry) in (r["entry"]?.list ?? .empty).enumerated() {
+            // Formed only for a warning or a nested Bundle: a searchset has thousands of entries.
+            func entryPath() -> String { "\(path)Bundle.entry[\(k)]" }
+            guard var res = entry["resource"] else { continue }
+            var type = res["resourceType"]
+            // Some documentation double-wraps entries ({fullUrl, resource} inside resource).
+            if type == nil, let inner = res["resource"] {
+                warnings.append(
+                    DataWarning(
+                        path: entryPath() + ".resource", value: res.preview,
+                        reason: "entry wrapped twice; read the inner resource"))
+                res = inner
+                type = res["resourceType"]
+            }
+            guard type?.kind == .string else {
+                warnings.append(
+                    DataWarning(
+                        path: entryPath() + ".resource", value: res.preview,
+                        reason: "entry without resourceType skipped"))
+                continue
+            }
+            let entryURL = entry["fullUrl"]?.string ?? res["fullUrl"]?.string
+            if type?.isString("Bundle") == true {
+                collect(
+                    res, fullUrl: entryURL, path: entryPath() + ".", into: &found, warnings: &warnings,
+                    depth: depth + 1)
+            } else if depth + 1 < FHIRDocument.maxDepth {
+                found.append(FoundResource(resource: res, fullUrl: entryURL))
+            }
+        }
+        if depth > 0 { found.append(resource) }
     }
 
     /// Resources of one type.

@@ -58,31 +58,32 @@ public final class MappingContext {
     }
 
     /// A date field read as `FHIRDate`, warning (but keeping the text) when it does not parse.
-    public func date(_ v: JSONNode?, path: String) -> FHIRDate? {
+    /// (`path` is formed only for a warning: a sync reads tens of thousands of dates.)
+    public func date(_ v: JSONNode?, path: @autoclosure () -> String) -> FHIRDate? {
         guard let v, !v.isNull else { return nil }
         guard let s = v.string else {
-            warn(path, v, "expected a date string, got a \(v.typeName)")
+            warn(path(), v, "expected a date string, got a \(v.typeName)")
             return nil
         }
         let d = FHIRDate(s)
         if d.isUnparsed {
-            warn(path, v, "not a FHIR date; shown as sent")
+            warn(path(), v, "not a FHIR date; shown as sent")
         } else if d.hour != nil, d.utcOffsetSeconds == nil {
             // FHIR requires a zone on a dateTime with a time; without one the moment is a guess.
-            warn(path, v, "a time without a zone; shown as sent, taken as local time")
+            warn(path(), v, "a time without a zone; shown as sent, taken as local time")
         }
         return d
     }
 
     /// A string field; numbers and booleans are accepted as text with a warning.
-    public func string(_ v: JSONNode?, path: String) -> String? {
+    public func string(_ v: JSONNode?, path: @autoclosure () -> String) -> String? {
         guard let v, !v.isNull else { return nil }
         if let s = v.string { return s }
         if let t = v.text {
-            warn(path, v, "expected a string, got a \(v.typeName)")
+            warn(path(), v, "expected a string, got a \(v.typeName)")
             return t
         }
-        warn(path, v, "expected a string, got a \(v.typeName)")
+        warn(path(), v, "expected a string, got a \(v.typeName)")
         return nil
     }
 }

@@ -74,8 +74,10 @@ public enum RecordAssembler {
         var count = 0
         switch s {
         case .vitals:
-            let readings = rs.enumerated().flatMap {
-                VitalSignsMapper.readings($0.element, context: ctx, index: $0.offset)
+            var readings: [VitalSign] = []
+            readings.reserveCapacity(rs.count)
+            for (index, observation) in rs.enumerated() {
+                VitalSignsMapper.appendReadings(observation, context: ctx, index: index, to: &readings)
             }
             let (latest, history) = VitalSignsMapper.summarize(readings)
             record.latestVitals = latest

@@ -6,9 +6,17 @@ public enum VitalSignsMapper {
     /// flow and concentration a pulse-oximetry reading carries as components (US Core R4 records
     /// supplemental oxygen only there). Empty for a non-vital, void or grouping-only observation.
     public static func readings(_ r: JSONNode, context ctx: MappingContext, index: Int) -> [VitalSign] {
-        guard let main = reading(r, context: ctx, index: index) else { return [] }
-        guard main.kind == .oxygenSaturation else { return [main] }
-        var out = [main]
+        var out: [VitalSign] = []
+        appendReadings(r, context: ctx, index: index, to: &out)
+        return out
+    }
+
+    /// As `readings`, appended to `out` (a section's readings are gathered in one array).
+    public static func appendReadings(_ r: JSONNode, context ctx: MappingContext, index: Int, to out: inout [VitalSign])
+    {
+        guard let main = reading(r, context: ctx, index: index) else { return }
+        out.append(main)
+        guard main.kind == .oxygenSaturation else { return }
         for component in main.components {
             guard let kind = VitalKind(loinc: component.code), kind == .oxygenFlow || kind == .inspiredOxygen else {
                 continue
@@ -19,19 +27,19 @@ public enum VitalSignsMapper {
                     code: component.code, display: display, value: component.value, unit: component.unit,
                     text: component.text, effective: main.effective, comparator: component.comparator))
         }
-        return out
     }
 
     /// A vital-sign reading from an Observation, or `nil` for a non-vital or void observation.
     public static func reading(_ r: JSONNode, context ctx: MappingContext, index: Int) -> VitalSign? {
-        let path = "Observation[\(index)]"
+        // Formed only for a warning (most readings have none).
+        func path() -> String { "Observation[\(index)]" }
         let status = Datatypes.code(r["status"])
         // Void readings never show or score (a nurse charted them by mistake, or they never happened).
         if status == "entered-in-error" || status == "cancelled" { return nil }
         let (code, display) = pickCode(r["code"])
         guard let code else { return nil }
         let isVitalCategory = (r["category"]?.list ?? .empty).contains { cat in
-            let coded = (cat["coding"]?.list ?? .empty).contains { $0["code"]?.string == "vital-signs" }
+            let coded = (cat["coding"]?.list ?? .empty).contains { $0["code"]?.isString("vital-signs") ?? false }
             return coded || cat["text"]?.string?.lowercased() == "vital signs"
         }
         guard isVitalCategory || VitalKind(loinc: code) != nil else { return nil }
@@ -41,12 +49,12 @@ public enum VitalSignsMapper {
         if groupsOnly { return nil }
         let effectiveValue =
             r["effectiveDateTime"] ?? r["effectivePeriod"]?["start"] ?? r["effectiveInstant"] ?? r["issued"]
-        let effective = ctx.date(effectiveValue, path: "\(path).effective")
+        let effective = ctx.date(effectiveValue, path: "\(path()).effective")
         var value: Double?
         var unit: String?
         var text: String?
         var comparator: String?
-        readValue(r, into: &value, unit: &unit, text: &text, comparator: &comparator, path: path, ctx: ctx)
+        readValue(r, into: &value, unit: &unit, text: &text, comparator: &comparator, path: path(), ctx: ctx)
         var v = VitalSign(
             code: code, display: display, value: value, unit: unit, text: text, effective: effective,
             comparator: comparator, valueCodes: codes(r["valueCodeableConcept"]))
@@ -56,7 +64,7 @@ public enum VitalSignsMapper {
             var comp = VitalComponent(code: cc, display: cd)
             readValue(
                 c, into: &comp.value, unit: &comp.unit, text: &comp.text, comparator: &comp.comparator,
-                path: "\(path).component[\(k)]", ctx: ctx)
+                path: "\(path()).component[\(k)]", ctx: ctx)
             v.components.append(comp)
         }
         return v
@@ -82,22 +90,28 @@ public enum VitalSignsMapper {
     /// knows, else the first coding, else the text.
     static func pickCode(_ c: JSONNode?) -> (String?, String?) {
         let codings = c?["coding"]?.list ?? .empty
-        func isLOINC(_ coding: JSONNode) -> Bool { (coding["system"]?.string ?? "").containsBytes("loinc.org") }
-        func isKnown(_ coding: JSONNode) -> Bool { VitalKind(loinc: coding["code"]?.text ?? "") != nil }
-        let knownLOINC = codings.first { isLOINC($0) && isKnown($0) }
-        let loinc = codings.first { isLOINC($0) && $0["code"]?.text != nil }
-        let known = codings.first(where: isKnown)
-        let chosen = knownLOINC ?? loinc ?? known ?? codings.first { $0["code"]?.text != nil }
+        // Each coding is read once, ranked, and the best kept: 3 a LOINC code Rounds knows, 2 any
+        // LOINC code, 1 a code Rounds knows, 0 any code; the first of the best rank wins.
+        var chosen: (coding: JSONNode, code: String, rank: Int)?
+        for coding in codings {
+            guard let code = coding["code"]?.text else { continue }
+            let isLOINC = coding["system"]?.stringContains("loinc.org") ?? false
+            let isKnown = VitalKind(loinc: code) != nil
+            let rank = (isLOINC ? 2 : 0) + (isKnown ? 1 : 0)
+            if rank > (chosen?.rank ?? -1) { chosen = (coding, code, rank) }
+            if rank == 3 { break }
+        }
         let display =
-            chosen?["display"]?.string ?? c?["text"]?.string ?? codings.compactMap { $0["display"]?.string }.first
-        if let code = chosen?["code"]?.text { return (code, display) }
+            chosen?.coding["display"]?.string ?? c?["text"]?.string
+            ?? codings.lazy.compactMap { $0["display"]?.string }.first
+        if let code = chosen?.code { return (code, display) }
         if let t = c?["text"]?.string { return (t, t) }
         return (nil, nil)
     }
 
     static func readValue(
         _ r: JSONNode, into value: inout Double?, unit: inout String?, text: inout String?,
-        comparator: inout String?, path: String, ctx: MappingContext
+        comparator: inout String?, path: @autoclosure () -> String, ctx: MappingContext
     ) {
         if let q = r["valueQuantity"] {
             // A bound (`<85`) is kept with the value: showing "85 %" would claim a reading the
@@ -110,18 +124,18 @@ public enum VitalSignsMapper {
                 let s = quantity?.string ?? ""
                 if let n = Double(s) {
                     value = n
-                    ctx.warn("\(path).valueQuantity.value", q["value"], "number sent as text")
+                    ctx.warn("\(path()).valueQuantity.value", q["value"], "number sent as text")
                 } else {
                     text = s
-                    ctx.warn("\(path).valueQuantity.value", q["value"], "not a number; shown as sent")
+                    ctx.warn("\(path()).valueQuantity.value", q["value"], "not a number; shown as sent")
                 }
             case nil, .null?: break
-            default: ctx.warn("\(path).valueQuantity.value", quantity, "expected a number")
+            default: ctx.warn("\(path()).valueQuantity.value", quantity, "expected a number")
             }
             // The code is UCUM only when the system says so (DSTU2 SpO2 sends an MDC unit code).
-            let ucum =
-                (q["system"]?.string ?? "unitsofmeasure").containsBytes("unitsofmeasure")
-                ? q["code"]?.string?.nilIfEmpty : nil
+            let system = q["system"]
+            let systemIsUCUM = system?.kind != .string || system?.stringContains("unitsofmeasure") == true
+            let ucum = systemIsUCUM ? q["code"]?.string?.nilIfEmpty : nil
             unit = ucum ?? q["unit"]?.string?.nilIfEmpty ?? q["code"]?.string?.nilIfEmpty
         } else if let s = r["valueString"]?.string {
             text = s
@@ -145,10 +159,12 @@ public enum VitalSignsMapper {
     /// The latest reading per kind (by effective time, whatever order they came in), and the
     /// history. Separate systolic/diastolic readings become one blood-pressure reading.
     public static func summarize(_ readings: [VitalSign]) -> (latest: [VitalSign], history: [VitalSign]) {
-        var merged: [VitalSign] = []
+        let hasParts = readings.contains { $0.kind == .systolic || $0.kind == .diastolic }
+        // Without parts to merge the readings are kept as they came (no copy).
+        var merged: [VitalSign] = hasParts ? [] : readings
         var pressureParts: [String: VitalSign] = [:]
         var partOrder: [String] = []
-        for r in readings {
+        for r in readings where hasParts {
             if r.kind == .systolic || r.kind == .diastolic {
                 let key = r.effective?.raw ?? "?"
                 var bp =
@@ -165,20 +181,29 @@ public enum VitalSignsMapper {
         // A panel at the same time already carries these parts (SMART DSTU2 sends both).
         let panelTimes = Set(merged.filter { $0.kind == .bloodPressure }.compactMap { $0.effective?.raw })
         for key in partOrder where !panelTimes.contains(key) { merged.append(pressureParts[key]!) }
-        let history = merged.enumerated().sorted { a, b in
-            if FHIRDate.isEarlier(a.element.effective, b.element.effective) { return true }
-            if FHIRDate.isEarlier(b.element.effective, a.element.effective) { return false }
-            return a.offset < b.offset
-        }.map(\.element)
-        var latest: [String: VitalSign] = [:]
-        for r in history {
+        // Positions are sorted by instant, not the readings: a reading is large, and a sync sorts
+        // tens of thousands. A reading without a readable time sorts first (`FHIRDate.isEarlier`).
+        let instants = merged.map { $0.effective?.instant?.timeIntervalSince1970 }
+        let order = merged.indices.sorted { a, b in
+            switch (instants[a], instants[b]) {
+            case (let x?, let y?) where x != y: return x < y
+            case (nil, _?): return true
+            case (_?, nil): return false
+            default: return a < b
+            }
+        }
+        let history = order.map { merged[$0] }
+        var latest: [String: Int] = [:]
+        for (position, r) in history.enumerated() {
             let key = r.kind?.rawValue ?? r.code
             // history is oldest first, so a later entry replaces an earlier one; an entry without
             // a readable time never replaces one that has it.
-            if let cur = latest[key], r.effective?.instant == nil, cur.effective?.instant != nil { continue }
-            latest[key] = r
+            if let current = latest[key], instants[order[position]] == nil, instants[order[current]] != nil {
+                continue
+            }
+            latest[key] = position
         }
-        let ordered = latest.values.sorted { a, b in
+        let ordered = latest.values.map { history[$0] }.sorted { a, b in
             let oa = a.kind?.displayOrder ?? 99
             let ob = b.kind?.displayOrder ?? 99
             return oa != ob ? oa < ob : a.code < b.code

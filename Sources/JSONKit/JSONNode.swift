@@ -61,9 +61,17 @@ public struct JSONNode: Sendable {
         let slots = tape.slots
         var found: Int?
         var position = index + 1
+        let first = key.first ?? 0
         for _ in 0..<object.length {
             let name = slots[position]
-            if tape.stringEquals(name, key) { found = position + 1 }
+            // Most names differ from the one sought in length or first byte: no comparison call.
+            let sameLength = name.length == key.count
+            let mayMatch = name.flagged || (sameLength && (key.isEmpty || tape.bytes[Int(name.start)] == first))
+            if mayMatch, tape.stringEquals(name, key) {
+                found = position + 1
+                // Names that never repeat: the first match is the only one.
+                if !object.flagged { break }
+            }
             position = Int(slots[position + 1].next)
         }
         return found.map { JSONNode(tape: tape, index: $0) }
@@ -94,7 +102,7 @@ public struct JSONNode: Sendable {
         guard slot.kind == .string else { return false }
         var needle = needle
         return needle.withUTF8 { wanted in
-            guard !slot.escaped else {
+            guard !slot.flagged else {
                 return Array(tape.string(slot).utf8).withUnsafeBufferPointer { JSONNode.contains($0, wanted) }
             }
             return JSONNode.contains(tape.content(slot), wanted)

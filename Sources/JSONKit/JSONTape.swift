@@ -9,8 +9,9 @@ public final class JSONTape: @unchecked Sendable {
     /// arrays by their elements; `next` is the slot after a value and everything inside it.
     struct Slot {
         var kind: JSONNode.Kind
-        /// A string with a backslash escape, decoded when it is read.
-        var escaped: Bool
+        /// A string: it has a backslash escape (decoded when it is read). An object: a member
+        /// name may repeat (then the last one counts, so a lookup reads every member).
+        var flagged: Bool
         /// Strings and numbers: where their bytes start (inside the quotes for a string).
         var start: UInt32
         /// Strings and numbers: how many bytes; arrays and objects: how many elements or members;
@@ -58,13 +59,13 @@ public final class JSONTape: @unchecked Sendable {
     /// The text of a string slot (validated as UTF-8 when it was parsed).
     func string(_ slot: Slot) -> String {
         let raw = content(slot)
-        guard slot.escaped else { return String(decoding: raw, as: UTF8.self) }
+        guard slot.flagged else { return String(decoding: raw, as: UTF8.self) }
         return String(decoding: JSONTape.unescaped(raw), as: UTF8.self)
     }
 
     /// A string slot's bytes equal `other` (UTF-8), compared without making a String.
     func stringEquals(_ slot: Slot, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !slot.escaped else { return Array(string(slot).utf8).elementsEqual(other) }
+        guard !slot.flagged else { return Array(string(slot).utf8).elementsEqual(other) }
         guard slot.length == other.count else { return false }
         guard let base = other.baseAddress, other.count > 0 else { return true }
         return memcmp(bytes.baseAddress! + Int(slot.start), base, other.count) == 0
@@ -197,7 +198,7 @@ struct TapeParser {
     private mutating func leaf(_ kind: JSONNode.Kind, start: Int, length: Int, escaped: Bool = false) {
         let next = UInt32(tape.slotCount + 1)
         _ = tape.append(
-            JSONTape.Slot(kind: kind, escaped: escaped, start: UInt32(start), length: UInt32(length), next: next))
+            JSONTape.Slot(kind: kind, flagged: escaped, start: UInt32(start), length: UInt32(length), next: next))
     }
 
     private mutating func value() throws(JSONParseError) {
@@ -232,7 +233,7 @@ struct TapeParser {
         depth += 1
         guard depth <= TapeParser.maxDepth else { throw fail("nesting deeper than \(TapeParser.maxDepth)") }
         i += 1
-        return tape.append(JSONTape.Slot(kind: .null, escaped: false, start: UInt32(i - 1), length: 0, next: 0))
+        return tape.append(JSONTape.Slot(kind: .null, flagged: false, start: UInt32(i - 1), length: 0, next: 0))
     }
 
     private mutating func object() throws(JSONParseError) {
@@ -241,6 +242,8 @@ struct TapeParser {
         defer { depth -= 1 }
         skipSpace()
         var members = 0
+        // One bit per name, by its length and end bytes: a name whose bit is taken may repeat one.
+        var names: UInt64 = 0
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
             close(slot, length: 0)
@@ -250,6 +253,10 @@ struct TapeParser {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
             try string()
+            let name = tape.slots[tape.slotCount - 1]
+            let bit = UInt64(1) << (TapeParser.fingerprint(name, bytes) & 63)
+            if name.flagged || names & bit != 0 { tape.slots[slot].flagged = true }
+            names |= bit
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
@@ -330,6 +337,7 @@ struct TapeParser {
         let start = i
         var escaped = false
         var ascii = true
+        skipPlainBytes()
         while true {
             guard i < bytes.count else { throw fail("unterminated string") }
             let b = bytes[i]
@@ -360,6 +368,32 @@ struct TapeParser {
         }
         i += 1
         leaf(.string, start: start, length: length, escaped: escaped)
+    }
+
+    private static func fingerprint(_ name: JSONTape.Slot, _ bytes: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        guard name.length > 0 else { return 0 }
+        let first = Int(bytes[Int(name.start)])
+        let last = Int(bytes[Int(name.start + name.length - 1)])
+        return Int(name.length) &* 31 &+ first &* 7 &+ last
+    }
+
+    /// Skips, eight bytes at a time, bytes that need no look: no quote, backslash, control
+    /// character or non-ASCII byte among them. Most of a FHIR document is such text.
+    private mutating func skipPlainBytes() {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let base = UnsafeRawPointer(bytes.baseAddress!)
+        while i + 8 <= bytes.count {
+            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            // A byte is zero (or, below, under 0x20) where subtracting borrows into its high bit.
+            let hasQuote = (quote &- ones) & ~quote
+            let hasBackslash = (backslash &- ones) & ~backslash
+            let hasControl = (word &- ones &* 0x20) & ~word
+            guard (hasQuote | hasBackslash | hasControl | word) & highs == 0 else { return }
+            i += 8
+        }
     }
 
     private static func isHex(_ c: UInt8) -> Bool {

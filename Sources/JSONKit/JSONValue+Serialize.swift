@@ -20,14 +20,7 @@ extension JSONValue {
         switch self {
         case .null: out.append(contentsOf: JSONValue.nullBytes)
         case .bool(let b): out.append(contentsOf: b ? JSONValue.trueBytes : JSONValue.falseBytes)
-        case .number(let n):
-            if n.isNaN || n.isInfinite {
-                out.append(contentsOf: JSONValue.nullBytes)
-            } else if n == n.rounded(), abs(n) < 1e15 {
-                JSONValue.writeInteger(Int64(n), into: &out)
-            } else {
-                out.append(contentsOf: String(n).utf8)
-            }
+        case .number(let n): JSONValue.writeNumber(n, into: &out)
         case .string(let s): JSONValue.writeString(s, into: &out)
         case .array(let a):
             out.append(UInt8(ascii: "["))
@@ -58,7 +51,20 @@ extension JSONValue {
         }
     }
 
-    private static let nullBytes = Array("null".utf8), trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
+    /// A number as the serializer writes it (an integer without a fraction; `null` for NaN or
+    /// infinity), for writers that produce the same text without building a tree.
+    public static func writeNumber(_ n: Double, into out: inout [UInt8]) {
+        if n.isNaN || n.isInfinite {
+            out.append(contentsOf: JSONValue.nullBytes)
+        } else if n == n.rounded(), abs(n) < 1e15 {
+            JSONValue.writeInteger(Int64(n), into: &out)
+        } else {
+            out.append(contentsOf: String(n).utf8)
+        }
+    }
+
+    public static let nullBytes = Array("null".utf8)
+    private static let trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func writeInteger(_ value: Int64, into out: inout [UInt8]) {
@@ -87,7 +93,8 @@ extension JSONValue {
         }
     }
 
-    private static func writeString(_ s: String, into out: inout [UInt8]) {
+    /// A string, quoted and escaped as the serializer writes it.
+    public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in

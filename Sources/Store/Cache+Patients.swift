@@ -90,7 +90,7 @@ extension Cache {
         let demographics = StorageJSON.encode(p).serialized
         var payloads: [ClinicalSection: String] = [:]
         for s in ClinicalSection.allCases { payloads[s] = Cache.payload(s, record) }
-        let history = StorageJSON.encodeHistory(record.vitalHistory).serialized
+        let history = StorageJSON.historyText(record.vitalHistory)
         let content =
             ([demographics, history]
             + ClinicalSection.allCases.map { "\($0.rawValue)=\(record.state(of: $0).status.name):\(payloads[$0]!)" })

@@ -46,6 +46,72 @@ enum StorageJSON {
     }
 
     /// History readings: code, time, value (or systolic/diastolic), text — what trends need.
+    /// Written straight to text, byte for byte what the tree below serializes to (the content
+    /// hash compares them): a sync writes tens of thousands of readings.
+    static func historyText(_ vs: [VitalSign]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(vs.count * 64)
+        func member(_ name: StaticString, _ first: Bool = false) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+        func optionalNumber(_ n: Double?) {
+            if let n { JSONValue.writeNumber(n, into: &out) } else { out.append(contentsOf: JSONValue.nullBytes) }
+        }
+        out.append(UInt8(ascii: "["))
+        for (k, v) in vs.enumerated() {
+            if k > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "{"))
+            member("c", true)
+            JSONValue.writeString(v.code, into: &out)
+            member("t")
+            if let raw = v.effective?.raw {
+                JSONValue.writeString(raw, into: &out)
+            } else {
+                out.append(contentsOf: JSONValue.nullBytes)
+            }
+            if let x = v.value {
+                member("v")
+                JSONValue.writeNumber(x, into: &out)
+            }
+            if let u = v.unit {
+                member("u")
+                JSONValue.writeString(u, into: &out)
+            }
+            if let t = v.text {
+                member("x")
+                JSONValue.writeString(t, into: &out)
+            }
+            if let comparator = v.comparator {
+                member("q")
+                JSONValue.writeString(comparator, into: &out)
+            }
+            if !v.valueCodes.isEmpty {
+                member("y")
+                out.append(contentsOf: strings(v.valueCodes).utf8Bytes)
+            }
+            if !v.components.isEmpty {
+                member("k")
+                out.append(UInt8(ascii: "["))
+                for (j, component) in v.components.enumerated() {
+                    if j > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(UInt8(ascii: "{"))
+                    member("c", true)
+                    JSONValue.writeString(component.code, into: &out)
+                    member("v")
+                    optionalNumber(component.value)
+                    out.append(UInt8(ascii: "}"))
+                }
+                out.append(UInt8(ascii: "]"))
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
     static func encodeHistory(_ vs: [VitalSign]) -> JSONValue {
         .array(
             vs.map { v in

@@ -89,3 +89,20 @@ import Testing
         #expect(abs(Units.celsius(98.6, unit: "[degF]")! - 37.0) < 0.001)
     }
 }
+
+/// HTTP dates: the form every server sends, read by hand, agrees with the formatter.
+@Suite struct HTTPDateTests {
+    @Test(arguments: [0, 784_111_777, 951_782_400, 1_709_164_799, 1_795_000_000, 4_102_444_800])
+    func theFixdateReadsAsTheFormatterWritesIt(_ seconds: Int) {
+        let date = Date(timeIntervalSince1970: Double(seconds))
+        let text = HTTPDate.string(date)
+        #expect(HTTPDate.parse(text) == date, "\(text)")
+    }
+
+    @Test func knownDatesAndRefusals() {
+        #expect(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT") == Date(timeIntervalSince1970: 784_111_777))
+        #expect(HTTPDate.parse("Sun, 06 Nov 1994 25:49:37 GMT") == nil)
+        #expect(HTTPDate.parse("Sun, 06 Foo 1994 08:49:37 GMT") == nil)
+        #expect(HTTPDate.parse("yesterday") == nil)
+    }
+}

@@ -47,3 +47,68 @@ import Testing
         #expect(try JSONParser.parse(text).serialized == text)
     }
 }
+
+/// A server's answer read in place (`JSONNode`): the same values as the tree, and what a tape
+/// must get right that a tree gets for free.
+@Suite struct JSONNodeTests {
+    @Test func aRepeatedNameKeepsTheLastValueAndOthersTheFirst() throws {
+        let node = try JSONNode.parse(#"{"a":1,"b":2,"a":3,"ab":4,"ba":5}"#)
+        #expect(node["a"]?.double == 3)
+        #expect(node["b"]?.double == 2)
+        #expect(node["ab"]?.double == 4)
+        #expect(node["ba"]?.double == 5)
+        #expect(node["c"] == nil)
+        let escaped = try JSONNode.parse(#"{"status":"final","st\u0061tus":"amended"}"#)
+        #expect(escaped["status"]?.string == "amended", "an escaped name is the same name")
+        #expect(try JSONParser.parse(#"{"a":1,"a":3}"#) == ["a": 3])
+    }
+
+    @Test func stringsOnEveryByteBoundary() throws {
+        // Quotes, escapes, non-ASCII and control bytes at each offset of the eight-byte scan.
+        for pad in 0..<17 {
+            let prefix = String(repeating: "x", count: pad)
+            let text = "[\"\(prefix)\", \"\(prefix)\\\"q\", \"\(prefix)é\", \"\(prefix)\\u00e9\\n\"]"
+            let node = try JSONNode.parse(text)
+            #expect(node[0]?.string == prefix)
+            #expect(node[1]?.string == prefix + "\"q")
+            #expect(node[2]?.string == prefix + "é")
+            #expect(node[3]?.string == prefix + "é\n")
+            #expect(throws: JSONParseError.self) { try JSONNode.parse("[\"\(prefix)\u{01}\"]") }
+        }
+    }
+
+    @Test(
+        arguments: [
+            [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],
+            [0x22, 0xE2, 0x82, 0x22], [0x22, 0x80, 0x22],
+        ] as [[UInt8]])
+    func malformedUTF8IsRefused(_ bytes: [UInt8]) {
+        #expect(throws: JSONParseError.self) { try JSONNode.parse(Data(bytes)) }
+    }
+
+    @Test func wellFormedUTF8IsRead() throws {
+        #expect(try JSONNode.parse(Data([0x22, 0xF0, 0x9F, 0x98, 0x80, 0x22])).string == "😀")
+        #expect(try JSONNode.parse(Data([0x22, 0xE2, 0x82, 0xAC, 0x22])).string == "€")
+    }
+
+    @Test func shapesAsTheTreeHasThem() throws {
+        let text = #"{"resourceType":"Observation","n":[1,2.5,-3e2],"o":{"k":true},"s":"v","z":null,"e":[]}"#
+        let node = try JSONNode.parse(text)
+        #expect(node.value == (try JSONParser.parse(text)))
+        #expect(node["n"]?.array?.count == 3)
+        #expect(node["n"]?.list.compactMap(\.double) == [1, 2.5, -300])
+        #expect(node["n"]?[2]?.double == -300)
+        #expect(node["n"]?[3] == nil)
+        #expect(node["s"]?.list.map(\.string) == ["v"], "a single value reads as a list of one")
+        #expect(node["z"]?.list.isEmpty == true)
+        #expect(node["z"]?.isNull == true)
+        #expect(node["e"]?.array?.isEmpty == true)
+        #expect(node["o"]?["k"]?.bool == true)
+        #expect(node["o"]?.kind == .object)
+        #expect(node["s"]?.isString("v") == true)
+        #expect(node["s"]?.isString("w") == false)
+        #expect(node.members.map(\.key) == ["resourceType", "n", "o", "s", "z", "e"])
+        #expect(node.preview == "{e, n, o, resourceType}")
+        #expect(JSONNode(node.value).value == node.value)
+    }
+}
