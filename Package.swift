@@ -54,7 +54,9 @@ let package = Package(
         // Measurements for `make bench` (not a product; lives with the tests).
         .executableTarget(
             name: "rounds-bench",
-            dependencies: ["Clinical", "Store", "RoundsCore", "TUI", "ScreenKit", "CursesBackend", "FHIRClient"],
+            dependencies: [
+                "Clinical", "Store", "RoundsCore", "TUI", "ScreenKit", "CursesBackend", "FHIRClient", "FHIRAdapters",
+            ],
             path: "Tests/Benchmarks"),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSONKit", "TestSupport"]),

@@ -56,9 +56,10 @@ public struct JSONNode: Sendable {
     }
 
     private func member(named key: UnsafeBufferPointer<UInt8>) -> JSONNode? {
-        let object = slot
-        guard object.kind == .object else { return nil }
         let slots = tape.slots
+        let object = slots[index]
+        guard object.kind == .object else { return nil }
+        let bytes = tape.bytes
         var found: Int?
         var position = index + 1
         let first = key.first ?? 0
@@ -66,8 +67,8 @@ public struct JSONNode: Sendable {
             let name = slots[position]
             // Most names differ from the one sought in length or first byte: no comparison call.
             let sameLength = name.length == key.count
-            let mayMatch = name.flagged || (sameLength && (key.isEmpty || tape.bytes[Int(name.start)] == first))
-            if mayMatch, tape.stringEquals(name, key) {
+            let mayMatch = name.flagged || (sameLength && (key.isEmpty || bytes[Int(name.start)] == first))
+            if mayMatch, JSONTape.stringEquals(name, key, in: bytes) {
                 found = position + 1
                 // Names that never repeat: the first match is the only one.
                 if !object.flagged { break }

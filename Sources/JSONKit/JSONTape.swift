@@ -20,17 +20,14 @@ public final class JSONTape: @unchecked Sendable {
         var next: UInt32
     }
 
+    // Constants once parsed (a lookup reads them without holding the tape for itself).
     let bytes: UnsafeMutableBufferPointer<UInt8>
-    private(set) var slots: UnsafeMutableBufferPointer<Slot>
-    private(set) var slotCount = 0
+    let slots: UnsafeMutableBufferPointer<Slot>
 
-    init(bytes source: UnsafeRawBufferPointer) {
-        // A UTF-8 byte-order mark is tolerated: some Windows tools write one.
-        let skip = source.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        bytes = .allocate(capacity: source.count - skip)
-        _ = bytes.initialize(from: source[skip...])
-        // About one value per eight bytes in FHIR JSON; grown if a document is denser.
-        slots = .allocate(capacity: max(16, bytes.count / 8))
+    /// Takes over both buffers (the parser's).
+    init(bytes: UnsafeMutableBufferPointer<UInt8>, slots: UnsafeMutableBufferPointer<Slot>) {
+        self.bytes = bytes
+        self.slots = slots
     }
 
     deinit {
@@ -38,34 +35,32 @@ public final class JSONTape: @unchecked Sendable {
         slots.deallocate()
     }
 
-    /// Appends a slot; its index.
-    func append(_ slot: Slot) -> Int {
-        if slotCount == slots.count {
-            let grown = UnsafeMutableBufferPointer<Slot>.allocate(capacity: slots.count * 2)
-            _ = grown.initialize(from: slots)
-            slots.deallocate()
-            slots = grown
-        }
-        slots[slotCount] = slot
-        slotCount += 1
-        return slotCount - 1
+    /// The bytes of a string or number slot.
+    func content(_ slot: Slot) -> UnsafeBufferPointer<UInt8> { JSONTape.content(slot, in: bytes) }
+
+    /// The text of a string slot (validated as UTF-8 when it was parsed).
+    func string(_ slot: Slot) -> String { JSONTape.string(slot, in: bytes) }
+
+    /// A string slot's bytes equal `other` (UTF-8), compared without making a String.
+    func stringEquals(_ slot: Slot, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        JSONTape.stringEquals(slot, other, in: bytes)
     }
 
-    /// The bytes of a string or number slot.
-    func content(_ slot: Slot) -> UnsafeBufferPointer<UInt8> {
+    // The same, given the bytes: a lookup holds them, not the tape.
+    static func content(_ slot: Slot, in bytes: UnsafeMutableBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: bytes[Int(slot.start)..<Int(slot.start + slot.length)])
     }
 
-    /// The text of a string slot (validated as UTF-8 when it was parsed).
-    func string(_ slot: Slot) -> String {
-        let raw = content(slot)
+    static func string(_ slot: Slot, in bytes: UnsafeMutableBufferPointer<UInt8>) -> String {
+        let raw = content(slot, in: bytes)
         guard slot.flagged else { return String(decoding: raw, as: UTF8.self) }
         return String(decoding: JSONTape.unescaped(raw), as: UTF8.self)
     }
 
-    /// A string slot's bytes equal `other` (UTF-8), compared without making a String.
-    func stringEquals(_ slot: Slot, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !slot.flagged else { return Array(string(slot).utf8).elementsEqual(other) }
+    static func stringEquals(
+        _ slot: Slot, _ other: UnsafeBufferPointer<UInt8>, in bytes: UnsafeMutableBufferPointer<UInt8>
+    ) -> Bool {
+        guard !slot.flagged else { return Array(string(slot, in: bytes).utf8).elementsEqual(other) }
         guard slot.length == other.count else { return false }
         guard let base = other.baseAddress, other.count > 0 else { return true }
         return memcmp(bytes.baseAddress! + Int(slot.start), base, other.count) == 0
@@ -154,8 +149,9 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 /// JSONSerialization) so booleans and numbers keep their JSON types on every platform, deep
 /// nesting is bounded, and a document costs two allocations however many values it holds.
 struct TapeParser {
-    private let tape: JSONTape
     private let bytes: UnsafeMutableBufferPointer<UInt8>
+    private var slots: UnsafeMutableBufferPointer<JSONTape.Slot>
+    private var slotCount = 0
     private var i = 0
     private var depth = 0
     private static let maxDepth = 512
@@ -165,14 +161,40 @@ struct TapeParser {
         guard source.count < Int(UInt32.max) else {
             throw JSONParseError(offset: 0, message: "document larger than 4 GB")
         }
-        var parser = TapeParser(tape: JSONTape(bytes: source))
-        try parser.document()
-        return parser.tape
+        var parser = TapeParser(source)
+        do {
+            try parser.document()
+        } catch {
+            parser.bytes.deallocate()
+            parser.slots.deallocate()
+            throw error
+        }
+        return JSONTape(bytes: parser.bytes, slots: parser.slots)
     }
 
-    private init(tape: JSONTape) {
-        self.tape = tape
-        bytes = tape.bytes
+    private init(_ source: UnsafeRawBufferPointer) {
+        // A UTF-8 byte-order mark is tolerated: some Windows tools write one.
+        let skip = source.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        bytes = .allocate(capacity: source.count - skip)
+        _ = bytes.initialize(from: source[skip...])
+        // About one value per eleven bytes in FHIR JSON; grown if a document is denser.
+        slots = .allocate(capacity: max(16, bytes.count / 10))
+    }
+
+    /// Appends a slot; its index.
+    @inline(__always)
+    private mutating func append(_ slot: JSONTape.Slot) -> Int {
+        if _slowPath(slotCount == slots.count) { grow() }
+        (slots.baseAddress! + slotCount).initialize(to: slot)
+        slotCount &+= 1
+        return slotCount &- 1
+    }
+
+    private mutating func grow() {
+        let grown = UnsafeMutableBufferPointer<JSONTape.Slot>.allocate(capacity: slots.count * 2)
+        _ = grown.initialize(from: slots)
+        slots.deallocate()
+        slots = grown
     }
 
     private func fail(_ message: String) -> JSONParseError { JSONParseError(offset: i, message: message) }
@@ -185,19 +207,27 @@ struct TapeParser {
         guard i == bytes.count else { throw fail("unexpected text after the JSON value") }
     }
 
+    @inline(__always)
     private mutating func skipSpace() {
-        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+        // Compact JSON (most servers) has none: one comparison says so.
+        while i < bytes.count, bytes[i] <= 0x20,
+            bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09
+        {
+            i += 1
+        }
     }
 
     /// Closes the value at `slot`: what follows it starts at the next slot appended.
+    @inline(__always)
     private func close(_ slot: Int, length: Int) {
-        tape.slots[slot].length = UInt32(length)
-        tape.slots[slot].next = UInt32(tape.slotCount)
+        slots[slot].length = UInt32(length)
+        slots[slot].next = UInt32(slotCount)
     }
 
+    @inline(__always)
     private mutating func leaf(_ kind: JSONNode.Kind, start: Int, length: Int, escaped: Bool = false) {
-        let next = UInt32(tape.slotCount + 1)
-        _ = tape.append(
+        let next = UInt32(slotCount + 1)
+        _ = append(
             JSONTape.Slot(kind: kind, flagged: escaped, start: UInt32(start), length: UInt32(length), next: next))
     }
 
@@ -233,12 +263,12 @@ struct TapeParser {
         depth += 1
         guard depth <= TapeParser.maxDepth else { throw fail("nesting deeper than \(TapeParser.maxDepth)") }
         i += 1
-        return tape.append(JSONTape.Slot(kind: .null, flagged: false, start: UInt32(i - 1), length: 0, next: 0))
+        return append(JSONTape.Slot(kind: .null, flagged: false, start: UInt32(i - 1), length: 0, next: 0))
     }
 
     private mutating func object() throws(JSONParseError) {
         let slot = try container()
-        tape.slots[slot].kind = .object
+        slots[slot].kind = .object
         defer { depth -= 1 }
         skipSpace()
         var members = 0
@@ -253,9 +283,9 @@ struct TapeParser {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
             try string()
-            let name = tape.slots[tape.slotCount - 1]
+            let name = slots[slotCount - 1]
             let bit = UInt64(1) << (TapeParser.fingerprint(name, bytes) & 63)
-            if name.flagged || names & bit != 0 { tape.slots[slot].flagged = true }
+            if name.flagged || names & bit != 0 { slots[slot].flagged = true }
             names |= bit
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
@@ -280,7 +310,7 @@ struct TapeParser {
 
     private mutating func array() throws(JSONParseError) {
         let slot = try container()
-        tape.slots[slot].kind = .array
+        slots[slot].kind = .array
         defer { depth -= 1 }
         skipSpace()
         var elements = 0
@@ -337,8 +367,8 @@ struct TapeParser {
         let start = i
         var escaped = false
         var ascii = true
-        skipPlainBytes()
         while true {
+            skipPlainBytes()
             guard i < bytes.count else { throw fail("unterminated string") }
             let b = bytes[i]
             if b == UInt8(ascii: "\"") { break }
@@ -377,22 +407,34 @@ struct TapeParser {
         return Int(name.length) &* 31 &+ first &* 7 &+ last
     }
 
-    /// Skips, eight bytes at a time, bytes that need no look: no quote, backslash, control
-    /// character or non-ASCII byte among them. Most of a FHIR document is such text.
+    /// Moves to the next byte that needs a look (a quote, backslash, control character or
+    /// non-ASCII byte), eight bytes at a time; near the end, byte by byte. Most of a FHIR
+    /// document is text with none of them.
+    @inline(__always)
     private mutating func skipPlainBytes() {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let base = UnsafeRawPointer(bytes.baseAddress!)
         while i + 8 <= bytes.count {
-            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             let quote = word ^ (ones &* 0x22)
             let backslash = word ^ (ones &* 0x5C)
-            // A byte is zero (or, below, under 0x20) where subtracting borrows into its high bit.
+            // A byte is zero (or, below, under 0x20) where subtracting borrows into its high bit;
+            // the lowest such byte is found exactly (a borrow only marks bytes above it).
             let hasQuote = (quote &- ones) & ~quote
             let hasBackslash = (backslash &- ones) & ~backslash
             let hasControl = (word &- ones &* 0x20) & ~word
-            guard (hasQuote | hasBackslash | hasControl | word) & highs == 0 else { return }
+            let special = (hasQuote | hasBackslash | hasControl | word) & highs
+            guard special == 0 else {
+                i += special.trailingZeroBitCount / 8 // read little-endian: the lowest is the first
+                return
+            }
             i += 8
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { return }
+            i += 1
         }
     }
 

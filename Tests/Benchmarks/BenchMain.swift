@@ -1,5 +1,6 @@
 import Clinical
 import CursesBackend
+import FHIRAdapters
 import FHIRClient
 import Foundation
 import RoundsCore
@@ -36,9 +37,37 @@ struct BenchMain {
             try await tuiStarts(home: args[1], count: Int(args[2]) ?? 20)
         case "tui-real":
             try await tuiReal(home: args[1], out: args[2])
+        case "read-answer":
+            // read-answer FILE N: a saved batch-response read N times (parse, resources, records),
+            // to profile the client's own work on an answer without a server.
+            try readAnswer(file: args[1], times: Int(args[2]) ?? 20)
         default:
             print("usage: rounds-bench make-cache HOME N LISTED | search HOME | tui-virtual HOME | tui-real HOME OUT")
         }
+    }
+
+    static func readAnswer(file: String, times: Int) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+        var parse = 0.0
+        var read = 0.0
+        var readings = 0
+        for _ in 0..<times {
+            let start = Date()
+            let root = try JSONNode.parse(data)
+            parse += Date().timeIntervalSince(start)
+            for entry in root["entry"]?.list ?? .empty {
+                guard let resource = entry["resource"] else { continue }
+                let document = try FHIRDocument(json: resource)
+                let records = RecordAssembler.records(resources: document.resources, release: .stu3)
+                readings += records.reduce(0) { $0 + $1.vitalHistory.count }
+            }
+            read += Date().timeIntervalSince(start)
+        }
+        let megabytes = Double(data.count * times) / 1e6
+        print(
+            String(
+                format: "read-answer: parse %.1f MB/s; parse, resources and records %.2f ms per answer (%d readings)",
+                megabytes / parse, read * 1000 / Double(times), readings / times))
     }
 
     static let connection = SavedConnection(
