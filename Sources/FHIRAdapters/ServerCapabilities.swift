@@ -18,8 +18,18 @@ public struct ServerCapabilities: Sendable, Equatable, Codable {
     /// The resource types whose `searchParam` list `_lastUpdated` ("*" when `rest.searchParam`
     /// lists it for every type). Optional: saved connections from before do not have it.
     public var lastUpdatedTypes: [String]?
+    /// Resource type → the search parameters it lists (types listing none are left out).
+    /// Optional: saved connections from before do not have it.
+    public var searchParams: [String: [String]]?
 
     public var supportsBatch: Bool { systemInteractions.contains("batch") }
+
+    /// Whether searches of `type` by `parameter` are declared; `nil` when the server lists no
+    /// parameters for the type (nothing is known, so nothing is ruled out).
+    public func declaresSearch(_ type: String, by parameter: String) -> Bool? {
+        guard let listed = searchParams?[type], !listed.isEmpty else { return nil }
+        return listed.contains(parameter)
+    }
 
     /// Whether `type` is listed; a server that lists no resources at all is taken at its word
     /// that it lists nothing, i.e. no restriction is known.
@@ -49,6 +59,7 @@ public struct ServerCapabilities: Sendable, Equatable, Codable {
         let rests = r["rest"]?.list ?? .empty
         let rest = rests.first { $0["mode"]?.string == "server" } ?? rests.first
         var res: [String: [String]] = [:]
+        var params: [String: [String]] = [:]
         var lastUpdated: [String] = []
         func listsLastUpdated(_ params: JSONNode?) -> Bool {
             (params?.list ?? .empty).contains { $0["name"]?.string == "_lastUpdated" }
@@ -58,8 +69,11 @@ public struct ServerCapabilities: Sendable, Equatable, Codable {
             guard let t = item["type"]?.string else { continue }
             res[t] = (item["interaction"]?.list ?? .empty).compactMap { $0["code"]?.string }
             if listsLastUpdated(item["searchParam"]) { lastUpdated.append(t) }
+            let names = (item["searchParam"]?.list ?? .empty).compactMap { $0["name"]?.string }
+            if !names.isEmpty { params[t] = names }
         }
         lastUpdatedTypes = lastUpdated
+        searchParams = params
         resources = res
         systemInteractions = (rest?["interaction"]?.list ?? .empty).compactMap { $0["code"]?.string }
         var token: String?

@@ -44,19 +44,67 @@ extension FHIRConnection {
             return await oneByOne(ids, now: now)
         }
         let answers = reply.answers
-        var out: [String: Result<PatientRecord, FHIRClientError>] = [:]
-        out.reserveCapacity(ids.count)
+        var patientAnswers: [String: BatchAnswer] = [:]
+        var sections: [String: [ClinicalSection: SectionResult]] = [:]
         var offset = 0
         for id in ids {
             let patientQueries = queries[id] ?? []
-            let patientAnswer = answers[offset]
-            let sectionAnswers = Array(answers[(offset + 1)...(offset + patientQueries.count)])
+            patientAnswers[id] = answers[offset]
+            var results: [ClinicalSection: SectionResult] = [:]
+            for (k, query) in patientQueries.enumerated() {
+                results[query.section] = await sectionResult(answers[offset + 1 + k], first: query.url)
+            }
+            sections[id] = results
             offset += 1 + patientQueries.count
+        }
+        // Fallbacks only for patients the server could read (the others fail whole).
+        let readable = ids.filter { (200..<300).contains(patientAnswers[$0]?.code ?? 0) }
+        sections = await retryingFallbacks(readable, queries, sections)
+        var out: [String: Result<PatientRecord, FHIRClientError>] = [:]
+        out.reserveCapacity(ids.count)
+        for id in ids {
+            guard let patientAnswer = patientAnswers[id] else { continue }
             out[id] = await record(
-                id, patientAnswer: patientAnswer, queries: patientQueries, answers: sectionAnswers,
+                id, patientAnswer: patientAnswer, queries: queries[id] ?? [], results: sections[id] ?? [:],
                 answeredBefore: reply.answeredBefore, now: now)
         }
         return out
+    }
+
+    /// Asks again, by the fallback query, for the sections whose first query failed: every
+    /// patient's in one batch (ten patients on a server without `Coverage?patient` are one more
+    /// request, not ten), else each patient's as a single patient's are.
+    func retryingFallbacks(
+        _ ids: [String], _ queries: [String: [SectionQuery]], _ answered: [String: [ClinicalSection: SectionResult]]
+    ) async -> [String: [ClinicalSection: SectionResult]] {
+        var retries: [(id: String, section: ClinicalSection, url: String)] = []
+        for id in ids {
+            for query in queries[id] ?? [] {
+                guard let fallback = query.fallbackURL, case .failed? = answered[id]?[query.section] else { continue }
+                retries.append((id, query.section, fallback))
+            }
+        }
+        guard !retries.isEmpty else { return answered }
+        var results = answered
+        guard retries.count > 1, let reply = try? await batchAnswers(retries.map { BatchRequest(url: $0.url) }) else {
+            for id in ids {
+                results[id] = await retryingFallbacks(queries[id] ?? [], answered[id] ?? [:])
+            }
+            return results
+        }
+        for (retry, answer) in zip(retries, reply.answers) {
+            let result = await sectionResult(answer, first: retry.url)
+            switch (result, results[retry.id]?[retry.section]) {
+            case (.found, _):
+                results[retry.id]?[retry.section] = result
+                if retry.section == .coverage { learned.useBeneficiaryForCoverage = true }
+            case (.failed(let why), .failed(let first)?):
+                results[retry.id]?[retry.section] = .failed("\(first); fallback: \(why)")
+            default:
+                break
+            }
+        }
+        return results
     }
 
     /// A batch too large for the server: 413, a 400 about the request, or no answer in time.
@@ -91,7 +139,7 @@ extension FHIRConnection {
     }
 
     func record(
-        _ id: String, patientAnswer: BatchAnswer, queries: [SectionQuery], answers: [BatchAnswer],
+        _ id: String, patientAnswer: BatchAnswer, queries: [SectionQuery], results: [ClinicalSection: SectionResult],
         answeredBefore: Date?, now: @escaping @Sendable () -> Date
     ) async -> Result<PatientRecord, FHIRClientError> {
         let url = "Patient/\(id)"
@@ -104,11 +152,6 @@ extension FHIRConnection {
             let got = patientJSON["resourceType"]?.string ?? patientJSON.typeName
             return .failure(.notFHIRJSON(url: url, detail: "expected a Patient, got '\(got)'"))
         }
-        var results: [ClinicalSection: SectionResult] = [:]
-        for (query, answer) in zip(queries, answers) {
-            results[query.section] = await sectionResult(answer, first: query.url)
-        }
-        results = await retryingFallbacks(queries, results)
         var record = await assemble(patientJSON, id: id, queries: queries, results: results, now: now)
         // A whole read answered at a known server time is what the next sync asks "changed since?" about.
         if let answeredBefore {

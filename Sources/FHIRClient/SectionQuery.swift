@@ -78,12 +78,20 @@ extension FHIRConnection {
         var queries = SectionQuery.all(
             patientId: id, profile: profile, count: options.sectionCount,
             vitalsPageSize: options.vitalsPageSize)
-        if learned.useBeneficiaryForCoverage, let i = queries.firstIndex(where: { $0.section == .coverage }),
-            let f = queries[i].fallbackURL
+        // The fallback from the start when the server taught it, or declares Coverage searches
+        // without `patient` but with the fallback's parameter (`beneficiary`, DSTU2 `subscriber`).
+        if let i = queries.firstIndex(where: { $0.section == .coverage }), let f = queries[i].fallbackURL,
+            learned.useBeneficiaryForCoverage || declaresOnlyTheFallback(f)
         {
             queries[i] = SectionQuery(section: .coverage, url: f, fallbackURL: nil)
         }
         return queries
+    }
+
+    private func declaresOnlyTheFallback(_ fallback: String) -> Bool {
+        let parameter = fallback.split(separator: "?").last?.split(separator: "=").first.map(String.init) ?? ""
+        return capabilities.declaresSearch("Coverage", by: "patient") == false
+            && capabilities.declaresSearch("Coverage", by: parameter) == true
     }
 
     /// A record from its Patient resource and its sections' answers: each section stands on its

@@ -32,6 +32,9 @@ public struct SandboxConfiguration: Sendable {
     /// Declare `_lastUpdated` and ignore it (answer everything), as a server that claims more
     /// than it does.
     public var ignoreLastUpdated = false
+    /// `false`: the capability statement lists no search parameters but `_lastUpdated` (as many
+    /// servers' say little), so a client learns what the server searches by only by asking.
+    public var listsSearchParameters = true
     /// Refuse the `:contains` modifier on name searches (a server that only matches the start).
     public var noContains = false
     /// Records as a long-lived EHR holds them: older finished visits (one with a start that is

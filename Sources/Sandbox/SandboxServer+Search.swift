@@ -38,7 +38,7 @@ extension SandboxServer {
             searched.map { t in
                 var interactions: [JSONValue] = [["code": "search-type"]]
                 if t == "Patient" { interactions.insert(["code": "read"], at: 0) }
-                var names = searchParameters(t, release).sorted()
+                var names = configuration.listsSearchParameters ? searchParameters(t, release).sorted() : []
                 if offersIncremental { names.append("_lastUpdated") }
                 let params = names.map { name -> JSONValue in
                     ["name": .string(name), "type": .string(Self.parameterType(name))]

@@ -152,8 +152,15 @@ import Testing
 
     /// A strict DSTU2 server refuses `Coverage?patient` (DSTU2 does not define it): Rounds asks by
     /// `subscriber` instead and remembers it for the next patient.
-    @Test func strictDSTU2CoverageFallsBackToSubscriberOnce() throws {
-        let h = try SandboxHarness(patients: 10) { c in c.strict = true }
+    /// A strict DSTU2 server refuses `Coverage?patient` (DSTU2 defines no such search). One that
+    /// lists its search parameters is asked by subscriber from the start; one that lists none is
+    /// refused once per patient of the first batch, and the fallbacks go in one more batch.
+    @Test(arguments: [true, false])
+    func strictDSTU2CoverageBySubscriber(_ listsParameters: Bool) throws {
+        let h = try SandboxHarness(patients: 10) { c in
+            c.strict = true
+            c.listsSearchParameters = listsParameters
+        }
         let cli = CLIRunner(home: try TempDir.make("coverage"))
         #expect(
             try cli.run([
@@ -175,8 +182,17 @@ import Testing
         }
         let refused = asked.filter { $0.contains("Coverage?patient=") }
         let bySubscriber = asked.filter { $0.contains("Coverage?subscriber=") }
-        // The three patients share one batch: each is refused once in it, then asked by subscriber.
-        #expect(refused.count >= 1 && refused.count <= 3, "\(asked)")
+        if listsParameters {
+            #expect(refused.isEmpty, "\(asked)")
+        } else {
+            // The three patients share one batch: each is refused once in it, then asked by subscriber.
+            #expect(refused.count == 3, "\(asked)")
+            let fallbackBatches = during.filter { entry in
+                let urls = (entry["batch"]?.list ?? []).compactMap(\.string)
+                return !urls.isEmpty && urls.allSatisfy { $0.hasPrefix("GET Coverage?subscriber=") }
+            }
+            #expect(fallbackBatches.count == 1, "\(asked)")
+        }
         #expect(bySubscriber.count == 3, "\(asked)")
     }
 

@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func stu3CoverageFallsBackToBeneficiary() async throws {
-        let h = try SandboxHarness()
+        let h = try SandboxHarness { $0.listsSearchParameters = false }
         let conn = try await FHIRConnection.connect(to: h.base("stu3"), credentials: creds(h))
         let r = try await conn.patientRecord(id: "contos-0004")
         #expect(r.state(of: .coverage).status == .ok)
@@ -46,8 +46,41 @@ import Testing
         #expect(cov.first.map { $0.pairs("query").map(\.0) } == ["beneficiary"])
     }
 
-    @Test func coverageFallbackIsLearnedForLaterPatients() async throws {
+    @Test func coverageByBeneficiaryFromTheStartWhenTheServerSaysSo() async throws {
+        // The STU3 capability statement lists Coverage searches by beneficiary, not by patient.
         let h = try SandboxHarness()
+        let conn = try await FHIRConnection.connect(to: h.base("stu3"), credentials: creds(h))
+        let r = try await conn.patientRecord(id: "contos-0004")
+        #expect(r.state(of: .coverage).status == .ok)
+        #expect(r.coverage.first?.plan != nil)
+        let asked = h.requests().flatMap { ($0["batch"]?.list ?? []).compactMap(\.string) }
+        #expect(asked.contains("GET Coverage?beneficiary=contos-0004"))
+        #expect(!asked.contains { $0.hasPrefix("GET Coverage?patient=") })
+        let ownRequests = h.requests().filter { $0["path"]?.string == "/stu3/Coverage" }
+        #expect(ownRequests.isEmpty, "no request of its own")
+    }
+
+    @Test func aBatchOfPatientsAsksItsFallbacksInOneBatch() async throws {
+        let h = try SandboxHarness { $0.listsSearchParameters = false }
+        let conn = try await FHIRConnection.connect(to: h.base("stu3"), credentials: creds(h))
+        let ids = (1...10).map { String(format: "contos-%04d", $0) }
+        let records = await conn.patientRecords(ids: ids)
+        for id in ids {
+            let record = try #require(try records[id]?.get(), "\(id)")
+            #expect(record.state(of: .coverage).status == .ok, "\(id)")
+            #expect(record.coverage.first?.plan != nil, "\(id)")
+        }
+        let batches = h.requests().filter { $0["path"]?.string == "/stu3" }.map {
+            ($0["batch"]?.list ?? []).compactMap(\.string)
+        }
+        #expect(batches.count == 2, "the patients' batch, then one for their fallbacks: \(batches.count)")
+        #expect(batches.last == ids.map { "GET Coverage?beneficiary=\($0)" })
+        let singles = h.requests().filter { $0["path"]?.string == "/stu3/Coverage" }
+        #expect(singles.isEmpty, "no single GETs")
+    }
+
+    @Test func coverageFallbackIsLearnedForLaterPatients() async throws {
+        let h = try SandboxHarness { $0.listsSearchParameters = false }
         let conn = try await FHIRConnection.connect(to: h.base("stu3"), credentials: creds(h))
         _ = try await conn.patientRecord(id: "contos-0004")
         let second = try await conn.patientRecord(id: "contos-0005")
