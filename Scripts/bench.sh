@@ -78,17 +78,26 @@ peer=$(python3 "$(dirname "$0")/sync_peer.py" per-patient "http://127.0.0.1:$POR
 batch_peer=$(python3 "$(dirname "$0")/sync_peer.py" batch "http://127.0.0.1:$PORT/stu3" "$CLIENT" "$W/secret" contoso "$PATIENTS")
 printf "peers: per-patient, six in flight %.2f s; ten patients a batch %.2f s -> Rounds' first sync is %.2fx the first (goal <= 0.35) and %.2fx the second (goal <= 2)\n" \
     "$peer" "$batch_peer" "$(echo "$first / $peer" | bc -l)" "$(echo "$first / $batch_peer" | bc -l)"
-# CPU seconds of a first sync (user + sys of the rounds process), from an empty cache each time;
-# BENCH_BASELINE_ROUNDS names an older rounds binary to measure the same way.
-cpu_of() {
+# CPU seconds of a first sync (user + sys of the rounds process), from an empty cache each time:
+# the median of three, alternating with the baseline when there is one (this machine's CPU time
+# varies by a third from run to run). BENCH_BASELINE_ROUNDS names an older rounds binary.
+cpu_once() {
     workstation "$W/cpu-$2" "$1"
     { ROUNDS_HOME="$W/cpu-$2" /usr/bin/time -f "%U %S" "$1" sync --concurrency 6 --json > /dev/null; } 2>&1 | tail -1 | awk '{print $1 + $2}'
 }
-cpu=$(cpu_of "$BIN/rounds" now)
-printf "CPU of a first sync (user + sys): %s s\n" "$cpu"
+median() { printf "%s\n" "$@" | sort -n | sed -n 2p; }
+cpu_runs=()
+base_runs=()
+for k in 1 2 3; do
+    cpu_runs+=("$(cpu_once "$BIN/rounds" "now-$k")")
+    if [ -n "${BENCH_BASELINE_ROUNDS:-}" ]; then base_runs+=("$(cpu_once "$BENCH_BASELINE_ROUNDS" "base-$k")"); fi
+done
+cpu=$(median "${cpu_runs[@]}")
+printf "CPU of a first sync (user + sys, median of %s): %s s\n" "${cpu_runs[*]}" "$cpu"
 if [ -n "${BENCH_BASELINE_ROUNDS:-}" ]; then
-    base=$(cpu_of "$BENCH_BASELINE_ROUNDS" base)
-    printf "  the same with %s: %s s -> %.2fx less CPU now (goal >= 3)\n" "$BENCH_BASELINE_ROUNDS" "$base" "$(echo "$base / $cpu" | bc -l)"
+    base=$(median "${base_runs[@]}")
+    printf "  the same with %s (median of %s): %s s -> %.2fx less CPU now (goal >= 3)\n" \
+        "$BENCH_BASELINE_ROUNDS" "${base_runs[*]}" "$base" "$(echo "$base / $cpu" | bc -l)"
 fi
 kill $SANDBOX 2>/dev/null || true
 # Peak memory of a sync of 1,000 patients (maximum resident set of the rounds process).

@@ -14,6 +14,15 @@ extension FHIRConnection {
         return min(setting, learned.patientsPerBatchLimit ?? setting)
     }
 
+    /// How many patients a batch asking what changed carries: twice a whole read's, as its
+    /// searches ask for one match each and are answered in a few bytes; a server that refused a
+    /// size has taught a limit, which then holds for these too (as does a server never asked).
+    public var patientsPerRefresh: Int {
+        guard capabilities.supportsBatch else { return 1 }
+        guard asksWhatChanged, learned.patientsPerBatchLimit == nil else { return patientsPerBatch }
+        return patientsPerBatch * 2
+    }
+
     /// The records of `ids`, each a record or why it could not be read. One patient alone is read
     /// as the detail pane reads it (the Patient and its sections at once, two requests) unless
     /// `oneRequest` asks for a single batch (a sync, where requests count more than latency).

@@ -39,10 +39,16 @@ extension FHIRConnection {
                 for id in askable { out[id] = .failure(error) }
             }
         }
+        // The patients read whole, a whole read's batch at a time (a refresh batch carries more).
         let whole = ids.filter { out[$0] == nil }
-        if !whole.isEmpty {
-            for (id, result) in await patientRecords(ids: whole, oneRequest: true, now: now) {
-                out[id] = result.map(FetchedRecord.changed)
+        let size = max(1, patientsPerBatch)
+        let groups = stride(from: 0, to: whole.count, by: size).map { Array(whole[$0..<min($0 + size, whole.count)]) }
+        await withTaskGroup(of: [String: Result<PatientRecord, FHIRClientError>].self) { group in
+            for ids in groups {
+                group.addTask { await self.patientRecords(ids: ids, oneRequest: true, now: now) }
+            }
+            for await records in group {
+                for (id, result) in records { out[id] = result.map(FetchedRecord.changed) }
             }
         }
         return out
@@ -76,6 +82,18 @@ extension FHIRConnection {
             reply = try await batchAnswers(requests)
         } catch {
             if error.isUnreachable || Task.isCancelled { return .failure(error) }
+            if Self.refusesTheSize(error), ids.count > 1 {
+                // Halve and learn, as a whole read does.
+                let half = ids.count / 2
+                learned.patientsPerBatchLimit = min(learned.patientsPerBatchLimit ?? half, half)
+                async let first = unchangedSince(Array(ids[..<half]), bases)
+                async let second = unchangedSince(Array(ids[half...]), bases)
+                let (a, b) = await (first, second)
+                switch (a, b) {
+                case (.success(let x), .success(let y)): return .success(x.merging(y) { mine, _ in mine })
+                case (.failure(let e), _), (_, .failure(let e)): return .failure(e)
+                }
+            }
             // The batch as a whole was refused: every patient is read whole.
             return .success([:])
         }

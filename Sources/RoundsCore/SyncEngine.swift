@@ -8,6 +8,8 @@ public protocol RecordFetcher: Sendable {
     func fetchRecord(id: String) async throws -> PatientRecord
     /// How many patients one request may carry now (1: one patient at a time).
     var patientsPerBatch: Int { get }
+    /// How many cached patients one request asking what changed may carry.
+    var patientsPerRefresh: Int { get }
     /// The records of several patients at once, each a record or why not.
     func fetchRecords(ids: [String]) async -> [String: Result<PatientRecord, Error>]
     /// As `fetchRecords`, asking first what changed since `bases` (a patient with none is read whole).
@@ -16,6 +18,7 @@ public protocol RecordFetcher: Sendable {
 
 extension RecordFetcher {
     public var patientsPerBatch: Int { 1 }
+    public var patientsPerRefresh: Int { patientsPerBatch }
 
     public func fetchRecords(ids: [String]) async -> [String: Result<PatientRecord, Error>] {
         var out: [String: Result<PatientRecord, Error>] = [:]
@@ -170,7 +173,10 @@ public struct SyncEngine: Sendable {
         var done = 0
         var stoppedBecause: String?
         var unreachableInARow = 0
-        var queue = ids[...]
+        // Cached patients first, in batches asking what changed (they carry more patients), then
+        // the others, read whole.
+        let cached = Set(((try? cache.refreshBases(ids)) ?? [:]).keys)
+        var queue = (ids.filter(cached.contains) + ids.filter { !cached.contains($0) })[...]
         // Several patients per request when the server takes batches: as many batches in flight
         // as requests, each of `patientsPerBatch` patients (read again at each launch: a server
         // that refused a size has taught a smaller one).
@@ -199,7 +205,9 @@ public struct SyncEngine: Sendable {
         await withTaskGroup(of: [(String, Result<SaveOutcome, Error>)].self) { group in
             func launch() -> Bool {
                 guard !stop.isStopped, !queue.isEmpty else { return false }
-                let chunk = Array(queue.prefix(max(1, fetcher.patientsPerBatch)))
+                let refreshing = cached.contains(queue[queue.startIndex])
+                let size = max(1, refreshing ? fetcher.patientsPerRefresh : fetcher.patientsPerBatch)
+                let chunk = Array(queue.prefix(size).prefix { cached.contains($0) == refreshing })
                 queue = queue.dropFirst(chunk.count)
                 let ticket = inFlight.begin(chunk.count)
                 group.addTask {

@@ -106,3 +106,27 @@ import Testing
         #expect(HTTPDate.parse("yesterday") == nil)
     }
 }
+
+/// `FHIRDate.iso8601` writes by arithmetic; a calendar must agree, every day of four centuries.
+@Suite struct ISO8601WritingTests {
+    @Test func agreesWithTheCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var checked = 0
+        // Every 7 days and 12 345 seconds from 1900 to 2300, and the edges of days and years.
+        var seconds = -2_208_988_800.0
+        while seconds < 10_413_792_000 {
+            for instant in [seconds, seconds + 0.999, (seconds / 86400).rounded(.down) * 86400 - 1] {
+                let date = Date(timeIntervalSince1970: instant)
+                let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+                let expected = String(
+                    format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+                #expect(FHIRDate.iso8601(date) == expected)
+                checked += 1
+            }
+            seconds += 7 * 86400 + 12_345
+        }
+        #expect(checked > 60_000)
+        #expect(FHIRDate.iso8601(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
+    }
+}

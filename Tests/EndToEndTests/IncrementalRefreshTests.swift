@@ -36,7 +36,7 @@ import Testing
         #expect(added == ids.count)
     }
 
-    @Test func aResyncWithNothingChangedAsksOneSmallBatchPerTenPatientsAndKeepsEveryRecord() throws {
+    @Test func aResyncWithNothingChangedAsksOneSmallBatchPerTwentyPatientsAndKeepsEveryRecord() throws {
         let sandbox = try SandboxHarness(patients: 30)
         let (cli, ids) = try PatientBatchTests.ward(sandbox, patients: 24)
         _ = try Self.run(cli, sandbox)
@@ -45,7 +45,8 @@ import Testing
         let (summary, requests) = try Self.run(cli, sandbox)
         #expect(summary["unchanged"]?.double == 24 && summary["synced"]?.double == 0, "\(summary)")
         let batches = requests.filter { !($0["batch"]?.array ?? []).isEmpty }
-        #expect(batches.count == 3, "24 patients, ten a batch: \(batches.count)")
+        // A question is small (`_count=1`), so a refresh batch carries twice a whole read's patients.
+        #expect(batches.count == 2, "24 patients, twenty a batch: \(batches.count)")
         let inBatches = batches.flatMap { ($0["batch"]?.array ?? []).compactMap(\.string) }
         let sectionSearches = inBatches.filter { !$0.hasPrefix("GET Patient/") }
         // Six sections, Coverage asked both ways (by patient and by beneficiary) until one is learned.
@@ -63,6 +64,24 @@ import Testing
             let newTime = try #require(new.state(of: .vitals).fetchedAt)
             #expect(newTime > oldTime, "the copy the server confirmed counts as read now")
         }
+    }
+
+    @Test func aRefreshBatchTheServerRefusesForItsSizeIsHalvedAndNoPatientIsReadWhole() throws {
+        // Ten patients' whole reads fit; twenty patients' questions (eight entries each) do not.
+        let sandbox = try SandboxHarness(patients: 30) { $0.maxBatchEntries = 90 }
+        let (cli, ids) = try PatientBatchTests.ward(sandbox, patients: 24)
+        _ = try Self.run(cli, sandbox)
+        let (summary, requests) = try Self.run(cli, sandbox)
+        #expect(summary["unchanged"]?.double == 24 && summary["synced"]?.double == 0, "\(summary)")
+        let batches = requests.filter { !($0["batch"]?.array ?? []).isEmpty }
+        let refused = batches.filter { $0["status"]?.double == 413 }
+        #expect(refused.count == 1, "the twenty-patient batch: \(refused.count)")
+        let accepted = batches.filter { $0["status"]?.double == 200 }
+        #expect(accepted.allSatisfy { ($0["batch"]?.array?.count ?? 0) <= 90 })
+        let asked = accepted.flatMap { ($0["batch"]?.array ?? []).compactMap(\.string) }
+        #expect(!asked.contains { $0.contains("category=vital-signs") && !$0.contains("_lastUpdated") })
+        let questioned = Set(asked.filter { $0.hasPrefix("GET Patient/") })
+        #expect(questioned.count == ids.count, "every patient asked once the halves were answered")
     }
 
     @Test func aReadingAddedSinceTheLastSyncShowsAfterTheResyncOnceAndOnlyForItsPatients() throws {

@@ -75,3 +75,17 @@ import Testing
         #expect(!after.contains { $0["path"]?.string == "/oauth/token" }, "the secret was not sent")
     }
 }
+
+/// Query values and form fields: only RFC 3986's unreserved ASCII is sent as itself.
+@Suite struct FormEncodingTests {
+    @Test func escapesAllButUnreservedASCII() {
+        #expect(FormEncoding.escape("contos-0001_a.b~c") == "contos-0001_a.b~c")
+        #expect(FormEncoding.escape("2026-12-03T10:00:00Z") == "2026-12-03T10%3A00%3A00Z")
+        #expect(FormEncoding.escape("a b&c=d+e/f?g#h%") == "a%20b%26c%3Dd%2Be%2Ff%3Fg%23h%25")
+        #expect(FormEncoding.escape("Zoë Ångström") == "Zo%C3%AB%20%C3%85ngstr%C3%B6m", "non-ASCII as UTF-8 bytes")
+        #expect(FormEncoding.escape("") == "")
+        for text in ["Zoë", "a&b", "日本", "x%y", "O'Brien"] {
+            #expect(FormEncoding.escape(text).removingPercentEncoding == text)
+        }
+    }
+}
