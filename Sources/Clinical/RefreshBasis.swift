@@ -64,7 +64,21 @@ public enum FetchedRecord: Sendable {
 
 /// Dates as HTTP writes them (RFC 9110 IMF-fixdate): `Wed, 02 Dec 2026 12:00:00 GMT`.
 public enum HTTPDate {
-    public static func string(_ date: Date) -> String { formatter().string(from: date) }
+    /// Written by arithmetic: the sandbox dates every answer, and a formatter per answer showed in
+    /// its profile.
+    public static func string(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let clock = seconds - days * 86_400
+        let civil = FHIRDate.civil(fromDays: days)
+        // 1970-01-01 was a Thursday.
+        let weekday = weekdays[((days % 7) + 7 + 4) % 7]
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let time = "\(two(clock / 3600)):\(two(clock / 60 % 60)):\(two(clock % 60))"
+        return "\(weekday), \(two(civil.day)) \(months[civil.month - 1]) \(civil.year) \(time) GMT"
+    }
+
+    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
 
     /// The form RFC 9110 asks servers to send (`Sun, 06 Nov 1994 08:49:37 GMT`, every answer's
     /// `Date`) is read by hand (a formatter per answer showed in a sync's profile); anything else

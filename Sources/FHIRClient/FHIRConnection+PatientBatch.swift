@@ -14,13 +14,17 @@ extension FHIRConnection {
         return min(setting, learned.patientsPerBatchLimit ?? setting)
     }
 
-    /// How many patients a batch asking what changed carries: twice a whole read's, as its
-    /// searches ask for one match each and are answered in a few bytes; a server that refused a
-    /// size has taught a limit, which then holds for these too (as does a server never asked).
-    public var patientsPerRefresh: Int {
+    /// How many cached patients a batch asking what changed carries: `patients` spread over the
+    /// `requests` in flight, so a ward is asked in one wave rather than waiting on a second; at
+    /// least twice a whole read's batch (its searches ask for one match each and are answered in
+    /// a few bytes), at most five times (fifty patients by default, 400 entries, under the 500 a
+    /// batch is commonly capped at). A server that refused a size has taught a limit, which then
+    /// holds for these too (as does a server never asked what changed).
+    public func patientsPerRefresh(spreading patients: Int, over requests: Int) -> Int {
         guard capabilities.supportsBatch else { return 1 }
         guard asksWhatChanged, learned.patientsPerBatchLimit == nil else { return patientsPerBatch }
-        return patientsPerBatch * 2
+        let spread = (patients + max(1, requests) - 1) / max(1, requests)
+        return min(patientsPerBatch * 5, max(patientsPerBatch * 2, spread))
     }
 
     /// The records of `ids`, each a record or why it could not be read. One patient alone is read

@@ -69,10 +69,11 @@ extension FHIRConnection {
                 BatchRequest(
                     url: "Patient/\(FormEncoding.escape(id))", ifNoneMatch: basis.patientVersion.map { "W/\"\($0)\"" },
                     ifModifiedSince: basis.patientLastUpdated))
-            // A section with a fallback not yet learned (STU3 Coverage by beneficiary) is asked both ways.
+            // A section with a fallback not yet learned (R4 Coverage by beneficiary) is asked both
+            // ways, unless the capability statement lists the first way.
             for query in queries {
                 requests.append(BatchRequest(url: Self.changedSince(query.url, basis.serverTime)))
-                if let fallback = query.fallbackURL {
+                if let fallback = askedBothWays(query) {
                     requests.append(BatchRequest(url: Self.changedSince(fallback, basis.serverTime)))
                 }
             }
@@ -108,7 +109,7 @@ extension FHIRConnection {
                 let first = verdict(reply.answers[offset], since: basis.serverTime)
                 offset += 1
                 var second: Verdict? = nil
-                if query.fallbackURL != nil {
+                if askedBothWays(query) != nil {
                     second = verdict(reply.answers[offset], since: basis.serverTime)
                     offset += 1
                 }
@@ -123,6 +124,14 @@ extension FHIRConnection {
             }
         }
         return .success(unchanged)
+    }
+
+    /// The fallback a refresh asks beside a section's query: none when the server declares the
+    /// query's own parameter (a failure then makes the patient read whole, fallback and all).
+    private func askedBothWays(_ query: SectionQuery) -> String? {
+        guard let fallback = query.fallbackURL else { return nil }
+        if capabilities.declaresSearch(query.resourceType, by: query.firstParameter) == true { return nil }
+        return fallback
     }
 
     /// `304 Not Modified`, or the same version sent again by a server that ignored the condition.

@@ -11,6 +11,10 @@ public struct SectionQuery: Sendable, Equatable {
     public let fallbackURL: String?
     /// The resource type searched (`Observation` for vital signs).
     public var resourceType: String { String(url.prefix { $0 != "?" }) }
+    /// The first search parameter's name (`patient` in `Coverage?patient=…`).
+    public var firstParameter: String {
+        String(url.drop { $0 != "?" }.dropFirst().prefix { $0 != "=" && $0 != "&" })
+    }
 
     /// The six section queries for a patient. `_sort` is sent as the contract asks, but never
     /// trusted: encounters are asked for by the page (not `_count=1`) and Rounds chooses the

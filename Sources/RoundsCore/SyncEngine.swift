@@ -8,8 +8,9 @@ public protocol RecordFetcher: Sendable {
     func fetchRecord(id: String) async throws -> PatientRecord
     /// How many patients one request may carry now (1: one patient at a time).
     var patientsPerBatch: Int { get }
-    /// How many cached patients one request asking what changed may carry.
-    var patientsPerRefresh: Int { get }
+    /// How many cached patients one request asking what changed may carry, when `patients` of
+    /// them are to be asked over `requests` at once.
+    func patientsPerRefresh(spreading patients: Int, over requests: Int) -> Int
     /// The records of several patients at once, each a record or why not.
     func fetchRecords(ids: [String]) async -> [String: Result<PatientRecord, Error>]
     /// As `fetchRecords`, asking first what changed since `bases` (a patient with none is read whole).
@@ -18,7 +19,7 @@ public protocol RecordFetcher: Sendable {
 
 extension RecordFetcher {
     public var patientsPerBatch: Int { 1 }
-    public var patientsPerRefresh: Int { patientsPerBatch }
+    public func patientsPerRefresh(spreading patients: Int, over requests: Int) -> Int { patientsPerBatch }
 
     public func fetchRecords(ids: [String]) async -> [String: Result<PatientRecord, Error>] {
         var out: [String: Result<PatientRecord, Error>] = [:]
@@ -206,7 +207,11 @@ public struct SyncEngine: Sendable {
             func launch() -> Bool {
                 guard !stop.isStopped, !queue.isEmpty else { return false }
                 let refreshing = cached.contains(queue[queue.startIndex])
-                let size = max(1, refreshing ? fetcher.patientsPerRefresh : fetcher.patientsPerBatch)
+                let size = max(
+                    1,
+                    refreshing
+                        ? fetcher.patientsPerRefresh(spreading: cached.count, over: concurrency)
+                        : fetcher.patientsPerBatch)
                 let chunk = Array(queue.prefix(size).prefix { cached.contains($0) == refreshing })
                 queue = queue.dropFirst(chunk.count)
                 let ticket = inFlight.begin(chunk.count)
@@ -219,8 +224,11 @@ public struct SyncEngine: Sendable {
             }
             for _ in 0..<(batching ? concurrency : patientsInFlight) { if !launch() { break } }
             while let results = await group.next() {
+                var outcomes: [SyncOutcomeRow] = []
+                var reports: [SyncProgress] = []
                 for (id, result) in results {
                     done += 1
+                    var reason: String?
                     switch result {
                     case .success(.unchanged):
                         unchanged += 1
@@ -229,13 +237,14 @@ public struct SyncEngine: Sendable {
                         synced += 1
                         unreachableInARow = 0
                     case .failure(let e):
-                        let reason = SyncEngine.describe(e)
+                        let described = SyncEngine.describe(e)
+                        reason = described
                         let unreachable = (e as? FHIRClientError)?.isUnreachable ?? false
-                        failures.append(.init(id: id, reason: reason, unreachable: unreachable))
+                        failures.append(.init(id: id, reason: described, unreachable: unreachable))
                         // Refused credentials fail every patient alike: stop after those in flight,
                         // with one clear reason, instead of asking the token endpoint for each.
                         if let clientError = e as? FHIRClientError, clientError.isCredentialRefusal {
-                            stoppedBecause = reason
+                            stoppedBecause = described
                             stop.stop()
                         }
                         // A server that stopped answering (timeouts, refused connections) is not asked
@@ -243,28 +252,29 @@ public struct SyncEngine: Sendable {
                         if let clientError = e as? FHIRClientError, clientError.isUnreachable {
                             unreachableInARow += 1
                             if unreachableInARow >= SyncEngine.unreachableLimit, stoppedBecause == nil {
-                                stoppedBecause = "the server stopped answering (\(reason))"
+                                stoppedBecause = "the server stopped answering (\(described))"
                                 stop.stop()
                                 // The patients in flight would each wait out their own deadlines.
                                 group.cancelAll()
                             }
                         }
                     }
-                    if let run {
-                        let outcome: String
-                        switch result {
-                        case .success(let o): outcome = o.rawValue
-                        case .failure: outcome = "failed"
-                        }
-                        try? cache.recordSyncOutcome(
-                            run: run, patientId: id, outcome: outcome,
-                            reason: failures.last.flatMap { $0.id == id ? $0.reason : nil })
+                    let outcome: String
+                    switch result {
+                    case .success(let o): outcome = o.rawValue
+                    case .failure: outcome = "failed"
                     }
-                    let now = current()
-                    inFlight.lastProgress = now
-                    progress(now)
+                    outcomes.append(SyncOutcomeRow(patientId: id, outcome: outcome, reason: reason))
+                    reports.append(current())
                 }
+                // The next batch goes out before this one's bookkeeping is written: the server's
+                // wait and the disk's overlap.
                 _ = launch()
+                if let run { try? cache.recordSyncOutcomes(run: run, outcomes) }
+                for report in reports {
+                    inFlight.lastProgress = report
+                    progress(report)
+                }
             }
         }
         let interrupted = stop.isStopped && !queue.isEmpty

@@ -18,7 +18,7 @@ extension SandboxServer {
         guard case .object(var object) = resource, object["meta"]?["lastUpdated"] == nil else { return resource }
         var meta: JSONObject = [:]
         meta["versionId"] = "1"
-        meta["lastUpdated"] = .string(FHIRTime.string(dataAsOf))
+        meta["lastUpdated"] = .string(dataAsOfStamp)
         object["meta"] = .object(meta)
         return .object(object)
     }

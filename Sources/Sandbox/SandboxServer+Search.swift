@@ -197,15 +197,7 @@ extension SandboxServer {
                     [], total: 0, req: req, release: release, type: type, params: applied, offset: 0, count: count)
             }
             switch type {
-            case "Observation":
-                var obs = data.observations(p, render)
-                for (k, v) in filters where k == "category" || k == "code" {
-                    obs = obs.filter {
-                        Self.tokenMatches(
-                            k == "category" ? Self.categories($0.1) : ($0.1["code"]?["coding"]?.list ?? []), v)
-                    }
-                }
-                matches = obs.map { ($0.0, $0.1) }
+            case "Observation": matches = data.observations(p, render).map { ($0.0, $0.1) }
             case "Encounter": matches = render.encounters(p)
             case "Condition": matches = render.conditions(p).map { (nil, $0) }
             case "AllergyIntolerance": matches = render.allergies(p).map { (nil, $0) }
@@ -218,7 +210,16 @@ extension SandboxServer {
             }
         }
         matches = matches.map { ($0.0, stamped($0.1)) }
+        // What changed first: on a refresh it leaves nothing for the token filters to read.
         if let changedSince { matches = matches.filter { changedSince($0.1) } }
+        if type == "Observation" {
+            for (k, v) in filters where k == "category" || k == "code" {
+                let token = SearchToken(v)
+                matches = matches.filter {
+                    token.matches(k == "category" ? Self.categories($0.1) : ($0.1["code"]?["coding"]?.list ?? []))
+                }
+            }
+        }
         if let newestFirst, !configuration.ignoreSort {
             matches.sort { a, b in
                 let (x, y) = (a.0 ?? .distantPast, b.0 ?? .distantPast)
@@ -237,18 +238,6 @@ extension SandboxServer {
     static func categories(_ r: JSONValue) -> [JSONValue] {
         let concepts = r["category"]?.list ?? []
         return concepts.flatMap { $0["coding"]?.list ?? [] }
-    }
-
-    /// A token search value `code`, `system|code` or `|code` against codings.
-    static func tokenMatches(_ codings: [JSONValue], _ value: String) -> Bool {
-        let parts = value.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        let system = parts.count == 2 ? parts[0] : nil
-        let code = parts.last ?? value
-        return codings.contains { coding in
-            guard coding["code"]?.string == code else { return false }
-            guard let system else { return true }
-            return system.isEmpty ? coding["system"] == nil : coding["system"]?.string == system
-        }
     }
 
     private func bundle(
@@ -288,11 +277,34 @@ extension SandboxServer {
         return (200, .object(bundle))
     }
 
+    /// A query name or value for a link: what a query allows but the separators `&=+?/`, by bytes
+    /// (Foundation's encoder built its character set for each of a batch's links).
     static func encode(_ s: String) -> String {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+?/")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+        guard s.utf8.contains(where: { !queryAllowed[Int($0)] }) else { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 8)
+        for byte in s.utf8 {
+            if queryAllowed[Int(byte)] {
+                out.append(byte)
+            } else {
+                out.append(UInt8(ascii: "%"))
+                out.append(upperHex[Int(byte >> 4)])
+                out.append(upperHex[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
+
+    private static let upperHex = Array("0123456789ABCDEF".utf8)
+
+    /// RFC 3986's unreserved bytes and the sub-delimiters a query keeps as they are.
+    private static let queryAllowed: [Bool] = {
+        var allowed = [Bool](repeating: false, count: 256)
+        for byte in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$'()*,;:@".utf8 {
+            allowed[Int(byte)] = true
+        }
+        return allowed
+    }()
 
     /// Answers a `batch` Bundle: entry i answers request i.
     func batch(_ req: HTTPRequest, release: FHIRRelease, data: TenantData, _ entry: inout RequestLog.Entry)
@@ -436,4 +448,25 @@ struct PatientFilter {
 /// The sandbox's version, in its capability statement.
 public enum RoundsSandboxVersion {
     public static let string = "0.1.0"
+}
+
+/// A token search value, `code`, `system|code` or `|code`, split once for all the resources it is
+/// matched against.
+struct SearchToken {
+    let system: String?
+    let code: String
+
+    init(_ value: String) {
+        let parts = value.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        system = parts.count == 2 ? parts[0] : nil
+        code = parts.last ?? value
+    }
+
+    func matches(_ codings: [JSONValue]) -> Bool {
+        codings.contains { coding in
+            guard coding["code"]?.string == code else { return false }
+            guard let system else { return true }
+            return system.isEmpty ? coding["system"] == nil : coding["system"]?.string == system
+        }
+    }
 }

@@ -20,6 +20,8 @@ public final class SandboxServer: @unchecked Sendable {
     /// When the synthetic records were last written (`meta.lastUpdated`): before the server
     /// started, so a change made while it runs is always later.
     let dataAsOf: Date
+    /// `dataAsOf` as the stamp a resource carries, written once.
+    let dataAsOfStamp: String
     private let log: RequestLog?
     private var http: HTTPServer?
     /// What the chaos profiles' streamed answers got out before the client hung up.
@@ -40,6 +42,7 @@ public final class SandboxServer: @unchecked Sendable {
         let now = Date().timeIntervalSince1970
         anchor = Date(timeIntervalSince1970: (now / 3600).rounded(.down) * 3600)
         dataAsOf = min(anchor, Date(timeIntervalSince1970: now - 60))
+        dataAsOfStamp = FHIRTime.string(dataAsOf)
         log = try configuration.logPath.map(RequestLog.init(path:))
     }
 

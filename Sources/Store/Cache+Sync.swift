@@ -9,11 +9,16 @@ extension Cache {
         }
     }
 
-    public func recordSyncOutcome(run: Int64, patientId: String, outcome: String, reason: String?) throws(StoreError) {
+    /// What became of each patient of a batch, in one transaction (a write per patient cost a
+    /// commit each while the next batch waited).
+    public func recordSyncOutcomes(run: Int64, _ outcomes: [SyncOutcomeRow]) throws(StoreError) {
+        guard !outcomes.isEmpty else { return }
         try write {
-            try db.run(
-                "INSERT OR REPLACE INTO sync_outcomes(run_id, patient_id, outcome, reason) VALUES(?,?,?,?)",
-                [.int(run), .text(patientId), .text(outcome), .from(reason)])
+            for row in outcomes {
+                try db.run(
+                    "INSERT OR REPLACE INTO sync_outcomes(run_id, patient_id, outcome, reason) VALUES(?,?,?,?)",
+                    [.int(run), .text(row.patientId), .text(row.outcome), .from(row.reason)])
+            }
         }
     }
 

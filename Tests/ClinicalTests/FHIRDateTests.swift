@@ -93,13 +93,31 @@ import Testing
 /// HTTP dates: the form every server sends, read by hand, agrees with the formatter.
 @Suite struct HTTPDateTests {
     @Test(arguments: [0, 784_111_777, 951_782_400, 1_709_164_799, 1_795_000_000, 4_102_444_800])
-    func theFixdateReadsAsTheFormatterWritesIt(_ seconds: Int) {
+    func theReaderReadsWhatTheWriterWrites(_ seconds: Int) {
         let date = Date(timeIntervalSince1970: Double(seconds))
         let text = HTTPDate.string(date)
         #expect(HTTPDate.parse(text) == date, "\(text)")
     }
 
+    @Test func theWriterAgreesWithAFormatterFrom1900To2300() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        var checked = 0
+        // Every 3 days and 7 777 seconds, so every weekday, month and hour comes round.
+        var seconds = -2_208_988_800.0
+        while seconds < 10_413_792_000 {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(HTTPDate.string(date) == formatter.string(from: date), "\(seconds)")
+            checked += 1
+            seconds += 3 * 86_400 + 7_777
+        }
+        #expect(checked > 45_000)
+    }
+
     @Test func knownDatesAndRefusals() {
+        #expect(HTTPDate.string(Date(timeIntervalSince1970: 784_111_777)) == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT") == Date(timeIntervalSince1970: 784_111_777))
         #expect(HTTPDate.parse("Sun, 06 Nov 1994 25:49:37 GMT") == nil)
         #expect(HTTPDate.parse("Sun, 06 Foo 1994 08:49:37 GMT") == nil)

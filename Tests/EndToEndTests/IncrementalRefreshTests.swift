@@ -49,8 +49,9 @@ import Testing
         #expect(batches.count == 2, "24 patients, twenty a batch: \(batches.count)")
         let inBatches = batches.flatMap { ($0["batch"]?.array ?? []).compactMap(\.string) }
         let sectionSearches = inBatches.filter { !$0.hasPrefix("GET Patient/") }
-        // Six sections, Coverage asked both ways (by patient and by beneficiary) until one is learned.
-        #expect(sectionSearches.count == 24 * 7, "\(sectionSearches.count)")
+        // Six sections: the server lists Coverage by patient, so it is not asked by beneficiary too.
+        #expect(sectionSearches.count == 24 * 6, "\(sectionSearches.count)")
+        #expect(!sectionSearches.contains { $0.hasPrefix("Coverage?beneficiary=") })
         #expect(
             sectionSearches.allSatisfy { $0.contains("_lastUpdated=gt") && $0.contains("_count=1") },
             "\(sectionSearches.prefix(3))")
@@ -64,6 +65,37 @@ import Testing
             let newTime = try #require(new.state(of: .vitals).fetchedAt)
             #expect(newTime > oldTime, "the copy the server confirmed counts as read now")
         }
+    }
+
+    @Test func aServerThatListsNoSearchParametersIsAskedForCoverageBothWaysAndNothingIsReadAgain() throws {
+        let sandbox = try SandboxHarness(patients: 30) { $0.listsSearchParameters = false }
+        let (cli, ids) = try PatientBatchTests.ward(sandbox, patients: 6)
+        _ = try Self.run(cli, sandbox)
+        let (summary, requests) = try Self.run(cli, sandbox)
+        #expect(summary["unchanged"]?.double == 6 && summary["synced"]?.double == 0, "\(summary)")
+        let asked = Self.asked(requests)
+        for id in ids {
+            #expect(asked.contains { $0.hasPrefix("GET Coverage?patient=\(id)&_lastUpdated=gt") }, "\(id)")
+            #expect(asked.contains { $0.hasPrefix("GET Coverage?beneficiary=\(id)&_lastUpdated=gt") }, "\(id)")
+        }
+    }
+
+    @Test func aResyncSpreadsTheCachedPatientsOverTheRequestsInFlightToAskThemAllInOneWave() throws {
+        let sandbox = try SandboxHarness(patients: 40)
+        let (cli, ids) = try PatientBatchTests.ward(sandbox, patients: 36)
+        // Two patients a whole read's batch: a refresh batch carries four to ten.
+        try Data(#"{"patientsPerBatch": 2, "concurrency": 6}"#.utf8)
+            .write(to: URL(fileURLWithPath: cli.home + "/config.json"))
+        _ = try Self.run(cli, sandbox)
+        let (summary, requests) = try Self.run(cli, sandbox)
+        #expect(summary["unchanged"]?.double == 36, "\(summary)")
+        let batches = requests.filter { !($0["batch"]?.array ?? []).isEmpty }
+        let patientsPerBatch = batches.map {
+            ($0["batch"]?.array ?? []).filter { $0.string?.hasPrefix("GET Patient/") == true }.count
+        }
+        #expect(patientsPerBatch == [6, 6, 6, 6, 6, 6], "36 patients over six requests: \(patientsPerBatch)")
+        let asked = Set(Self.asked(requests).filter { $0.hasPrefix("GET Patient/") })
+        #expect(asked.count == ids.count)
     }
 
     @Test func aRefreshBatchTheServerRefusesForItsSizeIsHalvedAndNoPatientIsReadWhole() throws {
