@@ -71,10 +71,11 @@ extension FHIRConnection {
                     ifModifiedSince: basis.patientLastUpdated))
             // A section with a fallback not yet learned (R4 Coverage by beneficiary) is asked both
             // ways, unless the capability statement lists the first way.
+            let since = FormEncoding.escape(FHIRDate.iso8601(basis.serverTime))
             for query in queries {
-                requests.append(BatchRequest(url: Self.changedSince(query.url, basis.serverTime)))
+                requests.append(BatchRequest(url: Self.changedSince(query.url, since: since)))
                 if let fallback = askedBothWays(query) {
-                    requests.append(BatchRequest(url: Self.changedSince(fallback, basis.serverTime)))
+                    requests.append(BatchRequest(url: Self.changedSince(fallback, since: since)))
                 }
             }
         }
@@ -198,15 +199,15 @@ extension FHIRConnection {
         return false
     }
 
-    /// A section's search asking only whether anything changed after `since`: its filters, with
-    /// `_lastUpdated=gt…` and `_count=1` instead of its sort and page size.
-    static func changedSince(_ url: String, _ since: Date) -> String {
+    /// A section's search asking only whether anything changed after `since` (an escaped
+    /// instant, written once per patient): its filters, with `_lastUpdated=gt…` and `_count=1`
+    /// instead of its sort and page size.
+    static func changedSince(_ url: String, since: String) -> String {
         let parts = url.split(separator: "?", maxSplits: 1)
         let type = String(parts[0])
         let kept = (parts.count > 1 ? parts[1].split(separator: "&") : []).filter { parameter in
             !parameter.hasPrefix("_sort") && !parameter.hasPrefix("_count=")
         }
-        let stamp = FormEncoding.escape(FHIRDate.iso8601(since))
-        return type + "?" + (kept.map(String.init) + ["_lastUpdated=gt\(stamp)", "_count=1"]).joined(separator: "&")
+        return type + "?" + (kept.map(String.init) + ["_lastUpdated=gt\(since)", "_count=1"]).joined(separator: "&")
     }
 }

@@ -31,7 +31,20 @@ public final class FHIRConnection: Sendable {
         trustedTokenOrigin: String? = nil
     ) async throws(FHIRClientError) -> FHIRConnection {
         let transport = HTTPTransport(options: options)
-        let probe = try await FHIRConnection.probe(base, transport: transport)
+        // The token is asked for while /metadata is read, one round trip less per sync, only from
+        // the endpoint pinned at `rounds connect` and checked again here; the metadata must still
+        // name it (below), else the token is never used.
+        let early = earlyTokens(
+            pinnedTokenURL, base: base, credentials: credentials, trustedTokenOrigin: trustedTokenOrigin,
+            transport: transport)
+        let warmUp = early.map { provider in Task { _ = try? await provider.current() } }
+        let probe: Probe
+        do {
+            probe = try await FHIRConnection.probe(base, transport: transport)
+        } catch {
+            warmUp?.cancel()
+            throw error
+        }
         var tokens: TokenProvider? = nil
         if let pinnedTokenURL, let now = probe.tokenURL?.absoluteString, now != pinnedTokenURL {
             throw .tokenURLChanged(pinned: pinnedTokenURL, now: now)
@@ -52,8 +65,11 @@ public final class FHIRConnection: Sendable {
                 if smart == nil { smart = try await smartConfiguration(probe.baseURL, transport: transport) }
                 extraScopes = try checkKeyAuthentication(credentials, smart: smart)
             }
-            let p = TokenProvider(
-                tokenURL: tokenURL, credentials: credentials, transport: transport, extraScopes: extraScopes)
+            // The early request joins here: `current()` waits for the one under way.
+            let p =
+                early
+                ?? TokenProvider(
+                    tokenURL: tokenURL, credentials: credentials, transport: transport, extraScopes: extraScopes)
             do {
                 _ = try await p.current()
             } catch {
@@ -75,6 +91,22 @@ public final class FHIRConnection: Sendable {
         return FHIRConnection(
             baseURL: probe.baseURL, capabilities: probe.capabilities, release: probe.release,
             tokenURL: probe.tokenURL, transport: transport, tokens: tokens)
+    }
+
+    /// The token provider to start before /metadata answers: a client secret (a key waits for
+    /// what the server says of backend services) and a pinned endpoint that passes the checks a
+    /// discovered one must pass (plain HTTP only to this machine, the base's origin or the one
+    /// the admin trusted). Otherwise `nil`, and the token waits for the metadata.
+    private static func earlyTokens(
+        _ pinnedTokenURL: String?, base: String, credentials: ClientCredentials?, trustedTokenOrigin: String?,
+        transport: HTTPTransport
+    ) -> TokenProvider? {
+        guard let credentials, credentials.method != .privateKeyJWT, let pinnedTokenURL,
+            let tokenURL = URL(string: pinnedTokenURL), let baseURL = URL(string: base),
+            (try? checkTransportSecurity(tokenURL, options: transport.options)) != nil,
+            Origin.same(tokenURL, baseURL) || Origin.same(tokenURL, trustedTokenOrigin.flatMap(URL.init(string:)))
+        else { return nil }
+        return TokenProvider(tokenURL: tokenURL, credentials: credentials, transport: transport)
     }
 
     /// What `/metadata` (and, failing the extension, the SMART configuration) says, without a token.

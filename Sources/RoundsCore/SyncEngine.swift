@@ -180,7 +180,8 @@ public struct SyncEngine: Sendable {
         var queue = (ids.filter(cached.contains) + ids.filter { !cached.contains($0) })[...]
         // Several patients per request when the server takes batches: as many batches in flight
         // as requests, each of `patientsPerBatch` patients (read again at each launch: a server
-        // that refused a size has taught a smaller one).
+        // that refused a size has taught a smaller one). Not more: a stop (Ctrl-C, refused
+        // credentials) finishes what is in flight, and a batch carries ten patients.
         let batching = fetcher.patientsPerBatch > 1
         let inFlight = InFlight()
         func current() -> SyncProgress {

@@ -292,13 +292,28 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     /// Parses `application/x-www-form-urlencoded` text.
+    /// Scanned by bytes: every entry of a batch has a query, and splitting by Character showed in
+    /// the sandbox's profile. Empty pairs are skipped; `=v` reads as a name `v`, as it always has.
     public static func parseForm(_ s: String) -> [(String, String)] {
-        s.split(separator: "&").map { pair in
-            let kv = pair.split(separator: "=", maxSplits: 1)
-            return (
-                percentDecode(kv[0], plusAsSpace: true), kv.count > 1 ? percentDecode(kv[1], plusAsSpace: true) : ""
-            )
+        var pairs: [(String, String)] = []
+        let bytes = s.utf8
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.endIndex
+            var nameStart = start
+            while nameStart < end, bytes[nameStart] == UInt8(ascii: "=") { nameStart = bytes.index(after: nameStart) }
+            if nameStart < end {
+                let equals = bytes[nameStart..<end].firstIndex(of: UInt8(ascii: "="))
+                let name = percentDecode(s[nameStart..<(equals ?? end)], plusAsSpace: true)
+                var value = ""
+                if let equals, bytes.index(after: equals) < end {
+                    value = percentDecode(s[bytes.index(after: equals)..<end], plusAsSpace: true)
+                }
+                pairs.append((name, value))
+            }
+            start = end < bytes.endIndex ? bytes.index(after: end) : end
         }
+        return pairs
     }
 
     /// `%XX` (and `+` in forms) decoded on bytes; text that is not valid UTF-8 once decoded, or

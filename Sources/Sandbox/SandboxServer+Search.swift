@@ -191,7 +191,8 @@ extension SandboxServer {
             else {
                 return bad("\(type) searches need a patient")
             }
-            let pid = patientParam.1.replacingOccurrences(of: "Patient/", with: "")
+            let reference = patientParam.1
+            let pid = reference.contains("/") ? reference.replacingOccurrences(of: "Patient/", with: "") : reference
             guard let p = data.byId[pid] else {
                 return bundle(
                     [], total: 0, req: req, release: release, type: type, params: applied, offset: 0, count: count)
@@ -209,9 +210,9 @@ extension SandboxServer {
                 )
             }
         }
+        // What changed first: on a refresh it leaves nothing for the token filters to read, or to stamp.
+        if let changedSince { matches = matches.filter { changedSince(stamped($0.1)) } }
         matches = matches.map { ($0.0, stamped($0.1)) }
-        // What changed first: on a refresh it leaves nothing for the token filters to read.
-        if let changedSince { matches = matches.filter { changedSince($0.1) } }
         if type == "Observation" {
             for (k, v) in filters where k == "category" || k == "code" {
                 let token = SearchToken(v)

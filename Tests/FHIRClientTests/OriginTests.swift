@@ -74,6 +74,32 @@ import Testing
         let after = h.requests()[before...]
         #expect(!after.contains { $0["path"]?.string == "/oauth/token" }, "the secret was not sent")
     }
+
+    @Test func aPinnedTokenURLIsAskedWhileTheMetadataIsReadAndTheTokenIsUsed() async throws {
+        let h = try SandboxHarness(patients: 5)
+        let pinned = "http://127.0.0.1:\(h.port)/oauth/token"
+        let before = h.requests().count
+        let conn = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h), pinnedTokenURL: pinned)
+        _ = try await conn.patientRecord(id: "contos-0001")
+        let after = Array(h.requests()[before...])
+        // One token request, whichever of the two arrived first, and every read carries its token.
+        #expect(after.filter { $0["path"]?.string == "/oauth/token" }.count == 1)
+        #expect(
+            after.filter { $0["path"]?.string != "/oauth/token" && $0["path"]?.string?.hasSuffix("/metadata") == false }
+                .allSatisfy { $0["auth"]?.string == "bearer" }, "\(after.map { $0["auth"]?.string ?? "-" })")
+    }
+
+    @Test func aPinnedTokenURLOnAnotherOriginIsNotAskedEarly() async throws {
+        let attacker = try SandboxHarness()
+        let h = try SandboxHarness()
+        let pinned = "http://127.0.0.1:\(attacker.port)/oauth/token"
+        await #expect(
+            throws: FHIRClientError.tokenURLChanged(pinned: pinned, now: "http://127.0.0.1:\(h.port)/oauth/token")
+        ) {
+            _ = try await FHIRConnection.connect(to: h.base("r4"), credentials: creds(h), pinnedTokenURL: pinned)
+        }
+        #expect(attacker.requests().isEmpty, "a pinned endpoint off the base's origin gets nothing before the metadata")
+    }
 }
 
 /// Query values and form fields: only RFC 3986's unreserved ASCII is sent as itself.
