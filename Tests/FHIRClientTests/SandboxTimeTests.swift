@@ -28,4 +28,13 @@ import Testing
         #expect(query.map(\.1) == ["Zoë Ångström", "1951-08-23", "", "%G1"])
         #expect(HTTPServer.parseForm("a=1+2%2B3&b=%FF").map(\.1) == ["1 2+3", "%FF"])
     }
+
+    @Test func emptyPairsAndStrayEqualsSigns() {
+        func pairs(_ form: String) -> [String] { HTTPServer.parseForm(form).map { "\($0.0)|\($0.1)" } }
+        #expect(pairs("") == [])
+        #expect(pairs("&&a=1&&") == ["a|1"])
+        #expect(pairs("a==b&c=") == ["a|=b", "c|"])
+        #expect(pairs("=&==v=w&=x") == ["v|w", "x|"])
+        #expect(pairs("a=b=c") == ["a|b=c"])
+    }
 }
