@@ -202,12 +202,26 @@ extension FHIRConnection {
     /// A section's search asking only whether anything changed after `since` (an escaped
     /// instant, written once per patient): its filters, with `_lastUpdated=gt…` and `_count=1`
     /// instead of its sort and page size.
+    /// By bytes: a re-sync forms one per section and patient, and splitting by Character showed.
     static func changedSince(_ url: String, since: String) -> String {
-        let parts = url.split(separator: "?", maxSplits: 1)
-        let type = String(parts[0])
-        let kept = (parts.count > 1 ? parts[1].split(separator: "&") : []).filter { parameter in
-            !parameter.hasPrefix("_sort") && !parameter.hasPrefix("_count=")
+        let bytes = url.utf8
+        let question = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex
+        var out = String(url[..<question])
+        out.reserveCapacity(bytes.count + since.utf8.count + 24)
+        var separator = "?"
+        var start = question < bytes.endIndex ? bytes.index(after: question) : question
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.endIndex
+            let parameter = url[start..<end]
+            let replaced = parameter.utf8.starts(with: "_sort".utf8) || parameter.utf8.starts(with: "_count=".utf8)
+            if !parameter.isEmpty, !replaced {
+                out += separator
+                out += parameter
+                separator = "&"
+            }
+            start = end < bytes.endIndex ? bytes.index(after: end) : end
         }
-        return type + "?" + (kept.map(String.init) + ["_lastUpdated=gt\(since)", "_count=1"]).joined(separator: "&")
+        out += separator + "_lastUpdated=gt" + since + "&_count=1"
+        return out
     }
 }
