@@ -156,8 +156,9 @@ extension SandboxServer {
                 changedSince = rule
                 applied.append((k, v))
             default:
-                let name = String(k.split(separator: ":", maxSplits: 1).first ?? "")
-                let modifier = k.contains(":") ? String(k.split(separator: ":", maxSplits: 1)[1]) : ""
+                let colon = k.firstIndex(of: ":")
+                let name = String(k[..<(colon ?? k.endIndex)])
+                let modifier = colon.map { String(k[k.index(after: $0)...]) } ?? ""
                 guard known.contains(name) else {
                     if configuration.strict {
                         return bad("Unknown search parameter '\(k)' for \(type) in \(release.rawValue)")
@@ -192,13 +193,19 @@ extension SandboxServer {
                 return bad("\(type) searches need a patient")
             }
             let reference = patientParam.1
-            let pid = reference.contains("/") ? reference.replacingOccurrences(of: "Patient/", with: "") : reference
+            let hasSlash = reference.utf8.contains(UInt8(ascii: "/"))
+            let pid = hasSlash ? reference.replacingOccurrences(of: "Patient/", with: "") : reference
             guard let p = data.byId[pid] else {
                 return bundle(
                     [], total: 0, req: req, release: release, type: type, params: applied, offset: 0, count: count)
             }
             switch type {
-            case "Observation": matches = data.observations(p, render).map { ($0.0, $0.1) }
+            case "Observation":
+                let readings = data.observations(p, render)
+                // What changed first (a refresh asks for every patient's readings): no copy of
+                // those it leaves out.
+                let kept = changedSince.map { rule in readings.filter { rule(stamped($0.1)) } } ?? readings
+                matches = kept.map { ($0.0, $0.1) }
             case "Encounter": matches = render.encounters(p)
             case "Condition": matches = render.conditions(p).map { (nil, $0) }
             case "AllergyIntolerance": matches = render.allergies(p).map { (nil, $0) }
