@@ -41,15 +41,31 @@ summary() { python3 -c "import json;d=json.load(open('$1'));print(f\"synced {d['
 # once, as a server has its data at rest), so every timed run below finds it the same.
 workstation "$W/warm"
 ROUNDS_HOME="$W/warm" "$BIN/rounds" sync --json > /dev/null
-workstation "$W/home"
-export ROUNDS_HOME="$W/home"
-r0=$(requests); t0=$(now); "$BIN/rounds" sync --concurrency 6 --json > "$W/sync1.json"; t1=$(now); r1=$(requests)
-first=$(secs $t0 $t1)
-printf "first sync (empty cache), at most 6 requests at once: %.2f s wall, %d requests (%s)\n" "$first" "$((r1 - r0))" "$(summary "$W/sync1.json")"
-r0=$(requests); t0=$(now); "$BIN/rounds" sync --concurrency 6 --json > "$W/sync2.json"; t1=$(now); r1=$(requests)
-resync=$(secs $t0 $t1)
-printf "re-sync, nothing changed: %.2f s wall, %d requests (%s) -> %.2fx the first sync (goal <= 0.3; requests goal <= 50)\n" \
-    "$resync" "$((r1 - r0))" "$(summary "$W/sync2.json")" "$(echo "$resync / $first" | bc -l)"
+# Three workstations, each synced from an empty cache and then again with nothing changed; the
+# figures are the medians (one sync's wall time varies by a third here), the requests the first's.
+median() { printf "%s\n" "$@" | sort -n | sed -n 2p; }
+firsts=()
+resyncs=()
+for k in 1 2 3; do
+    workstation "$W/home$k"
+    r0=$(requests); t0=$(now)
+    ROUNDS_HOME="$W/home$k" "$BIN/rounds" sync --concurrency 6 --json > "$W/sync1-$k.json"
+    t1=$(now); r1=$(requests)
+    firsts+=("$(secs $t0 $t1)")
+    [ "$k" = 1 ] && first_requests=$((r1 - r0))
+    r0=$(requests); t0=$(now)
+    ROUNDS_HOME="$W/home$k" "$BIN/rounds" sync --concurrency 6 --json > "$W/sync2-$k.json"
+    t1=$(now); r1=$(requests)
+    resyncs+=("$(secs $t0 $t1)")
+    [ "$k" = 1 ] && resync_requests=$((r1 - r0))
+done
+export ROUNDS_HOME="$W/home1"
+first=$(median "${firsts[@]}")
+resync=$(median "${resyncs[@]}")
+printf "first sync (empty cache), at most 6 requests at once: median %.2f s wall (of %s), %d requests (%s)\n" \
+    "$first" "${firsts[*]}" "$first_requests" "$(summary "$W/sync1-1.json")"
+printf "re-sync, nothing changed: median %.2f s wall, %d requests (%s) -> %.2fx the first sync (goal <= 0.3; requests goal <= 50)\n" \
+    "$resync" "$resync_requests" "$(summary "$W/sync2-1.json")" "$(echo "$resync / $first" | bc -l)"
 # A monitor charts a heart rate of 173 for 20 patients while Rounds is away.
 python3 - "$PORT" <<'PY'
 import json, sys, urllib.request
@@ -76,8 +92,18 @@ printf "first sync, one request at a time: %.2f s -> six at once is %.1fx faster
 # parse nothing (Scripts/sync_peer.py).
 # Each peer prints its whole client's time (discovery and token included, as Rounds' figure has
 # them) and its reads' alone; the goals compare the whole clients, and the reads are shown too.
-read -r peer peer_reads < <(python3 "$(dirname "$0")/sync_peer.py" per-patient "http://127.0.0.1:$PORT/stu3" "$CLIENT" "$W/secret" contoso "$PATIENTS")
-read -r batch_peer batch_reads < <(python3 "$(dirname "$0")/sync_peer.py" batch "http://127.0.0.1:$PORT/stu3" "$CLIENT" "$W/secret" contoso "$PATIENTS")
+# Medians of three runs each, as Rounds' figures are.
+peer_runs() {
+    local whole=() reads=() w r
+    for k in 1 2 3; do
+        read -r w r < <(python3 "$(dirname "$0")/sync_peer.py" "$1" "http://127.0.0.1:$PORT/stu3" "$CLIENT" "$W/secret" contoso "$PATIENTS")
+        whole+=("$w")
+        reads+=("$r")
+    done
+    echo "$(median "${whole[@]}") $(median "${reads[@]}")"
+}
+read -r peer peer_reads < <(peer_runs per-patient)
+read -r batch_peer batch_reads < <(peer_runs batch)
 printf "peers (whole client; reads alone): per-patient, six in flight %.2f s (%.2f s); ten patients a batch %.2f s (%.2f s)\n" \
     "$peer" "$peer_reads" "$batch_peer" "$batch_reads"
 printf "  -> Rounds' first sync is %.2fx the first (goal <= 0.35) and %.2fx the second (goal <= 2); against the reads alone %.2fx and %.2fx\n" \
@@ -90,7 +116,6 @@ cpu_once() {
     workstation "$W/cpu-$2" "$1"
     { ROUNDS_HOME="$W/cpu-$2" /usr/bin/time -f "%U %S" "$1" sync --concurrency 6 --json > /dev/null; } 2>&1 | tail -1 | awk '{print $1 + $2}'
 }
-median() { printf "%s\n" "$@" | sort -n | sed -n 2p; }
 cpu_runs=()
 base_runs=()
 for k in 1 2 3; do
