@@ -1,3 +1,4 @@
+import Clinical
 import FHIRAdapters
 import Foundation
 import JOSE
@@ -148,34 +149,8 @@ actor TokenProvider {
 /// `application/x-www-form-urlencoded` bodies.
 public enum FormEncoding {
     /// Percent-encodes every byte but RFC 3986's unreserved ASCII (letters, digits, `-._~`): a
-    /// non-ASCII letter is sent as its UTF-8 bytes, never raw. By hand: a re-sync escapes a
-    /// value per search, and Foundation built a character set each time.
-    public static func escape(_ s: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count)
-        for byte in s.utf8 {
-            if isUnreserved(byte) {
-                out.append(byte)
-            } else {
-                out.append(UInt8(ascii: "%"))
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 0x0F)])
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static let hexDigits = Array("0123456789ABCDEF".utf8)
-
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-            UInt8(ascii: "~"):
-            return true
-        default: return false
-        }
-    }
+    /// non-ASCII letter is sent as its UTF-8 bytes, never raw.
+    public static func escape(_ s: String) -> String { PercentEncoding.encode(s, keeping: PercentEncoding.unreserved) }
 
     public static func body(_ pairs: [(String, String)]) -> Data {
         Data(pairs.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&").utf8)

@@ -191,12 +191,17 @@ public struct SyncEngine: Sendable {
             return p
         }
         // Progress says what is slow while nothing finishes: every second a request has waited
-        // past `slowAfter`.
+        // past `slowAfter`. Looked at four times a second, said once per whole second waited: the
+        // line comes when the wait reaches `slowAfter`, not up to a second later (or never, when a
+        // busy machine wakes the ticker late and the answer comes first).
         let ticker = Task { [inFlight] in
+            var lastSaid = -1
             while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                try? await Task.sleep(nanoseconds: 250_000_000)
                 let (waiting, longest) = inFlight.snapshot()
-                guard longest >= SyncProgress.slowAfter, !Task.isCancelled else { continue }
+                let seconds = Int(longest)
+                guard longest >= SyncProgress.slowAfter, seconds != lastSaid, !Task.isCancelled else { continue }
+                lastSaid = seconds
                 var p = inFlight.lastProgress ?? SyncProgress(done: 0, total: ids.count, failed: 0, elapsed: 0)
                 p.elapsed = Date().timeIntervalSince(start)
                 (p.waiting, p.longestWait) = (waiting, longest)

@@ -285,34 +285,11 @@ extension SandboxServer {
         return (200, .object(bundle))
     }
 
-    /// A query name or value for a link: what a query allows but the separators `&=+?/`, by bytes
-    /// (Foundation's encoder built its character set for each of a batch's links).
-    static func encode(_ s: String) -> String {
-        guard s.utf8.contains(where: { !queryAllowed[Int($0)] }) else { return s }
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count + 8)
-        for byte in s.utf8 {
-            if queryAllowed[Int(byte)] {
-                out.append(byte)
-            } else {
-                out.append(UInt8(ascii: "%"))
-                out.append(upperHex[Int(byte >> 4)])
-                out.append(upperHex[Int(byte & 0x0F)])
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static let upperHex = Array("0123456789ABCDEF".utf8)
+    /// A query name or value for a link: what a query allows but the separators `&=+?/`.
+    static func encode(_ s: String) -> String { PercentEncoding.encode(s, keeping: queryAllowed) }
 
     /// RFC 3986's unreserved bytes and the sub-delimiters a query keeps as they are.
-    private static let queryAllowed: [Bool] = {
-        var allowed = [Bool](repeating: false, count: 256)
-        for byte in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$'()*,;:@".utf8 {
-            allowed[Int(byte)] = true
-        }
-        return allowed
-    }()
+    private static let queryAllowed = PercentEncoding.keeping("!$'()*,;:@")
 
     /// Answers a `batch` Bundle: entry i answers request i.
     func batch(_ req: HTTPRequest, release: FHIRRelease, data: TenantData, _ entry: inout RequestLog.Entry)

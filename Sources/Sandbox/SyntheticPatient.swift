@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 
 /// A synthetic patient held by the sandbox, independent of any FHIR release; the renderers
@@ -272,26 +273,7 @@ struct Mix64 {
 
 /// FHIR dateTime text for sandbox output.
 enum FHIRTime {
-    /// `YYYY-MM-DDThh:mm:ssZ` in UTC. Done by arithmetic (days to civil date) because Calendar and
-    /// String(format:) cost more than the rest of rendering an observation.
-    static func string(_ d: Date) -> String {
-        let t = Int(d.timeIntervalSince1970.rounded(.down))
-        let days = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
-        let secs = t - days * 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ v: Int, _ width: Int) -> String {
-            let s = String(v)
-            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-        }
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secs / 3600, 2) + ":"
-            + pad(secs % 3600 / 60, 2) + ":" + pad(secs % 60, 2) + "Z"
-    }
+    /// `YYYY-MM-DDThh:mm:ssZ` in UTC, as the client writes its instants (by arithmetic: Calendar
+    /// and String(format:) cost more than the rest of rendering an observation).
+    static func string(_ d: Date) -> String { FHIRDate.iso8601(d) }
 }

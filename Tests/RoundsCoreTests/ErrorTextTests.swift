@@ -14,7 +14,8 @@ import Testing
     static func parseError(_ text: String) throws -> JSONParseError {
         do {
             _ = try JSONParser.parse(text)
-        } catch let error as JSONParseError {
+        } catch {
+            // The parser throws only JSONParseError (typed throws).
             return error
         }
         throw CoreError.usage("'\(text)' parsed")
