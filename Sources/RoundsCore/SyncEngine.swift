@@ -181,7 +181,7 @@ public struct SyncEngine: Sendable {
         // Several patients per request when the server takes batches: as many batches in flight
         // as requests, each of `patientsPerBatch` patients (read again at each launch: a server
         // that refused a size has taught a smaller one). Not more: a stop (Ctrl-C, refused
-        // credentials) finishes what is in flight, and a batch carries ten patients.
+        // credentials) finishes what is in flight, and each batch is many patients.
         let batching = fetcher.patientsPerBatch > 1
         let inFlight = InFlight()
         func current() -> SyncProgress {
@@ -234,23 +234,26 @@ public struct SyncEngine: Sendable {
                 var reports: [SyncProgress] = []
                 for (id, result) in results {
                     done += 1
-                    var reason: String?
+                    var outcome = "failed"
+                    var failureReason: String?
                     switch result {
-                    case .success(.unchanged):
-                        unchanged += 1
-                        unreachableInARow = 0
-                    case .success:
-                        synced += 1
+                    case .success(let saved):
+                        outcome = saved.rawValue
+                        if saved == .unchanged {
+                            unchanged += 1
+                        } else {
+                            synced += 1
+                        }
                         unreachableInARow = 0
                     case .failure(let e):
-                        let described = SyncEngine.describe(e)
-                        reason = described
+                        let reason = SyncEngine.describe(e)
+                        failureReason = reason
                         let unreachable = (e as? FHIRClientError)?.isUnreachable ?? false
-                        failures.append(.init(id: id, reason: described, unreachable: unreachable))
+                        failures.append(.init(id: id, reason: reason, unreachable: unreachable))
                         // Refused credentials fail every patient alike: stop after those in flight,
                         // with one clear reason, instead of asking the token endpoint for each.
                         if let clientError = e as? FHIRClientError, clientError.isCredentialRefusal {
-                            stoppedBecause = described
+                            stoppedBecause = reason
                             stop.stop()
                         }
                         // A server that stopped answering (timeouts, refused connections) is not asked
@@ -258,19 +261,14 @@ public struct SyncEngine: Sendable {
                         if let clientError = e as? FHIRClientError, clientError.isUnreachable {
                             unreachableInARow += 1
                             if unreachableInARow >= SyncEngine.unreachableLimit, stoppedBecause == nil {
-                                stoppedBecause = "the server stopped answering (\(described))"
+                                stoppedBecause = "the server stopped answering (\(reason))"
                                 stop.stop()
                                 // The patients in flight would each wait out their own deadlines.
                                 group.cancelAll()
                             }
                         }
                     }
-                    let outcome: String
-                    switch result {
-                    case .success(let o): outcome = o.rawValue
-                    case .failure: outcome = "failed"
-                    }
-                    outcomes.append(SyncOutcomeRow(patientId: id, outcome: outcome, reason: reason))
+                    outcomes.append(SyncOutcomeRow(patientId: id, outcome: outcome, reason: failureReason))
                     reports.append(current())
                 }
                 // The next batch goes out before this one's bookkeeping is written: the server's
