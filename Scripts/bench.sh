@@ -63,9 +63,9 @@ export ROUNDS_HOME="$W/home1"
 first=$(median "${firsts[@]}")
 resync=$(median "${resyncs[@]}")
 printf "first sync (empty cache), at most 6 requests at once: median %.2f s wall (of %s), %d requests (%s)\n" \
-    "$first" "${firsts[*]}" "$first_requests" "$(summary "$W/sync1-1.json")"
-printf "re-sync, nothing changed: median %.2f s wall, %d requests (%s) -> %.2fx the first sync (goal <= 0.3; requests goal <= 50)\n" \
-    "$resync" "$resync_requests" "$(summary "$W/sync2-1.json")" "$(echo "$resync / $first" | bc -l)"
+    "$first" "$(printf "%.3f " "${firsts[@]}")" "$first_requests" "$(summary "$W/sync1-1.json")"
+printf "re-sync, nothing changed: median %.2f s wall (of %s), %d requests (%s) -> %.2fx the first sync (goal <= 0.3; requests goal <= 50)\n" \
+    "$resync" "$(printf "%.3f " "${resyncs[@]}")" "$resync_requests" "$(summary "$W/sync2-1.json")" "$(echo "$resync / $first" | bc -l)"
 # A monitor charts a heart rate of 173 for 20 patients while Rounds is away.
 python3 - "$PORT" <<'PY'
 import json, sys, urllib.request
