@@ -121,14 +121,10 @@ public struct FHIRDate: Sendable, Hashable, Codable, CustomStringConvertible {
     public static func iso8601(_ date: Date) -> String {
         // By arithmetic, not a calendar and String(format:): a re-sync writes one per patient and
         // section (they showed as a quarter of its CPU).
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-        let ofDay = seconds - days * 86400
-        let (year, month, day) = civil(fromDays: days)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let paddedYear = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
-        return
-            "\(paddedYear)-\(two(month))-\(two(day))T\(two(ofDay / 3600)):\(two(ofDay / 60 % 60)):\(two(ofDay % 60))Z"
+        let utc = UTCTime(date)
+        let year = String(utc.year)
+        let paddedYear = String(repeating: "0", count: max(0, 4 - year.count)) + year
+        return "\(paddedYear)-\(UTCTime.two(utc.month))-\(UTCTime.two(utc.day))T\(utc.clock)Z"
     }
 
     /// The proleptic Gregorian date of a day count since 1970-01-01 (the inverse of `daysFromCivil`).
@@ -232,4 +228,28 @@ extension FHIRDate {
         default: return false
         }
     }
+}
+
+/// An instant split into its UTC day and time of day by arithmetic, for the writers of FHIR
+/// instants and HTTP dates.
+struct UTCTime {
+    /// Days since 1970-01-01.
+    let days: Int
+    let year: Int
+    let month: Int
+    let day: Int
+    /// Seconds since midnight.
+    let second: Int
+
+    init(_ date: Date) {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        second = seconds - days * 86400
+        (year, month, day) = FHIRDate.civil(fromDays: days)
+    }
+
+    /// `hh:mm:ss`.
+    var clock: String { "\(Self.two(second / 3600)):\(Self.two(second / 60 % 60)):\(Self.two(second % 60))" }
+
+    static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 }

@@ -1,6 +1,7 @@
 /// Percent-encoding by bytes, for URLs and forms: every byte outside the set kept is sent as
 /// `%XX` (a non-ASCII letter as its UTF-8 bytes). By hand: a sync escapes a value per search, and
-/// Foundation built its character set each time.
+/// Foundation built its character set each time. Here, beside `HTTPDate`, because the FHIR client
+/// and the sandbox both use it and this is the layer both import.
 public enum PercentEncoding {
     /// RFC 3986's unreserved bytes: letters, digits, `-._~`.
     public static let unreserved = keeping("")

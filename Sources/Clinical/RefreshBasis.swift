@@ -67,15 +67,10 @@ public enum HTTPDate {
     /// Written by arithmetic: the sandbox dates every answer, and a formatter per answer showed in
     /// its profile.
     public static func string(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let clock = seconds - days * 86_400
-        let civil = FHIRDate.civil(fromDays: days)
+        let utc = UTCTime(date)
         // 1970-01-01 was a Thursday.
-        let weekday = weekdays[((days % 7) + 7 + 4) % 7]
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let time = "\(two(clock / 3600)):\(two(clock / 60 % 60)):\(two(clock % 60))"
-        return "\(weekday), \(two(civil.day)) \(months[civil.month - 1]) \(civil.year) \(time) GMT"
+        let weekday = weekdays[((utc.days % 7) + 7 + 4) % 7]
+        return "\(weekday), \(UTCTime.two(utc.day)) \(months[utc.month - 1]) \(utc.year) \(utc.clock) GMT"
     }
 
     private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]

@@ -74,7 +74,7 @@ extension FHIRConnection {
             let since = FormEncoding.escape(FHIRDate.iso8601(basis.serverTime))
             for query in queries {
                 requests.append(BatchRequest(url: Self.changedSince(query.url, since: since)))
-                if let fallback = askedBothWays(query) {
+                if let fallback = fallbackAskedToo(query) {
                     requests.append(BatchRequest(url: Self.changedSince(fallback, since: since)))
                 }
             }
@@ -88,12 +88,13 @@ extension FHIRConnection {
                 // Halve and learn, as a whole read does.
                 let half = ids.count / 2
                 learned.patientsPerBatchLimit = min(learned.patientsPerBatchLimit ?? half, half)
-                async let first = unchangedSince(Array(ids[..<half]), bases)
-                async let second = unchangedSince(Array(ids[half...]), bases)
-                let (a, b) = await (first, second)
-                switch (a, b) {
-                case (.success(let x), .success(let y)): return .success(x.merging(y) { mine, _ in mine })
-                case (.failure(let e), _), (_, .failure(let e)): return .failure(e)
+                async let firstHalf = unchangedSince(Array(ids[..<half]), bases)
+                async let secondHalf = unchangedSince(Array(ids[half...]), bases)
+                switch await (firstHalf, secondHalf) {
+                case (.success(let first), .success(let second)):
+                    return .success(first.merging(second) { kept, _ in kept })
+                case (.failure(let unreachable), _), (_, .failure(let unreachable)):
+                    return .failure(unreachable)
                 }
             }
             // The batch as a whole was refused: every patient is read whole.
@@ -110,7 +111,7 @@ extension FHIRConnection {
                 let first = verdict(reply.answers[offset], since: basis.serverTime)
                 offset += 1
                 var second: Verdict? = nil
-                if askedBothWays(query) != nil {
+                if fallbackAskedToo(query) != nil {
                     second = verdict(reply.answers[offset], since: basis.serverTime)
                     offset += 1
                 }
@@ -129,7 +130,7 @@ extension FHIRConnection {
 
     /// The fallback a refresh asks beside a section's query: none when the server declares the
     /// query's own parameter (a failure then makes the patient read whole, fallback and all).
-    private func askedBothWays(_ query: SectionQuery) -> String? {
+    private func fallbackAskedToo(_ query: SectionQuery) -> String? {
         guard let fallback = query.fallbackURL else { return nil }
         if capabilities.declaresSearch(query.resourceType, by: query.firstParameter) == true { return nil }
         return fallback
@@ -201,8 +202,8 @@ extension FHIRConnection {
 
     /// A section's search asking only whether anything changed after `since` (an escaped
     /// instant, written once per patient): its filters, with `_lastUpdated=gt…` and `_count=1`
-    /// instead of its sort and page size.
-    /// By bytes: a re-sync forms one per section and patient, and splitting by Character showed.
+    /// instead of its sort and page size. Formed by bytes: a re-sync forms one per section and
+    /// patient, and splitting by Character showed in its profile.
     static func changedSince(_ url: String, since: String) -> String {
         let bytes = url.utf8
         let question = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex

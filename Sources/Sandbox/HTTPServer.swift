@@ -291,9 +291,9 @@ public final class HTTPServer: @unchecked Sendable {
         return (percentDecode(target[..<q], plusAsSpace: false), parseForm(String(target[target.index(after: q)...])))
     }
 
-    /// Parses `application/x-www-form-urlencoded` text.
-    /// Scanned by bytes: every entry of a batch has a query, and splitting by Character showed in
-    /// the sandbox's profile. Empty pairs are skipped; `=v` reads as a name `v`, as it always has.
+    /// Parses `application/x-www-form-urlencoded` text, by bytes (every entry of a batch has a
+    /// query, and splitting by Character showed in the sandbox's profile). Empty pairs are
+    /// skipped; `=v` reads as a name `v`, as it always has.
     public static func parseForm(_ s: String) -> [(String, String)] {
         var pairs: [(String, String)] = []
         let bytes = s.utf8

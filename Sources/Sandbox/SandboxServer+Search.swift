@@ -217,8 +217,9 @@ extension SandboxServer {
                 )
             }
         }
-        // What changed first: on a refresh it leaves nothing for the token filters to read, or to stamp.
-        if let changedSince { matches = matches.filter { changedSince(stamped($0.1)) } }
+        // What changed first: on a refresh it leaves nothing for the token filters to read, or to
+        // stamp (readings were filtered as they were taken).
+        if let changedSince, type != "Observation" { matches = matches.filter { changedSince(stamped($0.1)) } }
         matches = matches.map { ($0.0, stamped($0.1)) }
         if type == "Observation" {
             for (k, v) in filters where k == "category" || k == "code" {

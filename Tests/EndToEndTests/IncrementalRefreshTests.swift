@@ -99,7 +99,8 @@ import Testing
     }
 
     @Test func aRefreshBatchTheServerRefusesForItsSizeIsHalvedAndNoPatientIsReadWhole() throws {
-        // Ten patients' whole reads fit; twenty patients' questions (eight entries each) do not.
+        // Ten patients' whole reads fit (70 entries); twenty patients' questions (seven entries
+        // each: the Patient and six sections) do not.
         let sandbox = try SandboxHarness(patients: 30) { $0.maxBatchEntries = 90 }
         let (cli, ids) = try PatientBatchTests.ward(sandbox, patients: 24)
         _ = try Self.run(cli, sandbox)

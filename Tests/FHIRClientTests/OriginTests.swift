@@ -75,7 +75,7 @@ import Testing
         #expect(!after.contains { $0["path"]?.string == "/oauth/token" }, "the secret was not sent")
     }
 
-    @Test func aPinnedTokenURLIsAskedWhileTheMetadataIsReadAndTheTokenIsUsed() async throws {
+    @Test func aPinnedTokenURLIsAskedOnceAndItsTokenCarriesEveryRead() async throws {
         let h = try SandboxHarness(patients: 5)
         let pinned = "http://127.0.0.1:\(h.port)/oauth/token"
         let before = h.requests().count
