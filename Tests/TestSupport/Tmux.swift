@@ -103,16 +103,31 @@ public final class TmuxSession: @unchecked Sendable {
         try waitUntil(timeout: timeout, what: text) { $0.contains(text) }
     }
 
+    /// Returns a settled screen: tmux may be captured while a frame is only half written (the
+    /// header redrawn, the status line below it not yet), so a match is captured again until two
+    /// captures agree, for half a second at most (a ticking clock never settles).
     @discardableResult
     public func waitUntil(timeout: TimeInterval = 10, what: String, _ ok: (String) -> Bool) throws -> String {
         let end = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < end {
             last = try screen()
-            if ok(last) { return last }
+            if ok(last) { return try settled(from: last, ok) }
             usleep(100_000)
         }
         throw TmuxTimeout(waitingFor: what, screen: last)
+    }
+
+    func settled(from first: String, _ ok: (String) -> Bool) throws -> String {
+        let end = Date().addingTimeInterval(0.5)
+        var matched = first
+        while Date() < end {
+            usleep(40_000)
+            let again = try screen()
+            if again == matched { return matched }
+            if ok(again) { matched = again }
+        }
+        return matched
     }
 
     /// True when the program in the pane has exited.
