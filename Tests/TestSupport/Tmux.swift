@@ -118,14 +118,19 @@ public final class TmuxSession: @unchecked Sendable {
         throw TmuxTimeout(waitingFor: what, screen: last)
     }
 
-    func settled(from first: String, _ ok: (String) -> Bool) throws -> String {
+    /// The first of two captures in a row that agree and still match; else the last that matched.
+    private func settled(from first: String, _ ok: (String) -> Bool) throws -> String {
         let end = Date().addingTimeInterval(0.5)
+        var previous = first
         var matched = first
         while Date() < end {
             usleep(40_000)
             let again = try screen()
-            if again == matched { return matched }
-            if ok(again) { matched = again }
+            if ok(again) {
+                if again == previous { return again }
+                matched = again
+            }
+            previous = again
         }
         return matched
     }
