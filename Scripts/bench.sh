@@ -41,12 +41,12 @@ summary() { python3 -c "import json;d=json.load(open('$1'));print(f\"synced {d['
 # once, as a server has its data at rest), so every timed run below finds it the same.
 workstation "$W/warm"
 ROUNDS_HOME="$W/warm" "$BIN/rounds" sync --json > /dev/null
-# Three workstations, each synced from an empty cache and then again with nothing changed; the
+# Five workstations, each synced from an empty cache and then again with nothing changed; the
 # figures are the medians (one sync's wall time varies by a third here), the requests the first's.
-median() { printf "%s\n" "$@" | sort -n | sed -n 2p; }
+median() { printf "%s\n" "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
 firsts=()
 resyncs=()
-for k in 1 2 3; do
+for k in 1 2 3 4 5; do
     workstation "$W/home$k"
     r0=$(requests); t0=$(now)
     ROUNDS_HOME="$W/home$k" "$BIN/rounds" sync --concurrency 6 --json > "$W/sync1-$k.json"
@@ -92,10 +92,10 @@ printf "first sync, one request at a time: %.2f s -> six at once is %.1fx faster
 # parse nothing (Scripts/sync_peer.py).
 # Each peer prints its whole client's time (discovery and token included, as Rounds' figure has
 # them) and its reads' alone; the goals compare the whole clients, and the reads are shown too.
-# Medians of three runs each, as Rounds' figures are.
+# Medians of five runs each, as Rounds' figures are.
 peer_runs() {
     local whole=() reads=() w r
-    for k in 1 2 3; do
+    for k in 1 2 3 4 5; do
         read -r w r < <(python3 "$(dirname "$0")/sync_peer.py" "$1" "http://127.0.0.1:$PORT/stu3" "$CLIENT" "$W/secret" contoso "$PATIENTS")
         whole+=("$w")
         reads+=("$r")
@@ -110,7 +110,7 @@ printf "  -> Rounds' first sync is %.2fx the first (goal <= 0.35) and %.2fx the 
     "$(echo "$first / $peer" | bc -l)" "$(echo "$first / $batch_peer" | bc -l)" \
     "$(echo "$first / $peer_reads" | bc -l)" "$(echo "$first / $batch_reads" | bc -l)"
 # CPU seconds of a first sync (user + sys of the rounds process), from an empty cache each time:
-# the median of three, alternating with the baseline when there is one (this machine's CPU time
+# the median of five, alternating with the baseline when there is one (this machine's CPU time
 # varies by a third from run to run). BENCH_BASELINE_ROUNDS names an older rounds binary.
 cpu_once() {
     workstation "$W/cpu-$2" "$1"
@@ -118,7 +118,7 @@ cpu_once() {
 }
 cpu_runs=()
 base_runs=()
-for k in 1 2 3; do
+for k in 1 2 3 4 5; do
     cpu_runs+=("$(cpu_once "$BIN/rounds" "now-$k")")
     if [ -n "${BENCH_BASELINE_ROUNDS:-}" ]; then base_runs+=("$(cpu_once "$BENCH_BASELINE_ROUNDS" "base-$k")"); fi
 done

@@ -1,11 +1,12 @@
 internal import CCurl
+import FHIRAdapters
 import Foundation
 
 /// What an answer is before it is read: status, headers and the body as received.
 struct RawAnswer: Sendable {
     let status: Int
     let headers: [String: String]
-    let body: Data
+    let body: ReceivedBytes
 }
 
 /// Why an exchange ended without an answer.
@@ -120,9 +121,9 @@ final class CurlExchange: RunningExchange, @unchecked Sendable {
     private let lock = NSLock()
     private var cancelled = false
     // Touched only on the exchange's thread (from curl's callbacks) until it ends.
-    /// The body as it arrived, in libcurl's chunks: joined once at the end, so a body never sits
-    /// in memory at twice its size while it grows (and a refused one is simply dropped).
-    private var chunks: [Data] = []
+    /// The body as it arrives, in memory sized by its `Content-Length` when one was announced
+    /// (else grown by doubling), and parsed where it lies; a refused one is simply dropped.
+    private var body: ReceivedBytes?
     private var received = 0
     private var headers: [String: String] = [:]
     private var refusal: BodyRefused?
@@ -172,19 +173,15 @@ final class CurlExchange: RunningExchange, @unchecked Sendable {
         rounds_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
         handles.give(handle)
         request.limits.budget.give(received)
-        var body = Data()
-        if refusal == nil, code == CURLE_OK {
-            body.reserveCapacity(received)
-            for chunk in chunks { body.append(chunk) }
-        }
-        chunks = []
+        let answered = body ?? ReceivedBytes()
+        body = nil
         if let refusal { return .failure(refusal) }
         guard code == CURLE_OK else {
             let written = String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let detail = written.isEmpty ? String(cString: curl_easy_strerror(code)) : written
             return .failure(CurlExchange.failure(code, detail: detail))
         }
-        return .success(RawAnswer(status: status, headers: headers, body: body))
+        return .success(RawAnswer(status: status, headers: headers, body: answered))
     }
 
     private func configure(
@@ -206,6 +203,8 @@ final class CurlExchange: RunningExchange, @unchecked Sendable {
         rounds_curl_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.limits.perBody))
         rounds_curl_setopt_pointer(easy, CURLOPT_HTTPHEADER, list)
         rounds_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errors)
+        // Bodies of a megabyte arrive in fewer, larger pieces (fewer reads and callbacks).
+        rounds_curl_setopt_long(easy, CURLOPT_BUFFERSIZE, CurlExchange.receiveBufferSize)
         rounds_curl_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION, curlWrite)
         rounds_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
         rounds_curl_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, curlHeader)
@@ -235,7 +234,9 @@ final class CurlExchange: RunningExchange, @unchecked Sendable {
             refusal = .budgetSpent
             return false
         }
-        chunks.append(Data(bytes))
+        let into = body ?? ReceivedBytes(expected: min(announcedLength ?? 0, request.limits.perBody))
+        into.append(bytes)
+        body = into
         received += bytes.count
         return true
     }
@@ -253,7 +254,16 @@ final class CurlExchange: RunningExchange, @unchecked Sendable {
         headers[name] = headers[name].map { $0 + ", " + value } ?? value
     }
 
+    /// The body's length as announced, when it was (the decoded length may differ: gzip).
+    private var announcedLength: Int? {
+        let announced = headers.first { $0.key.lowercased() == "content-length" }.flatMap { Int($0.value) }
+        return announced.map { max(0, $0) }
+    }
+
     fileprivate var shouldAbort: Bool { isCancelled }
+
+    /// libcurl's receive buffer (its default is 16 KB).
+    static let receiveBufferSize = 256 << 10
 
     static func milliseconds(_ seconds: TimeInterval) -> Int {
         Int(min(seconds, 86_400) * 1000)

@@ -7,6 +7,16 @@ public struct HTTPAnswer: Sendable {
     public let headers: [String: String]
     public let body: Data
     public let url: String
+    /// The body as received, parsed in place.
+    private let received: ReceivedBytes
+
+    init(status: Int, headers: [String: String], received: ReceivedBytes, url: String) {
+        self.status = status
+        self.headers = headers
+        self.body = received.data
+        self.url = url
+        self.received = received
+    }
 
     public func header(_ name: String) -> String? {
         headers.first { $0.key.lowercased() == name.lowercased() }?.value
@@ -14,7 +24,7 @@ public struct HTTPAnswer: Sendable {
 
     /// The body as JSON, or a `notFHIRJSON` error naming what was wrong.
     public func json() throws(FHIRClientError) -> JSONNode {
-        do { return try JSONNode.parse(body) } catch {
+        do { return try JSONNode.parse(received) } catch {
             let snippet = String(decoding: body.prefix(60), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
             // A sign-in page or a proxy's error page says what it is in its content type.
             let type = header("Content-Type")?.split(separator: ";").first.map {
@@ -28,7 +38,7 @@ public struct HTTPAnswer: Sendable {
 
     /// The diagnostics of an OperationOutcome body, if the body is one.
     public var diagnostics: String? {
-        (try? JSONNode.parse(body)).flatMap(OperationOutcomeReader.summary)
+        (try? JSONNode.parse(received)).flatMap(OperationOutcomeReader.summary)
     }
 }
 
@@ -126,7 +136,7 @@ public final class HTTPTransport: Sendable {
         case .failure(let e as ExchangeFailure): throw map(e, url: url)
         case .failure(let e): throw .network(url: display, detail: "\(e)")
         case .success(let raw):
-            return HTTPAnswer(status: raw.status, headers: raw.headers, body: raw.body, url: display)
+            return HTTPAnswer(status: raw.status, headers: raw.headers, received: raw.body, url: display)
         }
     }
 

@@ -27,6 +27,11 @@ public struct JSONNode: Sendable {
         return JSONNode(tape: tape, index: 0)
     }
 
+    /// Parses a received body where it lies (no copy; the document keeps the bytes alive).
+    public static func parse(_ received: ReceivedBytes) throws(JSONParseError) -> JSONNode {
+        JSONNode(tape: try TapeParser.parse(received), index: 0)
+    }
+
     public static func parse(_ text: String) throws(JSONParseError) -> JSONNode {
         try parse(Data(text.utf8))
     }

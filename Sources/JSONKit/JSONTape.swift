@@ -23,15 +23,18 @@ public final class JSONTape: @unchecked Sendable {
     // Constants once parsed (a lookup reads them without holding the tape for itself).
     let bytes: UnsafeMutableBufferPointer<UInt8>
     let slots: UnsafeMutableBufferPointer<Slot>
+    /// Whose memory `bytes` is when the tape did not copy them (a received body); else the tape's.
+    private let owner: ReceivedBytes?
 
-    /// Takes over both buffers (the parser's).
-    init(bytes: UnsafeMutableBufferPointer<UInt8>, slots: UnsafeMutableBufferPointer<Slot>) {
+    /// Takes over both buffers (the parser's); `bytes` stay `owner`'s when there is one.
+    init(bytes: UnsafeMutableBufferPointer<UInt8>, slots: UnsafeMutableBufferPointer<Slot>, owner: ReceivedBytes?) {
         self.bytes = bytes
         self.slots = slots
+        self.owner = owner
     }
 
     deinit {
-        bytes.deallocate()
+        if owner == nil { bytes.deallocate() }
         slots.deallocate()
     }
 
@@ -150,35 +153,60 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 /// nesting is bounded, and a document costs two allocations however many values it holds.
 struct TapeParser {
     private let bytes: UnsafeMutableBufferPointer<UInt8>
+    /// Whose memory `bytes` is, when the parser did not copy them.
+    private let owner: ReceivedBytes?
     private var slots: UnsafeMutableBufferPointer<JSONTape.Slot>
     private var slotCount = 0
     private var i = 0
     private var depth = 0
     private static let maxDepth = 512
 
-    /// Parses one document; its root is slot 0.
+    /// Parses one document from a copy of `source`; its root is slot 0.
     static func parse(_ source: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONTape {
-        guard source.count < Int(UInt32.max) else {
+        let skip = byteOrderMark(source)
+        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: source.count - skip)
+        _ = copy.initialize(from: source[skip...])
+        return try parse(TapeParser(copy, owner: nil))
+    }
+
+    /// Parses one document where it lies, in `received` (kept alive by the tape).
+    static func parse(_ received: ReceivedBytes) throws(JSONParseError) -> JSONTape {
+        let all = received.buffer
+        let skip = byteOrderMark(UnsafeRawBufferPointer(all))
+        return try parse(TapeParser(UnsafeMutableBufferPointer(rebasing: all[skip...]), owner: received))
+    }
+
+    private static func parse(_ start: TapeParser) throws(JSONParseError) -> JSONTape {
+        var parser = start
+        guard parser.bytes.count < Int(UInt32.max) else {
+            parser.release()
             throw JSONParseError(offset: 0, message: "document larger than 4 GB")
         }
-        var parser = TapeParser(source)
         do {
             try parser.document()
         } catch {
-            parser.bytes.deallocate()
-            parser.slots.deallocate()
+            parser.release()
             throw error
         }
-        return JSONTape(bytes: parser.bytes, slots: parser.slots)
+        return JSONTape(bytes: parser.bytes, slots: parser.slots, owner: parser.owner)
     }
 
-    private init(_ source: UnsafeRawBufferPointer) {
-        // A UTF-8 byte-order mark is tolerated: some Windows tools write one.
-        let skip = source.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        bytes = .allocate(capacity: source.count - skip)
-        _ = bytes.initialize(from: source[skip...])
+    /// A UTF-8 byte-order mark is tolerated (some Windows tools write one): its length, or 0.
+    private static func byteOrderMark(_ source: UnsafeRawBufferPointer) -> Int {
+        source.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    }
+
+    private init(_ bytes: UnsafeMutableBufferPointer<UInt8>, owner: ReceivedBytes?) {
+        self.bytes = bytes
+        self.owner = owner
         // About one value per eleven bytes in FHIR JSON; grown if a document is denser.
         slots = .allocate(capacity: max(16, bytes.count / 10))
+    }
+
+    /// Frees what a failed parse allocated (the bytes only when they were copied).
+    private func release() {
+        if owner == nil { bytes.deallocate() }
+        slots.deallocate()
     }
 
     /// Appends a slot; its index.

@@ -111,4 +111,47 @@ import Testing
         #expect(node.preview == "{e, n, o, resourceType}")
         #expect(JSONNode(node.value).value == node.value)
     }
+
+    @Test func aReceivedBodyIsReadWhereItLiesAsACopyWouldBe() throws {
+        let text =
+            "\u{FEFF}" + #"{"resourceType":"Bundle","entry":[{"s":"Zoë \"q\""},{"n":-2.5}],"pad":""#
+            + String(repeating: "x", count: 70_000) + #""}"#
+        let bytes = Array(text.utf8)
+        // Received in uneven pieces, as libcurl hands them over, into memory that grows.
+        let received = ReceivedBytes(expected: 10)
+        var offset = 0
+        for size in [1, 2, 7, 4096, 65_536] + Array(repeating: 100_000, count: 2) where offset < bytes.count {
+            let end = min(bytes.count, offset + size)
+            bytes[offset..<end].withUnsafeBytes { received.append($0) }
+            offset = end
+        }
+        #expect(received.count == bytes.count)
+        #expect(received.data == Data(bytes))
+        let inPlace = try JSONNode.parse(received)
+        #expect(inPlace.value == (try JSONNode.parse(Data(bytes))).value)
+        #expect(inPlace["entry"]?[0]?["s"]?.string == "Zoë \"q\"")
+        #expect(inPlace["entry"]?[1]?["n"]?.double == -2.5)
+        #expect(inPlace["pad"]?.string?.count == 70_000)
+    }
+
+    @Test func aReceivedBodyOutlivesWhatReadsIt() throws {
+        var data: Data?
+        var node: JSONNode?
+        do {
+            let received = ReceivedBytes()
+            Array(#"{"a":[1,"two"]}"#.utf8).withUnsafeBytes { received.append($0) }
+            data = received.data
+            node = try JSONNode.parse(received)["a"]
+        }
+        // The document and the Data each keep the bytes alive without the other.
+        #expect(node?[1]?.string == "two")
+        node = nil
+        #expect(data.map { String(decoding: $0, as: UTF8.self) } == #"{"a":[1,"two"]}"#)
+        // A body that is not JSON fails, and its bytes stay readable (no double free).
+        let broken = ReceivedBytes()
+        Array("{\"a\":".utf8).withUnsafeBytes { broken.append($0) }
+        #expect(throws: JSONParseError.self) { try JSONNode.parse(broken) }
+        #expect(throws: JSONParseError.self) { try JSONNode.parse(ReceivedBytes()) }
+        #expect(String(decoding: broken.data, as: UTF8.self) == "{\"a\":")
+    }
 }
