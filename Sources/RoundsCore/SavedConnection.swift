@@ -1,3 +1,4 @@
+import Clinical
 import FHIRClient
 import Foundation
 
@@ -112,11 +113,15 @@ public enum AtomicFile {
 }
 
 extension JSONEncoder {
-    /// Pretty, sorted, ISO-8601 dates.
+    /// Pretty, sorted, ISO-8601 dates (written and read by arithmetic: Foundation's ISO 8601 strategy
+    /// builds a calendar and time zone first, a few milliseconds of every command's start).
     public static var rounds: JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        e.dateEncodingStrategy = .iso8601
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(FHIRDate.iso8601(date))
+        }
         return e
     }
 }
@@ -124,7 +129,16 @@ extension JSONEncoder {
 extension JSONDecoder {
     public static var rounds: JSONDecoder {
         let d = JSONDecoder()
-        d.dateDecodingStrategy = .iso8601
+        d.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            let date = FHIRDate(text)
+            guard date.precision == .dateTime, date.utcOffsetSeconds != nil, let instant = date.instant else {
+                let why = "expected an ISO 8601 date and time with a zone (2026-12-04T07:45:00Z), got '\(text)'"
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: why)
+            }
+            return instant
+        }
         return d
     }
 }
