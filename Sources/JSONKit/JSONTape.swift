@@ -150,7 +150,8 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 
 /// A strict RFC 8259 parser over UTF-8 bytes into a `JSONTape`. Written by hand (instead of
 /// JSONSerialization) so booleans and numbers keep their JSON types on every platform, deep
-/// nesting is bounded, and a document costs two allocations however many values it holds.
+/// nesting is bounded, and a document costs two allocations however many values it holds (one when it
+/// is parsed where it was received).
 struct TapeParser {
     private let bytes: UnsafeMutableBufferPointer<UInt8>
     /// Whose memory `bytes` is, when the parser did not copy them.

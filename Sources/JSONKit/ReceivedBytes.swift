@@ -18,15 +18,20 @@ public final class ReceivedBytes: @unchecked Sendable {
     /// Adds bytes at the end, growing the memory (doubling) when they do not fit.
     public func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        if count + bytes.count > capacity { grow(to: max(count + bytes.count, capacity * 2, 64 << 10)) }
-        (base! + count).copyMemory(from: source, byteCount: bytes.count)
-        count += bytes.count
+        let needed = count + bytes.count
+        let destination = needed > capacity ? grow(to: max(needed, capacity * 2, 64 << 10)) : base
+        guard let destination else { preconditionFailure("a body's memory is gone while it is received") }
+        (destination + count).copyMemory(from: source, byteCount: bytes.count)
+        count = needed
     }
 
-    private func grow(to size: Int) {
+    /// The memory, grown to `size` bytes (its start may move).
+    @discardableResult
+    private func grow(to size: Int) -> UnsafeMutableRawPointer {
         guard let grown = realloc(base, size) else { preconditionFailure("out of memory for a \(size)-byte body") }
         base = grown
         capacity = size
+        return grown
     }
 
     /// The bytes, in place.
